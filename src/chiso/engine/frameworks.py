@@ -1,0 +1,371 @@
+"""Versioned criteria frameworks: the tree of fields, criteria and components with their maxima.
+
+A framework is data (YAML a user can write, or an Excel sheet); this module turns the plain
+dictionary form into typed objects and back. Validation lives in `validate_framework`.
+A maximum that the sources do not give is `None` ("unknown") — never invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from chiso.engine.numbers import NumberError, parse_decimal
+
+# Evaluation methods of a leaf.
+SELF_ASSESSED = "self"  # tự đánh giá, then appraised
+SURVEY = "survey"  # điều tra xã hội học / survey index
+DATA_FEED = "data"  # computed from a data feed (e.g. dossier statistics)
+PUBLISHED = "published"  # a published figure entered as is (national results)
+METHODS = (SELF_ASSESSED, SURVEY, DATA_FEED, PUBLISHED)
+
+QUARTILES = "quartiles"
+BANDS = "bands"
+
+
+class FrameworkError(ValueError):
+    """A framework file that cannot be read; the message names the place."""
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """The decision that defines a framework version (e.g. 876/QĐ-BNV of 10/11/2022)."""
+
+    number: str
+    date: str = ""  # dd/mm/yyyy as printed
+    issuer: str = ""
+    title: str = ""
+    url: str = ""
+
+
+@dataclass
+class Rule:
+    """How a leaf turns its inputs into points: a rule type name and its parameters."""
+
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Node:
+    """One node of the tree: the index, a field/dimension, a criterion, a component or an item."""
+
+    code: str
+    name_vi: str
+    name_en: str = ""
+    level: str = ""
+    max_points: Decimal | None = None
+    method: str = PUBLISHED
+    evidence_required: bool = False
+    rule: Rule | None = None
+    children: list[Node] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every descendant, parents before children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Adjustment:
+    """A bonus or penalty item outside the tree (điểm thưởng / điểm trừ)."""
+
+    code: str
+    name_vi: str
+    kind: str  # "bonus" | "penalty"
+    max_points: Decimal
+    rule: Rule | None = None
+    name_en: str = ""
+
+
+@dataclass
+class GroupBand:
+    """A fixed band of a grouping: units at or above `min_percent` of the maximum (and below the
+    next band) belong to it."""
+
+    label_vi: str
+    min_percent: Decimal
+    label_en: str = ""
+
+
+@dataclass
+class GroupRule:
+    """How units are put into performance groups.
+
+    `quartiles`: by percentiles of the ranked scores, linear interpolation between order
+    statistics (R type 7, numpy's default): highest ≥ P75, upper-middle [P50, P75),
+    lower-middle [P25, P50), lowest < P25 — 16/16/15/16 with 63 provinces, as PAPI publishes.
+    `bands`: by fixed thresholds on the percentage of the maximum (PAR INDEX A ≥ 90 %, B 80–<90 % …).
+    """
+
+    method: str = QUARTILES
+    labels_vi: tuple[str, ...] = (
+        "Nhóm đạt điểm cao nhất",
+        "Nhóm đạt điểm trung bình cao",
+        "Nhóm đạt điểm trung bình thấp",
+        "Nhóm đạt điểm thấp nhất",
+    )
+    labels_en: tuple[str, ...] = ("Highest", "Upper middle", "Lower middle", "Lowest")
+    bands: list[GroupBand] = field(default_factory=list)
+
+
+@dataclass
+class RankingRule:
+    """How an index is ranked.
+
+    `precision`: decimals at which scores are published; two scores equal at this precision tie.
+    `of`: what N in "x/N" counts — `peer_set` (every unit of the peer set valid that year, with
+    or without a result, as the press writes "14/63" in years when 3 provinces had no PAPI result)
+    or `ranked` (only units with a result).
+    """
+
+    precision: int = 2
+    of: str = "peer_set"
+    groups: GroupRule = field(default_factory=GroupRule)
+
+
+@dataclass
+class Framework:
+    """A versioned criteria framework of one index for one scope and a range of years."""
+
+    code: str
+    index: str
+    name_vi: str
+    root: Node
+    name_en: str = ""
+    scope: str = "province"
+    version: str = "1"
+    first_year: int | None = None
+    last_year: int | None = None
+    legal_basis: list[LegalBasis] = field(default_factory=list)
+    status: str = "confirmed"  # confirmed | partial | assumed
+    display_precision: int = 2
+    ranking: RankingRule = field(default_factory=RankingRule)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    adjusted_floor: Decimal | None = None
+    adjusted_cap: Decimal | None = None
+    source: str = ""
+    note: str = ""
+
+    def nodes(self) -> Iterator[Node]:
+        return self.root.walk()
+
+    def node(self, code: str) -> Node:
+        for node in self.nodes():
+            if node.code == code:
+                return node
+        raise KeyError(code)
+
+    def leaves(self) -> list[Node]:
+        return [n for n in self.nodes() if n.is_leaf]
+
+    def parent_map(self) -> dict[str, str]:
+        """code → parent code for every node but the root."""
+        return {child.code: node.code for node in self.nodes() for child in node.children}
+
+    def covers(self, year: int) -> bool:
+        starts_ok = self.first_year is None or self.first_year <= year
+        ends_ok = self.last_year is None or year <= self.last_year
+        return starts_ok and ends_ok
+
+    @property
+    def max_points(self) -> Decimal | None:
+        return self.root.max_points
+
+    @property
+    def years_label(self) -> str:
+        first = str(self.first_year) if self.first_year else "…"
+        last = str(self.last_year) if self.last_year else "nay"
+        return first if self.first_year == self.last_year else f"{first}–{last}"
+
+
+# -- reading and writing the dictionary (YAML) form -------------------------------------------------
+
+
+def _decimal_or_none(value: Any, where: str) -> Decimal | None:
+    if value is None or value == "" or (isinstance(value, str) and value.strip().lower() == "unknown"):
+        return None
+    try:
+        return parse_decimal(value)
+    except NumberError as exc:
+        raise FrameworkError(f"{where}: {exc}") from exc
+
+
+def _require(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise FrameworkError(f"{where}: thiếu trường '{key}' / missing field '{key}'")
+    return data[key]
+
+
+def node_from_dict(data: dict[str, Any], where: str = "root") -> Node:
+    """Build a node (and its subtree) from its dictionary form."""
+    if not isinstance(data, dict):
+        raise FrameworkError(f"{where}: phải là một mục có các trường / must be a mapping, got {data!r}")
+    code = str(_require(data, "code", where))
+    here = f"{where} [{code}]" if where == "root" else f"{where} > {code}"
+    rule_data = data.get("rule")
+    rule = None
+    if rule_data is not None:
+        if not isinstance(rule_data, dict) or "type" not in rule_data:
+            raise FrameworkError(f"{here}: 'rule' cần 'type' / 'rule' needs a 'type'")
+        rule = Rule(type=str(rule_data["type"]), params=dict(rule_data.get("params") or {}))
+    children_data = data.get("children") or []
+    if not isinstance(children_data, list):
+        raise FrameworkError(f"{here}: 'children' phải là danh sách / must be a list")
+    return Node(
+        code=code,
+        name_vi=str(_require(data, "name_vi", here)),
+        name_en=str(data.get("name_en") or ""),
+        level=str(data.get("level") or ""),
+        max_points=_decimal_or_none(data.get("max_points"), f"{here} max_points"),
+        method=str(data.get("method") or PUBLISHED),
+        evidence_required=bool(data.get("evidence_required", False)),
+        rule=rule,
+        children=[node_from_dict(child, here) for child in children_data],
+        note=str(data.get("note") or ""),
+    )
+
+
+def _group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
+    if not data:
+        return GroupRule()
+    rule = GroupRule(method=str(data.get("method", QUARTILES)))
+    if data.get("labels_vi"):
+        rule.labels_vi = tuple(data["labels_vi"])
+    if data.get("labels_en"):
+        rule.labels_en = tuple(data["labels_en"])
+    for i, band in enumerate(data.get("bands") or []):
+        rule.bands.append(
+            GroupBand(
+                label_vi=str(_require(band, "label_vi", f"ranking.groups.bands[{i}]")),
+                label_en=str(band.get("label_en") or ""),
+                min_percent=_decimal_or_none(band.get("min_percent"), f"ranking.groups.bands[{i}]")
+                or Decimal(0),
+            )
+        )
+    return rule
+
+
+def framework_from_dict(data: dict[str, Any]) -> Framework:
+    """Build a framework from its dictionary (YAML) form; raises FrameworkError naming the place."""
+    if not isinstance(data, dict):
+        raise FrameworkError("Tệp khung tiêu chí phải là một mục có các trường / a framework must be a mapping")
+    years = data.get("years") or {}
+    ranking_data = data.get("ranking") or {}
+    ranking = RankingRule(
+        precision=int(ranking_data.get("precision", 2)),
+        of=str(ranking_data.get("of", "peer_set")),
+        groups=_group_rule_from_dict(ranking_data.get("groups")),
+    )
+    adjustments = [
+        Adjustment(
+            code=str(_require(item, "code", f"adjustments[{i}]")),
+            name_vi=str(_require(item, "name_vi", f"adjustments[{i}]")),
+            name_en=str(item.get("name_en") or ""),
+            kind=str(_require(item, "kind", f"adjustments[{i}]")),
+            max_points=_decimal_or_none(item.get("max_points"), f"adjustments[{i}]") or Decimal(0),
+            rule=Rule(item["rule"]["type"], dict(item["rule"].get("params") or {})) if item.get("rule") else None,
+        )
+        for i, item in enumerate(data.get("adjustments") or [])
+    ]
+    return Framework(
+        code=str(_require(data, "code", "framework")),
+        index=str(_require(data, "index", "framework")),
+        name_vi=str(_require(data, "name_vi", "framework")),
+        name_en=str(data.get("name_en") or ""),
+        scope=str(data.get("scope") or "province"),
+        version=str(data.get("version") or "1"),
+        first_year=years.get("first"),
+        last_year=years.get("last"),
+        legal_basis=[LegalBasis(**{k: str(v) for k, v in lb.items()}) for lb in data.get("legal_basis") or []],
+        status=str(data.get("status") or "confirmed"),
+        display_precision=int(data.get("display_precision", ranking.precision)),
+        ranking=ranking,
+        adjustments=adjustments,
+        adjusted_floor=_decimal_or_none(data.get("adjusted_floor"), "adjusted_floor"),
+        adjusted_cap=_decimal_or_none(data.get("adjusted_cap"), "adjusted_cap"),
+        root=node_from_dict(_require(data, "root", "framework")),
+        source=str(data.get("source") or ""),
+        note=str(data.get("note") or ""),
+    )
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def node_to_dict(node: Node) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": node.code, "name_vi": node.name_vi}
+    if node.name_en:
+        data["name_en"] = node.name_en
+    if node.level:
+        data["level"] = node.level
+    data["max_points"] = _plain(node.max_points) if node.max_points is not None else "unknown"
+    data["method"] = node.method
+    if node.evidence_required:
+        data["evidence_required"] = True
+    if node.rule is not None:
+        data["rule"] = {"type": node.rule.type, "params": node.rule.params}
+    if node.note:
+        data["note"] = node.note
+    if node.children:
+        data["children"] = [node_to_dict(child) for child in node.children]
+    return data
+
+
+def framework_to_dict(framework: Framework) -> dict[str, Any]:
+    """The dictionary (YAML) form; `framework_from_dict(framework_to_dict(f))` equals `f`."""
+    groups = framework.ranking.groups
+    data: dict[str, Any] = {
+        "code": framework.code,
+        "index": framework.index,
+        "name_vi": framework.name_vi,
+        "name_en": framework.name_en,
+        "scope": framework.scope,
+        "version": framework.version,
+        "years": {"first": framework.first_year, "last": framework.last_year},
+        "legal_basis": [{k: v for k, v in vars(lb).items() if v} for lb in framework.legal_basis],
+        "status": framework.status,
+        "display_precision": framework.display_precision,
+        "ranking": {
+            "precision": framework.ranking.precision,
+            "of": framework.ranking.of,
+            "groups": {
+                "method": groups.method,
+                "labels_vi": list(groups.labels_vi),
+                "labels_en": list(groups.labels_en),
+                "bands": [
+                    {"label_vi": b.label_vi, "label_en": b.label_en, "min_percent": _plain(b.min_percent)}
+                    for b in groups.bands
+                ],
+            },
+        },
+        "source": framework.source,
+        "note": framework.note,
+        "root": node_to_dict(framework.root),
+    }
+    if framework.adjustments:
+        data["adjustments"] = [
+            {
+                "code": a.code,
+                "name_vi": a.name_vi,
+                "name_en": a.name_en,
+                "kind": a.kind,
+                "max_points": _plain(a.max_points),
+                **({"rule": {"type": a.rule.type, "params": a.rule.params}} if a.rule else {}),
+            }
+            for a in framework.adjustments
+        ]
+    if framework.adjusted_floor is not None:
+        data["adjusted_floor"] = _plain(framework.adjusted_floor)
+    if framework.adjusted_cap is not None:
+        data["adjusted_cap"] = _plain(framework.adjusted_cap)
+    return data

@@ -1,0 +1,303 @@
+"""The unit registry: official codes, validity dates, lineage, and name resolution.
+
+A unit is identified by its official code *and* the date it became valid: after the 2025
+reorganisation some codes were reused by a different unit (code 80 was Long An until 30/06/2025
+and is Tây Ninh from 01/07/2025). Names are only ever a way to find a code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from chiso.engine.names import match_key, nfc, plain_key, sort_key
+
+PROVINCE = "province"
+COMMUNE = "commune"
+DEPARTMENT = "department"
+MINISTRY = "ministry"
+
+# Words that precede a name without being part of it ("Tỉnh Ninh Thuận", "TP. Cần Thơ").
+_TYPE_PREFIXES = tuple(
+    match_key(p)
+    for p in (
+        "thành phố trực thuộc trung ương",
+        "thành phố",
+        "tp",
+        "tỉnh",
+        "phường",
+        "xã",
+        "đặc khu",
+        "thị trấn",
+    )
+)
+
+
+def strip_type_prefix(key: str) -> str:
+    """Drop a leading administrative type word from a match key ("tỉnh ninh thuận" → "ninh thuận")."""
+    for prefix in _TYPE_PREFIXES:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+    return key
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An administrative unit as it existed over one period of validity."""
+
+    code: str
+    name: str
+    level: str = PROVINCE
+    name_en: str = ""
+    kind: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+    parent_code: str | None = None
+    region: str | None = None
+    region_en: str | None = None
+    subregion: str | None = None
+    is_central_city: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> UnitRef:
+        return UnitRef(self.level, self.code, self.valid_from)
+
+    def valid_on(self, day: date) -> bool:
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """The identity of a unit: level, official code and first day of validity."""
+
+    level: str
+    code: str
+    valid_from: date | None
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """One edge of the reorganisation history: `old` became (part of) `new` on `effective`."""
+
+    old: UnitRef
+    new: UnitRef
+    effective: date
+    relation: str = "merged_into"  # merged_into | renamed | split_into
+    note: str = ""
+
+
+class UnitError(LookupError):
+    """A name or code that does not identify exactly one unit."""
+
+    def __init__(self, message: str, query: str, suggestions: Iterable[str] = ()):
+        self.query = query
+        self.suggestions = list(suggestions)
+        if self.suggestions:
+            message += " Gần nhất / closest: " + ", ".join(self.suggestions) + "."
+        super().__init__(message)
+
+
+class UnknownUnitError(UnitError):
+    """No unit has this name or code."""
+
+
+class AmbiguousUnitError(UnitError):
+    """Several units answer to this name; the caller must say which (by code or parent)."""
+
+
+@dataclass
+class UnitRegistry:
+    """All units and their lineage, with name resolution. Pure data; loaded by the caller."""
+
+    units: list[Unit]
+    lineage: list[Lineage] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_ref: dict[UnitRef, Unit] = {}
+        self._by_code: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+        self._by_key: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+        self._by_plain: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+        for unit in self.units:
+            if unit.ref in self._by_ref:
+                raise ValueError(f"duplicate unit {unit.ref}")
+            self._by_ref[unit.ref] = unit
+            self._by_code[(unit.level, _normalise_code(unit.code))].append(unit)
+            for name in unit.names():
+                for key in {match_key(name), strip_type_prefix(match_key(name))}:
+                    self._add_unique(self._by_key[(unit.level, key)], unit)
+                    self._add_unique(self._by_plain[(unit.level, plain_key(key))], unit)
+        for edge in self.lineage:
+            for ref in (edge.old, edge.new):
+                if ref not in self._by_ref:
+                    raise ValueError(f"lineage names an unknown unit {ref}")
+
+    @staticmethod
+    def _add_unique(bucket: list[Unit], unit: Unit) -> None:
+        if unit not in bucket:
+            bucket.append(unit)
+
+    # -- lookup -----------------------------------------------------------------------------------
+
+    def get(self, ref: UnitRef) -> Unit:
+        return self._by_ref[ref]
+
+    def valid_units(self, level: str = PROVINCE, on: date | None = None) -> list[Unit]:
+        """Units of a level valid on a day (all of them if no day), in Vietnamese name order."""
+        chosen = [u for u in self.units if u.level == level and (on is None or u.valid_on(on))]
+        return sorted(chosen, key=lambda u: sort_key(u.name))
+
+    def by_code(self, code: str, level: str = PROVINCE, on: date | None = None) -> Unit:
+        """The unit holding an official code on a day; codes are compared without leading zeros."""
+        normalised = _normalise_code(code)
+        candidates = self._by_code.get((level, normalised), [])
+        unit = _pick_by_date(candidates, on)
+        if unit is None:
+            raise UnknownUnitError(f"Không có đơn vị mã {code!r} / no unit with code {code!r}.", code)
+        return unit
+
+    def resolve(
+        self,
+        query: str,
+        level: str = PROVINCE,
+        on: date | None = None,
+        parent_code: str | None = None,
+    ) -> Unit:
+        """Find the one unit a user means by a code or a name (any spelling, alias or prefix).
+
+        With a day, units valid that day are preferred; without one, the unit valid today, else
+        the most recent one. An unknown name raises `UnknownUnitError` listing the closest names.
+        """
+        text = nfc(str(query))
+        if not text:
+            raise UnknownUnitError("Tên đơn vị trống / empty unit name.", query)
+        if _looks_like_code(text):
+            return self.by_code(text, level, on)
+        key = match_key(text)
+        candidates = self._candidates(level, key)
+        if parent_code is not None:
+            parent = _normalise_code(parent_code)
+            candidates = [u for u in candidates if _normalise_code(u.parent_code or "") == parent]
+        if not candidates:
+            raise UnknownUnitError(
+                f"Không tìm thấy đơn vị {text!r} / unknown unit {text!r}.",
+                text,
+                self.closest_names(text, level, parent_code=parent_code),
+            )
+        chosen = _pick_by_date(candidates, on)
+        if chosen is None:
+            raise UnknownUnitError(
+                f"{text!r} không còn hiệu lực vào ngày {on:%d/%m/%Y} / not valid on that day.",
+                text,
+                [f"{u.name} ({_validity(u)})" for u in candidates],
+            )
+        same_time = [u for u in candidates if _same_period(u, chosen)]
+        if len({u.ref for u in same_time}) > 1:
+            raise AmbiguousUnitError(
+                f"Có nhiều đơn vị tên {text!r} / several units are called {text!r}; dùng mã / use the code.",
+                text,
+                [f"{u.name} (mã {u.code}{_parent_label(u)})" for u in same_time],
+            )
+        return chosen
+
+    def _candidates(self, level: str, key: str) -> list[Unit]:
+        for lookup_key in (key, strip_type_prefix(key)):
+            found = self._by_key.get((level, lookup_key))
+            if found:
+                return list(found)
+        for lookup_key in (plain_key(key), plain_key(strip_type_prefix(key))):
+            found = self._by_plain.get((level, lookup_key))
+            if found:
+                return list(found)
+        return []
+
+    def closest_names(
+        self, query: str, level: str = PROVINCE, limit: int = 5, parent_code: str | None = None
+    ) -> list[str]:
+        """The unit names nearest to a misspelt query, best first."""
+        names: dict[str, str] = {}
+        for unit in self.units:
+            if unit.level != level:
+                continue
+            if parent_code is not None and _normalise_code(unit.parent_code or "") != _normalise_code(
+                parent_code
+            ):
+                continue
+            for name in unit.names():
+                names.setdefault(plain_key(strip_type_prefix(match_key(name))), unit.name)
+        target = plain_key(strip_type_prefix(match_key(query)))
+        matches = difflib.get_close_matches(target, list(names), n=limit * 2, cutoff=0.5)
+        result: list[str] = []
+        for match in matches:
+            if names[match] not in result:
+                result.append(names[match])
+        return result[:limit]
+
+    # -- lineage ----------------------------------------------------------------------------------
+
+    def successors(self, unit: Unit) -> list[Lineage]:
+        return [edge for edge in self.lineage if edge.old == unit.ref]
+
+    def predecessors(self, unit: Unit) -> list[Lineage]:
+        return [edge for edge in self.lineage if edge.new == unit.ref]
+
+    def current_successor(self, unit: Unit, on: date) -> Unit | None:
+        """Follow lineage forward until a unit valid on `on` (None if the line ends)."""
+        seen: set[UnitRef] = set()
+        current = unit
+        while not current.valid_on(on):
+            if current.ref in seen:
+                return None
+            seen.add(current.ref)
+            edges = [e for e in self.successors(current) if e.effective <= on]
+            if len(edges) != 1:
+                return None
+            current = self.get(edges[0].new)
+        return current
+
+
+def _normalise_code(code: str) -> str:
+    """Codes compare without leading zeros: "01", "1" and "001" are the same code."""
+    text = str(code).strip()
+    if not text.isdigit():
+        return text
+    return text.lstrip("0") or "0"
+
+
+def _looks_like_code(text: str) -> bool:
+    return text.isdigit()
+
+
+def _pick_by_date(candidates: list[Unit], on: date | None) -> Unit | None:
+    if not candidates:
+        return None
+    if on is not None:
+        valid = [u for u in candidates if u.valid_on(on)]
+        return valid[0] if valid else None
+    today = date.today()
+    valid_today = [u for u in candidates if u.valid_on(today)]
+    if valid_today:
+        return valid_today[0]
+    return max(candidates, key=lambda u: u.valid_to or date.max)
+
+
+def _same_period(a: Unit, b: Unit) -> bool:
+    return a.valid_from == b.valid_from and a.valid_to == b.valid_to
+
+
+def _validity(unit: Unit) -> str:
+    start = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "…"
+    end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "nay"
+    return f"{start}–{end}"
+
+
+def _parent_label(unit: Unit) -> str:
+    return f", thuộc {unit.parent_code}" if unit.parent_code else ""
