@@ -24,6 +24,11 @@ METHODS = (SELF_ASSESSED, SURVEY, DATA_FEED, PUBLISHED)
 QUARTILES = "quartiles"
 BANDS = "bands"
 
+# How a parent's points follow from its children's.
+SUM = "sum"  # the parent is the sum of its children (PAR INDEX, PAPI)
+MEAN = "mean"  # the parent is the mean of its children, all on the parent's scale (SIPAS percentages)
+AGGREGATIONS = (SUM, MEAN)
+
 
 class FrameworkError(ValueError):
     """A framework file that cannot be read; the message names the place."""
@@ -154,6 +159,7 @@ class Framework:
     adjusted_cap: Decimal | None = None
     source: str = ""
     note: str = ""
+    aggregation: str = SUM  # SUM or MEAN, for every parent of the tree
 
     def nodes(self) -> Iterator[Node]:
         return self.root.walk()
@@ -295,6 +301,7 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         root=node_from_dict(_require(data, "root", "framework")),
         source=str(data.get("source") or ""),
         note=str(data.get("note") or ""),
+        aggregation=str(data.get("aggregation") or SUM),
     )
 
 
@@ -364,6 +371,8 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
             }
             for a in framework.adjustments
         ]
+    if framework.aggregation != SUM:
+        data["aggregation"] = framework.aggregation
     if framework.adjusted_floor is not None:
         data["adjusted_floor"] = _plain(framework.adjusted_floor)
     if framework.adjusted_cap is not None:
