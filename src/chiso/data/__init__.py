@@ -1,0 +1,126 @@
+"""Built-in data shipped with chiso: units, frameworks and public results (see SOURCES.md).
+
+These readers turn the package's data files into engine objects, so that an analyst can use the
+engine from a notebook without a database:
+
+    >>> from chiso.data import province_registry
+    >>> province_registry().resolve("TP. HCM").code
+    '79'
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from chiso.engine.units import COMMUNE, PROVINCE, Lineage, Unit, UnitRef, UnitRegistry
+
+REORGANISATION_2025 = date(2025, 7, 1)
+
+
+def data_path(*parts: str) -> Path:
+    """Path of a file inside the package's data folder."""
+    return Path(str(resources.files("chiso.data").joinpath(*parts)))
+
+
+def read_csv(*parts: str) -> list[dict[str, str]]:
+    with data_path(*parts).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in text.split("|") if a.strip())
+
+
+def province_units() -> tuple[list[Unit], list[Lineage]]:
+    """The 63 provinces (to 30/06/2025), the 34 from 01/07/2025, and the lineage between them."""
+    units: list[Unit] = []
+    for row in read_csv("units", "provinces_63.csv"):
+        units.append(
+            Unit(
+                code=row["code"],
+                name=row["name_vi"],
+                name_en=row["name_en"],
+                level=PROVINCE,
+                kind=row["kind"],
+                valid_from=_day(row["valid_from"]),
+                valid_to=_day(row["valid_to"]),
+                region=row["region_vi"] or None,
+                region_en=row["region_en"] or None,
+                subregion=row["subregion_vi"] or None,
+                is_central_city=row["is_central_city"] == "true",
+                aliases=_aliases(row["aliases"]),
+            )
+        )
+    old_by_code = {u.code: u for u in units}
+    lineage: list[Lineage] = []
+    for row in read_csv("units", "provinces_2025.csv"):
+        new = Unit(
+            code=row["code"],
+            name=row["name_vi"],
+            name_en=row["name_en"],
+            level=PROVINCE,
+            kind=row["kind"],
+            valid_from=_day(row["valid_from"]),
+            region=row["region_vi"] or None,
+            region_en=row["region_en"] or None,
+            subregion=row["subregion_vi"] or None,
+            is_central_city=row["is_central_city"] == "true",
+            aliases=_aliases(row["aliases"]),
+        )
+        units.append(new)
+        for old_code in row["formed_from"].split():
+            old = old_by_code[old_code]
+            note = (
+                "trung tâm hành chính / administrative centre" if old_code == row["admin_centre_in"] else ""
+            )
+            lineage.append(
+                Lineage(old.ref, new.ref, new.valid_from or REORGANISATION_2025, row["relation"], note)
+            )
+    return units, lineage
+
+
+def commune_units() -> list[Unit]:
+    """The 3,321 communes, wards and special zones valid from 01/07/2025.
+
+    Read from the `vietnam-provinces` package (codes and names of the National Statistics Office
+    list; see SOURCES.md for its licence). Commune codes are five-digit texts ("00070").
+    """
+    import vietnam_provinces  # imported here: only needed when communes are asked for
+
+    nested = Path(vietnam_provinces.__file__).parent / "data" / "nested-divisions.json"
+    import json
+
+    provinces = json.loads(nested.read_text(encoding="utf-8"))
+    units: list[Unit] = []
+    for province in provinces:
+        for ward in province["wards"]:
+            units.append(
+                Unit(
+                    code=f"{ward['code']:05d}",
+                    name=ward["name"],
+                    level=COMMUNE,
+                    kind=ward["division_type"],
+                    valid_from=REORGANISATION_2025,
+                    parent_code=f"{province['code']:02d}",
+                )
+            )
+    return units
+
+
+@lru_cache(maxsize=1)
+def province_registry() -> UnitRegistry:
+    """A registry of the provinces (63 and 34) with lineage, read from the package's data files."""
+    units, lineage = province_units()
+    return UnitRegistry(units, lineage)
+
+
+def find_province_ref(registry: UnitRegistry, code: str, on: date) -> UnitRef:
+    return registry.by_code(code, PROVINCE, on).ref

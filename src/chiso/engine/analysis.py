@@ -1,0 +1,279 @@
+"""One index-year analysed: league table, groups, means, regional ranks and a unit's profile.
+
+Input is plain data (`YearResults`): the framework, the peer units and each unit's values per
+node. Everything is computed here, in Decimal, and rounded only for display by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from chiso.engine.compare import (
+    Change,
+    ComponentStanding,
+    Group,
+    Movers,
+    assign_groups,
+    change,
+    mean,
+    movers,
+    strengths_and_weaknesses,
+)
+from chiso.engine.frameworks import Framework, Node
+from chiso.engine.names import sort_key
+from chiso.engine.ranking import Ranking, rank, rank_within
+from chiso.engine.units import Unit, UnitRef
+
+TOTAL = "total"
+
+
+@dataclass
+class YearResults:
+    """The results of one index for one year."""
+
+    framework: Framework
+    year: int
+    peers: list[Unit]
+    values: dict[UnitRef, dict[str, Decimal | None]]
+    published_groups: dict[UnitRef, str] = field(default_factory=dict)
+    published_ranks: dict[UnitRef, int] = field(default_factory=dict)
+    published_means: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+
+    def value(self, unit: UnitRef, node: str) -> Decimal | None:
+        return self.values.get(unit, {}).get(node)
+
+
+def comparable(current: Framework, previous: Framework) -> bool:
+    """Totals compare across years when the index and the scale are the same (PAPI 2018, out of 80,
+    does not compare with PAPI 2017, out of 60)."""
+    return current.index == previous.index and current.root.max_points == previous.root.max_points
+
+
+def node_comparable(current: Framework, previous: Framework, code: str) -> bool:
+    """A component compares across years when it exists in both frameworks with the same maximum."""
+    try:
+        return current.node(code).max_points == previous.node(code).max_points
+    except KeyError:
+        return False
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    """A unit's result on one component (dimension or field)."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    score: Decimal | None
+    max_points: Decimal | None
+    rank: int | None
+    of: int
+    change: Change | None
+    group: Group | None
+    best: Decimal | None
+    mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where a unit stands in one index-year."""
+
+    unit: Unit
+    year: int
+    framework: Framework
+    score: Decimal | None
+    rank: int | None
+    of: int
+    group: Group | None
+    previous_year: int | None
+    change: Change | None
+    national_mean: Decimal | None
+    national_mean_source: str | None
+    regional_rank: int | None
+    regional_of: int | None
+    region: str | None
+    regional_mean: Decimal | None
+    components: list[ComponentResult]
+    strengths: list[ComponentResult]
+    weaknesses: list[ComponentResult]
+    status_note: str = ""
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    unit: Unit
+    score: Decimal | None
+    rank: int | None
+    group: Group | None
+    change: Change | None
+    regional_rank: int | None
+    regional_of: int | None
+
+
+class YearAnalysis:
+    """Rankings, groups and profiles for one index-year, with the previous year for changes."""
+
+    def __init__(self, current: YearResults, previous: YearResults | None = None):
+        self.current = current
+        self.previous = previous if previous and comparable(current.framework, previous.framework) else None
+        self.previous_not_comparable = previous is not None and self.previous is None
+        self.units = {unit.ref: unit for unit in current.peers}
+        self.framework = current.framework
+        self.precision = current.framework.ranking.precision
+
+    # -- rankings ---------------------------------------------------------------------------------
+
+    def _order_key(self, ref: UnitRef) -> bytes:
+        unit = self.units.get(ref)
+        return sort_key(unit.name) if unit else b""
+
+    def ranking(self, node: str = TOTAL, results: YearResults | None = None) -> Ranking[UnitRef]:
+        data = results or self.current
+        return rank(
+            {unit.ref: data.value(unit.ref, node) for unit in data.peers},
+            self.precision,
+            peer_set=[unit.ref for unit in data.peers],
+            of_rule=self.framework.ranking.of,
+            order_key=self._order_key,
+        )
+
+    @cached_property
+    def total_ranking(self) -> Ranking[UnitRef]:
+        return self.ranking(TOTAL)
+
+    @cached_property
+    def previous_ranking(self) -> Ranking[UnitRef] | None:
+        return self.ranking(TOTAL, self.previous) if self.previous else None
+
+    @cached_property
+    def components(self) -> list[Node]:
+        """The components a profile reports: the root's children (dimensions, fields)."""
+        return list(self.framework.root.children)
+
+    def groups(self, node: str = TOTAL) -> dict[UnitRef, Group]:
+        ranking = self.ranking(node) if node != TOTAL else self.total_ranking
+        maximum = self.framework.node(node).max_points
+        published = self.current.published_groups if node == TOTAL else None
+        return assign_groups(ranking.values(), self.framework.ranking.groups, maximum, published)
+
+    @cached_property
+    def total_groups(self) -> dict[UnitRef, Group]:
+        return self.groups(TOTAL)
+
+    # -- means ------------------------------------------------------------------------------------
+
+    def computed_mean(self, node: str = TOTAL, members: list[UnitRef] | None = None) -> Decimal | None:
+        refs = members if members is not None else [u.ref for u in self.current.peers]
+        values = [v for ref in refs if (v := self.current.value(ref, node)) is not None]
+        return mean(values)
+
+    def national_mean(self, node: str = TOTAL) -> tuple[Decimal | None, str | None]:
+        """The published national mean when one is stored, else the plain mean of the units."""
+        if node in self.current.published_means:
+            value, source = self.current.published_means[node]
+            return value, f"published: {source}"
+        computed = self.computed_mean(node)
+        return computed, ("computed" if computed is not None else None)
+
+    def region_members(self, region: str) -> list[UnitRef]:
+        return [u.ref for u in self.current.peers if u.region == region]
+
+    @cached_property
+    def regional_rankings(self) -> dict[str, Ranking[UnitRef]]:
+        values = {u.ref: self.current.value(u.ref, TOTAL) for u in self.current.peers}
+        regions = {u.ref: u.region for u in self.current.peers}
+        return rank_within(
+            values, regions, self.precision, of_rule=self.framework.ranking.of, order_key=self._order_key
+        )
+
+    # -- outputs ----------------------------------------------------------------------------------
+
+    def league_table(self) -> list[LeagueRow]:
+        """Every peer, ranked ones first in rank order, then those without a result."""
+        rows: list[LeagueRow] = []
+        ranking = self.total_ranking
+        for ref in [e.unit for e in ranking.entries] + ranking.unranked:
+            unit = self.units[ref]
+            regional = self.regional_rankings.get(unit.region or "")
+            rows.append(
+                LeagueRow(
+                    unit=unit,
+                    score=self.current.value(ref, TOTAL),
+                    rank=ranking.rank_of(ref),
+                    group=self.total_groups.get(ref),
+                    change=change(ranking, self.previous_ranking, ref) if self.previous else None,
+                    regional_rank=regional.rank_of(ref) if regional else None,
+                    regional_of=regional.of if regional else None,
+                )
+            )
+        return rows
+
+    def movers(self, top: int = 3) -> Movers:
+        return movers(self.total_ranking, self.previous_ranking, top)
+
+    def component_result(self, ref: UnitRef, node: Node) -> ComponentResult:
+        ranking = self.ranking(node.code)
+        previous = None
+        if self.previous and node_comparable(self.framework, self.previous.framework, node.code):
+            previous = self.ranking(node.code, self.previous)
+        best = ranking.entries[0].value if ranking.entries else None
+        return ComponentResult(
+            code=node.code,
+            name_vi=node.name_vi,
+            name_en=node.name_en,
+            score=self.current.value(ref, node.code),
+            max_points=node.max_points,
+            rank=ranking.rank_of(ref),
+            of=ranking.of,
+            change=change(ranking, previous, ref) if previous else None,
+            group=self.groups(node.code).get(ref) if self._groupable(node) else None,
+            best=best,
+            mean=self.computed_mean(node.code),
+        )
+
+    def _groupable(self, node: Node) -> bool:
+        method = self.framework.ranking.groups.method
+        return method == "quartiles" or (method == "bands" and node.max_points is not None)
+
+    def profile(self, ref: UnitRef) -> Profile:
+        if ref not in self.units:
+            raise KeyError(f"{ref} is not a peer in {self.framework.index} {self.current.year}")
+        unit = self.units[ref]
+        ranking = self.total_ranking
+        components = [self.component_result(ref, node) for node in self.components]
+        standings = [ComponentStanding(c.code, c.rank, c.of) for c in components if c.rank is not None]
+        strong, weak = strengths_and_weaknesses(standings)
+        by_code = {c.code: c for c in components}
+        regional = self.regional_rankings.get(unit.region or "")
+        national, source = self.national_mean()
+        score = self.current.value(ref, TOTAL)
+        note = ""
+        if score is None:
+            note = "không có kết quả công bố / no published result"
+        elif self.previous_not_comparable:
+            note = "không so sánh với năm trước: khung tiêu chí khác / not comparable with the previous year"
+        return Profile(
+            unit=unit,
+            year=self.current.year,
+            framework=self.framework,
+            score=score,
+            rank=ranking.rank_of(ref),
+            of=ranking.of,
+            group=self.total_groups.get(ref),
+            previous_year=self.previous.year if self.previous else None,
+            change=change(ranking, self.previous_ranking, ref) if self.previous else None,
+            national_mean=national,
+            national_mean_source=source,
+            regional_rank=regional.rank_of(ref) if regional else None,
+            regional_of=regional.of if regional else None,
+            region=unit.region,
+            regional_mean=self.computed_mean(TOTAL, self.region_members(unit.region))
+            if unit.region
+            else None,
+            components=components,
+            strengths=[by_code[s.code] for s in strong],
+            weaknesses=[by_code[s.code] for s in weak],
+            status_note=note,
+        )

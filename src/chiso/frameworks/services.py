@@ -1,0 +1,70 @@
+"""Finding indices and frameworks, and loading the built-in ones."""
+
+from __future__ import annotations
+
+import yaml
+from django.db import transaction
+
+from chiso.data import data_path
+from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.engine.frameworks import framework_from_dict, framework_to_dict
+from chiso.engine.names import match_key
+from chiso.frameworks.models import Framework, Index
+
+
+class IndexNotFound(LookupError):
+    pass
+
+
+def find_index(text: str) -> Index:
+    """The index a user means: by code, short name or alias, in any case or spelling."""
+    key = match_key(text)
+    for index in Index.objects.all():
+        names = [index.code, index.short_name, *index.aliases]
+        if key in {match_key(n) for n in names}:
+            return index
+    known = ", ".join(Index.objects.values_list("code", flat=True))
+    raise IndexNotFound(f"Không có chỉ số {text!r} / unknown index {text!r}. Có / known: {known}.")
+
+
+def framework_for(index: Index, year: int) -> Framework:
+    """The framework version of an index that applies to a year."""
+    candidates = [f for f in index.frameworks.all() if f.covers(year)]
+    if not candidates:
+        raise LookupError(
+            f"Chỉ số {index.short_name} chưa có khung tiêu chí cho năm {year} / "
+            f"no framework of {index.short_name} covers {year}."
+        )
+    return max(candidates, key=lambda f: f.first_year or 0)
+
+
+def save_framework(framework: EngineFramework, builtin: bool = False) -> Framework:
+    index = Index.objects.get(code=framework.index)
+    row, _ = Framework.objects.update_or_create(
+        code=framework.code,
+        defaults={
+            "index": index,
+            "name_vi": framework.name_vi,
+            "first_year": framework.first_year,
+            "last_year": framework.last_year,
+            "status": framework.status,
+            "definition": framework_to_dict(framework),
+            "builtin": builtin,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def load_builtin() -> int:
+    """Load the indices and the framework files shipped with chiso; returns the number of frameworks."""
+    for item in yaml.safe_load(data_path("indices.yaml").read_text(encoding="utf-8")):
+        Index.objects.update_or_create(
+            code=item["code"], defaults={k: v for k, v in item.items() if k != "code"}
+        )
+    count = 0
+    for path in sorted(data_path("frameworks").glob("*.yaml")):
+        framework = framework_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        save_framework(framework, builtin=True)
+        count += 1
+    return count

@@ -1,0 +1,328 @@
+"""Importing a results table (CSV or XLSX) for one index and year.
+
+The file has one row per unit, identified by official code or by name (any spelling, alias),
+and one column per node of the framework (the total, fields, dimensions), by code or by name.
+Decimal commas and points are both accepted. Every problem is reported with its row and column,
+and nothing is written unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.engine.names import match_key
+from chiso.engine.numbers import NumberError, parse_decimal
+from chiso.engine.units import UnitError, UnitRegistry
+from chiso.frameworks.models import Framework, Index
+from chiso.results.models import Dataset, ResultSet, UnitResult
+from chiso.results.services import ResultSetData, UnitRow, reference_date, write_result_set
+
+CODE_HEADERS = {
+    match_key(h) for h in ("mã", "ma", "code", "mã tỉnh", "mã đơn vị", "gso_code", "unit_code", "mã số")
+}
+NAME_HEADERS = {
+    match_key(h)
+    for h in (
+        "tỉnh",
+        "tỉnh, thành phố",
+        "tỉnh/thành phố",
+        "tỉnh thành",
+        "đơn vị",
+        "tên đơn vị",
+        "tên",
+        "địa phương",
+        "unit",
+        "province",
+        "name",
+        "province_vi",
+    )
+}
+TOTAL_HEADERS = {
+    match_key(h)
+    for h in (
+        "total",
+        "tổng",
+        "tổng điểm",
+        "điểm",
+        "chỉ số",
+        "giá trị",
+        "score",
+        "index",
+        "kết quả",
+        "điểm tổng",
+    )
+}
+RANK_HEADERS = {match_key(h) for h in ("rank", "xếp hạng", "hạng", "thứ hạng", "vị thứ")}
+GROUP_HEADERS = {match_key(h) for h in ("nhóm", "group", "xếp loại", "tier", "tier_vi")}
+IGNORED_HEADERS = {
+    match_key(h) for h in ("stt", "tt", "số tt", "ghi chú", "note", "notes", "province_en", "year", "năm")
+}
+
+
+class ImportFailed(Exception):
+    """The file was refused; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ImportReport:
+    rows: int
+    units: int
+    columns: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+    result_set: ResultSet | None = None
+
+
+def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
+    """The cells of a CSV or XLSX file as text, row by row (blank rows kept for numbering)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path)
+    raise ImportFailed([f"Không đọc được tệp {path.name}: chỉ nhận CSV hoặc XLSX / only CSV or XLSX files."])
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            [
+                f"Tệp {path.name} không phải UTF-8 (byte {exc.start}); hãy lưu lại dạng CSV UTF-8 / save as CSV UTF-8."
+            ]
+        ) from exc
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for damaged files
+        raise ImportFailed(
+            [f"Không mở được tệp Excel {path.name}: {exc} / cannot open the workbook."]
+        ) from exc
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise ImportFailed(
+            [f"Không có trang tính {sheet!r}; có: {', '.join(workbook.sheetnames)} / no such sheet."]
+        )
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = []
+    for row in worksheet.iter_rows(values_only=True):
+        rows.append(["" if cell is None else _cell_text(cell) for cell in row])
+    workbook.close()
+    return rows
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float):
+        return repr(cell)
+    return str(cell).strip()
+
+
+@dataclass
+class _Columns:
+    code: int | None = None
+    name: int | None = None
+    rank: int | None = None
+    group: int | None = None
+    nodes: dict[int, str] = field(default_factory=dict)
+
+
+def _node_lookup(framework: EngineFramework) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for node in framework.nodes():
+        for label in (node.code, node.name_vi, node.name_en):
+            if label:
+                lookup.setdefault(match_key(label), node.code)
+    for alias in TOTAL_HEADERS:
+        lookup.setdefault(alias, framework.root.code)
+    return lookup
+
+
+def _find_header(rows: list[list[str]]) -> int:
+    for i, row in enumerate(rows[:20]):
+        keys = {match_key(cell) for cell in row if cell}
+        if keys & (CODE_HEADERS | NAME_HEADERS):
+            return i
+    raise ImportFailed(
+        [
+            "Không tìm thấy dòng tiêu đề có cột mã hoặc tên đơn vị (ví dụ 'Mã', 'Tỉnh, thành phố') / "
+            "no header row with a unit code or name column."
+        ]
+    )
+
+
+def _map_columns(header: list[str], framework: EngineFramework, errors: list[str], line: int) -> _Columns:
+    columns = _Columns()
+    lookup = _node_lookup(framework)
+    for i, cell in enumerate(header):
+        key = match_key(cell)
+        if not key or key in IGNORED_HEADERS:
+            continue
+        if key in CODE_HEADERS and columns.code is None:
+            columns.code = i
+        elif key in NAME_HEADERS and columns.name is None:
+            columns.name = i
+        elif key in RANK_HEADERS:
+            columns.rank = i
+        elif key in GROUP_HEADERS:
+            columns.group = i
+        elif key in lookup:
+            code = lookup[key]
+            if code in columns.nodes.values():
+                errors.append(
+                    f"Dòng {line}, cột {cell!r}: trùng với một cột khác của tiêu chí {code} / duplicate column."
+                )
+            columns.nodes[i] = code
+        else:
+            known = ", ".join(n.code for n in framework.nodes())
+            errors.append(
+                f"Dòng {line}, cột {cell!r}: không phải tiêu chí của khung {framework.code} "
+                f"(mã hợp lệ: {known}) / not a node of the framework."
+            )
+    if not columns.nodes:
+        errors.append(
+            f"Dòng {line}: không có cột điểm nào (ví dụ 'Tổng điểm' hoặc mã tiêu chí) / no score column."
+        )
+    return columns
+
+
+def parse_results(
+    rows: list[list[str]],
+    framework: EngineFramework,
+    registry: UnitRegistry,
+    year: int,
+    level: str,
+) -> tuple[list[UnitRow], _Columns, list[str]]:
+    """Validate the table; returns the unit rows, the column mapping and every error found."""
+    errors: list[str] = []
+    header_index = _find_header(rows)
+    columns = _map_columns(rows[header_index], framework, errors, header_index + 1)
+    on = reference_date(year)
+    unit_rows: list[UnitRow] = []
+    seen: dict[object, int] = {}
+    maxima = {node.code: node.max_points for node in framework.nodes()}
+    header = rows[header_index]
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        cells = row + [""] * (len(header) - len(row))
+        if not any(cells):
+            continue
+        query = ""
+        if columns.code is not None and cells[columns.code]:
+            query = cells[columns.code]
+        elif columns.name is not None:
+            query = cells[columns.name]
+        if not query:
+            errors.append(f"Dòng {offset}: thiếu mã hoặc tên đơn vị / missing unit code or name.")
+            continue
+        try:
+            unit = registry.resolve(query, level=level, on=on)
+        except UnitError as exc:
+            errors.append(f"Dòng {offset}: {exc}")
+            continue
+        if unit.ref in seen:
+            errors.append(
+                f"Dòng {offset}: {unit.name} đã có ở dòng {seen[unit.ref]} / unit listed twice (rows {seen[unit.ref]}, {offset})."
+            )
+            continue
+        seen[unit.ref] = offset
+        values: dict[str, Decimal] = {}
+        for column, code in columns.nodes.items():
+            text = cells[column]
+            if text == "" or text in ("-", "–"):
+                continue
+            try:
+                value = parse_decimal(text)
+            except NumberError:
+                errors.append(
+                    f"Dòng {offset}, cột {header[column]!r}: {text!r} không phải số / not a number."
+                )
+                continue
+            maximum = maxima.get(code)
+            if value < 0 or (maximum is not None and value > maximum):
+                bound = f"0–{maximum}" if maximum is not None else "≥ 0"
+                errors.append(
+                    f"Dòng {offset}, cột {header[column]!r}: {text} ngoài khoảng {bound} / out of range."
+                )
+                continue
+            values[code] = value
+        published_rank = None
+        if columns.rank is not None and cells[columns.rank]:
+            try:
+                published_rank = int(parse_decimal(cells[columns.rank]))
+            except NumberError:
+                errors.append(
+                    f"Dòng {offset}, cột {header[columns.rank]!r}: {cells[columns.rank]!r} không phải số."
+                )
+        status = UnitResult.Status.COMPLETE if values else UnitResult.Status.NOT_PUBLISHED
+        unit_rows.append(
+            UnitRow(
+                unit=unit,
+                values=values,
+                status=status,
+                published_rank=published_rank,
+                published_group=cells[columns.group] if columns.group is not None else "",
+            )
+        )
+    if not unit_rows and not errors:
+        errors.append("Tệp không có dòng dữ liệu nào / the file has no data rows.")
+    return unit_rows, columns, errors
+
+
+def import_results(
+    path: Path,
+    index: Index,
+    year: int,
+    framework: Framework,
+    registry: UnitRegistry,
+    *,
+    sheet: str | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportReport:
+    """Validate a results file and, if it is entirely valid, write it as the index-year's results."""
+    engine_framework = framework.to_engine()
+    rows = read_table(path, sheet)
+    unit_rows, columns, errors = parse_results(rows, engine_framework, registry, year, index.unit_level)
+    if errors:
+        raise ImportFailed(errors)
+    header = rows[_find_header(rows)]
+    report = ImportReport(
+        rows=len(unit_rows),
+        units=len({r.unit.ref for r in unit_rows}),
+        columns={header[i]: code for i, code in columns.nodes.items()},
+    )
+    if dry_run:
+        return report
+    with transaction.atomic():
+        dataset = Dataset.objects.create(
+            code=f"import-{index.code}-{year}-{uuid.uuid4().hex[:8]}",
+            title=f"{index.short_name} {year} — {path.name}",
+            attribution=source,
+            imported_file=path.name,
+        )
+        report.result_set = write_result_set(
+            ResultSetData(index, year, framework, unit_rows), dataset, replace=replace
+        )
+    return report

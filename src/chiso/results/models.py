@@ -1,0 +1,111 @@
+"""Published or computed results: one result set per index and year, one value per unit and node."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chiso.frameworks.models import Framework, Index
+from chiso.units.models import Unit
+
+# Values keep 9 decimals and 15 significant digits, so that SQLite (which stores a decimal column
+# as a double) gives back exactly the Decimal that was written.
+VALUE_DIGITS = 15
+VALUE_PLACES = 9
+
+
+class Dataset(models.Model):
+    """Where figures come from: a publisher's table, a user's file, an internal assessment cycle."""
+
+    code = models.SlugField(_("mã"), max_length=80, unique=True)
+    title = models.CharField(_("tên"), max_length=300)
+    publisher = models.CharField(_("cơ quan công bố"), max_length=200, blank=True)
+    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    attribution = models.TextField(_("ghi nguồn"), blank=True)
+    builtin = models.BooleanField(_("có sẵn"), default=False)
+    imported_file = models.CharField(_("tệp nhập"), max_length=300, blank=True)
+    imported_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bộ dữ liệu")
+        verbose_name_plural = _("bộ dữ liệu")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResultSet(models.Model):
+    """The results of one index for one year, scored on one framework version."""
+
+    index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="result_sets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="result_sets")
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="result_sets")
+
+    class Meta:
+        verbose_name = _("kết quả năm")
+        verbose_name_plural = _("kết quả năm")
+        ordering = ["index__code", "year"]
+        constraints = [models.UniqueConstraint(fields=["index", "year"], name="resultset_unique_index_year")]
+
+    def __str__(self) -> str:
+        return f"{self.index.short_name} {self.year}"
+
+
+class UnitResult(models.Model):
+    """One unit's result in a result set; its values are in `NodeValue` rows."""
+
+    class Status(models.TextChoices):
+        COMPLETE = "complete", _("đầy đủ")
+        PARTIAL = "partial", _("một phần")
+        NOT_PUBLISHED = "not_published", _("không công bố")
+
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="unit_results")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="results")
+    status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices, default=Status.COMPLETE)
+    published_rank = models.PositiveSmallIntegerField(_("thứ hạng công bố"), null=True, blank=True)
+    published_group = models.CharField(_("nhóm công bố"), max_length=100, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả của đơn vị")
+        verbose_name_plural = _("kết quả của đơn vị")
+        constraints = [models.UniqueConstraint(fields=["result_set", "unit"], name="unitresult_unique_unit")]
+
+
+class NodeValue(models.Model):
+    """The points of one node of the framework (a dimension, a field, the total) for one unit."""
+
+    unit_result = models.ForeignKey(UnitResult, on_delete=models.CASCADE, related_name="values")
+    node_code = models.CharField(_("mã tiêu chí"), max_length=40)
+    value = models.DecimalField(_("điểm"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
+
+    class Meta:
+        verbose_name = _("điểm theo tiêu chí")
+        verbose_name_plural = _("điểm theo tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_result", "node_code"], name="nodevalue_unique_node")
+        ]
+
+
+class PublishedFigure(models.Model):
+    """A figure published about a result set as a whole (e.g. the national mean), kept verbatim."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_MEAN = "national_mean", _("trung bình cả nước")
+        REGIONAL_MEAN = "regional_mean", _("trung bình vùng")
+
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="published_figures")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    node_code = models.CharField(_("mã tiêu chí"), max_length=40, default="total")
+    region = models.CharField(_("vùng"), max_length=100, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
+    source = models.CharField(_("nguồn"), max_length=500)
+
+    class Meta:
+        verbose_name = _("số liệu công bố")
+        verbose_name_plural = _("số liệu công bố")

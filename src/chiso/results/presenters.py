@@ -1,0 +1,158 @@
+"""Results as plain data for the console, JSON/CSV exports and web pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chiso.cli.output import json_number
+from chiso.engine.analysis import LeagueRow, Profile, YearAnalysis
+from chiso.engine.narrative import headline, mean_sentence
+from chiso.engine.numbers import format_number, format_rank, format_signed
+from chiso.frameworks.models import Index
+
+
+def signed_int(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return f"+{value}" if value > 0 else str(value)
+
+
+def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
+    """The machine-readable profile (the `--format json` of `chiso profile`)."""
+    change = profile.change
+    return {
+        "index": index.code,
+        "index_name": index.short_name,
+        "year": profile.year,
+        "framework": profile.framework.code,
+        "unit": {"code": profile.unit.code, "name": profile.unit.name, "name_en": profile.unit.name_en},
+        "score": json_number(profile.score),
+        "max": json_number(profile.framework.root.max_points),
+        "rank": profile.rank,
+        "of": profile.of,
+        "ranking_precision": profile.framework.ranking.precision,
+        "previous": {
+            "year": profile.previous_year,
+            "score": json_number(change.previous_score) if change else None,
+            "rank": change.previous_rank if change else None,
+        },
+        "change": {
+            "score": json_number(change.score) if change else None,
+            "rank": change.rank if change else None,
+        },
+        "group": profile.group.label_vi if profile.group else None,
+        "group_en": profile.group.label_en if profile.group else None,
+        "national_mean": json_number(profile.national_mean),
+        "national_mean_source": profile.national_mean_source,
+        "difference_from_mean": json_number(profile.score - profile.national_mean)
+        if profile.score is not None and profile.national_mean is not None
+        else None,
+        "region": profile.region,
+        "regional_rank": profile.regional_rank,
+        "regional_of": profile.regional_of,
+        "regional_mean": json_number(profile.regional_mean),
+        "components": [
+            {
+                "code": c.code,
+                "name": c.name_vi,
+                "name_en": c.name_en,
+                "score": json_number(c.score),
+                "max": json_number(c.max_points),
+                "rank": c.rank,
+                "of": c.of,
+                "change_score": json_number(c.change.score) if c.change else None,
+                "change_rank": c.change.rank if c.change else None,
+                "mean": json_number(c.mean),
+                "best": json_number(c.best),
+                "group": c.group.label_vi if c.group else None,
+            }
+            for c in profile.components
+        ],
+        "strengths": [c.code for c in profile.strengths],
+        "weaknesses": [c.code for c in profile.weaknesses],
+        "sentence_vi": headline(profile, index.short_name),
+        "mean_sentence_vi": mean_sentence(profile),
+        "note": profile.status_note,
+    }
+
+
+def league_row_to_dict(row: LeagueRow) -> dict[str, Any]:
+    return {
+        "rank": row.rank,
+        "code": row.unit.code,
+        "name": row.unit.name,
+        "score": json_number(row.score),
+        "group": row.group.label_vi if row.group else None,
+        "change_score": json_number(row.change.score) if row.change else None,
+        "change_rank": row.change.rank if row.change else None,
+        "previous_rank": row.change.previous_rank if row.change else None,
+        "region": row.unit.region,
+        "regional_rank": row.regional_rank,
+        "regional_of": row.regional_of,
+    }
+
+
+def ranking_to_dict(analysis: YearAnalysis, index: Index) -> dict[str, Any]:
+    ranking = analysis.total_ranking
+    national, source = analysis.national_mean()
+    moved = analysis.movers()
+    names = analysis.units
+    return {
+        "index": index.code,
+        "year": analysis.current.year,
+        "framework": analysis.framework.code,
+        "max": json_number(analysis.framework.root.max_points),
+        "of": ranking.of,
+        "ranked": len(ranking),
+        "unranked": [names[ref].name for ref in ranking.unranked],
+        "ranking_precision": ranking.precision,
+        "previous_year": analysis.previous.year if analysis.previous else None,
+        "national_mean": json_number(national),
+        "national_mean_source": source,
+        "above_mean": sum(1 for e in ranking.entries if national is not None and e.value > national),
+        "up": moved.up if analysis.previous else None,
+        "down": moved.down if analysis.previous else None,
+        "biggest_gains": [{"name": names[u].name, "change": json_number(d)} for u, d in moved.biggest_gains],
+        "biggest_losses": [
+            {"name": names[u].name, "change": json_number(d)} for u, d in moved.biggest_losses
+        ],
+        "rows": [league_row_to_dict(row) for row in analysis.league_table()],
+    }
+
+
+def league_table_cells(
+    analysis: YearAnalysis, lang: str = "vi"
+) -> tuple[list[str], list[list[str]], list[bool]]:
+    """Headers, cells and right-alignment of the league table for a text table."""
+    places = analysis.framework.display_precision
+    maximum = analysis.framework.root.max_points
+    score_header = f"Điểm/{format_number(maximum, 0)}" if maximum is not None else "Điểm"
+    if lang == "en":
+        headers = [
+            "Rank",
+            "Code",
+            "Unit",
+            score_header.replace("Điểm", "Score"),
+            "Change",
+            "Rank chg",
+            "Group",
+            "Regional rank",
+        ]
+    else:
+        headers = ["Hạng", "Mã", "Đơn vị", score_header, "± điểm", "± bậc", "Nhóm", "Hạng vùng"]
+    rows = []
+    for row in analysis.league_table():
+        group = (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else "–"
+        rows.append(
+            [
+                format_rank(row.rank, analysis.total_ranking.of),
+                row.unit.code,
+                row.unit.name,
+                format_number(row.score, places, lang),
+                format_signed(row.change.score, places, lang) if row.change else "–",
+                signed_int(row.change.rank) if row.change else "–",
+                group,
+                format_rank(row.regional_rank, row.regional_of),
+            ]
+        )
+    return headers, rows, [True, False, False, True, True, True, False, True]

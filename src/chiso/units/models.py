@@ -1,0 +1,88 @@
+"""Administrative units with validity dates and lineage, identified by official code."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chiso.engine import units as engine_units
+
+
+class Level(models.TextChoices):
+    PROVINCE = engine_units.PROVINCE, _("Tỉnh, thành phố")
+    COMMUNE = engine_units.COMMUNE, _("Xã, phường, đặc khu")
+    DEPARTMENT = engine_units.DEPARTMENT, _("Sở, ban, ngành")
+    MINISTRY = engine_units.MINISTRY, _("Bộ, cơ quan ngang bộ")
+
+
+class Unit(models.Model):
+    """An administrative unit over one period of validity (official code + first valid day)."""
+
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    code = models.CharField(_("mã"), max_length=16)
+    name = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    kind = models.CharField(_("loại"), max_length=64, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    parent_code = models.CharField(_("mã đơn vị cấp trên"), max_length=16, blank=True)
+    region = models.CharField(_("vùng"), max_length=100, blank=True)
+    region_en = models.CharField(_("vùng (tiếng Anh)"), max_length=100, blank=True)
+    subregion = models.CharField(_("tiểu vùng"), max_length=100, blank=True)
+    is_central_city = models.BooleanField(_("thành phố trực thuộc trung ương"), default=False)
+    aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["level", "code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "code", "valid_from"],
+                name="unit_unique_code_period",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def to_engine(self) -> engine_units.Unit:
+        return engine_units.Unit(
+            code=self.code,
+            name=self.name,
+            level=self.level,
+            name_en=self.name_en,
+            kind=self.kind,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            parent_code=self.parent_code or None,
+            region=self.region or None,
+            region_en=self.region_en or None,
+            subregion=self.subregion or None,
+            is_central_city=self.is_central_city,
+            aliases=tuple(self.aliases),
+        )
+
+
+class UnitLineage(models.Model):
+    """`old` became (part of) `new` on `effective` (merger, renaming, split)."""
+
+    class Relation(models.TextChoices):
+        MERGED_INTO = "merged_into", _("sáp nhập vào")
+        RENAMED = "renamed", _("đổi tên thành")
+        SPLIT_INTO = "split_into", _("chia tách thành")
+
+    old = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
+    new = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
+    effective = models.DateField(_("ngày hiệu lực"))
+    relation = models.CharField(_("quan hệ"), max_length=16, choices=Relation.choices)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử sắp xếp đơn vị")
+        verbose_name_plural = _("lịch sử sắp xếp đơn vị")
+        constraints = [models.UniqueConstraint(fields=["old", "new"], name="lineage_unique_edge")]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new} ({self.effective:%d/%m/%Y})"
