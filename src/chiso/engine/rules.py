@@ -78,10 +78,12 @@ class RuleContext:
 
 def _number(inputs: Mapping[str, Any], key: str, code: str) -> Decimal:
     """The input `key` as a Decimal; missing or unreadable values raise ScoringInputError."""
-    try:
-        value = inputs[key]
-    except KeyError:
-        raise ScoringInputError(code, key, "thiếu giá trị", "value missing") from None
+    value = inputs.get(key)
+    kind = type(value)
+    if kind is Decimal and value.is_finite():  # the common case first: scoring runs this a lot
+        return value
+    if kind is int:
+        return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ScoringInputError(code, key, f"{value!r} không phải số", f"{value!r} is not a number")
@@ -232,7 +234,7 @@ class Manual(RuleType):
 
     def score(self, inputs: Mapping[str, Any], max_points: Decimal | None, context: RuleContext) -> Decimal:
         points = _number(inputs, "points", context.code)
-        if points < 0:
+        if points < ZERO:
             raise ScoringInputError(
                 context.code, "points", f"điểm âm ({points})", f"negative points ({points})"
             )
@@ -342,13 +344,13 @@ class Proportional(RuleType):
         code = context.code
         numerator = _number(inputs, "numerator", code)
         denominator = _number(inputs, "denominator", code)
-        if numerator < 0:
+        if numerator < ZERO:
             raise ScoringInputError(code, "numerator", f"số âm ({numerator})", f"negative ({numerator})")
-        if denominator < 0:
+        if denominator < ZERO:
             raise ScoringInputError(
                 code, "denominator", f"số âm ({denominator})", f"negative ({denominator})"
             )
-        if denominator == 0:
+        if denominator == ZERO:
             if self.when_no_occurrence == "full":
                 return max_points
             if self.when_no_occurrence == "zero":
@@ -393,7 +395,7 @@ class NormalisedToBest(RuleType):
 
     def score(self, inputs: Mapping[str, Any], max_points: Decimal, context: RuleContext) -> Decimal:
         value = _number(inputs, "value", context.code)
-        if value < 0:
+        if value < ZERO:
             raise ScoringInputError(context.code, "value", f"số âm ({value})", f"negative ({value})")
         best = context.best(context.code)
         if best is None:
@@ -410,7 +412,7 @@ class NormalisedToBest(RuleType):
                 f"{value} lớn hơn giá trị cao nhất của các đơn vị ({best})",
                 f"{value} is above the best peer value ({best})",
             )
-        if best == 0:
+        if best == ZERO:
             return max_points if self.when_all_zero == "full" else ZERO
         return value * max_points / best
 
@@ -540,12 +542,12 @@ class Checklist(RuleType):
         done = inputs.get("done")
         if done is None:
             raise ScoringInputError(context.code, "done", "thiếu giá trị", "value missing")
-        if isinstance(done, Mapping):
-            codes = [str(k) for k, v in done.items() if v]
-            unknown = [str(k) for k in done if str(k) not in self.items]
-        elif isinstance(done, (list, tuple, set, frozenset)):
-            codes = [str(c) for c in done]
-            unknown = [c for c in codes if c not in self.items]
+        if isinstance(done, (list, tuple, set, frozenset)):  # tested first: ABC checks are slow
+            codes = {c if type(c) is str else str(c) for c in done}
+            unknown = sorted(c for c in codes if c not in self.items)
+        elif isinstance(done, Mapping):
+            codes = {str(k) for k, v in done.items() if v}
+            unknown = sorted(str(k) for k in done if str(k) not in self.items)
         else:
             raise ScoringInputError(
                 context.code,
@@ -560,7 +562,10 @@ class Checklist(RuleType):
                 f"mục không có: {', '.join(unknown)}",
                 f"unknown items: {', '.join(unknown)}",
             )
-        total = sum((self.items[c] for c in set(codes)), ZERO)
+        items = self.items
+        total = ZERO
+        for c in codes:
+            total += items[c]
         if self.cap is not None and total > self.cap:
             total = self.cap
         return _clamp(total, max_points)
@@ -621,7 +626,7 @@ class SurveyShare(RuleType):
 
     def score(self, inputs: Mapping[str, Any], max_points: Decimal, context: RuleContext) -> Decimal:
         percent = _number(inputs, "index_percent", context.code)
-        if percent < 0 or percent > HUNDRED:
+        if percent < ZERO or percent > HUNDRED:
             raise ScoringInputError(
                 context.code, "index_percent", f"{percent} ngoài khoảng 0–100", f"{percent} is outside 0–100"
             )
@@ -694,14 +699,14 @@ class NoOccurrenceFull(RuleType):
 
     def score(self, inputs: Mapping[str, Any], max_points: Decimal, context: RuleContext) -> Decimal:
         count = _number(inputs, "occurrences", context.code)
-        if count < 0 or count != count.to_integral_value():
+        if count < ZERO or count != count.to_integral_value():
             raise ScoringInputError(
                 context.code,
                 "occurrences",
                 f"phải là số nguyên không âm ({count})",
                 f"must be a whole number ≥ 0 ({count})",
             )
-        if count == 0:
+        if count == ZERO:
             return max_points
         if self.then is not None:
             return self.then.score(inputs, max_points, context)
@@ -744,12 +749,12 @@ class _Adjustment(RuleType):
     def score(self, inputs: Mapping[str, Any], max_points: Decimal, context: RuleContext) -> Decimal:
         if self.per_item is not None and "count" in inputs:
             count = _number(inputs, "count", context.code)
-            if count < 0:
+            if count < ZERO:
                 raise ScoringInputError(context.code, "count", f"số âm ({count})", f"negative ({count})")
             size = count * self.per_item
         else:
             size = _number(inputs, "points", context.code)
-            if self.sign > 0 and size < 0:
+            if self.sign > 0 and size < ZERO:
                 raise ScoringInputError(
                     context.code, "points", f"điểm thưởng âm ({size})", f"a bonus cannot be negative ({size})"
                 )
