@@ -115,8 +115,11 @@ class LeagueRow:
 class YearAnalysis:
     """Rankings, groups and profiles for one index-year, with the previous year for changes."""
 
-    def __init__(self, current: YearResults, previous: YearResults | None = None):
+    def __init__(
+        self, current: YearResults, previous: YearResults | None = None, missing_previous_year: int | None = None
+    ):
         self.current = current
+        self.missing_previous_year = missing_previous_year
         self.previous = previous if previous and comparable(current.framework, previous.framework) else None
         self.previous_not_comparable = previous is not None and self.previous is None
         self.units = {unit.ref: unit for unit in current.peers}
@@ -254,6 +257,9 @@ class YearAnalysis:
             note = "không có kết quả công bố / no published result"
         elif self.previous_not_comparable:
             note = "không so sánh với năm trước: khung tiêu chí khác / not comparable with the previous year"
+        elif self.missing_previous_year is not None:
+            year = self.missing_previous_year
+            note = f"không có kết quả năm {year} để so sánh / no {year} results to compare with"
         return Profile(
             unit=unit,
             year=self.current.year,

@@ -190,7 +190,7 @@ def analyse(index: Index, year: int) -> YearAnalysis:
             f"Có các năm / available: {', '.join(map(str, years)) or 'không có / none'}."
         )
     previous = year_results(index, year - 1)
-    return YearAnalysis(current, previous)
+    return YearAnalysis(current, previous, missing_previous_year=None if previous else year - 1)
 
 
 def framework_for_year(index: Index, year: int) -> Framework:
