@@ -363,3 +363,10 @@ def test_aggregate_of_leaf_values_equals_scoring(case, data) -> None:
         assert figure.status == (
             "missing" if node.code in missing else ("computed" if node.children else "published")
         )
+
+
+def test_weighted_aggregation_computes_no_parent() -> None:
+    framework = par_like(aggregation="weighted")
+    scores = aggregate(framework, {"1.1": D(1), "1.2": D(1), "2": D(3)})
+    assert scores["1"].status == "missing" and scores["root"].status == "missing"
+    assert aggregate(framework, {"root": D("61.5")})["root"].points == D("61.5")

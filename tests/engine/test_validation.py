@@ -246,3 +246,23 @@ def test_mean_aggregation_children_on_parent_scale() -> None:
 def test_problem_str_is_bilingual() -> None:
     problem = Problem("1", "sai", "wrong")
     assert str(problem) == "[error] 1: sai / wrong"
+
+
+def test_weighted_aggregation_skips_sum_check_with_one_warning() -> None:
+    def mutate(d):
+        d["aggregation"] = "weighted"
+        d["root"]["max_points"] = 100  # children 6 + 4 ≠ 100: not checked, the weights are unknown
+        d["ranking"]["groups"] = {"method": "published"}
+
+    [problem] = check(mutate)
+    assert (problem.code, problem.severity) == ("framework", WARNING)
+    assert "weighted aggregation" in problem.message_en
+
+
+def test_unknown_aggregation_and_group_method() -> None:
+    def mutate(d):
+        d["aggregation"] = "median"
+        d["ranking"]["groups"]["method"] = "deciles"
+
+    problems = errors(check(mutate))
+    assert [p.message_en.split(" ")[0] for p in problems] == ["aggregation", "unknown"]

@@ -27,7 +27,8 @@ BANDS = "bands"
 # How a parent's points follow from its children's.
 SUM = "sum"  # the parent is the sum of its children (PAR INDEX, PAPI)
 MEAN = "mean"  # the parent is the mean of its children, all on the parent's scale (SIPAS percentages)
-AGGREGATIONS = (SUM, MEAN)
+WEIGHTED = "weighted"  # a weighted sum whose weights are not in the framework (PCI): parents only as published
+AGGREGATIONS = (SUM, MEAN, WEIGHTED)
 
 
 class FrameworkError(ValueError):
@@ -159,7 +160,7 @@ class Framework:
     adjusted_cap: Decimal | None = None
     source: str = ""
     note: str = ""
-    aggregation: str = SUM  # SUM or MEAN, for every parent of the tree
+    aggregation: str = SUM  # SUM, MEAN or WEIGHTED, for every parent of the tree
 
     def nodes(self) -> Iterator[Node]:
         return self.root.walk()

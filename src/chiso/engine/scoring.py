@@ -2,7 +2,8 @@
 (`score_unit`, `score_units`).
 
 A parent's points are the sum of its children's (or their mean, for a framework whose
-`aggregation` is "mean", as SIPAS). A value that is not there is *missing* — explicitly None, never
+`aggregation` is "mean", as SIPAS; with "weighted", whose weights the framework does not hold, as
+PCI, a parent has only its published value). A value that is not there is *missing* — explicitly None, never
 zero — and so is every ancestor that needs it. Component indices are each node's points as a
 percentage of its maximum, unrounded (rounding is the framework's published precision, applied
 when figures are shown or ranked).
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from chiso.engine.frameworks import MEAN, Framework, FrameworkError
+from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, FrameworkError
 from chiso.engine.numbers import HUNDRED, ZERO, NumberError, parse_decimal
 from chiso.engine.rules import RULE_TYPES, Manual, RuleContext, RuleType, ScoringInputError
 from chiso.engine.validation import errors, validate_framework
@@ -65,9 +66,13 @@ class _Tree:
         self.parents_bottom_up: list[int] = [i for i in range(len(nodes) - 1, -1, -1) if self.children[i]]
         self.leaves: list[int] = [i for i in range(len(nodes)) if not self.children[i]]
         self.mean = framework.aggregation == MEAN
+        # Weights not in the framework: no parent can be computed from its children.
+        self.derivable = framework.aggregation != WEIGHTED
 
     def roll_up(self, points: list[Decimal | None], computed: list[bool] | None = None) -> None:
         """Fill every parent that has no figure yet from its children (in place)."""
+        if not self.derivable:
+            return
         children = self.children
         mean = self.mean
         for i in self.parents_bottom_up:

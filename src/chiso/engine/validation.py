@@ -11,13 +11,24 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from chiso.engine.frameworks import AGGREGATIONS, BANDS, MEAN, METHODS, PUBLISHED, QUARTILES, Framework, Node
+from chiso.engine.frameworks import (
+    AGGREGATIONS,
+    BANDS,
+    MEAN,
+    METHODS,
+    PUBLISHED,
+    QUARTILES,
+    WEIGHTED,
+    Framework,
+    Node,
+)
 from chiso.engine.rules import RULE_TYPES, validate_rule
 
 ERROR = "error"
 WARNING = "warning"
 
-GROUP_METHODS = (QUARTILES, BANDS, "none")
+# "published": the groups come with the published results (PCI tiers); "none": no grouping (SIPAS).
+GROUP_METHODS = (QUARTILES, BANDS, "published", "none")
 RANK_OF = ("peer_set", "ranked")
 ADJUSTMENT_KINDS = ("bonus", "penalty")
 STATUSES = ("confirmed", "partial", "assumed")
@@ -49,7 +60,10 @@ def _fmt(value: Decimal | None) -> str:
 
 
 def _check_children(framework: Framework, node: Node, problems: list[Problem]) -> None:
-    """Children's maxima against the parent's: a sum (default) or, for `mean`, each equal."""
+    """Children's maxima against the parent's: a sum (default) or, for `mean`, each equal.
+    With `weighted` (weights not in the framework) there is nothing to check."""
+    if framework.aggregation == WEIGHTED:
+        return
     maxima = [child.max_points for child in node.children]
     unknown = [child.code for child in node.children if child.max_points is None]
     if framework.aggregation == MEAN:
@@ -319,6 +333,16 @@ def validate_framework(framework: Framework) -> list[Problem]:
                 "framework",
                 f"cách tổng hợp phải là {', '.join(AGGREGATIONS)}, không phải '{framework.aggregation}'",
                 f"aggregation must be one of {', '.join(AGGREGATIONS)}, not '{framework.aggregation}'",
+            )
+        )
+    if framework.aggregation == WEIGHTED:
+        problems.append(
+            Problem(
+                "framework",
+                "tổng có trọng số nhưng khung không ghi trọng số: điểm nút cha chỉ có khi được công bố",
+                "weighted aggregation without weights in the framework: "
+                "a parent has points only when published",
+                WARNING,
             )
         )
     nodes = list(framework.nodes())
