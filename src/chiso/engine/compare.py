@@ -14,6 +14,7 @@ from chiso.engine.ranking import Ranking
 K = TypeVar("K", bound=Hashable)
 
 PUBLISHED_GROUPS = "published"
+NO_GROUPS = "none"
 
 
 def mean(values: Sequence[Decimal]) -> Decimal | None:
@@ -77,7 +78,7 @@ def assign_groups(
     published: Mapping[K, str] | None = None,
 ) -> dict[K, Group]:
     """Put every unit with a value into its group, by quartiles, fixed bands or as published."""
-    if not values:
+    if not values or rule.method == NO_GROUPS:
         return {}
     if rule.method == QUARTILES:
         cuts = quartile_cuts(list(values.values()))

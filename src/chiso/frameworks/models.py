@@ -37,6 +37,7 @@ class Framework(models.Model):
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="frameworks")
     code = models.SlugField(_("mã"), max_length=80, unique=True)
     name_vi = models.CharField(_("tên"), max_length=300)
+    scope = models.CharField(_("đối tượng đánh giá"), max_length=16, default="province")
     first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
     status = models.CharField(_("tình trạng"), max_length=16, default="confirmed")

@@ -28,8 +28,8 @@ def find_index(text: str) -> Index:
 
 
 def framework_for(index: Index, year: int) -> Framework:
-    """The framework version of an index that applies to a year."""
-    candidates = [f for f in index.frameworks.all() if f.covers(year)]
+    """The framework version of an index that applies to a year, for the units the index scores."""
+    candidates = [f for f in index.frameworks.filter(scope=index.unit_level) if f.covers(year)]
     if not candidates:
         raise LookupError(
             f"Chỉ số {index.short_name} chưa có khung tiêu chí cho năm {year} / "
@@ -45,6 +45,7 @@ def save_framework(framework: EngineFramework, builtin: bool = False) -> Framewo
         defaults={
             "index": index,
             "name_vi": framework.name_vi,
+            "scope": framework.scope,
             "first_year": framework.first_year,
             "last_year": framework.last_year,
             "status": framework.status,

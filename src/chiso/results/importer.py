@@ -104,12 +104,17 @@ def _read_csv(path: Path) -> list[list[str]]:
                 f"Tệp {path.name} không phải UTF-8 (byte {exc.start}); hãy lưu lại dạng CSV UTF-8 / save as CSV UTF-8."
             ]
         ) from exc
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
+
+
+def _delimiter(text: str) -> str:
+    """Semicolon or tab when the first line has one (Excel's CSV where the decimal mark is a comma),
+    else comma. csv.Sniffer guesses wrong on "Tỉnh, thành phố;86,55"."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    for candidate in (";", "\t"):
+        if candidate in first_line:
+            return candidate
+    return ","
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
@@ -148,13 +153,14 @@ class _Columns:
     nodes: dict[int, str] = field(default_factory=dict)
 
 
-def _node_lookup(framework: EngineFramework) -> dict[str, str]:
+def _node_lookup(framework: EngineFramework, index_names: tuple[str, ...] = ()) -> dict[str, str]:
+    """Header text → node code: node codes and names, and for the total also the index's names."""
     lookup: dict[str, str] = {}
     for node in framework.nodes():
         for label in (node.code, node.name_vi, node.name_en):
             if label:
                 lookup.setdefault(match_key(label), node.code)
-    for alias in TOTAL_HEADERS:
+    for alias in TOTAL_HEADERS | {match_key(name) for name in index_names}:
         lookup.setdefault(alias, framework.root.code)
     return lookup
 
@@ -172,9 +178,11 @@ def _find_header(rows: list[list[str]]) -> int:
     )
 
 
-def _map_columns(header: list[str], framework: EngineFramework, errors: list[str], line: int) -> _Columns:
+def _map_columns(
+    header: list[str], framework: EngineFramework, errors: list[str], line: int, index_names: tuple[str, ...]
+) -> _Columns:
     columns = _Columns()
-    lookup = _node_lookup(framework)
+    lookup = _node_lookup(framework, index_names)
     for i, cell in enumerate(header):
         key = match_key(cell)
         if not key or key in IGNORED_HEADERS:
@@ -213,11 +221,14 @@ def parse_results(
     registry: UnitRegistry,
     year: int,
     level: str,
+    index_names: tuple[str, ...] = (),
 ) -> tuple[list[UnitRow], _Columns, list[str]]:
-    """Validate the table; returns the unit rows, the column mapping and every error found."""
+    """Validate the table; returns the unit rows, the column mapping and every error found.
+
+    `index_names` are names of the index ("PAR INDEX", "Chỉ số CCHC") that a total column may carry."""
     errors: list[str] = []
     header_index = _find_header(rows)
-    columns = _map_columns(rows[header_index], framework, errors, header_index + 1)
+    columns = _map_columns(rows[header_index], framework, errors, header_index + 1, index_names)
     on = reference_date(year)
     unit_rows: list[UnitRow] = []
     seen: dict[object, int] = {}
@@ -304,7 +315,8 @@ def import_results(
     """Validate a results file and, if it is entirely valid, write it as the index-year's results."""
     engine_framework = framework.to_engine()
     rows = read_table(path, sheet)
-    unit_rows, columns, errors = parse_results(rows, engine_framework, registry, year, index.unit_level)
+    names = (index.short_name, index.name_vi, *index.aliases, *(f"chỉ số {a}" for a in index.aliases))
+    unit_rows, columns, errors = parse_results(rows, engine_framework, registry, year, index.unit_level, names)
     if errors:
         raise ImportFailed(errors)
     header = rows[_find_header(rows)]
