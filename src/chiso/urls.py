@@ -1,8 +1,10 @@
-"""URL configuration. The web application grows here (issue: web app and assessment cycle)."""
+"""URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("chiso.results.urls")),
 ]

@@ -86,8 +86,13 @@ def test_headline_in_the_press_style(analysis):
         "Chỉ số DEMO năm 2021 của Thành phố Hồ Chí Minh đạt 16,00/20 điểm, xếp hạng 2/4 tỉnh, thành phố, "
         "tăng 1 bậc so với năm 2020; thuộc nhóm đạt điểm trung bình cao."
     )
-    assert headline(analysis.profile(UNITS[3].ref), "DEMO") == "Chỉ số DEMO năm 2021 của tỉnh Long An không được công bố."
-    assert mean_sentence(analysis.profile(UNITS[1].ref)) == "Thấp hơn trung bình cả nước (14,33 điểm) 4,33 điểm."
+    assert (
+        headline(analysis.profile(UNITS[3].ref), "DEMO")
+        == "Chỉ số DEMO năm 2021 của tỉnh Long An không được công bố."
+    )
+    assert (
+        mean_sentence(analysis.profile(UNITS[1].ref)) == "Thấp hơn trung bình cả nước (14,33 điểm) 4,33 điểm."
+    )
 
 
 def test_unit_phrases():

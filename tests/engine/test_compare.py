@@ -50,7 +50,11 @@ def test_mean_and_movers():
 
 
 def test_strengths_and_weaknesses_by_rank_not_points():
-    standings = [ComponentStanding("d1", 6, 63), ComponentStanding("d2", 40, 63), ComponentStanding("d3", 2, 63)]
+    standings = [
+        ComponentStanding("d1", 6, 63),
+        ComponentStanding("d2", 40, 63),
+        ComponentStanding("d3", 2, 63),
+    ]
     strong, weak = strengths_and_weaknesses(standings, count=1)
     assert [s.code for s in strong] == ["d3"]
     assert [s.code for s in weak] == ["d2"]

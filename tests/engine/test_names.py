@@ -23,4 +23,13 @@ def test_plain_key_ignores_all_marks_and_d_stroke():
 
 def test_vietnamese_collation_orders_letters_as_the_alphabet_does():
     names = ["Đà Nẵng", "Dĩ An", "An Giang", "Ăn Khê", "Uông Bí", "Ưu Điềm", "Bắc Ninh", "Bà Rịa"]
-    assert sorted_vi(names) == ["An Giang", "Ăn Khê", "Bà Rịa", "Bắc Ninh", "Dĩ An", "Đà Nẵng", "Uông Bí", "Ưu Điềm"]
+    assert sorted_vi(names) == [
+        "An Giang",
+        "Ăn Khê",
+        "Bà Rịa",
+        "Bắc Ninh",
+        "Dĩ An",
+        "Đà Nẵng",
+        "Uông Bí",
+        "Ưu Điềm",
+    ]

@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal as D
 
 import pytest
@@ -49,7 +50,9 @@ def test_ranks_within_regions():
 
 scores = st.dictionaries(
     st.text(alphabet="abcdefghij", min_size=1, max_size=3),
-    st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False)),
+    st.one_of(
+        st.none(), st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False)
+    ),
     min_size=1,
     max_size=40,
 )
@@ -63,6 +66,6 @@ def test_ranks_are_consistent_with_scores(values, precision):
     for entry in entries:
         better = sum(1 for other in entries if other.rounded > entry.rounded)
         assert entry.rank == better + 1
-    for first, second in zip(entries, entries[1:], strict=False):
+    for first, second in itertools.pairwise(entries):
         assert first.rounded >= second.rounded
         assert (first.rank == second.rank) == (first.rounded == second.rounded)

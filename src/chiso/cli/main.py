@@ -421,6 +421,9 @@ def _validity(unit, format_date: Callable) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> str:
+    """The demo always runs on the embedded SQLite database, whatever DATABASE_URL says."""
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["CHISO_DEMO"] = "1"
     from chiso.bootstrap import ensure_ready, setup_django
 
     setup_django()
@@ -428,8 +431,7 @@ def cmd_demo(args: argparse.Namespace) -> str:
     from django.core.management import call_command
 
     print(f"chiso đang chạy tại / running at http://127.0.0.1:{args.port}/ (Ctrl+C để dừng / to stop)")
-    os.environ.setdefault("CHISO_DEMO", "1")
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
     return ""
 
 
@@ -508,15 +510,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("frameworks", "units") and args.action in (
-        "show",
-        "validate",
-        "export",
-        "resolve",
-        "lineage",
+    if (
+        args.command in ("frameworks", "units")
+        and args.action
+        in (
+            "show",
+            "validate",
+            "export",
+            "resolve",
+            "lineage",
+        )
+        and not args.name
     ):
-        if not args.name:
-            parser.error(f"{args.command} {args.action} cần một tên / needs a name")
+        parser.error(f"{args.command} {args.action} cần một tên / needs a name")
     if args.command == "frameworks" and args.action == "export" and not args.output:
         parser.error("frameworks export cần -o FILE / needs -o FILE")
     try:

@@ -116,7 +116,10 @@ class YearAnalysis:
     """Rankings, groups and profiles for one index-year, with the previous year for changes."""
 
     def __init__(
-        self, current: YearResults, previous: YearResults | None = None, missing_previous_year: int | None = None
+        self,
+        current: YearResults,
+        previous: YearResults | None = None,
+        missing_previous_year: int | None = None,
     ):
         self.current = current
         self.missing_previous_year = missing_previous_year

@@ -27,7 +27,9 @@ BANDS = "bands"
 # How a parent's points follow from its children's.
 SUM = "sum"  # the parent is the sum of its children (PAR INDEX, PAPI)
 MEAN = "mean"  # the parent is the mean of its children, all on the parent's scale (SIPAS percentages)
-WEIGHTED = "weighted"  # a weighted sum whose weights are not in the framework (PCI): parents only as published
+WEIGHTED = (
+    "weighted"  # a weighted sum whose weights are not in the framework (PCI): parents only as published
+)
 AGGREGATIONS = (SUM, MEAN, WEIGHTED)
 
 
@@ -264,7 +266,9 @@ def _group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
 def framework_from_dict(data: dict[str, Any]) -> Framework:
     """Build a framework from its dictionary (YAML) form; raises FrameworkError naming the place."""
     if not isinstance(data, dict):
-        raise FrameworkError("Tệp khung tiêu chí phải là một mục có các trường / a framework must be a mapping")
+        raise FrameworkError(
+            "Tệp khung tiêu chí phải là một mục có các trường / a framework must be a mapping"
+        )
     years = data.get("years") or {}
     ranking_data = data.get("ranking") or {}
     ranking = RankingRule(
@@ -279,7 +283,9 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
             name_en=str(item.get("name_en") or ""),
             kind=str(_require(item, "kind", f"adjustments[{i}]")),
             max_points=_decimal_or_none(item.get("max_points"), f"adjustments[{i}]") or Decimal(0),
-            rule=Rule(item["rule"]["type"], dict(item["rule"].get("params") or {})) if item.get("rule") else None,
+            rule=Rule(item["rule"]["type"], dict(item["rule"].get("params") or {}))
+            if item.get("rule")
+            else None,
         )
         for i, item in enumerate(data.get("adjustments") or [])
     ]
@@ -292,7 +298,9 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         version=str(data.get("version") or "1"),
         first_year=years.get("first"),
         last_year=years.get("last"),
-        legal_basis=[LegalBasis(**{k: str(v) for k, v in lb.items()}) for lb in data.get("legal_basis") or []],
+        legal_basis=[
+            LegalBasis(**{k: str(v) for k, v in lb.items()}) for lb in data.get("legal_basis") or []
+        ],
         status=str(data.get("status") or "confirmed"),
         display_precision=int(data.get("display_precision", ranking.precision)),
         ranking=ranking,

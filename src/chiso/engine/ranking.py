@@ -89,11 +89,9 @@ def rank(
     counts: dict[Decimal, int] = {}
     for unit, _ in ordered:
         counts[rounded[unit]] = counts.get(rounded[unit], 0) + 1
-    position = 0
     previous: Decimal | None = None
     current_rank = 0
-    for unit, value in ordered:
-        position += 1
+    for position, (unit, value) in enumerate(ordered, start=1):
         if rounded[unit] != previous:
             current_rank = position
             previous = rounded[unit]

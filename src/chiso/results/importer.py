@@ -104,7 +104,9 @@ def _read_csv(path: Path) -> list[list[str]]:
                 f"Tệp {path.name} không phải UTF-8 (byte {exc.start}); hãy lưu lại dạng CSV UTF-8 / save as CSV UTF-8."
             ]
         ) from exc
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
+    return [
+        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    ]
 
 
 def _delimiter(text: str) -> str:
@@ -316,7 +318,9 @@ def import_results(
     engine_framework = framework.to_engine()
     rows = read_table(path, sheet)
     names = (index.short_name, index.name_vi, *index.aliases, *(f"chỉ số {a}" for a in index.aliases))
-    unit_rows, columns, errors = parse_results(rows, engine_framework, registry, year, index.unit_level, names)
+    unit_rows, columns, errors = parse_results(
+        rows, engine_framework, registry, year, index.unit_level, names
+    )
     if errors:
         raise ImportFailed(errors)
     header = rows[_find_header(rows)]

@@ -5,50 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Index',
+            name="Index",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('short_name', models.CharField(max_length=40, verbose_name='tên viết tắt')),
-                ('name_vi', models.CharField(max_length=200, verbose_name='tên')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='tên tiếng Anh')),
-                ('publisher', models.CharField(blank=True, max_length=200, verbose_name='cơ quan công bố')),
-                ('unit_level', models.CharField(default='province', max_length=16, verbose_name='cấp đơn vị được đánh giá')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='tên gọi khác')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("short_name", models.CharField(max_length=40, verbose_name="tên viết tắt")),
+                ("name_vi", models.CharField(max_length=200, verbose_name="tên")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="tên tiếng Anh")),
+                ("publisher", models.CharField(blank=True, max_length=200, verbose_name="cơ quan công bố")),
+                (
+                    "unit_level",
+                    models.CharField(
+                        default="province", max_length=16, verbose_name="cấp đơn vị được đánh giá"
+                    ),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="tên gọi khác")),
             ],
             options={
-                'verbose_name': 'chỉ số',
-                'verbose_name_plural': 'chỉ số',
-                'ordering': ['code'],
+                "verbose_name": "chỉ số",
+                "verbose_name_plural": "chỉ số",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='mã')),
-                ('name_vi', models.CharField(max_length=300, verbose_name='tên')),
-                ('scope', models.CharField(default='province', max_length=16, verbose_name='đối tượng đánh giá')),
-                ('first_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='từ năm')),
-                ('last_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='đến năm')),
-                ('status', models.CharField(default='confirmed', max_length=16, verbose_name='tình trạng')),
-                ('definition', models.JSONField(verbose_name='định nghĩa')),
-                ('builtin', models.BooleanField(default=False, verbose_name='có sẵn')),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('index', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='frameworks', to='frameworks.index')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="mã")),
+                ("name_vi", models.CharField(max_length=300, verbose_name="tên")),
+                (
+                    "scope",
+                    models.CharField(default="province", max_length=16, verbose_name="đối tượng đánh giá"),
+                ),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="từ năm"),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="đến năm"),
+                ),
+                ("status", models.CharField(default="confirmed", max_length=16, verbose_name="tình trạng")),
+                ("definition", models.JSONField(verbose_name="định nghĩa")),
+                ("builtin", models.BooleanField(default=False, verbose_name="có sẵn")),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "index",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="frameworks",
+                        to="frameworks.index",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khung tiêu chí',
-                'verbose_name_plural': 'khung tiêu chí',
-                'ordering': ['index__code', 'first_year'],
+                "verbose_name": "khung tiêu chí",
+                "verbose_name_plural": "khung tiêu chí",
+                "ordering": ["index__code", "first_year"],
             },
         ),
     ]

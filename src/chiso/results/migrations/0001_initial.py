@@ -6,105 +6,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frameworks', '0001_initial'),
-        ('units', '0001_initial'),
+        ("frameworks", "0001_initial"),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dataset',
+            name="Dataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='mã')),
-                ('title', models.CharField(max_length=300, verbose_name='tên')),
-                ('publisher', models.CharField(blank=True, max_length=200, verbose_name='cơ quan công bố')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='nguồn')),
-                ('attribution', models.TextField(blank=True, verbose_name='ghi nguồn')),
-                ('builtin', models.BooleanField(default=False, verbose_name='có sẵn')),
-                ('imported_file', models.CharField(blank=True, max_length=300, verbose_name='tệp nhập')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm nhập')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="mã")),
+                ("title", models.CharField(max_length=300, verbose_name="tên")),
+                ("publisher", models.CharField(blank=True, max_length=200, verbose_name="cơ quan công bố")),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="nguồn")),
+                ("attribution", models.TextField(blank=True, verbose_name="ghi nguồn")),
+                ("builtin", models.BooleanField(default=False, verbose_name="có sẵn")),
+                ("imported_file", models.CharField(blank=True, max_length=300, verbose_name="tệp nhập")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm nhập")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bộ dữ liệu',
-                'verbose_name_plural': 'bộ dữ liệu',
+                "verbose_name": "bộ dữ liệu",
+                "verbose_name_plural": "bộ dữ liệu",
             },
         ),
         migrations.CreateModel(
-            name='ResultSet',
+            name="ResultSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='result_sets', to='results.dataset')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='result_sets', to='frameworks.framework')),
-                ('index', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='result_sets', to='frameworks.index')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="result_sets",
+                        to="results.dataset",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="result_sets",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "index",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="result_sets",
+                        to="frameworks.index",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả năm',
-                'verbose_name_plural': 'kết quả năm',
-                'ordering': ['index__code', 'year'],
+                "verbose_name": "kết quả năm",
+                "verbose_name_plural": "kết quả năm",
+                "ordering": ["index__code", "year"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedFigure',
+            name="PublishedFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('national_mean', 'trung bình cả nước'), ('regional_mean', 'trung bình vùng')], max_length=20, verbose_name='loại')),
-                ('node_code', models.CharField(default='total', max_length=40, verbose_name='mã tiêu chí')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='vùng')),
-                ('value', models.DecimalField(decimal_places=9, max_digits=15, verbose_name='giá trị')),
-                ('source', models.CharField(max_length=500, verbose_name='nguồn')),
-                ('result_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_figures', to='results.resultset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national_mean", "trung bình cả nước"),
+                            ("regional_mean", "trung bình vùng"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("node_code", models.CharField(default="total", max_length=40, verbose_name="mã tiêu chí")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="vùng")),
+                ("value", models.DecimalField(decimal_places=9, max_digits=15, verbose_name="giá trị")),
+                ("source", models.CharField(max_length=500, verbose_name="nguồn")),
+                (
+                    "result_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="published_figures",
+                        to="results.resultset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu công bố',
-                'verbose_name_plural': 'số liệu công bố',
+                "verbose_name": "số liệu công bố",
+                "verbose_name_plural": "số liệu công bố",
             },
         ),
         migrations.CreateModel(
-            name='UnitResult',
+            name="UnitResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('complete', 'đầy đủ'), ('partial', 'một phần'), ('not_published', 'không công bố')], default='complete', max_length=16, verbose_name='tình trạng')),
-                ('published_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='thứ hạng công bố')),
-                ('published_group', models.CharField(blank=True, max_length=100, verbose_name='nhóm công bố')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('result_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_results', to='results.resultset')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='units.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("complete", "đầy đủ"),
+                            ("partial", "một phần"),
+                            ("not_published", "không công bố"),
+                        ],
+                        default="complete",
+                        max_length=16,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                (
+                    "published_rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="thứ hạng công bố"),
+                ),
+                (
+                    "published_group",
+                    models.CharField(blank=True, max_length=100, verbose_name="nhóm công bố"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                (
+                    "result_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_results",
+                        to="results.resultset",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="results", to="units.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả của đơn vị',
-                'verbose_name_plural': 'kết quả của đơn vị',
+                "verbose_name": "kết quả của đơn vị",
+                "verbose_name_plural": "kết quả của đơn vị",
             },
         ),
         migrations.CreateModel(
-            name='NodeValue',
+            name="NodeValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('node_code', models.CharField(max_length=40, verbose_name='mã tiêu chí')),
-                ('value', models.DecimalField(decimal_places=9, max_digits=15, verbose_name='điểm')),
-                ('unit_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='results.unitresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("node_code", models.CharField(max_length=40, verbose_name="mã tiêu chí")),
+                ("value", models.DecimalField(decimal_places=9, max_digits=15, verbose_name="điểm")),
+                (
+                    "unit_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="results.unitresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm theo tiêu chí',
-                'verbose_name_plural': 'điểm theo tiêu chí',
+                "verbose_name": "điểm theo tiêu chí",
+                "verbose_name_plural": "điểm theo tiêu chí",
             },
         ),
         migrations.AddConstraint(
-            model_name='resultset',
-            constraint=models.UniqueConstraint(fields=('index', 'year'), name='resultset_unique_index_year'),
+            model_name="resultset",
+            constraint=models.UniqueConstraint(fields=("index", "year"), name="resultset_unique_index_year"),
         ),
         migrations.AddConstraint(
-            model_name='unitresult',
-            constraint=models.UniqueConstraint(fields=('result_set', 'unit'), name='unitresult_unique_unit'),
+            model_name="unitresult",
+            constraint=models.UniqueConstraint(fields=("result_set", "unit"), name="unitresult_unique_unit"),
         ),
         migrations.AddConstraint(
-            model_name='nodevalue',
-            constraint=models.UniqueConstraint(fields=('unit_result', 'node_code'), name='nodevalue_unique_node'),
+            model_name="nodevalue",
+            constraint=models.UniqueConstraint(
+                fields=("unit_result", "node_code"), name="nodevalue_unique_node"
+            ),
         ),
     ]

@@ -15,7 +15,7 @@ def run_json(capsys, *args):
 
 
 def test_seed_000_ninh_thuan_papi_2021(capsys):
-    """"Chỉ số PAPI đạt 43.83 điểm … xếp hạng 14/63 tỉnh, thành phố và tăng 44 bậc so với năm 2020"."""
+    """ "Chỉ số PAPI đạt 43.83 điểm … xếp hạng 14/63 tỉnh, thành phố và tăng 44 bậc so với năm 2020"."""
     profile = run_json(capsys, "profile", "papi", "2021", "Ninh Thuận")
     assert profile["unit"] == {"code": "58", "name": "Ninh Thuận", "name_en": "Ninh Thuan"}
     assert round(profile["score"], 2) == 43.83
@@ -31,7 +31,7 @@ def test_seed_000_ninh_thuan_papi_2021(capsys):
 
 
 def test_seed_001_cao_bang_papi_2020(capsys):
-    """"chỉ số PAPI đạt 43,37/80 điểm, xếp hạng 19/63 …, thuộc nhóm Trung bình cao, giảm 4 bậc so với năm 2019"."""
+    """ "chỉ số PAPI đạt 43,37/80 điểm, xếp hạng 19/63 …, thuộc nhóm Trung bình cao, giảm 4 bậc so với năm 2019"."""
     profile = run_json(capsys, "profile", "papi", "2020", "Cao Bằng")
     assert round(profile["score"], 2) == 43.37
     assert (profile["rank"], profile["of"]) == (19, 63)

@@ -82,7 +82,7 @@ def test_xlsx_with_codes_and_fields(tmp_path, capsys):
 )
 def test_bad_files_are_refused_with_row_and_column(tmp_path, capsys, content, expected):
     path = write(tmp_path, "bad.csv", content)
-    code, out, err = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2022")
+    code, _out, err = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2022")
     assert code == 1
     assert expected.lower() in err.lower()
     assert "nothing written" in err
@@ -114,7 +114,9 @@ def test_existing_results_need_replace(tmp_path, capsys):
 
 def test_dry_run_writes_nothing(tmp_path, capsys):
     path = write(tmp_path, "par2023.csv", PAR_2023)
-    code, out, _ = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2023", "--dry-run")
+    code, out, _ = run(
+        capsys, "import-results", str(path), "--index", "par_index", "--year", "2023", "--dry-run"
+    )
     assert code == 0 and "chưa ghi" in out
     assert not ResultSet.objects.filter(index__code="par_index", year=2023).exists()
 

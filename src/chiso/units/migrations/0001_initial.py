@@ -5,52 +5,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh, thành phố'), ('commune', 'Xã, phường, đặc khu'), ('department', 'Sở, ban, ngành'), ('ministry', 'Bộ, cơ quan ngang bộ')], max_length=16, verbose_name='cấp')),
-                ('code', models.CharField(max_length=16, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='tên tiếng Anh')),
-                ('kind', models.CharField(blank=True, max_length=64, verbose_name='loại')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('parent_code', models.CharField(blank=True, max_length=16, verbose_name='mã đơn vị cấp trên')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='vùng')),
-                ('region_en', models.CharField(blank=True, max_length=100, verbose_name='vùng (tiếng Anh)')),
-                ('subregion', models.CharField(blank=True, max_length=100, verbose_name='tiểu vùng')),
-                ('is_central_city', models.BooleanField(default=False, verbose_name='thành phố trực thuộc trung ương')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='tên gọi khác')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh, thành phố"),
+                            ("commune", "Xã, phường, đặc khu"),
+                            ("department", "Sở, ban, ngành"),
+                            ("ministry", "Bộ, cơ quan ngang bộ"),
+                        ],
+                        max_length=16,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="tên tiếng Anh")),
+                ("kind", models.CharField(blank=True, max_length=64, verbose_name="loại")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                (
+                    "parent_code",
+                    models.CharField(blank=True, max_length=16, verbose_name="mã đơn vị cấp trên"),
+                ),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="vùng")),
+                ("region_en", models.CharField(blank=True, max_length=100, verbose_name="vùng (tiếng Anh)")),
+                ("subregion", models.CharField(blank=True, max_length=100, verbose_name="tiểu vùng")),
+                (
+                    "is_central_city",
+                    models.BooleanField(default=False, verbose_name="thành phố trực thuộc trung ương"),
+                ),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="tên gọi khác")),
             ],
             options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['level', 'code', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('level', 'code', 'valid_from'), name='unit_unique_code_period', nulls_distinct=False)],
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["level", "code", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("level", "code", "valid_from"),
+                        name="unit_unique_code_period",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitLineage',
+            name="UnitLineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective', models.DateField(verbose_name='ngày hiệu lực')),
-                ('relation', models.CharField(choices=[('merged_into', 'sáp nhập vào'), ('renamed', 'đổi tên thành'), ('split_into', 'chia tách thành')], max_length=16, verbose_name='quan hệ')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='ghi chú')),
-                ('new', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='units.unit')),
-                ('old', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='units.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective", models.DateField(verbose_name="ngày hiệu lực")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("merged_into", "sáp nhập vào"),
+                            ("renamed", "đổi tên thành"),
+                            ("split_into", "chia tách thành"),
+                        ],
+                        max_length=16,
+                        verbose_name="quan hệ",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="ghi chú")),
+                (
+                    "new",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessor_links",
+                        to="units.unit",
+                    ),
+                ),
+                (
+                    "old",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successor_links",
+                        to="units.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử sắp xếp đơn vị',
-                'verbose_name_plural': 'lịch sử sắp xếp đơn vị',
-                'constraints': [models.UniqueConstraint(fields=('old', 'new'), name='lineage_unique_edge')],
+                "verbose_name": "lịch sử sắp xếp đơn vị",
+                "verbose_name_plural": "lịch sử sắp xếp đơn vị",
+                "constraints": [models.UniqueConstraint(fields=("old", "new"), name="lineage_unique_edge")],
             },
         ),
     ]

@@ -1,0 +1,90 @@
+"""End-to-end: the public results pages in Debian's chromium, on a laptop and on a phone.
+
+Run with `pytest -m browser` (CI does). Screenshots go to test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API keeps an event loop running in this thread; the ORM calls made by the
+# fixtures are still synchronous, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHISO_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server with the built-in data (transactional tests empty the database after each)."""
+    from chiso.bootstrap import ensure_ready
+
+    ensure_ready(out=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield instance
+        instance.close()
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_from_home_to_a_profile_in_vietnamese(site, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
+    page.goto(site + "/")
+    assert page.locator("h1").inner_text() == "Kết quả các chỉ số hành chính công"
+    shoot(page, "home")
+    page.get_by_role("link", name="PAPI 2024").click()
+    page.wait_for_url("**/ket-qua/papi/2024/")
+    assert "PAPI 2024" in page.locator("h1").inner_text()
+    assert page.locator("table.league tbody tr").count() == 63
+    shoot(page, "ranking-papi-2024")
+    page.goto(site + "/ket-qua/papi/2021/")
+    page.get_by_role("link", name="Ninh Thuận").click()
+    page.wait_for_url("**/ket-qua/papi/2021/58/")
+    headline = page.locator(".headline").inner_text()
+    assert "đạt 43,83/80 điểm, xếp hạng 14/63 tỉnh, thành phố, tăng 44 bậc so với năm 2020" in headline
+    shoot(page, "profile-ninh-thuan-2021")
+    page.close()
+
+
+def test_region_filter_and_english_switch(site, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(site + "/ket-qua/papi/2021/")
+    page.select_option("select[name=vung]", label="Đồng bằng sông Cửu Long")
+    page.wait_for_url("**vung=*")
+    assert page.locator("table.league tbody tr").count() == 13
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_load_state()
+    assert page.locator("th").first.inner_text().strip().lower() == "rank"
+    page.close()
+
+
+def test_pages_fit_a_phone(site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(site + "/ket-qua/papi/2020/04/")
+    assert "giảm 4 bậc so với năm 2019" in page.locator(".headline").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    shoot(page, "profile-cao-bang-2020-phone")
+    page.close()

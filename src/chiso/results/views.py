@@ -1,0 +1,175 @@
+"""Public results pages: the indices, a league table, a unit's profile."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from chiso.engine.numbers import format_number, format_rank, format_signed
+from chiso.engine.units import UnitError
+from chiso.frameworks.models import Index
+from chiso.frameworks.services import IndexNotFound, find_index
+from chiso.results.models import ResultSet
+from chiso.results.presenters import profile_to_dict, signed_int
+from chiso.results.services import analyse, reference_date
+from chiso.units.registry import registry
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def _index_or_404(code: str) -> Index:
+    try:
+        return find_index(code)
+    except IndexNotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Every index with the years that have results, newest first, and the latest top five."""
+    cards = []
+    for index in Index.objects.order_by("code"):
+        years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True), reverse=True)
+        if not years:
+            continue
+        analysis = analyse(index, years[0])
+        places = analysis.framework.display_precision
+        top = [
+            {
+                "rank": row.rank,
+                "name": row.unit.name,
+                "code": row.unit.code,
+                "score": format_number(row.score, places, _lang()),
+            }
+            for row in analysis.league_table()[:5]
+        ]
+        cards.append(
+            {
+                "index": index,
+                "years": years,
+                "latest": years[0],
+                "top": top,
+                "source": analysis.framework.source,
+            }
+        )
+    return render(request, "results/home.html", {"cards": cards})
+
+
+def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
+    """The league table of an index-year, optionally one region only."""
+    index = _index_or_404(index_code)
+    try:
+        analysis = analyse(index, year)
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+    lang = _lang()
+    places = analysis.framework.display_precision
+    region = request.GET.get("vung", "")
+    rows = []
+    for row in analysis.league_table():
+        if region and row.unit.region != region:
+            continue
+        rows.append(
+            {
+                "rank": format_rank(row.rank, analysis.total_ranking.of),
+                "code": row.unit.code,
+                "name": row.unit.name,
+                "score": format_number(row.score, places, lang),
+                "change_score": format_signed(row.change.score, places, lang) if row.change else "–",
+                "change_rank": signed_int(row.change.rank) if row.change else "–",
+                "trend": _trend(row.change.rank if row.change else None),
+                "group": (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else "–",
+                "group_position": row.group.position if row.group else None,
+                "regional": format_rank(row.regional_rank, row.regional_of),
+                "bar": _bar(row.score, analysis.framework.root.max_points),
+            }
+        )
+    national, source = analysis.national_mean()
+    regions = sorted({u.region for u in analysis.current.peers if u.region})
+    years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True))
+    context = {
+        "index": index,
+        "year": year,
+        "years": years,
+        "framework": analysis.framework,
+        "rows": rows,
+        "of": analysis.total_ranking.of,
+        "ranked": len(analysis.total_ranking),
+        "unranked": [analysis.units[ref].name for ref in analysis.total_ranking.unranked],
+        "national_mean": format_number(national, places, lang),
+        "mean_is_published": bool(source and source.startswith("published")),
+        "previous": analysis.previous.year if analysis.previous else None,
+        "not_comparable": analysis.previous_not_comparable,
+        "regions": regions,
+        "region": region,
+        "max_points": format_number(analysis.framework.root.max_points, 0, lang),
+    }
+    return render(request, "results/ranking.html", context)
+
+
+def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
+    """One unit's position in an index-year."""
+    index = _index_or_404(index_code)
+    try:
+        analysis = analyse(index, year)
+        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+    except (LookupError, UnitError) as exc:
+        raise Http404(str(exc)) from exc
+    result = analysis.profile(unit.ref)
+    data = profile_to_dict(result, index)
+    lang = _lang()
+    places = result.framework.display_precision
+    components = [
+        {
+            "code": c.code,
+            "name": c.name_en if lang == "en" and c.name_en else c.name_vi,
+            "score": format_number(c.score, places, lang),
+            "max": format_number(c.max_points, 0, lang) if c.max_points is not None else "?",
+            "rank": format_rank(c.rank, c.of),
+            "change_rank": signed_int(c.change.rank) if c.change else "–",
+            "trend": _trend(c.change.rank if c.change else None),
+            "mean": format_number(c.mean, places, lang),
+            "best": format_number(c.best, places, lang),
+            "bar": _bar(c.score, c.max_points),
+            "mean_bar": _bar(c.mean, c.max_points),
+            "strength": c in result.strengths,
+            "weakness": c in result.weaknesses,
+        }
+        for c in result.components
+    ]
+    change = result.change
+    context = {
+        "index": index,
+        "year": year,
+        "unit": unit,
+        "profile": result,
+        "data": data,
+        "score": format_number(result.score, places, lang),
+        "max_points": format_number(result.framework.root.max_points, 0, lang),
+        "rank": format_rank(result.rank, result.of),
+        "change_score": format_signed(change.score, places, lang) if change else None,
+        "change_rank": signed_int(change.rank) if change else None,
+        "trend": _trend(change.rank if change else None),
+        "previous_score": format_number(change.previous_score, places, lang) if change else None,
+        "previous_rank": format_rank(change.previous_rank, result.of) if change else None,
+        "national_mean": format_number(result.national_mean, places, lang),
+        "regional_rank": format_rank(result.regional_rank, result.regional_of),
+        "regional_mean": format_number(result.regional_mean, places, lang),
+        "components": components,
+    }
+    return render(request, "results/profile.html", context)
+
+
+def _trend(rank_change: int | None) -> str:
+    if rank_change is None:
+        return ""
+    return "up" if rank_change > 0 else "down" if rank_change < 0 else "same"
+
+
+def _bar(value, maximum) -> int:
+    """Width in percent of a bar for a value out of a maximum (0 when either is unknown)."""
+    if value is None or not maximum:
+        return 0
+    return max(0, min(100, int(value * 100 / maximum)))
