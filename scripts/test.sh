@@ -4,28 +4,14 @@
 # browser tests (Playwright driving Debian's chromium). It installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-apt_packages=()
-command -v pkg-config >/dev/null 2>&1 || apt_packages+=(pkg-config)
-pkg-config --exists icu-uc 2>/dev/null || apt_packages+=(libicu-dev)   # PyICU builds against ICU
-command -v g++ >/dev/null 2>&1 || apt_packages+=(g++)
-if [ "${CI:-}" = "true" ] && ! command -v chromium >/dev/null 2>&1; then
-  apt_packages+=(chromium)
-fi
-if [ ${#apt_packages[@]} -gt 0 ]; then
-  echo "Installing system packages: ${apt_packages[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
-fi
-
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-extras="test"
+source scripts/install.sh
 if [ "${CI:-}" = "true" ]; then
-  extras="test,browser"
+  install_system_packages chromium
+  install_chiso "test,browser"
+else
+  install_system_packages
+  install_chiso "test"
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
 
 # Tests never touch the user's own chiso database.
 CHISO_HOME="$(mktemp -d)"

@@ -247,10 +247,11 @@ def _group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
     if not data:
         return GroupRule()
     rule = GroupRule(method=str(data.get("method", QUARTILES)))
-    if data.get("labels_vi"):
-        rule.labels_vi = tuple(data["labels_vi"])
-    if data.get("labels_en"):
-        rule.labels_en = tuple(data["labels_en"])
+    # A key that is present wins even when empty (a framework without groups has no labels).
+    if "labels_vi" in data:
+        rule.labels_vi = tuple(data["labels_vi"] or ())
+    if "labels_en" in data:
+        rule.labels_en = tuple(data["labels_en"] or ())
     for i, band in enumerate(data.get("bands") or []):
         rule.bands.append(
             GroupBand(

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Shared by demo.sh and test.sh: system packages PyICU needs, then chiso into .venv.
+# Usage: source scripts/install.sh; install_chiso EXTRAS   (EXTRAS e.g. "" or "test" or "test,browser")
+install_system_packages() {
+  local packages=()
+  command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+  pkg-config --exists icu-uc 2>/dev/null || packages+=(libicu-dev)   # PyICU builds against ICU
+  command -v g++ >/dev/null 2>&1 || packages+=(g++)
+  python3 -c "import venv, ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
+  packages+=("$@")
+  local missing=()
+  for package in "${packages[@]}"; do
+    case "$package" in
+      chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
+      *) missing+=("$package") ;;
+    esac
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_chiso() {
+  local extras="${1:-}"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  local target="."
+  [ -z "$extras" ] || target=".[${extras}]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+}
