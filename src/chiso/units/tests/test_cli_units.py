@@ -1,0 +1,51 @@
+import pytest
+
+from chiso.cli.main import main
+
+pytestmark = pytest.mark.django_db
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_resolve_an_alias(capsys):
+    code, out, _ = run(capsys, "units", "resolve", "TP. HCM")
+    assert code == 0 and out.startswith("TP. Hồ Chí Minh — mã 79")
+
+
+def test_resolve_in_a_year_before_the_merger(capsys):
+    code, out, _ = run(capsys, "units", "resolve", "80", "--year", "2021")
+    assert code == 0 and out.startswith("Long An — mã 80")
+
+
+def test_lineage_of_ninh_thuan(capsys):
+    code, out, _ = run(capsys, "units", "lineage", "Ninh Thuận")
+    assert code == 0
+    assert "→ từ 01/07/2025 sáp nhập vào Khánh Hòa (mã 56)" in out
+
+
+def test_lineage_of_a_new_province_lists_its_constituents(capsys):
+    code, out, _ = run(capsys, "units", "lineage", "Lâm Đồng", "--year", "2025")
+    assert code == 0
+    for old in ("Lâm Đồng (mã 68)", "Đắk Nông (mã 67)", "Bình Thuận (mã 60)"):
+        assert f"← hình thành từ {old}" in out
+
+
+def test_unknown_unit_is_an_error_with_suggestions(capsys):
+    code, _, err = run(capsys, "units", "resolve", "Ninh Thuan x")
+    assert code == 1 and "Ninh Thuận" in err
+
+
+def test_list_34_provinces(capsys):
+    code, out, _ = run(capsys, "units", "list", "--year", "2025")
+    assert code == 0 and out.strip().endswith("34 đơn vị.")
+
+
+def test_load_communes_and_resolve_one_within_its_province(capsys):
+    code, out, _ = run(capsys, "units", "load-communes")
+    assert code == 0 and "3321" in out
+    code, out, _ = run(capsys, "units", "resolve", "Phường Hoàn Kiếm", "--level", "commune")
+    assert code == 0 and "mã 00070" in out
