@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from chiso.cli.output import render_table, to_csv, to_json
@@ -59,22 +60,44 @@ def cmd_ranking(args: argparse.Namespace) -> str:
 
     index = _index(args.index)
     analysis = _analysis(index, args.year)
-    data = ranking_to_dict(analysis, index)
+    node = _node_code(analysis.framework, args.node)
+    data = ranking_to_dict(analysis, index, node)
     if args.format == "json":
         return to_json(data)
-    headers, rows, right = league_table_cells(analysis, args.lang)
+    headers, rows, right = league_table_cells(analysis, args.lang, node)
     if args.format == "csv":
         columns = list(data["rows"][0].keys()) if data["rows"] else []
         return to_csv(columns, [list(r.values()) for r in data["rows"]])
     return _ranking_text(index, analysis, data, headers, rows, right)
 
 
+def _node_code(framework, text: str | None) -> str:
+    """The node a ranking is about: the total by default, else a node code or name of the framework."""
+    from chiso.engine.names import match_key
+
+    if not text:
+        return framework.root.code
+    for node in framework.nodes():
+        if match_key(text) in {
+            match_key(node.code),
+            match_key(node.name_vi),
+            match_key(node.name_en or node.code),
+        }:
+            return node.code
+    known = ", ".join(n.code for n in framework.nodes())
+    raise CommandError(
+        f"Khung {framework.code} không có nội dung {text!r} / no such node. Có / known: {known}"
+    )
+
+
 def _ranking_text(index, analysis, data, headers, rows, right) -> str:
-    from chiso.engine.numbers import format_number
+    from chiso.engine.numbers import format_number, format_signed
 
     places = analysis.framework.display_precision
-    national, source = analysis.national_mean()
+    national, source = analysis.national_mean(data["node"])
     title = f"{index.short_name} {analysis.current.year} — {index.name_vi}"
+    if data["node"] != analysis.framework.root.code:
+        title += f"\nNội dung / component {data['node']}: {data['node_name']}"
     lines = [title, f"Khung tiêu chí / framework: {analysis.framework.code}", ""]
     lines.append(render_table(headers, rows, right))
     lines.append("")
@@ -89,12 +112,26 @@ def _ranking_text(index, analysis, data, headers, rows, right) -> str:
             f"Trung bình cả nước: {format_number(national, places)} ({origin}); "
             f"{data['above_mean']} đơn vị cao hơn trung bình."
         )
-    if analysis.previous:
-        lines.append(f"So với {analysis.previous.year}: {data['up']} tăng điểm, {data['down']} giảm điểm.")
+    if data["previous_year"]:
+        lines.append(f"So với {data['previous_year']}: {data['up']} tăng điểm, {data['down']} giảm điểm.")
+        gains = ", ".join(
+            f"{g['name']} ({format_signed(_dec(g['change']), places)})" for g in data["biggest_gains"]
+        )
+        losses = ", ".join(
+            f"{g['name']} ({format_signed(_dec(g['change']), places)})" for g in data["biggest_losses"]
+        )
+        if gains:
+            lines.append(f"Tăng nhiều nhất / biggest gains: {gains}.")
+        if losses:
+            lines.append(f"Giảm nhiều nhất / biggest losses: {losses}.")
     elif analysis.previous_not_comparable:
         lines.append("Không so sánh với năm trước: khung tiêu chí khác (thang điểm khác).")
     lines.append(f"Nguồn / source: {analysis.framework.source}")
     return "\n".join(lines)
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value))
 
 
 def cmd_profile(args: argparse.Namespace) -> str:
@@ -178,11 +215,9 @@ def _profile_text(profile, data, lang: str) -> str:
             f"{format_signed(change.score, places)} điểm, {signed_int(change.rank)} bậc" if change else "–",
         ],
         ["Trung bình cả nước / national mean", format_number(profile.national_mean, places)],
-        [
-            f"Hạng trong vùng / regional rank ({profile.region or '–'})",
-            format_rank(profile.regional_rank, profile.regional_of),
-        ],
     ]
+    for group in profile.peer_groups:
+        facts.append([f"Hạng trong nhóm / rank in {group.name}", format_rank(group.rank, group.of)])
     lines.append(render_table(["", ""], facts, [False, False]).split("\n", 2)[2])
     lines.append("")
     headers = ["Mã", "Nội dung", "Điểm", "Tối đa", "Hạng", "± bậc", "TB cả nước", "Cao nhất"]
@@ -268,10 +303,12 @@ def cmd_import_results(args: argparse.Namespace) -> str:
 
 def cmd_frameworks(args: argparse.Namespace) -> str:
     if args.action == "validate":
-        return _validate_framework_file(Path(args.name))
+        return _validate_framework_file(Path(args.name))[0]
     _django()
     from chiso.frameworks.models import Framework
 
+    if args.action == "import":
+        return _import_framework(Path(args.name), args.replace)
     if args.action == "list":
         rows = [
             [f.code, f.index.short_name, _years(f), f.status, f.name_vi]
@@ -338,7 +375,22 @@ def _export_framework(framework, output: Path) -> str:
     return f"Đã xuất / exported {framework.code} → {output}"
 
 
-def _validate_framework_file(path: Path) -> str:
+def _import_framework(path: Path, replace: bool) -> str:
+    from chiso.frameworks.models import Framework, Index
+    from chiso.frameworks.services import save_framework
+
+    report, framework = _validate_framework_file(path)
+    if not Index.objects.filter(code=framework.index).exists():
+        known = ", ".join(Index.objects.values_list("code", flat=True))
+        raise CommandError(f"Chỉ số {framework.index!r} chưa có / unknown index. Có / known: {known}")
+    if Framework.objects.filter(code=framework.code).exists() and not replace:
+        raise CommandError(f"Đã có khung {framework.code}; dùng --replace / already exists; use --replace.")
+    save_framework(framework)
+    return f"{report}\nĐã lưu / saved {framework.code} ({framework.years_label})."
+
+
+def _validate_framework_file(path: Path):
+    """Read and validate a framework file; returns the report text and the framework."""
     from chiso.engine.frameworks import FrameworkError
     from chiso.engine.validation import validate_framework
     from chiso.frameworks.io import framework_from_xlsx, load_framework_yaml
@@ -359,7 +411,7 @@ def _validate_framework_file(path: Path) -> str:
         lines.append(f"  [{mark}] {problem.code}: {problem.message_vi} / {problem.message_en}")
     if errors:
         raise CommandError("\n".join(lines))
-    return "\n".join(lines)
+    return "\n".join(lines), framework
 
 
 # -- units -----------------------------------------------------------------------------------------
@@ -460,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ranking", help="bảng xếp hạng của một chỉ số trong một năm")
     p.add_argument("index", help="papi, pci, par_index, sipas …")
     p.add_argument("year", type=int)
+    p.add_argument("--node", help="xếp hạng theo một nội dung/lĩnh vực (mã hoặc tên), ví dụ d5")
     common(p)
     p.set_defaults(func=cmd_ranking)
 
@@ -482,9 +535,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_results)
 
     p = sub.add_parser(
-        "frameworks", help="khung tiêu chí: list | show CODE | validate FILE | export CODE -o FILE"
+        "frameworks",
+        help="khung tiêu chí: list | show CODE | validate FILE | import FILE | export CODE -o FILE",
     )
-    p.add_argument("action", choices=("list", "show", "validate", "export"))
+    p.add_argument("action", choices=("list", "show", "validate", "import", "export"))
+    p.add_argument("--replace", action="store_true", help="import: thay khung cùng mã")
     p.add_argument("name", nargs="?", default="")
     p.add_argument("-o", "--output", help="tệp xuất (.xlsx hoặc .yaml)")
     p.add_argument("--format", choices=("table", "json", "yaml"), default="table")
@@ -510,18 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if (
-        args.command in ("frameworks", "units")
-        and args.action
-        in (
-            "show",
-            "validate",
-            "export",
-            "resolve",
-            "lineage",
-        )
-        and not args.name
-    ):
+    needs_name = ("show", "validate", "import", "export", "resolve", "lineage")
+    if args.command in ("frameworks", "units") and args.action in needs_name and not args.name:
         parser.error(f"{args.command} {args.action} cần một tên / needs a name")
     if args.command == "frameworks" and args.action == "export" and not args.output:
         parser.error("frameworks export cần -o FILE / needs -o FILE")

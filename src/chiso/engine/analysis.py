@@ -28,6 +28,12 @@ from chiso.engine.units import Unit, UnitRef
 
 TOTAL = "total"
 
+# Kinds of peer group, for ranks inside a group ("thứ 4/14 tỉnh Trung du và miền núi phía Bắc").
+REGION = "region"
+SUBREGION = "subregion"
+CENTRAL_CITIES = "central_cities"
+CENTRAL_CITIES_VI = "thành phố trực thuộc trung ương"
+
 
 @dataclass
 class YearResults:
@@ -77,6 +83,17 @@ class ComponentResult:
 
 
 @dataclass(frozen=True)
+class PeerGroupRank:
+    """A unit's rank inside one of its peer groups (its region, subregion, the centrally-run cities)."""
+
+    kind: str
+    name: str
+    rank: int | None
+    of: int
+    mean: Decimal | None
+
+
+@dataclass(frozen=True)
 class Profile:
     """Where a unit stands in one index-year."""
 
@@ -96,6 +113,7 @@ class Profile:
     region: str | None
     regional_mean: Decimal | None
     components: list[ComponentResult]
+    peer_groups: list[PeerGroupRank]
     strengths: list[ComponentResult]
     weaknesses: list[ComponentResult]
     status_note: str = ""
@@ -128,6 +146,9 @@ class YearAnalysis:
         self.units = {unit.ref: unit for unit in current.peers}
         self.framework = current.framework
         self.precision = current.framework.ranking.precision
+        self._rankings: dict[tuple[str, int], Ranking[UnitRef]] = {}
+        self._groups: dict[str, dict[UnitRef, Group]] = {}
+        self._peer_groups: dict[str, dict[str, dict[str, Ranking[UnitRef]]]] = {}
 
     # -- rankings ---------------------------------------------------------------------------------
 
@@ -136,22 +157,34 @@ class YearAnalysis:
         return sort_key(unit.name) if unit else b""
 
     def ranking(self, node: str = TOTAL, results: YearResults | None = None) -> Ranking[UnitRef]:
+        """The ranking of all peers on one node (the total, a dimension, a field), cached."""
         data = results or self.current
-        return rank(
-            {unit.ref: data.value(unit.ref, node) for unit in data.peers},
-            self.precision,
-            peer_set=[unit.ref for unit in data.peers],
-            of_rule=self.framework.ranking.of,
-            order_key=self._order_key,
-        )
+        key = (node, id(data))
+        if key not in self._rankings:
+            self._rankings[key] = rank(
+                {unit.ref: data.value(unit.ref, node) for unit in data.peers},
+                self.precision,
+                peer_set=[unit.ref for unit in data.peers],
+                of_rule=self.framework.ranking.of,
+                order_key=self._order_key,
+            )
+        return self._rankings[key]
 
-    @cached_property
+    def previous_ranking_of(self, node: str = TOTAL) -> Ranking[UnitRef] | None:
+        """Last year's ranking on a node, when last year is comparable on that node."""
+        if self.previous is None:
+            return None
+        if node != TOTAL and not node_comparable(self.framework, self.previous.framework, node):
+            return None
+        return self.ranking(node, self.previous)
+
+    @property
     def total_ranking(self) -> Ranking[UnitRef]:
         return self.ranking(TOTAL)
 
-    @cached_property
+    @property
     def previous_ranking(self) -> Ranking[UnitRef] | None:
-        return self.ranking(TOTAL, self.previous) if self.previous else None
+        return self.previous_ranking_of(TOTAL)
 
     @cached_property
     def components(self) -> list[Node]:
@@ -159,12 +192,21 @@ class YearAnalysis:
         return list(self.framework.root.children)
 
     def groups(self, node: str = TOTAL) -> dict[UnitRef, Group]:
-        ranking = self.ranking(node) if node != TOTAL else self.total_ranking
-        maximum = self.framework.node(node).max_points
-        published = self.current.published_groups if node == TOTAL else None
-        return assign_groups(ranking.values(), self.framework.ranking.groups, maximum, published)
+        if node not in self._groups:
+            maximum = self.framework.node(node).max_points
+            published = self.current.published_groups if node == TOTAL else None
+            rule = self.framework.ranking.groups
+            if node != TOTAL and not self._groupable(self.framework.node(node)):
+                self._groups[node] = {}
+            else:
+                self._groups[node] = assign_groups(self.ranking(node).values(), rule, maximum, published)
+        return self._groups[node]
 
-    @cached_property
+    def _groupable(self, node: Node) -> bool:
+        method = self.framework.ranking.groups.method
+        return method == "quartiles" or (method == "bands" and node.max_points is not None)
+
+    @property
     def total_groups(self) -> dict[UnitRef, Group]:
         return self.groups(TOTAL)
 
@@ -186,44 +228,65 @@ class YearAnalysis:
     def region_members(self, region: str) -> list[UnitRef]:
         return [u.ref for u in self.current.peers if u.region == region]
 
-    @cached_property
+    def peer_group_rankings(self, node: str = TOTAL) -> dict[str, dict[str, Ranking[UnitRef]]]:
+        """Ranks inside the peer groups the press uses: socio-economic region, subregion, and the
+        centrally-run cities. {kind: {group name: ranking}}."""
+        if node not in self._peer_groups:
+            values = {u.ref: self.current.value(u.ref, node) for u in self.current.peers}
+            memberships = {
+                REGION: {u.ref: u.region for u in self.current.peers},
+                SUBREGION: {u.ref: u.subregion for u in self.current.peers},
+                CENTRAL_CITIES: {
+                    u.ref: CENTRAL_CITIES_VI if u.is_central_city else None for u in self.current.peers
+                },
+            }
+            self._peer_groups[node] = {
+                kind: rank_within(
+                    values,
+                    groups,
+                    self.precision,
+                    of_rule=self.framework.ranking.of,
+                    order_key=self._order_key,
+                )
+                for kind, groups in memberships.items()
+            }
+        return self._peer_groups[node]
+
+    @property
     def regional_rankings(self) -> dict[str, Ranking[UnitRef]]:
-        values = {u.ref: self.current.value(u.ref, TOTAL) for u in self.current.peers}
-        regions = {u.ref: u.region for u in self.current.peers}
-        return rank_within(
-            values, regions, self.precision, of_rule=self.framework.ranking.of, order_key=self._order_key
-        )
+        return self.peer_group_rankings(TOTAL)[REGION]
 
     # -- outputs ----------------------------------------------------------------------------------
 
-    def league_table(self) -> list[LeagueRow]:
-        """Every peer, ranked ones first in rank order, then those without a result."""
+    def league_table(self, node: str = TOTAL) -> list[LeagueRow]:
+        """Every peer on one node, ranked ones first in rank order, then those without a result."""
+        ranking = self.ranking(node)
+        previous = self.previous_ranking_of(node)
+        regions = self.peer_group_rankings(node)[REGION]
+        groups = self.groups(node)
         rows: list[LeagueRow] = []
-        ranking = self.total_ranking
         for ref in [e.unit for e in ranking.entries] + ranking.unranked:
             unit = self.units[ref]
-            regional = self.regional_rankings.get(unit.region or "")
+            regional = regions.get(unit.region or "")
             rows.append(
                 LeagueRow(
                     unit=unit,
-                    score=self.current.value(ref, TOTAL),
+                    score=self.current.value(ref, node),
                     rank=ranking.rank_of(ref),
-                    group=self.total_groups.get(ref),
-                    change=change(ranking, self.previous_ranking, ref) if self.previous else None,
+                    group=groups.get(ref),
+                    change=change(ranking, previous, ref) if previous else None,
                     regional_rank=regional.rank_of(ref) if regional else None,
                     regional_of=regional.of if regional else None,
                 )
             )
         return rows
 
-    def movers(self, top: int = 3) -> Movers:
-        return movers(self.total_ranking, self.previous_ranking, top)
+    def movers(self, top: int = 3, node: str = TOTAL) -> Movers:
+        return movers(self.ranking(node), self.previous_ranking_of(node), top)
 
     def component_result(self, ref: UnitRef, node: Node) -> ComponentResult:
         ranking = self.ranking(node.code)
-        previous = None
-        if self.previous and node_comparable(self.framework, self.previous.framework, node.code):
-            previous = self.ranking(node.code, self.previous)
+        previous = self.previous_ranking_of(node.code)
         best = ranking.entries[0].value if ranking.entries else None
         return ComponentResult(
             code=node.code,
@@ -234,14 +297,27 @@ class YearAnalysis:
             rank=ranking.rank_of(ref),
             of=ranking.of,
             change=change(ranking, previous, ref) if previous else None,
-            group=self.groups(node.code).get(ref) if self._groupable(node) else None,
+            group=self.groups(node.code).get(ref),
             best=best,
             mean=self.computed_mean(node.code),
         )
 
-    def _groupable(self, node: Node) -> bool:
-        method = self.framework.ranking.groups.method
-        return method == "quartiles" or (method == "bands" and node.max_points is not None)
+    def _peer_group_ranks(self, unit: Unit) -> list[PeerGroupRank]:
+        found = []
+        for kind, rankings in self.peer_group_rankings(TOTAL).items():
+            for name, ranking in rankings.items():
+                if unit.ref in ranking.unranked or ranking.entry(unit.ref):
+                    members = [e.unit for e in ranking.entries] + ranking.unranked
+                    found.append(
+                        PeerGroupRank(
+                            kind,
+                            name,
+                            ranking.rank_of(unit.ref),
+                            ranking.of,
+                            self.computed_mean(TOTAL, members),
+                        )
+                    )
+        return found
 
     def profile(self, ref: UnitRef) -> Profile:
         if ref not in self.units:
@@ -282,6 +358,7 @@ class YearAnalysis:
             if unit.region
             else None,
             components=components,
+            peer_groups=self._peer_group_ranks(unit),
             strengths=[by_code[s.code] for s in strong],
             weaknesses=[by_code[s.code] for s in weak],
             status_note=note,

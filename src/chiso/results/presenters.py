@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chiso.cli.output import json_number
-from chiso.engine.analysis import LeagueRow, Profile, YearAnalysis
+from chiso.engine.analysis import TOTAL, LeagueRow, Profile, YearAnalysis
 from chiso.engine.narrative import headline, mean_sentence
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.frameworks.models import Index
@@ -51,6 +51,10 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
         "regional_rank": profile.regional_rank,
         "regional_of": profile.regional_of,
         "regional_mean": json_number(profile.regional_mean),
+        "peer_groups": [
+            {"kind": g.kind, "name": g.name, "rank": g.rank, "of": g.of, "mean": json_number(g.mean)}
+            for g in profile.peer_groups
+        ],
         "components": [
             {
                 "code": c.code,
@@ -92,40 +96,43 @@ def league_row_to_dict(row: LeagueRow) -> dict[str, Any]:
     }
 
 
-def ranking_to_dict(analysis: YearAnalysis, index: Index) -> dict[str, Any]:
-    ranking = analysis.total_ranking
-    national, source = analysis.national_mean()
-    moved = analysis.movers()
+def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> dict[str, Any]:
+    ranking = analysis.ranking(node)
+    national, source = analysis.national_mean(node)
+    moved = analysis.movers(node=node)
     names = analysis.units
+    compared = analysis.previous_ranking_of(node) is not None
     return {
         "index": index.code,
         "year": analysis.current.year,
         "framework": analysis.framework.code,
-        "max": json_number(analysis.framework.root.max_points),
+        "node": node,
+        "node_name": analysis.framework.node(node).name_vi,
+        "max": json_number(analysis.framework.node(node).max_points),
         "of": ranking.of,
         "ranked": len(ranking),
         "unranked": [names[ref].name for ref in ranking.unranked],
         "ranking_precision": ranking.precision,
-        "previous_year": analysis.previous.year if analysis.previous else None,
+        "previous_year": analysis.previous.year if compared else None,
         "national_mean": json_number(national),
         "national_mean_source": source,
         "above_mean": sum(1 for e in ranking.entries if national is not None and e.value > national),
-        "up": moved.up if analysis.previous else None,
-        "down": moved.down if analysis.previous else None,
+        "up": moved.up if compared else None,
+        "down": moved.down if compared else None,
         "biggest_gains": [{"name": names[u].name, "change": json_number(d)} for u, d in moved.biggest_gains],
         "biggest_losses": [
             {"name": names[u].name, "change": json_number(d)} for u, d in moved.biggest_losses
         ],
-        "rows": [league_row_to_dict(row) for row in analysis.league_table()],
+        "rows": [league_row_to_dict(row) for row in analysis.league_table(node)],
     }
 
 
 def league_table_cells(
-    analysis: YearAnalysis, lang: str = "vi"
+    analysis: YearAnalysis, lang: str = "vi", node: str = TOTAL
 ) -> tuple[list[str], list[list[str]], list[bool]]:
     """Headers, cells and right-alignment of the league table for a text table."""
     places = analysis.framework.display_precision
-    maximum = analysis.framework.root.max_points
+    maximum = analysis.framework.node(node).max_points
     score_header = f"Điểm/{format_number(maximum, 0)}" if maximum is not None else "Điểm"
     if lang == "en":
         headers = [
@@ -141,11 +148,12 @@ def league_table_cells(
     else:
         headers = ["Hạng", "Mã", "Đơn vị", score_header, "± điểm", "± bậc", "Nhóm", "Hạng vùng"]
     rows = []
-    for row in analysis.league_table():
+    ranking = analysis.ranking(node)
+    for row in analysis.league_table(node):
         group = (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else "–"
         rows.append(
             [
-                format_rank(row.rank, analysis.total_ranking.of),
+                format_rank(row.rank, ranking.of),
                 row.unit.code,
                 row.unit.name,
                 format_number(row.score, places, lang),

@@ -86,3 +86,28 @@ class UnitLineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new} ({self.effective:%d/%m/%Y})"
+
+
+class UnitStatistic(models.Model):
+    """A published figure about a unit (population, area) for a year, with its source.
+
+    Used for population-weighted comparisons across the 2025 merger; never for ranking."""
+
+    class Kind(models.TextChoices):
+        POPULATION_CENSUS = "population_census", _("dân số (tổng điều tra)")
+        POPULATION_AVERAGE = "population_average", _("dân số trung bình")
+        AREA_KM2 = "area_km2", _("diện tích (km²)")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="statistics")
+    kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị"), max_digits=15, decimal_places=2)
+    source = models.CharField(_("nguồn"), max_length=500)
+
+    class Meta:
+        verbose_name = _("số liệu về đơn vị")
+        verbose_name_plural = _("số liệu về đơn vị")
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "year"], name="unitstatistic_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()} {self.year}: {self.value}"

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from chiso import data
 from chiso.engine import units as engine_units
-from chiso.units.models import Unit, UnitLineage
+from chiso.engine.numbers import parse_decimal
+from chiso.units.models import Unit, UnitLineage, UnitStatistic
 
 
 def registry(levels: tuple[str, ...] = (engine_units.PROVINCE,)) -> engine_units.UnitRegistry:
@@ -53,7 +54,32 @@ def load_provinces() -> int:
             new=saved[edge.new],
             defaults={"effective": edge.effective, "relation": edge.relation, "note": edge.note},
         )
+    _load_population(
+        {unit.code: saved[unit.ref] for unit in units if unit.valid_to is not None or unit.valid_from is None}
+    )
     return len(saved)
+
+
+def _load_population(old_provinces: dict[str, Unit]) -> None:
+    """Population and area of the 63 provinces (mixed years: each row says its year and source)."""
+    kinds = UnitStatistic.Kind
+    for row in data.read_csv("public", "provinces_population.csv"):
+        unit = old_provinces[row["gso_code"]]
+        figures = []
+        if row["population_2019_census"]:
+            figures.append((kinds.POPULATION_CENSUS, 2019, row["population_2019_census"], row["source_2019"]))
+        if row["population_latest"]:
+            year = int(row["population_latest_year"])
+            figures.append((kinds.POPULATION_AVERAGE, year, row["population_latest"], row["source_latest"]))
+            if row["area_km2"]:
+                figures.append((kinds.AREA_KM2, year, row["area_km2"], row["source_latest"]))
+        for kind, year, value, source in figures:
+            UnitStatistic.objects.update_or_create(
+                unit=unit,
+                kind=kind,
+                year=year,
+                defaults={"value": parse_decimal(value), "source": source[:500]},
+            )
 
 
 @transaction.atomic

@@ -55,3 +55,23 @@ def test_validate_reports_errors_and_fails(tmp_path, capsys):
 def test_unknown_framework(capsys):
     code, _, err = run(capsys, "frameworks", "show", "nope")
     assert code == 1 and "papi-2018" in err
+
+
+def test_import_a_framework_written_in_excel_then_use_it(tmp_path, capsys):
+    import openpyxl
+
+    target = tmp_path / "par.xlsx"
+    assert run(capsys, "frameworks", "export", "par-index-province-1150-2019", "-o", str(target))[0] == 0
+    workbook = openpyxl.load_workbook(target)
+    info = workbook["Thông tin"]
+    for row in info.iter_rows():
+        if row[0].value == "code":
+            row[1].value = "par-index-province-1150-2019-copy"
+    workbook.save(target)
+    code, out, err = run(capsys, "frameworks", "import", str(target))
+    assert code == 0, err
+    assert "par-index-province-1150-2019-copy" in out
+    code, _, err = run(capsys, "frameworks", "import", str(target))
+    assert code == 1 and "--replace" in err
+    code, out, _ = run(capsys, "frameworks", "show", "par-index-province-1150-2019-copy")
+    assert code == 0 and "1150/QĐ-BNV" in out

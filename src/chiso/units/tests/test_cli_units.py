@@ -49,3 +49,14 @@ def test_load_communes_and_resolve_one_within_its_province(capsys):
     assert code == 0 and "3321" in out
     code, out, _ = run(capsys, "units", "resolve", "Phường Hoàn Kiếm", "--level", "commune")
     assert code == 0 and "mã 00070" in out
+
+
+def test_population_is_stored_with_its_year_and_source():
+    from chiso.units.models import Unit, UnitStatistic
+
+    ha_noi = Unit.objects.get(level="province", code="01")
+    census = ha_noi.statistics.get(kind=UnitStatistic.Kind.POPULATION_CENSUS)
+    assert (census.year, int(census.value)) == (2019, 8053663)
+    assert "luatduonggia" in census.source
+    assert UnitStatistic.objects.filter(kind=UnitStatistic.Kind.POPULATION_CENSUS).count() == 55
+    assert UnitStatistic.objects.filter(kind=UnitStatistic.Kind.POPULATION_AVERAGE).count() == 63
