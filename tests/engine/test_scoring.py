@@ -370,3 +370,18 @@ def test_weighted_aggregation_computes_no_parent() -> None:
     scores = aggregate(framework, {"1.1": D(1), "1.2": D(1), "2": D(3)})
     assert scores["1"].status == "missing" and scores["root"].status == "missing"
     assert aggregate(framework, {"root": D("61.5")})["root"].points == D("61.5")
+
+
+def test_weighted_aggregation_uses_the_weights_when_the_framework_has_them():
+    from decimal import Decimal as D
+
+    from chiso.engine.frameworks import WEIGHTED, Framework, Node
+    from chiso.engine.scoring import aggregate
+
+    children = [Node("a", "A", max_points=D(10), weight=D(4)), Node("b", "B", max_points=D(10), weight=D(6))]
+    weighted = Framework("w", "demo", "W", Node("total", "T", max_points=D(100), children=children))
+    weighted.aggregation = WEIGHTED
+    scores = aggregate(weighted, {"a": D("5.5"), "b": D(8)})
+    assert scores["total"].points == D("70.0") and scores["total"].status == "computed"
+    children[1].weight = None
+    assert aggregate(weighted, {"a": D("5.5"), "b": D(8)})["total"].points is None

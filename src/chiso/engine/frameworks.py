@@ -70,6 +70,7 @@ class Node:
     rule: Rule | None = None
     children: list[Node] = field(default_factory=list)
     note: str = ""
+    weight: Decimal | None = None  # with `weighted` aggregation: parent = Σ weight × child
 
     @property
     def is_leaf(self) -> bool:
@@ -240,6 +241,7 @@ def node_from_dict(data: dict[str, Any], where: str = "root") -> Node:
         rule=rule,
         children=[node_from_dict(child, here) for child in children_data],
         note=str(data.get("note") or ""),
+        weight=_decimal_or_none(data.get("weight"), f"{here} weight"),
     )
 
 
@@ -333,6 +335,8 @@ def node_to_dict(node: Node) -> dict[str, Any]:
         data["rule"] = {"type": node.rule.type, "params": node.rule.params}
     if node.note:
         data["note"] = node.note
+    if node.weight is not None:
+        data["weight"] = _plain(node.weight)
     if node.children:
         data["children"] = [node_to_dict(child) for child in node.children]
     return data

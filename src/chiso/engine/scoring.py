@@ -66,8 +66,15 @@ class _Tree:
         self.parents_bottom_up: list[int] = [i for i in range(len(nodes) - 1, -1, -1) if self.children[i]]
         self.leaves: list[int] = [i for i in range(len(nodes)) if not self.children[i]]
         self.mean = framework.aggregation == MEAN
-        # Weights not in the framework: no parent can be computed from its children.
-        self.derivable = framework.aggregation != WEIGHTED
+        self.weighted = framework.aggregation == WEIGHTED
+        self.weights: list[Decimal | None] = [node.weight for node in nodes]
+        # With `weighted`, a parent follows from its children only when every child has a weight.
+        self.derivable_parents: frozenset[int] = frozenset(
+            i
+            for i in self.parents_bottom_up
+            if not self.weighted or all(self.weights[c] is not None for c in self.children[i])
+        )
+        self.derivable = bool(self.derivable_parents)
 
     def roll_up(self, points: list[Decimal | None], computed: list[bool] | None = None) -> None:
         """Fill every parent that has no figure yet from its children (in place)."""
@@ -75,12 +82,16 @@ class _Tree:
             return
         children = self.children
         mean = self.mean
+        weights = self.weights if self.weighted else None
         for i in self.parents_bottom_up:
-            if points[i] is not None:
+            if points[i] is not None or i not in self.derivable_parents:
                 continue
             kids = children[i]
             try:
-                total = sum([points[c] for c in kids], ZERO)  # type: ignore[misc]
+                if weights is not None:
+                    total = sum([weights[c] * points[c] for c in kids], ZERO)  # type: ignore[operator]
+                else:
+                    total = sum([points[c] for c in kids], ZERO)  # type: ignore[misc]
             except TypeError:  # a child is missing (None), so is the parent
                 continue
             points[i] = total / len(kids) if mean else total

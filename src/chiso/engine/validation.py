@@ -335,13 +335,15 @@ def validate_framework(framework: Framework) -> list[Problem]:
                 f"aggregation must be one of {', '.join(AGGREGATIONS)}, not '{framework.aggregation}'",
             )
         )
-    if framework.aggregation == WEIGHTED:
+    if framework.aggregation == WEIGHTED and any(
+        child.weight is None for node in framework.nodes() for child in node.children
+    ):
         problems.append(
             Problem(
                 "framework",
-                "tổng có trọng số nhưng khung không ghi trọng số: điểm nút cha chỉ có khi được công bố",
-                "weighted aggregation without weights in the framework: "
-                "a parent has points only when published",
+                "tổng có trọng số nhưng khung chưa ghi đủ trọng số: điểm nút cha chỉ có khi được công bố",
+                "weighted aggregation with weights missing in the framework: "
+                "such a parent has points only when published",
                 WARNING,
             )
         )
