@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "chiso.units",
     "chiso.frameworks",
     "chiso.results",
+    "chiso.accounts",
+    "chiso.assessments",
 ]
 
 MIDDLEWARE = [
@@ -94,3 +96,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+
+MEDIA_URL = "media/"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "assessments:home"
+LOGOUT_REDIRECT_URL = "results:home"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")

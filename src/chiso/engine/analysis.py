@@ -48,6 +48,9 @@ class YearResults:
     published_means: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
 
     def value(self, unit: UnitRef, node: str) -> Decimal | None:
+        """A unit's value on a node; TOTAL means the framework's root, whatever its code."""
+        if node == TOTAL:
+            node = self.framework.root.code
         return self.values.get(unit, {}).get(node)
 
 
@@ -174,7 +177,7 @@ class YearAnalysis:
         """Last year's ranking on a node, when last year is comparable on that node."""
         if self.previous is None:
             return None
-        if node != TOTAL and not node_comparable(self.framework, self.previous.framework, node):
+        if not self._is_total(node) and not node_comparable(self.framework, self.previous.framework, node):
             return None
         return self.ranking(node, self.previous)
 
@@ -191,12 +194,18 @@ class YearAnalysis:
         """The components a profile reports: the root's children (dimensions, fields)."""
         return list(self.framework.root.children)
 
+    def _is_total(self, node: str) -> bool:
+        return node in (TOTAL, self.framework.root.code)
+
+    def node_of(self, code: str) -> Node:
+        return self.framework.root if self._is_total(code) else self.framework.node(code)
+
     def groups(self, node: str = TOTAL) -> dict[UnitRef, Group]:
         if node not in self._groups:
-            maximum = self.framework.node(node).max_points
-            published = self.current.published_groups if node == TOTAL else None
+            maximum = self.node_of(node).max_points
+            published = self.current.published_groups if self._is_total(node) else None
             rule = self.framework.ranking.groups
-            if node != TOTAL and not self._groupable(self.framework.node(node)):
+            if not self._is_total(node) and not self._groupable(self.node_of(node)):
                 self._groups[node] = {}
             else:
                 self._groups[node] = assign_groups(self.ranking(node).values(), rule, maximum, published)

@@ -107,8 +107,8 @@ def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> 
         "year": analysis.current.year,
         "framework": analysis.framework.code,
         "node": node,
-        "node_name": analysis.framework.node(node).name_vi,
-        "max": json_number(analysis.framework.node(node).max_points),
+        "node_name": analysis.node_of(node).name_vi,
+        "max": json_number(analysis.node_of(node).max_points),
         "of": ranking.of,
         "ranked": len(ranking),
         "unranked": [names[ref].name for ref in ranking.unranked],
@@ -132,7 +132,7 @@ def league_table_cells(
 ) -> tuple[list[str], list[list[str]], list[bool]]:
     """Headers, cells and right-alignment of the league table for a text table."""
     places = analysis.framework.display_precision
-    maximum = analysis.framework.node(node).max_points
+    maximum = analysis.node_of(node).max_points
     score_header = f"Điểm/{format_number(maximum, 0)}" if maximum is not None else "Điểm"
     if lang == "en":
         headers = [

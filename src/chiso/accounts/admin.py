@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from chiso.accounts.models import Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+    search_fields = ("user__username", "unit__name")
+    autocomplete_fields = ("unit",)

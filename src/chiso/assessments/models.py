@@ -1,0 +1,183 @@
+"""The yearly assessment cycle: self-assessment with evidence → appraisal → explanation → council
+→ approval → publication. Self, appraised and final points are all kept; every change is audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chiso.frameworks.models import Framework
+from chiso.results.models import VALUE_DIGITS, VALUE_PLACES
+from chiso.units.models import Unit
+
+
+class Cycle(models.Model):
+    """One block of units (departments, or communes) assessed on one framework version for a year."""
+
+    name = models.CharField(_("tên kỳ đánh giá"), max_length=300)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    block = models.CharField(_("khối"), max_length=100, help_text=_("ví dụ: Sở, ban, ngành; UBND cấp xã"))
+    self_assessment_due = models.DateField(_("hạn tự đánh giá"))
+    appraisal_due = models.DateField(_("hạn thẩm định"), null=True, blank=True)
+    explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
+    published_at = models.DateTimeField(_("thời điểm công bố"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+        ordering = ["-year", "block"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class State(models.TextChoices):
+    """Where one unit's assessment stands."""
+
+    DRAFT = "draft", _("Đang tự đánh giá")
+    AWAITING_HEAD = "awaiting_head", _("Chờ thủ trưởng phê duyệt")
+    SUBMITTED = "submitted", _("Đã gửi thẩm định")
+    UNDER_APPRAISAL = "under_appraisal", _("Đang thẩm định")
+    APPRAISED = "appraised", _("Đã có kết quả thẩm định")
+    EXPLAINED = "explained", _("Đơn vị đã giải trình")
+    COUNCIL = "council", _("Hội đồng xem xét")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+class Assessment(models.Model):
+    """One unit in a cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.DRAFT)
+    started = models.BooleanField(_("đã bắt đầu"), default=False)
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    head_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
+    round = models.PositiveSmallIntegerField(_("vòng giải trình"), default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bản đánh giá của đơn vị")
+        verbose_name_plural = _("bản đánh giá của đơn vị")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="assessment_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} — {self.cycle}"
+
+
+class CriterionScore(models.Model):
+    """One leaf criterion of one assessment: the unit's raw inputs and points, the appraised points
+    with the appraiser's reason, and the final points. `version` guards against lost updates."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField(_("mã tiêu chí"), max_length=40)
+    self_inputs = models.JSONField(_("số liệu tự đánh giá"), default=dict, blank=True)
+    self_points = models.DecimalField(
+        _("điểm tự đánh giá"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    self_note = models.TextField(_("thuyết minh / giải trình khi thiếu tài liệu"), blank=True)
+    appraised_points = models.DecimalField(
+        _("điểm thẩm định"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    appraisal_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
+    final_points = models.DecimalField(
+        _("điểm cuối cùng"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    survey_index = models.DecimalField(
+        _("chỉ số khảo sát (%)"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm tiêu chí")
+        verbose_name_plural = _("điểm tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="criterionscore_unique")
+        ]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Files live under their content hash: the same file is stored once and never overwritten."""
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Evidence(models.Model):
+    """A document supporting the score of one criterion (tài liệu kiểm chứng)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.CharField(_("mã tiêu chí"), max_length=40)
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(_("đã gỡ"), default=False)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Explanation(models.Model):
+    """The unit's answer (giải trình) to an appraised difference, one per criterion and round."""
+
+    score = models.ForeignKey(CriterionScore, on_delete=models.CASCADE, related_name="explanations")
+    round = models.PositiveSmallIntegerField(_("vòng"))
+    text = models.TextField(_("nội dung giải trình"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giải trình")
+        verbose_name_plural = _("giải trình")
+        ordering = ["round", "created"]
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from what to what, and why — for scores, evidence and states."""
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user_name = models.CharField(max_length=150)
+    action = models.CharField(_("hành động"), max_length=40)
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+    )
+    cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.CASCADE, related_name="audit")
+    criterion = models.CharField(_("mã tiêu chí"), max_length=40, blank=True, db_index=True)
+    field = models.CharField(_("trường"), max_length=40, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-time", "-id"]

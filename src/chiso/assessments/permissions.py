@@ -1,0 +1,144 @@
+"""Who may do what to which assessment. One table, enforced per object everywhere.
+
+Unit staff and unit heads act on their own unit only; appraisers, the council, the Home Affairs
+officer and leaders see every unit of a cycle; the public sees published results only (the
+results pages), never drafts, evidence or appraisal notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from chiso.accounts.models import Membership, Role
+from chiso.assessments.models import Assessment, Cycle, State
+
+# Actions on one assessment, and the roles and states that allow each.
+VIEW = "view"
+EDIT_SELF = "edit_self"  # points, inputs, notes, evidence of the self-assessment
+SEND_TO_HEAD = "send_to_head"
+HEAD_APPROVE = "head_approve"  # the unit head approves and submits
+WITHDRAW = "withdraw"  # take back a submission to edit it, before appraisal and the deadline
+APPRAISE = "appraise"  # set appraised points with reasons
+SEND_APPRAISAL = "send_appraisal"  # send the appraised result to the unit
+EXPLAIN = "explain"  # the unit answers the appraisal (giải trình)
+SEND_TO_COUNCIL = "send_to_council"
+COUNCIL_APPROVE = "council_approve"
+REOPEN = "reopen"  # a higher role reopens an approved assessment, with a reason
+ENTER_SURVEY = "enter_survey"  # survey criteria: their points come from survey results
+
+ASSESSMENT_ACTIONS = (
+    VIEW,
+    EDIT_SELF,
+    SEND_TO_HEAD,
+    HEAD_APPROVE,
+    WITHDRAW,
+    APPRAISE,
+    SEND_APPRAISAL,
+    EXPLAIN,
+    SEND_TO_COUNCIL,
+    COUNCIL_APPROVE,
+    REOPEN,
+    ENTER_SURVEY,
+)
+
+# Cycle-level actions.
+MANAGE = "manage"  # cycles, frameworks, units, users, reminders
+PUBLISH = "publish"
+
+EVERYONE_INSIDE = {Role.ADMIN, Role.OFFICER, Role.APPRAISER, Role.COUNCIL, Role.LEADER}
+
+# action → (roles acting on any unit, roles acting on their own unit, states in which it is allowed)
+RULES: dict[str, tuple[set[str], set[str], set[str] | None]] = {
+    VIEW: (EVERYONE_INSIDE, {Role.UNIT_STAFF, Role.UNIT_HEAD}, None),
+    EDIT_SELF: (set(), {Role.UNIT_STAFF, Role.UNIT_HEAD}, {State.DRAFT}),
+    SEND_TO_HEAD: (set(), {Role.UNIT_STAFF}, {State.DRAFT}),
+    HEAD_APPROVE: (set(), {Role.UNIT_HEAD}, {State.DRAFT, State.AWAITING_HEAD}),
+    WITHDRAW: (set(), {Role.UNIT_STAFF, Role.UNIT_HEAD}, {State.AWAITING_HEAD, State.SUBMITTED}),
+    APPRAISE: ({Role.APPRAISER}, set(), {State.SUBMITTED, State.UNDER_APPRAISAL, State.EXPLAINED}),
+    SEND_APPRAISAL: ({Role.APPRAISER}, set(), {State.SUBMITTED, State.UNDER_APPRAISAL, State.EXPLAINED}),
+    EXPLAIN: (set(), {Role.UNIT_STAFF, Role.UNIT_HEAD}, {State.APPRAISED}),
+    SEND_TO_COUNCIL: ({Role.APPRAISER, Role.OFFICER}, set(), {State.APPRAISED, State.EXPLAINED}),
+    COUNCIL_APPROVE: ({Role.COUNCIL}, set(), {State.COUNCIL}),
+    REOPEN: ({Role.OFFICER, Role.ADMIN}, set(), {State.APPROVED, State.COUNCIL}),
+    ENTER_SURVEY: ({Role.OFFICER, Role.ADMIN}, set(), None),
+}
+
+
+def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
+    """role → the units the user holds it for (None for roles without a unit)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_chiso_roles", None)
+    if cached is None:
+        cached = {}
+        for role, unit_id in Membership.objects.filter(user=user).values_list("role", "unit_id"):
+            cached.setdefault(role, set()).add(unit_id)
+        if user.is_superuser:
+            cached.setdefault(Role.ADMIN, set()).add(None)
+        user._chiso_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    held = roles_of(user)
+    return any(role in held for role in roles)
+
+
+def own_units(user: User | AnonymousUser) -> set[int]:
+    held = roles_of(user)
+    return {u for role in (Role.UNIT_STAFF, Role.UNIT_HEAD) for u in held.get(role, set()) if u is not None}
+
+
+def _deadline_open(assessment: Assessment, today: date | None = None) -> bool:
+    return (today or date.today()) <= assessment.cycle.self_assessment_due
+
+
+def allowed(
+    user: User | AnonymousUser, action: str, assessment: Assessment, today: date | None = None
+) -> bool:
+    """May `user` do `action` on `assessment` now? Unknown actions are refused."""
+    if action not in RULES:
+        return False
+    any_unit, own_unit, states = RULES[action]
+    held = roles_of(user)
+    by_role = any(role in held for role in any_unit)
+    by_unit = any(assessment.unit_id in held.get(role, set()) for role in own_unit)
+    if not (by_role or by_unit):
+        return False
+    if states is not None and assessment.state not in states:
+        return False
+    # The unit's own steps close at the self-assessment deadline; the officer can extend it.
+    bound_by_deadline = action in (EDIT_SELF, SEND_TO_HEAD, HEAD_APPROVE, WITHDRAW)
+    return not bound_by_deadline or _deadline_open(assessment, today)
+
+
+def allowed_actions(
+    user: User | AnonymousUser, assessment: Assessment, today: date | None = None
+) -> set[str]:
+    return {action for action in ASSESSMENT_ACTIONS if allowed(user, action, assessment, today)}
+
+
+def can_manage(user: User | AnonymousUser) -> bool:
+    return has_role(user, Role.ADMIN, Role.OFFICER)
+
+
+def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
+    return can_manage(user) and not cycle.is_published
+
+
+def visible_assessments(user: User | AnonymousUser, queryset: QuerySet[Assessment] | None = None) -> QuerySet:
+    """The assessments a user may open: all of them for inside roles, their own unit's for unit roles."""
+    queryset = queryset if queryset is not None else Assessment.objects.all()
+    if has_role(user, *EVERYONE_INSIDE):
+        return queryset
+    return queryset.filter(unit_id__in=own_units(user))
+
+
+def visible_cycles(user: User | AnonymousUser) -> Iterable[Cycle]:
+    if has_role(user, *EVERYONE_INSIDE):
+        return Cycle.objects.all()
+    return Cycle.objects.filter(assessments__unit_id__in=own_units(user)).distinct()

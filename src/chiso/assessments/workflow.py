@@ -1,0 +1,530 @@
+"""Everything that changes an assessment, in one place: checked against the permission table,
+applied in a transaction, written to the audit log. Views and commands call these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from chiso.assessments import permissions as perm
+from chiso.assessments.models import (
+    Assessment,
+    AuditEntry,
+    CriterionScore,
+    Cycle,
+    Evidence,
+    Explanation,
+    State,
+)
+from chiso.assessments.scoring import leaf_points, survey_leaves
+from chiso.engine.frameworks import SURVEY, Node
+from chiso.engine.numbers import NumberError, parse_decimal
+from chiso.engine.rules import ScoringInputError
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+# The first bytes each kind of file starts with, so that a renamed file is refused.
+MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+class WorkflowError(Exception):
+    """An action that is not allowed now, or input that is not valid; the message says why."""
+
+
+class NotAllowed(WorkflowError):
+    pass
+
+
+@dataclass
+class StaleEdit(WorkflowError):
+    """Someone saved this criterion after the form was opened: nothing was overwritten."""
+
+    criterion: str
+    theirs: Any
+    yours: Any
+    by: str
+
+    def __str__(self) -> str:
+        return (
+            f"Tiêu chí {self.criterion} vừa được {self.by} lưu (giá trị hiện tại: {self.theirs}); "
+            f"giá trị bạn nhập ({self.yours}) chưa được lưu. Hãy xem lại rồi lưu lại. / "
+            f"Criterion {self.criterion} was saved by {self.by} meanwhile; your value was not saved."
+        )
+
+
+def _require(user: User, action: str, assessment: Assessment) -> None:
+    if not perm.allowed(user, action, assessment):
+        state = assessment.get_state_display()
+        raise NotAllowed(
+            f"Bạn không có quyền thực hiện thao tác này với {assessment.unit.name} ở trạng thái «{state}» / not allowed."
+        )
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value
+
+
+def audit(
+    user: User | None,
+    action: str,
+    *,
+    assessment: Assessment | None = None,
+    cycle: Cycle | None = None,
+    criterion: str = "",
+    field: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user,
+        user_name=user.get_username() if user else "system",
+        action=action,
+        assessment=assessment,
+        cycle=cycle or (assessment.cycle if assessment else None),
+        criterion=criterion,
+        field=field,
+        before=_json(before),
+        after=_json(after),
+        reason=reason,
+    )
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("cycle__framework", "unit")
+        .get(pk=assessment.pk)
+    )
+
+
+def _leaf(assessment: Assessment, criterion: str) -> Node:
+    framework = assessment.cycle.framework.to_engine()
+    try:
+        node = framework.node(criterion)
+    except KeyError:
+        raise WorkflowError(f"Không có tiêu chí {criterion} trong khung / no such criterion.") from None
+    if node.children:
+        raise WorkflowError(f"{criterion} không phải tiêu chí lá; chấm điểm ở các tiêu chí con / not a leaf.")
+    return node
+
+
+def _score_row(assessment: Assessment, criterion: str) -> CriterionScore:
+    row, _ = CriterionScore.objects.select_for_update().get_or_create(
+        assessment=assessment, criterion=criterion
+    )
+    return row
+
+
+def _check_version(row: CriterionScore, expected_version: int | None, field: str, yours: Any) -> None:
+    if expected_version is not None and row.version != expected_version:
+        by = row.updated_by.get_username() if row.updated_by else "người khác"
+        raise StaleEdit(row.criterion, getattr(row, field), yours, by)
+
+
+# -- self-assessment -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_self_score(
+    user: User,
+    assessment: Assessment,
+    criterion: str,
+    inputs: dict[str, Any],
+    note: str = "",
+    expected_version: int | None = None,
+) -> CriterionScore:
+    """Save the unit's raw inputs (or points) for a leaf; the points follow from the leaf's rule."""
+    assessment = _locked(assessment)
+    _require(user, perm.EDIT_SELF, assessment)
+    node = _leaf(assessment, criterion)
+    if node.method == SURVEY:
+        raise WorkflowError(
+            f"Tiêu chí {criterion} chấm qua điều tra xã hội học, không tự chấm / survey criteria are not self-scored."
+        )
+    cleaned = {k: v for k, v in inputs.items() if v not in ("", None)}
+    try:
+        points = leaf_points(assessment, node, cleaned) if cleaned else None
+    except ScoringInputError as exc:
+        raise WorkflowError(str(exc)) from exc
+    row = _score_row(assessment, criterion)
+    _check_version(row, expected_version, "self_points", points)
+    before = {"inputs": row.self_inputs, "points": row.self_points, "note": row.self_note}
+    row.self_inputs, row.self_points, row.self_note = _json(cleaned), points, note.strip()
+    row.version += 1
+    row.updated_by = user
+    row.save()
+    if not assessment.started:
+        assessment.started = True
+        assessment.save(update_fields=["started"])
+    audit(
+        user,
+        "self_score",
+        assessment=assessment,
+        criterion=criterion,
+        field="self",
+        before=before,
+        after={"inputs": cleaned, "points": points, "note": row.self_note},
+    )
+    return row
+
+
+def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
+    name = upload.name or "tệp"
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in EVIDENCE_TYPES:
+        raise WorkflowError(
+            f"Tệp {name}: chỉ nhận PDF, DOC/DOCX, XLS/XLSX, PNG, JPG / only PDF, Word, Excel and images."
+        )
+    if upload.size and upload.size > MAX_EVIDENCE_BYTES:
+        raise WorkflowError(f"Tệp {name} lớn hơn 20 MB / larger than 20 MB.")
+    content = upload.read()
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise WorkflowError(f"Tệp {name} lớn hơn 20 MB / larger than 20 MB.")
+    if not content:
+        raise WorkflowError(f"Tệp {name} rỗng / empty file.")
+    if not content.startswith(MAGIC[suffix]):
+        raise WorkflowError(f"Tệp {name} không đúng định dạng {suffix} / the content is not a {suffix} file.")
+    return suffix, content
+
+
+@transaction.atomic
+def add_evidence(user: User, assessment: Assessment, criterion: str, upload: UploadedFile) -> Evidence:
+    """Attach a document to a criterion; stored under its SHA-256, never overwriting another file."""
+    assessment = _locked(assessment)
+    _require(user, perm.EDIT_SELF, assessment)
+    _leaf(assessment, criterion)
+    suffix, content = _check_upload(upload)
+    digest = hashlib.sha256(content).hexdigest()
+    evidence = Evidence(
+        assessment=assessment,
+        criterion=criterion,
+        original_name=upload.name,
+        content_type=EVIDENCE_TYPES[suffix],
+        size=len(content),
+        sha256=digest,
+        uploaded_by=user,
+    )
+    existing = Evidence.objects.filter(sha256=digest).first()
+    if existing is not None:
+        evidence.file.name = existing.file.name  # same bytes: share the stored file
+    else:
+        evidence.file.save(digest, ContentFile(content), save=False)
+    evidence.save()
+    audit(
+        user,
+        "add_evidence",
+        assessment=assessment,
+        criterion=criterion,
+        field="evidence",
+        after={"name": upload.name, "sha256": digest, "size": len(content)},
+    )
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(user: User, evidence: Evidence) -> None:
+    """Take a document off a criterion; the stored file and the record are kept for the audit."""
+    assessment = _locked(evidence.assessment)
+    _require(user, perm.EDIT_SELF, assessment)
+    evidence.removed = True
+    evidence.save(update_fields=["removed"])
+    audit(
+        user,
+        "remove_evidence",
+        assessment=assessment,
+        criterion=evidence.criterion,
+        field="evidence",
+        before={"name": evidence.original_name, "sha256": evidence.sha256},
+    )
+
+
+def missing_for_submission(assessment: Assessment) -> list[str]:
+    """What stops a submission: leaves without points, and leaves requiring evidence with neither a
+    document nor an explanation."""
+    framework = assessment.cycle.framework.to_engine()
+    rows = {r.criterion: r for r in assessment.scores.all()}
+    documented = set(assessment.evidence.filter(removed=False).values_list("criterion", flat=True))
+    problems = []
+    for node in framework.leaves():
+        if node.method == SURVEY:
+            continue
+        row = rows.get(node.code)
+        if row is None or row.self_points is None:
+            problems.append(f"{node.code}: chưa chấm điểm / no points")
+        elif node.evidence_required and node.code not in documented and not row.self_note:
+            problems.append(
+                f"{node.code}: thiếu tài liệu kiểm chứng hoặc giải trình / no evidence nor explanation"
+            )
+    return problems
+
+
+def _transition(
+    user: User, assessment: Assessment, action: str, new_state: str, reason: str = ""
+) -> Assessment:
+    assessment = _locked(assessment)
+    _require(user, action, assessment)
+    old_state = assessment.state
+    assessment.state = new_state
+    assessment.version += 1
+    assessment.save()
+    audit(
+        user, action, assessment=assessment, field="state", before=old_state, after=new_state, reason=reason
+    )
+    return assessment
+
+
+@transaction.atomic
+def send_to_head(user: User, assessment: Assessment) -> Assessment:
+    problems = missing_for_submission(assessment)
+    if problems:
+        raise WorkflowError("Chưa thể gửi / cannot send yet: " + "; ".join(problems[:10]))
+    return _transition(user, assessment, perm.SEND_TO_HEAD, State.AWAITING_HEAD)
+
+
+@transaction.atomic
+def head_approve(user: User, assessment: Assessment) -> Assessment:
+    """The unit head approves the self-assessment; this is the submission for appraisal."""
+    problems = missing_for_submission(assessment)
+    if problems:
+        raise WorkflowError("Chưa thể phê duyệt / cannot approve yet: " + "; ".join(problems[:10]))
+    assessment = _transition(user, assessment, perm.HEAD_APPROVE, State.SUBMITTED)
+    assessment.head_approved_by = user
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["head_approved_by", "submitted_at"])
+    return assessment
+
+
+@transaction.atomic
+def withdraw(user: User, assessment: Assessment, reason: str) -> Assessment:
+    if not reason.strip():
+        raise WorkflowError("Cần nêu lý do rút lại / a reason is required.")
+    assessment = _transition(user, assessment, perm.WITHDRAW, State.DRAFT, reason)
+    assessment.submitted_at = None
+    assessment.head_approved_by = None
+    assessment.save(update_fields=["submitted_at", "head_approved_by"])
+    return assessment
+
+
+# -- appraisal, explanation, council ---------------------------------------------------------------
+
+
+@transaction.atomic
+def set_appraised(
+    user: User,
+    assessment: Assessment,
+    criterion: str,
+    points: Any,
+    reason: str,
+    expected_version: int | None = None,
+) -> CriterionScore:
+    """The appraiser sets a leaf's appraised points; a difference from the self score needs a reason."""
+    assessment = _locked(assessment)
+    _require(user, perm.APPRAISE, assessment)
+    node = _leaf(assessment, criterion)
+    try:
+        value = parse_decimal(points)
+    except NumberError as exc:
+        raise WorkflowError(f"{criterion}: {exc}") from exc
+    if value < 0 or (node.max_points is not None and value > node.max_points):
+        raise WorkflowError(f"{criterion}: điểm phải từ 0 đến {node.max_points} / points out of range.")
+    row = _score_row(assessment, criterion)
+    _check_version(row, expected_version, "appraised_points", value)
+    if value != row.self_points and not reason.strip():
+        raise WorkflowError(
+            f"{criterion}: cần nêu lý do khi điểm thẩm định khác điểm tự đánh giá / reason required."
+        )
+    before = {"points": row.appraised_points, "reason": row.appraisal_reason}
+    row.appraised_points, row.appraisal_reason = value, reason.strip()
+    row.version += 1
+    row.updated_by = user
+    row.save()
+    if assessment.state == State.SUBMITTED:
+        assessment.state = State.UNDER_APPRAISAL
+        assessment.save(update_fields=["state"])
+        audit(
+            user,
+            "start_appraisal",
+            assessment=assessment,
+            field="state",
+            before=State.SUBMITTED,
+            after=State.UNDER_APPRAISAL,
+        )
+    audit(
+        user,
+        "appraise",
+        assessment=assessment,
+        criterion=criterion,
+        field="appraised",
+        before=before,
+        after={"points": value, "reason": row.appraisal_reason},
+        reason=row.appraisal_reason,
+    )
+    return row
+
+
+@transaction.atomic
+def send_appraisal(user: User, assessment: Assessment) -> Assessment:
+    """Send the appraised result to the unit; unappraised leaves keep their self points."""
+    locked = _locked(assessment)
+    for row in locked.scores.select_for_update():
+        if row.appraised_points is None and row.self_points is not None:
+            row.appraised_points = row.self_points
+            row.save(update_fields=["appraised_points"])
+    locked = _transition(user, locked, perm.SEND_APPRAISAL, State.APPRAISED)
+    locked.round += 1
+    locked.save(update_fields=["round"])
+    return locked
+
+
+@transaction.atomic
+def explain(user: User, assessment: Assessment, criterion: str, text: str) -> Explanation:
+    assessment = _locked(assessment)
+    _require(user, perm.EXPLAIN, assessment)
+    _leaf(assessment, criterion)
+    if not text.strip():
+        raise WorkflowError("Nội dung giải trình trống / empty explanation.")
+    row = _score_row(assessment, criterion)
+    explanation = Explanation.objects.create(
+        score=row, round=assessment.round, text=text.strip(), author=user
+    )
+    audit(
+        user, "explain", assessment=assessment, criterion=criterion, field="explanation", after=text.strip()
+    )
+    return explanation
+
+
+@transaction.atomic
+def finish_explanation(user: User, assessment: Assessment) -> Assessment:
+    """The unit sends its explanations back to the appraiser (state "explained")."""
+    return _transition(user, assessment, perm.EXPLAIN, State.EXPLAINED)
+
+
+@transaction.atomic
+def send_to_council(user: User, assessment: Assessment) -> Assessment:
+    return _transition(user, assessment, perm.SEND_TO_COUNCIL, State.COUNCIL)
+
+
+@transaction.atomic
+def council_approve(user: User, assessment: Assessment) -> Assessment:
+    """The council finalises: final points = appraised points (survey leaves keep their survey points);
+    the assessment is locked."""
+    locked = _locked(assessment)
+    _require(user, perm.COUNCIL_APPROVE, locked)
+    for row in locked.scores.select_for_update():
+        final = row.appraised_points if row.appraised_points is not None else row.self_points
+        if row.final_points != final:
+            audit(
+                user,
+                "finalise",
+                assessment=locked,
+                criterion=row.criterion,
+                field="final",
+                before=row.final_points,
+                after=final,
+            )
+            row.final_points = final
+            row.save(update_fields=["final_points"])
+    locked = _transition(user, locked, perm.COUNCIL_APPROVE, State.APPROVED)
+    locked.approved_at = timezone.now()
+    locked.save(update_fields=["approved_at"])
+    return locked
+
+
+@transaction.atomic
+def reopen(user: User, assessment: Assessment, reason: str) -> Assessment:
+    if not reason.strip():
+        raise WorkflowError("Cần nêu lý do mở lại / a reason is required.")
+    if assessment.cycle.is_published:
+        raise WorkflowError("Kỳ đánh giá đã công bố; không mở lại được / the cycle is published.")
+    assessment = _transition(user, assessment, perm.REOPEN, State.UNDER_APPRAISAL, reason)
+    assessment.approved_at = None
+    assessment.save(update_fields=["approved_at"])
+    return assessment
+
+
+@transaction.atomic
+def set_survey_index(
+    user: User, assessment: Assessment, criterion: str, percent: Any, source: str = ""
+) -> CriterionScore:
+    """Survey criteria: the officer enters the survey index (%); the points follow from the rule."""
+    assessment = _locked(assessment)
+    _require(user, perm.ENTER_SURVEY, assessment)
+    node = _leaf(assessment, criterion)
+    if node.code not in {n.code for n in survey_leaves(assessment.cycle)}:
+        raise WorkflowError(f"{criterion} không phải tiêu chí điều tra xã hội học / not a survey criterion.")
+    try:
+        value = parse_decimal(percent)
+    except NumberError as exc:
+        raise WorkflowError(f"{criterion}: {exc}") from exc
+    if not Decimal(0) <= value <= Decimal(100):
+        raise WorkflowError(f"{criterion}: chỉ số khảo sát phải từ 0 đến 100 / must be 0–100.")
+    row = _score_row(assessment, criterion)
+    before = row.survey_index
+    row.survey_index = value
+    points = leaf_points(assessment, node, {"index_percent": value})
+    row.self_points = row.appraised_points = points
+    if assessment.state == State.APPROVED:
+        row.final_points = points
+    row.version += 1
+    row.updated_by = user
+    row.save()
+    audit(
+        user,
+        "survey_index",
+        assessment=assessment,
+        criterion=criterion,
+        field="survey_index",
+        before=before,
+        after=value,
+        reason=source,
+    )
+    return row
+
+
+@transaction.atomic
+def publish(user: User, cycle: Cycle) -> Cycle:
+    """Make a cycle's results public; every assessment must be approved."""
+    if not perm.can_publish(user, cycle):
+        raise NotAllowed("Bạn không có quyền công bố kỳ đánh giá này / not allowed.")
+    pending = cycle.assessments.exclude(state=State.APPROVED)
+    if pending.exists():
+        names = ", ".join(a.unit.name for a in pending.select_related("unit")[:10])
+        raise WorkflowError(f"Còn đơn vị chưa được phê duyệt / not all approved: {names}")
+    cycle.published_at = timezone.now()
+    cycle.published_by = user
+    cycle.save(update_fields=["published_at", "published_by"])
+    audit(user, "publish", cycle=cycle, field="published", before=None, after=cycle.published_at.isoformat())
+    return cycle
