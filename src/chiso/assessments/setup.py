@@ -37,11 +37,10 @@ INTERNAL_INDICES = [
 def load_sample_frameworks() -> list[Framework]:
     """The internal indices and the two sample frameworks (departments, communes) of the demo."""
     for item in INTERNAL_INDICES:
-        Index.objects.update_or_create(code=item["code"], defaults={k: v for k, v in item.items() if k != "code"})
-    return [
-        save_framework(load_framework_yaml(path))
-        for path in sorted(data_path("demo").glob("*.yaml"))
-    ]
+        Index.objects.update_or_create(
+            code=item["code"], defaults={k: v for k, v in item.items() if k != "code"}
+        )
+    return [save_framework(load_framework_yaml(path)) for path in sorted(data_path("demo").glob("*.yaml"))]
 
 
 @transaction.atomic

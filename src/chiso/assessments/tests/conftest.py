@@ -15,7 +15,9 @@ from chiso.units.models import Unit
 @pytest.fixture
 def departments(db):
     return [
-        Unit.objects.create(level="department", code="QN.STP", name="Sở Tư pháp", kind="sở", parent_code="22"),
+        Unit.objects.create(
+            level="department", code="QN.STP", name="Sở Tư pháp", kind="sở", parent_code="22"
+        ),
         Unit.objects.create(level="department", code="QN.SYT", name="Sở Y tế", kind="sở", parent_code="22"),
     ]
 
