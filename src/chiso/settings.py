@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "chiso.results",
     "chiso.accounts",
     "chiso.assessments",
+    "chiso.administration",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "chiso.urls"

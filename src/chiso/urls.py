@@ -1,10 +1,19 @@
 """URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("chiso.accounts.urls")),
+    path("danh-gia/", include("chiso.assessments.urls")),
+    path("dieu-hanh/", include("chiso.administration.urls")),
     path("", include("chiso.results.urls")),
 ]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
