@@ -1,20 +1,26 @@
-"""The English catalogue is complete and its compiled .mo matches the .po people edit."""
+"""Every English catalogue (the project's and each app's) is complete, and its compiled .mo
+matches the .po people edit."""
 
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(PACKAGE.glob("**/locale/en/LC_MESSAGES/django.po"))
 
 
-def test_every_message_has_an_english_translation_and_the_mo_is_compiled():
-    with (LOCALE / "django.po").open("rb") as handle:
+def test_there_is_a_project_catalogue():
+    assert PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_catalogue_is_translated_and_compiled(po_path):
+    with po_path.open("rb") as handle:
         po = {m.id: m.string for m in read_po(handle) if m.id}
-    with (LOCALE / "django.mo").open("rb") as handle:
+    with po_path.with_suffix(".mo").open("rb") as handle:
         mo = {m.id: m.string for m in read_mo(handle) if m.id}
     untranslated = [key for key, value in po.items() if not value]
     assert untranslated == []
-    assert mo == po, (
-        "run: msgfmt -o src/chiso/locale/en/LC_MESSAGES/django.mo src/chiso/locale/en/LC_MESSAGES/django.po"
-    )
+    assert mo == po, f"run: msgfmt -o {po_path.with_suffix('.mo')} {po_path}"
