@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from chiso.administration.models import CriterionMapping
+
+
+@admin.register(CriterionMapping)
+class CriterionMappingAdmin(admin.ModelAdmin):
+    list_display = ("source", "target", "updated")

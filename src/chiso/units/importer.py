@@ -1,0 +1,252 @@
+"""Importing units (departments, communes) from an Excel sheet.
+
+Columns, in any order, recognised by their heading with or without diacritics:
+mã | tên | loại | cấp (department|commune, or "sở, ban, ngành" / "xã") | mã đơn vị cấp trên |
+hiệu lực từ | hiệu lực đến (dd/mm/yyyy, or Excel dates).
+
+The whole file is checked first; if any row is wrong nothing is written, and every problem is
+reported with its row and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from openpyxl import load_workbook
+
+from chiso.engine import units as engine_units
+from chiso.engine.names import plain_key
+from chiso.units.models import Unit
+
+# field → the headings that name it (compared with plain_key: case, diacritics and spaces ignored)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("mã", "mã đơn vị", "code"),
+    "name": ("tên", "tên đơn vị", "name"),
+    "kind": ("loại", "loại đơn vị", "kind"),
+    "level": ("cấp", "level"),
+    "parent_code": ("mã đơn vị cấp trên", "mã cấp trên", "parent code", "parent_code"),
+    "valid_from": ("hiệu lực từ", "valid from", "valid_from"),
+    "valid_to": ("hiệu lực đến", "valid to", "valid_to"),
+}
+REQUIRED = ("code", "name", "level")
+HEADINGS_VI = {
+    "code": "mã",
+    "name": "tên",
+    "kind": "loại",
+    "level": "cấp",
+    "parent_code": "mã đơn vị cấp trên",
+    "valid_from": "hiệu lực từ",
+    "valid_to": "hiệu lực đến",
+}
+LEVELS: dict[str, str] = {
+    plain_key(text): level
+    for level, texts in {
+        engine_units.DEPARTMENT: ("department", "sở", "sở, ban, ngành", "sở ban ngành", "cơ quan"),
+        engine_units.COMMUNE: ("commune", "xã", "xã, phường, đặc khu", "cấp xã", "phường", "đặc khu"),
+    }.items()
+    for text in texts
+}
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent_code: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+
+class UnitImportError(Exception):
+    """The file was refused; `problems` lists every problem, each naming its row and column."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _problem(row: int, field: str, vi: str, en: str) -> str:
+    return f"Dòng {row}, cột «{HEADINGS_VI[field]}»: {vi} / row {row}, column '{field}': {en}"
+
+
+def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
+    """Parse and check every row; raises UnitImportError listing all problems found."""
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UnitImportError([f"Không mở được tệp Excel / cannot open the Excel file: {exc}"]) from exc
+    try:
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        raise UnitImportError(["Tệp không có dòng nào / the file has no rows."])
+    wanted = {plain_key(text): field for field, texts in COLUMNS.items() for text in texts}
+    columns: dict[str, int] = {}
+    for i, heading in enumerate(rows[0]):
+        field = wanted.get(plain_key(_text(heading)))
+        if field and field not in columns:
+            columns[field] = i
+    missing = [HEADINGS_VI[f] for f in REQUIRED if f not in columns]
+    if missing:
+        raise UnitImportError(
+            [f"Dòng 1: thiếu cột {', '.join(missing)} / row 1: missing columns {', '.join(missing)}."]
+        )
+
+    problems: list[str] = []
+    parsed: list[UnitRow] = []
+    seen: dict[tuple[str, str, date | None], int] = {}
+    for number, values in enumerate(rows[1:], start=2):
+        if all(_text(v) == "" for v in values):
+            continue
+
+        def get(field: str, values: list = values) -> Any:
+            i = columns.get(field)
+            return values[i] if i is not None and i < len(values) else None
+
+        before = len(problems)
+        code, name = _text(get("code")), _text(get("name"))
+        if not code:
+            problems.append(_problem(number, "code", "thiếu mã", "code missing"))
+        elif len(code) > 16:
+            problems.append(_problem(number, "code", "mã dài quá 16 ký tự", "code longer than 16 characters"))
+        if not name:
+            problems.append(_problem(number, "name", "thiếu tên", "name missing"))
+        level_text = _text(get("level"))
+        level = LEVELS.get(plain_key(level_text))
+        if level is None:
+            problems.append(
+                _problem(
+                    number,
+                    "level",
+                    f"«{level_text}» không phải department (sở) hoặc commune (xã)",
+                    f"'{level_text}' is not department or commune",
+                )
+            )
+        dates: dict[str, date | None] = {}
+        for field in ("valid_from", "valid_to"):
+            raw = get(field)
+            if _text(raw) == "":
+                dates[field] = None
+                continue
+            try:
+                dates[field] = _date(raw)
+            except ValueError:
+                dates[field] = None
+                problems.append(
+                    _problem(
+                        number,
+                        field,
+                        f"«{_text(raw)}» không phải ngày dd/mm/yyyy",
+                        f"'{_text(raw)}' is not a date (dd/mm/yyyy)",
+                    )
+                )
+        start, end = dates["valid_from"], dates["valid_to"]
+        if start and end and end < start:
+            problems.append(
+                _problem(
+                    number,
+                    "valid_to",
+                    f"ngày hết hiệu lực {end:%d/%m/%Y} trước ngày có hiệu lực {start:%d/%m/%Y}",
+                    "valid to is before valid from",
+                )
+            )
+        if len(problems) > before or level is None:
+            continue
+        key = (level, code, start)
+        if key in seen:
+            problems.append(
+                _problem(
+                    number,
+                    "code",
+                    f"mã {code} trùng với dòng {seen[key]} (cùng cấp, cùng ngày hiệu lực)",
+                    f"code {code} repeats row {seen[key]}",
+                )
+            )
+            continue
+        seen[key] = number
+        parsed.append(
+            UnitRow(number, code, name, _text(get("kind")), level, _text(get("parent_code")), start, end)
+        )
+
+    known = set(Unit.objects.values_list("code", flat=True)) | {row.code for row in parsed}
+    for row in parsed:
+        if row.parent_code and row.parent_code not in known:
+            problems.append(
+                _problem(
+                    row.row,
+                    "parent_code",
+                    f"không có đơn vị mã {row.parent_code}",
+                    f"no unit with code {row.parent_code}",
+                )
+            )
+    if problems:
+        raise UnitImportError(sorted(problems, key=_row_of))
+    if not parsed:
+        raise UnitImportError(["Tệp không có đơn vị nào / the file lists no unit."])
+    return parsed
+
+
+def _row_of(problem: str) -> int:
+    try:
+        return int(problem.split(",", 1)[0].removeprefix("Dòng "))
+    except ValueError:
+        return 0
+
+
+@transaction.atomic
+def import_units(source: str | Path | IO[bytes]) -> ImportResult:
+    """Create or update the units of the file (keyed on level, code and first valid day)."""
+    created = updated = 0
+    for row in read_rows(source):
+        _, was_created = Unit.objects.update_or_create(
+            level=row.level,
+            code=row.code,
+            valid_from=row.valid_from,
+            defaults={
+                "name": row.name,
+                "kind": row.kind,
+                "parent_code": row.parent_code,
+                "valid_to": row.valid_to,
+            },
+        )
+        if was_created:
+            created += 1
+        else:
+            updated += 1
+    return ImportResult(created, updated)

@@ -1,0 +1,90 @@
+"""Importing units from Excel: good files are written, a file with any bad row writes nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+
+from chiso.units.importer import UnitImportError, import_units, read_rows
+from chiso.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Mã", "Tên", "Loại", "Cấp", "Mã đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến"]
+
+
+def workbook(*rows, header=HEADER) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_a_good_file_creates_then_updates():
+    data = workbook(
+        ["22.TEST1", "Sở Thử nghiệm", "sở", "department", "22", "01/03/2025", ""],
+        ["22.TEST2", "Ban Thử nghiệm", "ban", "Sở, ban, ngành", "22", datetime(2025, 3, 1), None],
+        ["99001", "Xã Thử", "xã", "commune", "22", "", ""],
+    )
+    result = import_units(data)
+    assert (result.created, result.updated) == (3, 0)
+    unit = Unit.objects.get(code="22.TEST1")
+    assert unit.level == "department" and unit.valid_from == date(2025, 3, 1) and unit.parent_code == "22"
+    assert Unit.objects.get(code="99001").level == "commune"
+
+    again = workbook(["22.TEST1", "Sở Thử nghiệm (đổi tên)", "sở", "department", "22", "01/03/2025", ""])
+    result = import_units(again)
+    assert (result.created, result.updated) == (0, 1)
+    assert Unit.objects.get(code="22.TEST1").name == "Sở Thử nghiệm (đổi tên)"
+
+
+def test_headings_without_diacritics_in_any_order():
+    data = workbook(
+        ["Ten", "department", "22.TEST3"],
+        header=["ten", "cap", "ma"],
+    )
+    rows = read_rows(data)
+    assert rows[0].code == "22.TEST3" and rows[0].name == "Ten"
+
+
+def test_a_bad_file_writes_nothing_and_names_rows_and_columns():
+    before = Unit.objects.count()
+    data = workbook(
+        ["22.OK", "Sở Tốt", "sở", "department", "22", "", ""],
+        ["", "Không mã", "sở", "department", "22", "", ""],
+        ["22.BAD", "Sở Sai", "sở", "province-ish", "22", "", ""],
+        ["22.DATE", "Sở Ngày", "sở", "department", "22", "31/02/2025", ""],
+        ["22.ORDER", "Sở Thứ tự", "sở", "department", "22", "01/03/2025", "01/01/2025"],
+        ["22.PARENT", "Sở Mồ côi", "sở", "department", "ZZ99", "", ""],
+        ["22.OK", "Sở Tốt lặp", "sở", "department", "22", "", ""],
+    )
+    with pytest.raises(UnitImportError) as caught:
+        import_units(data)
+    problems = caught.value.problems
+    text = "\n".join(problems)
+    assert "Dòng 3, cột «mã»: thiếu mã" in text
+    assert "Dòng 4, cột «cấp»" in text and "province-ish" in text
+    assert "Dòng 5, cột «hiệu lực từ»" in text and "31/02/2025" in text
+    assert "Dòng 6, cột «hiệu lực đến»" in text
+    assert "Dòng 7, cột «mã đơn vị cấp trên»" in text and "ZZ99" in text
+    assert "Dòng 8, cột «mã»" in text and "dòng 2" in text
+    assert [p.split(",")[0] for p in problems] == sorted(
+        (p.split(",")[0] for p in problems), key=lambda s: int(s.split()[1])
+    )
+    assert Unit.objects.count() == before
+    assert not Unit.objects.filter(code="22.OK").exists()
+
+
+def test_missing_columns_and_not_excel():
+    with pytest.raises(UnitImportError, match="thiếu cột cấp"):
+        read_rows(workbook(["X", "Y"], header=["mã", "tên"]))
+    with pytest.raises(UnitImportError, match="Không mở được"):
+        read_rows(io.BytesIO(b"not a workbook"))
