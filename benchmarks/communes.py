@@ -12,7 +12,7 @@ What is measured
 
     chiso: `ScoringPlan(framework)` (validation, rules built) + `score_units` for every commune
     + `rank` of the totals with ties at the framework's 2 decimals + every node's component
-    index (`UnitScore.nodes`: points, maximum and percent of the maximum for all 130 nodes).
+    index (`UnitScore.percents()`: percent of the maximum for all 130 nodes, in tree order).
 
     pandas: the same in float64, vectorised over the communes: leaf points per rule type from
     the input columns, parents summed up the tree by `groupby(parent).sum()` level by level,
@@ -66,7 +66,7 @@ SPLIT_CRITERIA_PER_FIELD = (3, 3, 3, 3, 3, 2, 2, 2)  # 21 criteria of 2 componen
 RULE_MIX = {"manual": 30, "proportional": 25, "step_table": 25, "checklist": 20}
 LEAF_MAXIMA = [Decimal("0.5")] * 25 + [Decimal(1)] * 50 + [Decimal("1.5")] * 25  # 100 points
 TARGET_SECONDS = 1.0
-STAGES = ("ScoringPlan", "score_units", "rank", "UnitScore.nodes")
+STAGES = ("ScoringPlan", "score_units", "rank", "UnitScore.percents")
 TOLERANCE = 1e-6
 
 
@@ -230,7 +230,7 @@ def chiso_run(
     clock.append(time.perf_counter())
     ranking = rank({unit: score.total for unit, score in scores.items()}, framework.ranking.precision)
     clock.append(time.perf_counter())
-    indices = {unit: score.nodes for unit, score in scores.items()}  # NodeScore: points, max, percent
+    indices = {unit: score.percents() for unit, score in scores.items()}  # percent of max, tree order
     clock.append(time.perf_counter())
     if timings is not None:
         timings.append(dict(zip(STAGES, (b - a for a, b in pairwise(clock)), strict=True)))
@@ -352,8 +352,8 @@ def run(repeat: int = 3, profile: bool = False) -> dict:
     chiso_totals = np.array([float(scores[unit].total) for unit in units])
     total_gap = np.abs(chiso_totals - points.loc["total", units].to_numpy())
     chiso_percent = pd.DataFrame(
-        {unit: [float(node.percent) for node in indices[unit].values()] for unit in units},
-        index=list(indices[units[0]]),
+        {unit: [float(p) for p in indices[unit]] for unit in units},
+        index=scores[units[0]].codes,
     )
     percent_gap = float(
         np.abs(chiso_percent.to_numpy() - percent.loc[chiso_percent.index, units].to_numpy()).max()

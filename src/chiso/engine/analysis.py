@@ -152,6 +152,7 @@ class YearAnalysis:
         self._rankings: dict[tuple[str, int], Ranking[UnitRef]] = {}
         self._groups: dict[str, dict[UnitRef, Group]] = {}
         self._peer_groups: dict[str, dict[str, dict[str, Ranking[UnitRef]]]] = {}
+        self._means: dict[tuple[str, tuple[UnitRef, ...] | None], Decimal | None] = {}
 
     # -- rankings ---------------------------------------------------------------------------------
 
@@ -222,9 +223,13 @@ class YearAnalysis:
     # -- means ------------------------------------------------------------------------------------
 
     def computed_mean(self, node: str = TOTAL, members: list[UnitRef] | None = None) -> Decimal | None:
-        refs = members if members is not None else [u.ref for u in self.current.peers]
-        values = [v for ref in refs if (v := self.current.value(ref, node)) is not None]
-        return mean(values)
+        """Plain mean of the units' values on a node (all peers, or the given members), cached."""
+        key = (node, None if members is None else tuple(members))
+        if key not in self._means:
+            refs = members if members is not None else [u.ref for u in self.current.peers]
+            values = [v for ref in refs if (v := self.current.value(ref, node)) is not None]
+            self._means[key] = mean(values)
+        return self._means[key]
 
     def national_mean(self, node: str = TOTAL) -> tuple[Decimal | None, str | None]:
         """The published national mean when one is stored, else the plain mean of the units."""

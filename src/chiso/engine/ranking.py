@@ -75,7 +75,8 @@ def rank(
     `order_key` orders tied units (e.g. Vietnamese name order); it never changes ranks.
     """
     peers = list(values) if peer_set is None else list(peer_set)
-    outsiders = [unit for unit in values if unit not in set(peers)]
+    peer_lookup = set(peers)
+    outsiders = [unit for unit in values if unit not in peer_lookup]
     if outsiders:
         raise ValueError(f"units with a value outside the peer set: {outsiders[:5]}")
     scored = [(unit, values[unit]) for unit in peers if values.get(unit) is not None]

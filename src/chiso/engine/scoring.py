@@ -311,10 +311,32 @@ class UnitScore:
         return NodeScore(code, value, tree.maxima[i], _percent(value, tree.maxima[i]), status)
 
     @property
+    def codes(self) -> list[str]:
+        """The framework's node codes in tree order (the order of `percents()`)."""
+        return self._tree.codes
+
+    def percents(self) -> list[Decimal | None]:
+        """Every node's points as a percentage of its maximum (the component indices), in the order
+        of `codes`; None where the points are missing or the maximum is unknown. Cheaper than `nodes`
+        when only the indices are needed for thousands of units."""
+        hundred = HUNDRED
+        return [
+            None if value is None or not maximum else value * hundred / maximum
+            for value, maximum in zip(self._points, self._tree.maxima, strict=True)
+        ]
+
+    @property
     def nodes(self) -> dict[str, NodeScore]:
-        """Every node's figure, in tree order (built on first use)."""
+        """Every node's figure, in tree order (built on first use, in one pass)."""
         if self._nodes is None:
-            self._nodes = {code: self.node(code) for code in self._tree.codes}
+            tree = self._tree
+            built: dict[str, NodeScore] = {}
+            for code, value, maximum, kids in zip(
+                tree.codes, self._points, tree.maxima, tree.children, strict=True
+            ):
+                status = MISSING if value is None else COMPUTED if kids else SCORED
+                built[code] = NodeScore(code, value, maximum, _percent(value, maximum), status)
+            self._nodes = built
         return self._nodes
 
     def __repr__(self) -> str:
