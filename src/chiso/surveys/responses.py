@@ -1,0 +1,477 @@
+"""Read KoboToolbox / ODK response exports (CSV or XLSX) against a form, with a row-level report.
+
+Đọc dữ liệu trả lời xuất từ KoboToolbox / ODK (CSV hoặc XLSX) theo bảng hỏi, kèm báo cáo lỗi
+theo từng dòng.
+
+Accepted shapes:
+
+* headers ``group/subgroup/question`` (Kobo "XML values and headers" with groups) or plain
+  ``question`` names, or the question labels (Kobo "labels" export);
+* answers as choice names (codes) or choice labels, any case; ``select_multiple`` answers as
+  space-separated codes or labels;
+* the submission id in ``_uuid``, ``_submission__uuid``, ``meta/instanceID`` or ``instanceID``;
+* CSV separated by ``,`` ``;`` or tab (Kobo's default CSV uses ``;``).
+
+Checks, reported with the file row number (the header is row 1) and the field: unknown answer
+(out of scale), unknown unit, missing required answer, non-numeric or non-positive weight,
+unknown respondent type, missing submission id. A submission id seen earlier in the file, or in
+`known_ids` (already imported), is a *duplicate*: reported and never counted.
+
+`read_responses` either returns every row (no problems), or — with ``valid_only=True`` — the rows
+without problems; otherwise it raises `ResponseImportError` carrying the full report, and returns
+nothing, so a failed import writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from openpyxl import load_workbook
+
+from chiso.surveys.xlsform import Form, Question, nfc
+
+ID_COLUMNS = ("_uuid", "_submission__uuid", "meta/instanceID", "instanceID", "meta/instanceid")
+SUBMISSION_ID = "submission_id"
+UNIT = "unit"
+UNIT_NAME = "unit_name"
+RESPONDENT_TYPE = "respondent_type"
+WEIGHT = "weight"
+STRATUM = "stratum"
+PSU = "psu"
+ROW = "row"
+
+
+class ResponseImportError(ValueError):
+    """The file cannot be imported; `report` holds every problem found."""
+
+    def __init__(self, message: str, report: ImportReport | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: file row (header = 1), field (column header), kind and bilingual message."""
+
+    row: int
+    field: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"Dòng {self.row}, trường {self.field!r} / row {self.row}, field {self.field!r}: {self.message}"
+        )
+
+
+@dataclass
+class ImportReport:
+    """What happened to each row of an import."""
+
+    total_rows: int = 0
+    valid_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    duplicates: list[Problem] = field(default_factory=list)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def summary(self) -> str:
+        return (
+            f"{self.total_rows} dòng, {self.valid_rows} hợp lệ, {self.invalid_rows} lỗi, {len(self.duplicates)} trùng / "
+            f"{self.total_rows} rows, {self.valid_rows} valid, {self.invalid_rows} invalid, {len(self.duplicates)} duplicates"
+        )
+
+
+@dataclass
+class ResponseImport:
+    """The accepted rows (one column per form field, answers as choice codes) and the report."""
+
+    frame: pl.DataFrame
+    report: ImportReport
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
+
+
+def _key_expr(expr: pl.Expr) -> pl.Expr:
+    """`_key` on a text column, vectorised (NFC, lower case, single spaces)."""
+    return expr.str.normalize("NFC").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _read_table(path: Path) -> pl.DataFrame:
+    """Every cell as text (None for empty), in file order."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+            finally:
+                workbook.close()
+            if not rows:
+                raise ResponseImportError(f"Tệp {path.name} trống / file {path.name} is empty.")
+            header = [nfc(h) for h in rows[0]]
+            columns: dict[str, list[str | None]] = {h: [] for h in header if h}
+            for values in rows[1:]:
+                cells = list(values) + [None] * (len(header) - len(values))
+                for h, v in zip(header, cells, strict=False):
+                    if h:
+                        text = v if not isinstance(v, float) or not v.is_integer() else int(v)
+                        columns[h].append(None if text is None or nfc(text) == "" else nfc(text))
+            return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
+        text = path.read_bytes().decode("utf-8-sig")
+    except ResponseImportError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ResponseImportError(
+            f"Tệp {path.name} không phải UTF-8 / file {path.name} is not UTF-8: {exc}"
+        ) from exc
+    except Exception as exc:
+        raise ResponseImportError(f"Không đọc được tệp {path.name} / cannot read {path.name}: {exc}") from exc
+    if not text.strip():
+        raise ResponseImportError(f"Tệp {path.name} trống / file {path.name} is empty.")
+    first = text.splitlines()[0]
+    separator = max((",", ";", "\t"), key=first.count)
+    try:
+        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
+    except Exception as exc:
+        raise ResponseImportError(f"Tệp CSV {path.name} hỏng / malformed CSV {path.name}: {exc}") from exc
+    return frame.with_columns(
+        pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns
+    ).rename(lambda c: nfc(c))
+
+
+def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
+    """Form field name → file column, trying overrides, group/path, plain name, then label."""
+    by_key = {_key(c): c for c in table.columns}
+    by_tail = {}
+    for column in table.columns:
+        by_tail.setdefault(_key(column.split("/")[-1]), column)
+    found: dict[str, str] = {}
+    for q in form.questions:
+        for candidate in (overrides.get(q.name), overrides.get(q.role or ""), q.header, q.name):
+            if candidate and _key(candidate) in by_key:
+                found[q.name] = by_key[_key(candidate)]
+                break
+        else:
+            if _key(q.name) in by_tail:
+                found[q.name] = by_tail[_key(q.name)]
+            elif _key(q.label) in by_key:
+                found[q.name] = by_key[_key(q.label)]
+    return found
+
+
+def _choice_map(q: Question) -> dict[str, str]:
+    mapping = {_key(c.label): c.name for c in q.choices}
+    mapping.update({_key(c.name): c.name for c in q.choices})
+    return mapping
+
+
+def read_responses(
+    path: str | Path,
+    form: Form,
+    *,
+    valid_only: bool = False,
+    columns: Mapping[str, str] | None = None,
+    unit_mapping: Mapping[str, str] | None = None,
+    resolve_unit: Callable[[str], tuple[str, str]] | None = None,
+    known_ids: Iterable[str] = (),
+) -> ResponseImport:
+    """Read and check a response export against `form`.
+
+    `columns` maps a form field name or a role (``unit``, ``weight`` …) to a file column (e.g.
+    ``{"unit": "Tỉnh"}``). Units are resolved by `unit_mapping` (raw text → unit code) if given,
+    else by `resolve_unit` (text → (code, name)), else — for ``chiso_unit_level = province`` —
+    with `chiso.data.province_registry()`; a form with ``chiso_unit_level = free`` keeps units as
+    written. The returned frame has ``row``, ``submission_id``, ``unit``, ``unit_name``,
+    ``respondent_type``, ``weight``/``stratum``/``psu`` when the form or `columns` give them,
+    then one column per form field (answer codes as text).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ResponseImportError(f"Không có tệp {path} / no such file {path}.")
+    table = _read_table(path)
+    overrides = dict(columns or {})
+    report = ImportReport(total_rows=table.height)
+    id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in table.columns), None)
+    if id_column is None or id_column not in table.columns:
+        raise ResponseImportError(
+            f"Không có cột mã bài nộp ({', '.join(ID_COLUMNS)}) / no submission id column ({', '.join(ID_COLUMNS)}).",
+            report,
+        )
+    matched = _match_headers(table, form, overrides)
+    role_columns = {
+        role: overrides.get(role) for role in ("unit", "respondent_type", "weight", "stratum", "psu")
+    }
+    for q in form.questions:
+        if q.role and not role_columns.get(q.role) and q.name in matched:
+            role_columns[q.role] = matched[q.name]
+    for role, column in role_columns.items():
+        if column and column not in table.columns:
+            raise ResponseImportError(
+                f"Không có cột {column!r} ({role}) / no column {column!r} ({role}).", report
+            )
+    if not role_columns["unit"]:
+        raise ResponseImportError(
+            "Không xác định được cột đơn vị: dùng chiso_role=unit trong bảng hỏi hoặc --unit-column / "
+            "no unit column: mark it with chiso_role=unit in the form or pass --unit-column.",
+            report,
+        )
+    answers = [q for q in form.questions if q.role is None]
+    if not any(q.name in matched for q in form.indexed):
+        raise ResponseImportError(
+            "Không cột nào khớp với câu hỏi tính chỉ số của bảng hỏi / no column matches the form's indexed questions.",
+            report,
+        )
+
+    t = table.with_row_index(ROW, offset=2)
+    problems: list[pl.DataFrame] = []
+
+    def flag(mask: pl.Expr, column: str, kind: str, message: pl.Expr | str) -> None:
+        text = message if isinstance(message, pl.Expr) else pl.lit(message)
+        found = t.filter(mask).select(
+            pl.col(ROW), pl.lit(column).alias("field"), pl.lit(kind).alias("kind"), text.alias("message")
+        )
+        if found.height:
+            problems.append(found)
+
+    out: dict[str, pl.Expr] = {SUBMISSION_ID: pl.col(id_column)}
+    flag(pl.col(id_column).is_null(), id_column, "missing_id", "thiếu mã bài nộp / missing submission id")
+
+    # Respondent type.
+    type_column = role_columns["respondent_type"]
+    if type_column:
+        type_q = form.role("respondent_type")
+        mapping = _choice_map(type_q) if type_q and type_q.choices else {}
+        allowed = {_key(x): x for x in form.respondent_types}
+        mapping = {**allowed, **mapping}
+        rtype = _key_expr(pl.col(type_column))
+        rtype = rtype.replace_strict(mapping, default=None) if mapping else pl.col(type_column)
+        flag(
+            pl.col(type_column).is_null(),
+            type_column,
+            "missing_required",
+            "thiếu loại người trả lời / missing respondent type",
+        )
+        flag(
+            pl.col(type_column).is_not_null() & rtype.is_null(),
+            type_column,
+            "unknown_respondent_type",
+            pl.format(
+                "loại người trả lời không hợp lệ {} / unknown respondent type {}",
+                pl.col(type_column),
+                pl.col(type_column),
+            ),
+        )
+        out[RESPONDENT_TYPE] = rtype
+    else:
+        out[RESPONDENT_TYPE] = pl.lit(form.default_respondent_type)
+    t = t.with_columns(out[RESPONDENT_TYPE].alias("_rtype"))
+
+    # Unit.
+    unit_column = role_columns["unit"]
+    unit_q = form.role("unit")
+    raw = pl.col(unit_column)
+    if unit_q and unit_q.choices:  # a select_one unit: labels → codes first
+        raw = _key_expr(pl.col(unit_column)).replace(_choice_map(unit_q))
+    t = t.with_columns(raw.alias("_unit_raw"))
+    values = t["_unit_raw"].drop_nulls().unique().to_list()
+    codes, names = _resolve_units(values, form, unit_mapping, resolve_unit)
+    t = t.with_columns(
+        pl.col("_unit_raw").replace_strict(codes, default=None, return_dtype=pl.Utf8).alias(UNIT),
+        pl.col("_unit_raw").replace_strict(names, default=None, return_dtype=pl.Utf8).alias(UNIT_NAME),
+    )
+    flag(pl.col(unit_column).is_null(), unit_column, "missing_required", "thiếu đơn vị / missing unit")
+    flag(
+        pl.col(unit_column).is_not_null() & pl.col(UNIT).is_null(),
+        unit_column,
+        "unknown_unit",
+        pl.format("không tìm thấy đơn vị {} / unknown unit {}", pl.col(unit_column), pl.col(unit_column)),
+    )
+
+    # Design fields.
+    weight_column = role_columns["weight"]
+    if weight_column:
+        number = pl.col(weight_column).str.replace(",", ".").cast(pl.Float64, strict=False)
+        flag(
+            pl.col(weight_column).is_null()
+            | number.is_null()
+            | ~number.is_finite().fill_null(False)
+            | (number <= 0),
+            weight_column,
+            "bad_weight",
+            pl.format(
+                "trọng số phải là số dương: {} / weight must be a positive number: {}",
+                pl.col(weight_column),
+                pl.col(weight_column),
+            ),
+        )
+        out[WEIGHT] = number
+    for role, name in (("stratum", STRATUM), ("psu", PSU)):
+        column = role_columns[role]
+        if column:
+            flag(pl.col(column).is_null(), column, "missing_required", f"thiếu {role} / missing {role}")
+            out[name] = pl.col(column)
+
+    # Answers.
+    for q in answers:
+        column = matched.get(q.name)
+        if column is None:
+            if q.required or q.factor:
+                flag(
+                    pl.lit(True),
+                    q.header,
+                    "missing_column",
+                    f"thiếu cột của câu {q.name} / no column for question {q.name}",
+                )
+            continue
+        value = pl.col(column)
+        if q.is_select_one:
+            mapping = _choice_map(q)
+            coded = _key_expr(value).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+            scale = ", ".join(c.name for c in q.choices)
+            flag(
+                value.is_not_null() & coded.is_null(),
+                column,
+                "out_of_scale",
+                pl.format(
+                    f"đáp án {{}} ngoài thang ({scale}) / answer {{}} is not on the scale ({scale})",
+                    value,
+                    value,
+                ),
+            )
+            out[q.name] = coded
+        elif q.is_select_multiple:
+            mapping = _choice_map(q)
+
+            def recode(text: str, mapping: dict[str, str] = mapping) -> str | None:
+                parts = (
+                    [mapping.get(_key(p)) for p in text.split()]
+                    if _key(text) not in mapping
+                    else [mapping[_key(text)]]
+                )
+                return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
+
+            coded = value.map_elements(recode, return_dtype=pl.Utf8)
+            flag(
+                value.is_not_null() & coded.is_null(),
+                column,
+                "out_of_scale",
+                pl.format("đáp án {} không có trong danh sách / answer {} is not in the list", value, value),
+            )
+            out[q.name] = coded
+        elif q.type in ("integer", "decimal"):
+            number = value.str.replace(",", ".").cast(pl.Float64, strict=False)
+            flag(
+                value.is_not_null() & number.is_null(),
+                column,
+                "not_a_number",
+                pl.format("{} không phải số / {} is not a number", value, value),
+            )
+            out[q.name] = value
+        else:
+            out[q.name] = value
+        if q.required:
+            asked = pl.col("_rtype").is_in(list(q.respondent_types)) if q.respondent_types else pl.lit(True)
+            flag(
+                value.is_null() & asked.fill_null(True),
+                column,
+                "missing_required",
+                "thiếu câu trả lời bắt buộc / missing required answer",
+            )
+
+    # Duplicates: later copies of an id in the file, and ids already imported.
+    known = list(dict.fromkeys(known_ids))
+    duplicate = (~pl.col(id_column).is_first_distinct() | pl.col(id_column).is_in(known)) & pl.col(
+        id_column
+    ).is_not_null()
+    dup_rows = t.filter(duplicate).select(ROW, id_column)
+    report.duplicates = [
+        Problem(
+            r,
+            id_column,
+            "duplicate",
+            f"bài nộp {sid} đã có, bỏ qua / submission {sid} already counted, skipped",
+        )
+        for r, sid in dup_rows.iter_rows()
+    ]
+
+    found = (
+        pl.concat(problems)
+        if problems
+        else pl.DataFrame(schema={ROW: pl.UInt32, "field": pl.Utf8, "kind": pl.Utf8, "message": pl.Utf8})
+    )
+    found = found.filter(~pl.col(ROW).is_in(dup_rows[ROW].implode())).sort(ROW, maintain_order=True)
+    report.problems = [Problem(*r) for r in found.iter_rows()]
+    bad_rows = set(found[ROW].to_list())
+    if bad_rows and not valid_only:
+        shown = "\n".join(str(p) for p in report.problems[:20])
+        more = f"\n… (+{len(report.problems) - 20})" if len(report.problems) > 20 else ""
+        raise ResponseImportError(
+            f"Không nhập: có dòng lỗi / nothing imported: some rows are invalid ({report.summary()}).\n{shown}{more}",
+            report,
+        )
+    keep = ~duplicate & ~pl.col(ROW).is_in(list(bad_rows))
+    frame = t.filter(keep).select(
+        pl.col(ROW),
+        *[expr.alias(name) for name, expr in out.items() if name in (SUBMISSION_ID,)],
+        pl.col(UNIT),
+        pl.col(UNIT_NAME),
+        *[expr.alias(name) for name, expr in out.items() if name not in (SUBMISSION_ID,)],
+    )
+    report.valid_rows = frame.height
+    return ResponseImport(frame=frame, report=report)
+
+
+def _resolve_units(
+    values: list[str],
+    form: Form,
+    unit_mapping: Mapping[str, str] | None,
+    resolve_unit: Callable[[str], tuple[str, str]] | None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    if unit_mapping is not None:
+        lookup = {_key(k): v for k, v in unit_mapping.items()}
+        for value in values:
+            if _key(value) in lookup:
+                codes[value] = names[value] = lookup[_key(value)]
+        return codes, names
+    if resolve_unit is None and form.unit_level == "free":
+        return {v: v for v in values}, {v: v for v in values}
+    if resolve_unit is None:
+        from chiso.data import province_registry
+        from chiso.engine.units import UnitError
+
+        registry = province_registry()
+
+        def resolve_unit(text: str) -> tuple[str, str]:
+            try:
+                unit = registry.resolve(text)
+            except UnitError as exc:
+                raise LookupError(str(exc)) from exc
+            return unit.code, unit.name
+
+    for value in values:
+        try:
+            codes[value], names[value] = resolve_unit(value)
+        except LookupError:
+            continue
+    return codes, names
+
+
+def write_csv(rows: list[dict[str, object]], path: str | Path, separator: str = ",") -> None:
+    """Write rows as a Kobo-like CSV (used by tests and examples)."""
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=separator)
+        writer.writeheader()
+        writer.writerows(rows)
