@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from chiso.cli.output import render_table, to_csv, to_json
+from chiso.cli.survey import register as register_survey
 
 FORMATS = ("table", "json", "csv")
 
@@ -551,6 +552,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)")
     p.add_argument("--level", default="province", choices=("province", "commune"))
     p.set_defaults(func=cmd_units)
+
+    register_survey(sub)
 
     p = sub.add_parser("setup", help="tạo cơ sở dữ liệu và nạp dữ liệu có sẵn")
     p.add_argument("--communes", action="store_true", help="nạp cả 3.321 xã, phường, đặc khu")

@@ -39,7 +39,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="survey_command", required=True)
 
-    p = sub.add_parser("estimate", help="chỉ số hài lòng theo đơn vị, yếu tố, kèm khoảng tin cậy 95%")
+    p = sub.add_parser("estimate", help="chỉ số hài lòng theo đơn vị, yếu tố, kèm khoảng tin cậy 95%%")
     p.add_argument("--form", required=True, type=Path, help="bảng hỏi XLSForm (.xlsx)")
     p.add_argument(
         "--responses", required=True, type=Path, help="dữ liệu trả lời xuất từ Kobo/ODK (.csv/.xlsx)"
