@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chiso.administration import views
 
 app_name = "administration"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("ky/<int:cycle_id>/", views.dashboard, name="cycle"),
+    path("ky/<int:cycle_id>/nhac-nho/", views.send_reminders, name="send_reminders"),
+    path("ky/<int:cycle_id>/gia-han/", views.extend_deadline, name="extend_deadline"),
+    path("ky/<int:cycle_id>/khao-sat/", views.survey, name="survey"),
+    path("ky/tao-moi/", views.cycle_create, name="cycle_create"),
+    path("don-vi/", views.units, name="units"),
+    path("khung/", views.frameworks, name="frameworks"),
+    path("khung/<slug:code>/tai-ve.<str:fmt>", views.framework_download, name="framework_download"),
+    path("khung/<slug:code>/sao-chep/", views.framework_copy, name="framework_copy"),
+    path("doi-chieu/<int:pk>/", views.mapping, name="mapping"),
+]

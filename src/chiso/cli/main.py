@@ -481,6 +481,9 @@ def cmd_demo(args: argparse.Namespace) -> str:
 
     setup_django()
     ensure_ready(out=sys.stdout)
+    from chiso.administration.demo import seed_demo
+
+    seed_demo(out=sys.stdout)
     from django.core.management import call_command
 
     print(f"chiso đang chạy tại / running at http://127.0.0.1:{args.port}/ (Ctrl+C để dừng / to stop)")

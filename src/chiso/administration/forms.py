@@ -1,0 +1,97 @@
+"""Forms of the officer's pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chiso.administration.services import units_of_level
+from chiso.assessments.models import Cycle
+from chiso.frameworks.models import Framework
+from chiso.units.models import Unit
+
+LEVELS = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
+DEFAULT_BLOCK = {"department": _("Sở, ban, ngành"), "commune": _("UBND cấp xã")}
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (it sends yyyy-mm-dd; Vietnamese settings also read dd/mm/yyyy)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if isinstance(value, date) else value
+
+
+class UnitChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class CycleForm(forms.Form):
+    framework = forms.ModelChoiceField(Framework.objects.none(), label=_("Khung tiêu chí"))
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    block = forms.CharField(label=_("Tên khối"), max_length=100)
+    name = forms.CharField(
+        label=_("Tên kỳ đánh giá"),
+        max_length=300,
+        required=False,
+        help_text=_("Để trống để đặt tên theo chỉ số, năm và khối."),
+    )
+    units = UnitChoice(
+        Unit.objects.none(), label=_("Đơn vị được đánh giá"), widget=forms.CheckboxSelectMultiple
+    )
+    self_assessment_due = forms.DateField(label=_("Hạn tự đánh giá"), widget=DateInput)
+    appraisal_due = forms.DateField(label=_("Hạn thẩm định"), widget=DateInput, required=False)
+    explanation_due = forms.DateField(label=_("Hạn giải trình"), widget=DateInput, required=False)
+
+    def __init__(self, *args, level: str = "department", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level = level
+        self.fields["framework"].queryset = Framework.objects.filter(scope=level).select_related("index")
+        units = units_of_level(level)
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
+        self.fields["block"].initial = DEFAULT_BLOCK[level]
+        self.fields["year"].initial = date.today().year
+
+    def clean(self):
+        data = super().clean()
+        framework, year, block = data.get("framework"), data.get("year"), data.get("block")
+        if framework and year and not framework.covers(year):
+            self.add_error(
+                "framework",
+                _("Khung %(code)s không áp dụng cho năm %(year)s.") % {"code": framework.code, "year": year},
+            )
+        if year and block and Cycle.objects.filter(year=year, block=block).exists():
+            self.add_error("block", _("Đã có kỳ đánh giá năm %(year)s cho khối này.") % {"year": year})
+        due = data.get("self_assessment_due")
+        for name in ("appraisal_due", "explanation_due"):
+            later = data.get(name)
+            if due and later and later < due:
+                self.add_error(name, _("Hạn này phải sau hạn tự đánh giá."))
+        return data
+
+
+class ExtendForm(forms.Form):
+    new_due = forms.DateField(label=_("Hạn tự đánh giá mới"), widget=DateInput)
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500, widget=forms.TextInput)
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp khung tiêu chí (.xlsx, .yaml)"))
+    replace = forms.BooleanField(
+        label=_("Thay thế khung cùng mã (nếu chưa dùng cho kỳ đánh giá nào)"), required=False
+    )
+
+
+class CopyForm(forms.Form):
+    code = forms.SlugField(label=_("Mã khung mới"), max_length=80)
+    name_vi = forms.CharField(label=_("Tên khung mới"), max_length=300)
+    first_year = forms.IntegerField(label=_("Áp dụng từ năm"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100, required=False)

@@ -1,0 +1,253 @@
+"""What the Home Affairs officer does to a cycle as a whole: see where every unit stands, remind
+the late ones, extend the deadline. Changes go through the audit log like every other change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count
+from django.utils import translation
+
+from chiso.accounts.models import UNIT_ROLES, Membership
+from chiso.assessments import permissions as perm
+from chiso.assessments.models import Assessment, Cycle, State
+from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
+from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
+from chiso.engine.numbers import format_date
+from chiso.frameworks.copy import map_previous, mapping_between
+from chiso.units.models import Unit
+
+NOT_SUBMITTED = (State.DRAFT, State.AWAITING_HEAD)
+IN_APPRAISAL = (State.SUBMITTED, State.UNDER_APPRAISAL)
+DISPUTING = (State.APPRAISED, State.EXPLAINED)
+
+# The dashboard's lists, in the order an officer works through them.
+NOT_STARTED = "not_started"
+NOT_SUBMITTED_KEY = "not_submitted"
+OVERDUE = "overdue"
+APPRAISAL = "appraisal"
+DISPUTE = "disputing"
+COUNCIL = "council"
+APPROVED = "approved"
+LIST_KEYS = (NOT_STARTED, NOT_SUBMITTED_KEY, OVERDUE, APPRAISAL, DISPUTE, COUNCIL, APPROVED)
+
+
+def province_code() -> str:
+    """The province whose units are administered: settings.CHISO_PROVINCE_CODE, else the parent
+    most departments have (one province per installation)."""
+    configured = getattr(settings, "CHISO_PROVINCE_CODE", "")
+    if configured:
+        return str(configured)
+    top = (
+        Unit.objects.filter(level="department")
+        .exclude(parent_code="")
+        .values("parent_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return top["parent_code"] if top else ""
+
+
+def units_of_level(level: str, on: date | None = None) -> list[Unit]:
+    """Departments, or the communes of the province, valid on a day (today by default)."""
+    on = on or date.today()
+    queryset = Unit.objects.filter(level=level)
+    if level == "commune":
+        queryset = queryset.filter(parent_code=province_code())
+    return [
+        unit
+        for unit in queryset.order_by("name")
+        if (unit.valid_from is None or unit.valid_from <= on)
+        and (unit.valid_to is None or on <= unit.valid_to)
+    ]
+
+
+@dataclass
+class Row:
+    """One unit of a cycle as the dashboard shows it."""
+
+    assessment: Assessment
+    total: Decimal | None = None
+    previous_total: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.total is None or self.previous_total is None:
+            return None
+        return self.total - self.previous_total
+
+
+@dataclass
+class Board:
+    cycle: Cycle
+    today: date
+    counts: list[tuple[str, str, int]]
+    lists: dict[str, list[Row]] = field(default_factory=dict)
+    previous: Cycle | None = None
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, (self.today - self.cycle.self_assessment_due).days)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, _, n in self.counts)
+
+
+def _previous_totals(cycle: Cycle, units: set[int]) -> tuple[Cycle | None, dict[int, Decimal | None]]:
+    """Last year's published totals of these units, carried to this year's codes."""
+    last = previous_cycle(cycle)
+    if last is None:
+        return None, {}
+    mapping = mapping_between(last.framework, cycle.framework)
+    engine = last.framework.to_engine()
+    root = cycle.framework.to_engine().root.code
+    totals = {}
+    for assessment in last.assessments.filter(unit_id__in=units).prefetch_related("scores"):
+        tree = stage_tree(assessment, FINAL, engine)
+        mapped = map_previous({code: score.points for code, score in tree.items()}, mapping)
+        totals[assessment.unit_id] = mapped.get(root)
+    return last, totals
+
+
+def board(cycle: Cycle, today: date | None = None) -> Board:
+    """Counts by state and the officer's lists for one cycle."""
+    today = today or date.today()
+    assessments = list(cycle.assessments.select_related("unit", "cycle").order_by("unit__name"))
+    by_state = Counter(a.state for a in assessments)
+    counts = [(value, label, by_state.get(value, 0)) for value, label in State.choices]
+    result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS})
+    overdue = today > cycle.self_assessment_due
+    approved = [a for a in assessments if a.state == State.APPROVED]
+    framework = cycle.framework.to_engine()
+    result.previous, previous = _previous_totals(cycle, {a.unit_id for a in approved})
+    for assessment in assessments:
+        state = assessment.state
+        row = Row(assessment)
+        if state == State.DRAFT and not assessment.started:
+            result.lists[NOT_STARTED].append(row)
+        if state in NOT_SUBMITTED:
+            result.lists[NOT_SUBMITTED_KEY].append(row)
+            if overdue:
+                result.lists[OVERDUE].append(row)
+        elif state in IN_APPRAISAL:
+            result.lists[APPRAISAL].append(row)
+        elif state in DISPUTING:
+            result.lists[DISPUTE].append(row)
+        elif state == State.COUNCIL:
+            result.lists[COUNCIL].append(row)
+        elif state == State.APPROVED:
+            row.total = stage_tree(assessment, FINAL, framework)[framework.root.code].points
+            row.previous_total = previous.get(assessment.unit_id)
+            result.lists[APPROVED].append(row)
+    return result
+
+
+# -- reminders --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderReport:
+    units: list[str] = field(default_factory=list)  # units reminded
+    emails: int = 0  # messages sent (one per unit)
+    recipients: int = 0  # addresses written to
+    without_address: list[str] = field(default_factory=list)  # units with nobody to write to
+
+
+def reminder_text(assessment: Assessment, today: date) -> tuple[str, str]:
+    """Subject and body of the reminder to one unit, in Vietnamese."""
+    cycle = assessment.cycle
+    unit = assessment.unit.name
+    due = format_date(cycle.self_assessment_due)
+    with translation.override("vi"):
+        state = str(assessment.get_state_display())
+    late = (today - cycle.self_assessment_due).days
+    when = f"Hạn tự đánh giá: {due} (đã quá hạn {late} ngày)." if late > 0 else f"Hạn tự đánh giá: {due}."
+    subject = f"[chiso] Nhắc nhở: {unit} chưa gửi bản tự đánh giá — {cycle.name}"
+    body = "\n".join(
+        [
+            f"Kính gửi {unit},",
+            "",
+            f"Bản tự đánh giá của {unit} trong kỳ «{cycle.name}» chưa được gửi thẩm định "
+            f"(trạng thái hiện nay: {state}).",
+            when,
+            "",
+            "Đề nghị cán bộ đầu mối hoàn thành việc chấm điểm, đính kèm tài liệu kiểm chứng "
+            "và trình thủ trưởng đơn vị phê duyệt, gửi thẩm định trước hạn.",
+            "",
+            "Trân trọng,",
+            "Sở Nội vụ — hệ thống chiso",
+        ]
+    )
+    return subject, body
+
+
+def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> ReminderReport:
+    """E-mail the staff and heads of every unit that has not submitted, one message per unit."""
+    if not perm.can_manage(user):
+        raise NotAllowed("Bạn không có quyền gửi nhắc nhở / not allowed.")
+    today = today or date.today()
+    report = ReminderReport()
+    pending = cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle")
+    for assessment in pending.order_by("unit__name"):
+        addresses = sorted(
+            set(
+                Membership.objects.filter(unit=assessment.unit, role__in=UNIT_ROLES, user__is_active=True)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+        )
+        if not addresses:
+            report.without_address.append(assessment.unit.name)
+            continue
+        subject, body = reminder_text(assessment, today)
+        send_mail(subject, body, None, addresses)
+        report.units.append(assessment.unit.name)
+        report.emails += 1
+        report.recipients += len(addresses)
+    audit(
+        user,
+        "send_reminders",
+        cycle=cycle,
+        field="reminders",
+        after={"units": report.units, "without_address": report.without_address},
+    )
+    return report
+
+
+@transaction.atomic
+def extend_deadline(user: User, cycle: Cycle, new_due: date, reason: str) -> Cycle:
+    """Move the self-assessment deadline later, with a reason, in the audit log."""
+    if not perm.can_manage(user):
+        raise NotAllowed("Bạn không có quyền gia hạn / not allowed.")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if not reason.strip():
+        raise WorkflowError("Cần nêu lý do gia hạn / a reason is required.")
+    if cycle.is_published:
+        raise WorkflowError("Kỳ đánh giá đã công bố / the cycle is published.")
+    if new_due <= cycle.self_assessment_due:
+        raise WorkflowError(
+            f"Hạn mới phải sau hạn hiện tại {format_date(cycle.self_assessment_due)} / "
+            "the new deadline must be later than the current one."
+        )
+    before = cycle.self_assessment_due
+    cycle.self_assessment_due = new_due
+    cycle.save(update_fields=["self_assessment_due"])
+    audit(
+        user,
+        "extend_deadline",
+        cycle=cycle,
+        field="self_assessment_due",
+        before=before.isoformat(),
+        after=new_due.isoformat(),
+        reason=reason.strip(),
+    )
+    return cycle
