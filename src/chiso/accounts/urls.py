@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chiso.accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
+]
