@@ -1,0 +1,151 @@
+"""A cycle's results as an Excel workbook: the ranking with the field breakdown, and every
+criterion of every unit. Numbers are numbers (two decimals shown), headers are Vietnamese first."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from chiso.assessments.models import Cycle
+from chiso.assessments.scoring import FINAL, cycle_analysis, stage_tree
+from chiso.engine.numbers import format_rank
+
+NUMBER = "0.00"
+HEADER_FILL = PatternFill("solid", fgColor="1D3557")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+HEADERS = {
+    "vi": {
+        "rank": "Hạng",
+        "rank_of": "Xếp hạng (x/N)",
+        "code": "Mã đơn vị",
+        "unit": "Đơn vị",
+        "score": "Tổng điểm",
+        "percent": "Tỷ lệ (%)",
+        "change_score": "Thay đổi điểm so với năm trước",
+        "change_rank": "Thay đổi bậc so với năm trước",
+        "group": "Nhóm",
+        "ranking": "Xếp hạng",
+        "criteria": "Chi tiết tiêu chí",
+        "criterion": "Tiêu chí",
+        "name": "Nội dung",
+        "max": "Điểm tối đa",
+        "stage": {"self": "tự đánh giá", "appraised": "thẩm định", "final": "chính thức"},
+    },
+    "en": {
+        "rank": "Rank",
+        "rank_of": "Rank (x/N)",
+        "code": "Unit code",
+        "unit": "Unit",
+        "score": "Total",
+        "percent": "Percent",
+        "change_score": "Change in points against last year",
+        "change_rank": "Change in rank against last year",
+        "group": "Group",
+        "ranking": "Ranking",
+        "criteria": "Criteria",
+        "criterion": "Criterion",
+        "name": "Description",
+        "max": "Maximum",
+        "stage": {"self": "self-assessed", "appraised": "appraised", "final": "final"},
+    },
+}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 2))
+
+
+def _header(sheet, row: int, titles: list[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+
+
+def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
+    words = HEADERS["en" if lang == "en" else "vi"]
+    analysis = cycle_analysis(cycle, stage)
+    framework = analysis.framework
+    fields = list(framework.root.children)
+    of = analysis.total_ranking.of
+    book = Workbook()
+
+    sheet = book.active
+    sheet.title = words["ranking"]
+    sheet["A1"] = f"{cycle.name} ({words['stage'][stage]})"
+    sheet["A1"].font = Font(bold=True, size=13)
+    titles = [
+        words["rank"],
+        words["rank_of"],
+        words["code"],
+        words["unit"],
+        words["score"],
+        words["percent"],
+        words["change_score"],
+        words["change_rank"],
+        words["group"],
+    ]
+    titles += [
+        f"{n.code}. {n.name_en if lang == 'en' and n.name_en else n.name_vi} (/{n.max_points})"
+        for n in fields
+    ]
+    _header(sheet, 3, titles)
+    for line, row in enumerate(analysis.league_table(), start=4):
+        ref = row.unit.ref
+        maximum = framework.root.max_points
+        percent = row.score * 100 / maximum if row.score is not None and maximum else None
+        group = (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else None
+        values = [
+            row.rank,
+            format_rank(row.rank, of),
+            row.unit.code,
+            row.unit.name,
+            _number(row.score),
+            _number(percent),
+            _number(row.change.score) if row.change else None,
+            row.change.rank if row.change else None,
+            group,
+        ]
+        values += [_number(analysis.current.value(ref, n.code)) for n in fields]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=line, column=column, value=value)
+            if isinstance(value, float):
+                cell.number_format = NUMBER
+    widths = [7, 12, 12, 34, 11, 10, 14, 14, 14] + [16] * len(fields)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    detail = book.create_sheet(words["criteria"])
+    assessments = list(
+        cycle.assessments.select_related("unit").prefetch_related("scores").order_by("unit__name")
+    )
+    nodes = [n for n in framework.root.walk() if n is not framework.root]
+    _header(detail, 1, [words["criterion"], words["name"], words["max"]] + [a.unit.name for a in assessments])
+    trees = [stage_tree(a, stage, framework) for a in assessments]
+    for line, node in enumerate(nodes, start=2):
+        name = node.name_en if lang == "en" and node.name_en else node.name_vi
+        detail.cell(row=line, column=1, value=node.code)
+        detail.cell(row=line, column=2, value=name)
+        maximum = detail.cell(row=line, column=3, value=_number(node.max_points))
+        maximum.number_format = NUMBER
+        if node.children:
+            for column in (1, 2, 3):
+                detail.cell(row=line, column=column).font = Font(bold=True)
+        for column, tree in enumerate(trees, start=4):
+            score = tree.get(node.code)
+            cell = detail.cell(row=line, column=column, value=_number(score.points if score else None))
+            cell.number_format = NUMBER
+    detail.column_dimensions["A"].width = 9
+    detail.column_dimensions["B"].width = 60
+    for column in range(3, len(assessments) + 4):
+        detail.column_dimensions[get_column_letter(column)].width = 14
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
