@@ -1,0 +1,108 @@
+"""`chiso demo`'s seeding: demo mode only, every state, idempotent, the accounts printed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from chiso.accounts.models import Membership, Role
+from chiso.administration import services
+from chiso.administration.demo import DEMO_PASSWORD, DemoRefused, seed_demo
+from chiso.assessments.models import Assessment, AuditEntry, CriterionScore, Cycle, State
+from chiso.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = (
+    "admin",
+    "sonoivu",
+    "thamdinh",
+    "hoidong",
+    "lanhdao",
+    "canbo_sotuphap",
+    "thutruong_sotuphap",
+    "canbo_soyte",
+    "thutruong_soyte",
+    "canbo_halong",
+    "thutruong_halong",
+)
+
+
+def test_refused_outside_demo_mode(monkeypatch):
+    monkeypatch.delenv("CHISO_DEMO", raising=False)
+    with pytest.raises(DemoRefused, match="demo"):
+        seed_demo(out=io.StringIO())
+    monkeypatch.setenv("CHISO_DEMO", "0")
+    with pytest.raises(DemoRefused):
+        seed_demo(out=io.StringIO())
+    assert not User.objects.filter(username__in=DEMO_USERS).exists()
+    assert not any(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Membership, Unit, Cycle, Assessment, CriterionScore, AuditEntry)
+    }
+
+
+def test_seed_demo(monkeypatch, client):
+    monkeypatch.setenv("CHISO_DEMO", "1")
+    first = io.StringIO()
+    seed_demo(out=first)
+    counts = _counts()
+
+    # every role, named after it, with the demo password; printed on the console
+    for username in DEMO_USERS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        assert username in first.getvalue()
+    assert DEMO_PASSWORD in first.getvalue() and "Sở Tư pháp" in first.getvalue()
+    assert User.objects.get(username="admin").is_superuser
+    assert Membership.objects.filter(user__username="sonoivu", role=Role.OFFICER).exists()
+    assert Membership.objects.get(user__username="canbo_halong").unit.name == "Phường Hạ Long"
+    # accounts that only authored the seeded history cannot log in
+    assert not User.objects.get(username="canbo_soxaydung").has_usable_password()
+
+    # Quảng Ninh's departments (local codes) and real communes (official codes)
+    assert Unit.objects.get(level="department", code="22.STP").name == "Sở Tư pháp"
+    assert Unit.objects.get(level="commune", code="06994").name == "Đặc khu Vân Đồn"
+
+    last_year = Cycle.objects.get(year=2024)
+    assert last_year.is_published
+    assert set(last_year.assessments.values_list("state", flat=True)) == {State.APPROVED}
+    departments = Cycle.objects.get(year=2025, block="Sở, ban, ngành")
+    states = set(departments.assessments.values_list("state", flat=True))
+    assert states == set(State.values)
+    drafts = departments.assessments.filter(state=State.DRAFT)
+    assert drafts.filter(started=True).exists() and drafts.filter(started=False).exists()
+    communes = Cycle.objects.get(year=2025, block="UBND cấp xã")
+    assert communes.assessments.values("state").distinct().count() >= 4
+
+    # the audit log is real: every state change went through the workflow services
+    approved = departments.assessments.filter(state=State.APPROVED).first()
+    actions = set(AuditEntry.objects.filter(assessment=approved).values_list("action", flat=True))
+    assert {
+        "self_score",
+        "send_to_head",
+        "head_approve",
+        "appraise",
+        "survey_index",
+        "council_approve",
+    } <= actions
+    assert approved.scores.filter(criterion="8.1", survey_index__isnull=False).exists()
+
+    # the dashboards: changes against last year, and the communes overdue
+    board = services.board(departments)
+    assert all(row.previous_total is not None for row in board.lists[services.APPROVED])
+    assert services.board(communes).lists[services.OVERDUE]
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert client.get(reverse("administration:dashboard")).status_code == 200
+
+    second = io.StringIO()
+    seed_demo(out=second)
+    assert _counts() == counts
+    assert second.getvalue() == first.getvalue()
