@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chiso.accounts",
     "chiso.assessments",
     "chiso.administration",
+    "chiso.surveys",
     "django_htmx",
 ]
 

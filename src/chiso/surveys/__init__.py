@@ -2,5 +2,7 @@
 
 Khảo sát: bảng hỏi XLSForm, dữ liệu trả lời xuất từ KoboToolbox/ODK, bảng hỏi SIPAS.
 
-Files in, plain data out — no database here. Estimation lives in `chiso.engine.survey`.
+The file readers (`xlsform`, `responses`, `sipas`) are plain Python, files in and data out; the
+Django app (`models`, `services`, `views`) stores questionnaires, responses and results and feeds
+the survey criteria of an assessment cycle. Estimation lives in `chiso.engine.survey`.
 """
