@@ -135,7 +135,7 @@ def test_link_reports_units_without_results_and_refuses_bad_maps(survey, tmp_pat
     services.estimate(survey)
     report = services.link_to_cycle(survey, cycle, {"8.1": "overall"}, people["officer"])
     assert [(u.code, c) for u, c in report.missing] == [("QN.SYT", "8.1")]
-    with pytest.raises(services.SurveyError, match="không phải tiêu chí khảo sát"):
+    with pytest.raises(services.SurveyError, match="not survey criteria"):
         services.link_to_cycle(survey, cycle, {"1.1": "overall"}, people["officer"])
     with pytest.raises(services.SurveyError, match="F9"):
         services.link_to_cycle(survey, cycle, {"8.1": "F9"}, people["officer"])
