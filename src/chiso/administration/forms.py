@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from chiso.administration.services import units_of_level
@@ -16,13 +17,19 @@ LEVELS = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"
 DEFAULT_BLOCK = {"department": _("Sở, ban, ngành"), "commune": _("UBND cấp xã")}
 
 
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
 class DateInput(forms.DateInput):
-    """The browser's date picker (it sends yyyy-mm-dd; Vietnamese settings also read dd/mm/yyyy)."""
+    """Dates typed dd/mm/yyyy whatever the browser's locale (a native date picker would show the
+    browser's own order, often mm/dd/yyyy)."""
 
-    input_type = "date"
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})}, "%d/%m/%Y")
 
-    def format_value(self, value):
-        return value.isoformat() if isinstance(value, date) else value
+
+def date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(widget=DateInput, input_formats=DATE_FORMATS, **kwargs)
 
 
 class UnitChoice(forms.ModelMultipleChoiceField):
@@ -43,16 +50,19 @@ class CycleForm(forms.Form):
     units = UnitChoice(
         Unit.objects.none(), label=_("Đơn vị được đánh giá"), widget=forms.CheckboxSelectMultiple
     )
-    self_assessment_due = forms.DateField(label=_("Hạn tự đánh giá"), widget=DateInput)
-    appraisal_due = forms.DateField(label=_("Hạn thẩm định"), widget=DateInput, required=False)
-    explanation_due = forms.DateField(label=_("Hạn giải trình"), widget=DateInput, required=False)
+    self_assessment_due = date_field(label=_("Hạn tự đánh giá"))
+    appraisal_due = date_field(label=_("Hạn thẩm định"), required=False)
+    explanation_due = date_field(label=_("Hạn giải trình"), required=False)
 
     def __init__(self, *args, level: str = "department", **kwargs):
         super().__init__(*args, **kwargs)
         self.level = level
         self.fields["framework"].queryset = Framework.objects.filter(scope=level).select_related("index")
         units = units_of_level(level)
-        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
+        order = Case(*[When(pk=unit.pk, then=position) for position, unit in enumerate(units)])
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(order)
+        latest = self.fields["framework"].queryset.order_by("-first_year").first()
+        self.fields["framework"].initial = latest.pk if latest else None
         self.fields["block"].initial = DEFAULT_BLOCK[level]
         self.fields["year"].initial = date.today().year
 
@@ -75,7 +85,7 @@ class CycleForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_due = forms.DateField(label=_("Hạn tự đánh giá mới"), widget=DateInput)
+    new_due = date_field(label=_("Hạn tự đánh giá mới"))
     reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500, widget=forms.TextInput)
 
 

@@ -20,6 +20,7 @@ from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
+from chiso.engine.names import match_key, plain_key
 from chiso.engine.numbers import format_date
 from chiso.frameworks.copy import map_previous, mapping_between
 from chiso.units.models import Unit
@@ -54,6 +55,11 @@ def province_code() -> str:
         .first()
     )
     return top["parent_code"] if top else ""
+
+
+def vi_order(name: str) -> tuple[str, str]:
+    """Sort key close to Vietnamese dictionary order ("Đặc khu" after "Cẩm", not after "Yên")."""
+    return plain_key(name), match_key(name)
 
 
 def units_of_level(level: str, on: date | None = None) -> list[Unit]:
@@ -121,7 +127,9 @@ def _previous_totals(cycle: Cycle, units: set[int]) -> tuple[Cycle | None, dict[
 def board(cycle: Cycle, today: date | None = None) -> Board:
     """Counts by state and the officer's lists for one cycle."""
     today = today or date.today()
-    assessments = list(cycle.assessments.select_related("unit", "cycle").order_by("unit__name"))
+    assessments = sorted(
+        cycle.assessments.select_related("unit", "cycle"), key=lambda a: vi_order(a.unit.name)
+    )
     by_state = Counter(a.state for a in assessments)
     counts = [(value, label, by_state.get(value, 0)) for value, label in State.choices]
     result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS})
@@ -197,7 +205,7 @@ def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> Remin
     today = today or date.today()
     report = ReminderReport()
     pending = cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle")
-    for assessment in pending.order_by("unit__name"):
+    for assessment in sorted(pending, key=lambda a: vi_order(a.unit.name)):
         addresses = sorted(
             set(
                 Membership.objects.filter(unit=assessment.unit, role__in=UNIT_ROLES, user__is_active=True)

@@ -199,7 +199,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     leaves = survey_leaves(cycle)
-    assessments = list(cycle.assessments.select_related("unit", "cycle").order_by("unit__name"))
+    assessments = sorted(
+        cycle.assessments.select_related("unit", "cycle"), key=lambda a: services.vi_order(a.unit.name)
+    )
     stored = {
         (row.assessment_id, row.criterion): row
         for a in assessments
@@ -374,12 +376,15 @@ def frameworks(request: HttpRequest) -> HttpResponse:
                 "internal": framework.scope in ("department", "commune"),
             }
         )
-    rows.sort(key=lambda r: (not r["internal"], r["framework"].index.code))
+    groups = [
+        (_("Khung nội bộ của tỉnh"), [r for r in rows if r["internal"]]),
+        (_("Khung các chỉ số quốc gia"), [r for r in rows if not r["internal"]]),
+    ]
     return render(
         request,
         "administration/frameworks.html",
         {
-            "rows": rows,
+            "groups": groups,
             "form": form,
             "problems": problems,
             "warnings": warnings,
