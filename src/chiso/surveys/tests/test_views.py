@@ -1,0 +1,152 @@
+"""The survey pages: who may do what, the import report and its valid-rows step, results, the link."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from chiso.assessments.models import CriterionScore
+from chiso.surveys import services
+from chiso.surveys.models import ImportBatch, Questionnaire, Response, Survey, SurveyResult
+from chiso.surveys.tests.conftest import make_rows, write
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(path, name=None):
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+@pytest.fixture
+def estimated(survey, responses_file):
+    services.import_responses(survey, responses_file)
+    services.estimate(survey)
+    return survey
+
+
+def test_results_are_for_inside_roles_unless_published(client, estimated, people):
+    url = reverse("surveys:results", args=[estimated.pk])
+    assert client.get(url).status_code == 302  # anonymous → login
+    client.force_login(people["staff"])
+    assert client.get(url).status_code == 403
+    assert estimated.title not in client.get(reverse("surveys:home")).content.decode()
+    client.force_login(people["leader"])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Sở Tư pháp" in text and "ci-whisker" in text and "không phân biệt được về thống kê" in text
+    overall = SurveyResult.objects.get(
+        survey=estimated, unit__code="QN.STP", respondent_type="*", level="overall"
+    )
+    assert f"{services.to_percent(overall.index):.2f}".replace(".", ",") in text
+    assert client.get(url + "?chi-so=F1&loai=citizen").status_code == 200
+    estimated.published = True
+    estimated.save()
+    client.logout()
+    assert client.get(url).status_code == 200
+    assert estimated.title in client.get(reverse("surveys:home")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["staff", "head", "appraiser", "leader", None])
+def test_only_officers_and_admins_import_estimate_and_link(client, survey, responses_file, people, who):
+    if who:
+        client.force_login(people[who])
+    for name, data in (
+        ("surveys:import", {"file": upload(responses_file)}),
+        ("surveys:estimate", {}),
+        ("surveys:paper", {}),
+        ("surveys:link", {}),
+    ):
+        response = client.post(reverse(name, args=[survey.pk]), data)
+        assert response.status_code in (302, 403)
+        if who:
+            assert response.status_code == 403
+    for name in ("surveys:create", "surveys:upload_questionnaire"):
+        assert client.get(reverse(name)).status_code in (302, 403)
+    assert Response.objects.count() == 0 and SurveyResult.objects.count() == 0
+
+
+def test_import_report_then_valid_rows_only(client, survey, people, tmp_path):
+    client.force_login(people["officer"])
+    rows = make_rows({"Sở Tư pháp": 0.9, "Sở Y tế": 0.6}, per_unit=10)
+    rows[1]["don_vi"] = "Sở Tư phát"
+    rows[4]["q2"] = "8"
+    path = write(rows, tmp_path / "kobo.csv")
+    url = reverse("surveys:import", args=[survey.pk])
+    page = client.post(url, {"file": upload(path)})
+    assert page.status_code == 422
+    text = page.content.decode()
+    assert "Chỉ nhập các dòng hợp lệ" in text and "gần nhất / closest: Sở Tư pháp" in text
+    assert Response.objects.count() == 0
+    stored = page.context["stored"]
+    done = client.post(url, {"stored": stored, "name": "kobo.csv"})
+    assert done.status_code == 200
+    assert Response.objects.count() == 18
+    batch = ImportBatch.objects.get()
+    assert batch.valid_only and batch.invalid_rows == 2 and batch.file_name == "kobo.csv"
+    assert batch.user == people["officer"]
+    again = client.post(url, {"file": upload(path), "valid_only": "on"})
+    assert again.status_code == 200 and Response.objects.count() == 18
+    assert ImportBatch.objects.first().duplicates == 18
+    assert client.post(url, {"stored": "../../etc/passwd", "name": "x"}).status_code == 302
+
+
+def test_questionnaire_upload_sipas_and_survey_creation(client, people, form_file, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(people["officer"])
+    home = client.get(reverse("surveys:home")).content.decode()
+    assert "Dùng bảng hỏi SIPAS có sẵn" in home
+    response = client.post(reverse("surveys:use_sipas"))
+    sipas = Questionnaire.objects.get(origin="shipped")
+    assert response.url == reverse("surveys:questionnaire", args=[sipas.pk])
+    assert "Tiếp cận dịch vụ" in client.get(response.url).content.decode()
+    response = client.post(
+        reverse("surveys:upload_questionnaire"), {"file": upload(form_file), "satisfied": "5"}
+    )
+    mine = Questionnaire.objects.get(origin="upload")
+    assert mine.satisfied == "5"
+    bad = client.post(
+        reverse("surveys:upload_questionnaire"), {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+    )
+    assert "XLSForm" in bad.content.decode() and Questionnaire.objects.count() == 2
+    response = client.post(
+        reverse("surveys:create"),
+        {
+            "questionnaire": mine.pk,
+            "title": "Sở 2025",
+            "year": 2025,
+            "unit_level": "department",
+            "aggregation": "pooled",
+            "singleton": "skip",
+            "min_n": 20,
+        },
+    )
+    created = Survey.objects.get()
+    assert (
+        response.url == reverse("surveys:survey", args=[created.pk])
+        and created.created_by == people["officer"]
+    )
+
+
+def test_paper_form_estimate_and_link(client, survey, responses_file, people, departments, cycle):
+    client.force_login(people["officer"])
+    services.import_responses(survey, responses_file)
+    url = reverse("surveys:paper", args=[survey.pk])
+    assert "Công chức tận tình" in client.get(url).content.decode()
+    response = client.post(
+        url, {"unit": departments[1].pk, "respondent_type": "citizen", "q_q1": "5", "q_q2": "", "q_q3": "4"}
+    )
+    assert response.status_code == 302
+    paper = Response.objects.get(source="paper")
+    assert paper.entered_by == people["officer"] and paper.answers == {"q1": "5", "q3": "4"}
+    response = client.post(reverse("surveys:estimate", args=[survey.pk]))
+    assert response.url == reverse("surveys:results", args=[survey.pk])
+    link = reverse("surveys:link", args=[survey.pk])
+    page = client.get(link + f"?ky={cycle.pk}").content.decode()
+    assert "8.1" in page and "8.2" in page
+    response = client.post(link, {"cycle": cycle.pk, "c_8.1": "overall", "c_8.2": "F1"})
+    assert response.status_code == 200 and "Đã cập nhật 4 tiêu chí" in response.content.decode()
+    assert CriterionScore.objects.filter(assessment__cycle=cycle, survey_index__isnull=False).count() == 4
+    detail = client.get(reverse("surveys:survey", args=[survey.pk])).content.decode()
+    assert "responses.csv" in detail and "phiếu giấy" in detail

@@ -1,0 +1,372 @@
+"""Survey pages: questionnaires, surveys, response imports, paper forms, results and the cycle link.
+
+Importing, entering, estimating and linking are for the Home Affairs officer and admins
+(`can_manage`); results are read by the inside roles, and by everyone once a survey is published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.assessments.models import Cycle
+from chiso.assessments.permissions import EVERYONE_INSIDE, can_manage, has_role
+from chiso.assessments.workflow import WorkflowError
+from chiso.engine.survey import OVERALL
+from chiso.surveys import services
+from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
+from chiso.surveys.models import Questionnaire, Survey, SurveyResult
+
+STORED = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx|xlsm)$")
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "surveys/forbidden.html", status=403)
+
+
+def manager_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_manage(request.user):
+            return _refuse(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _inside(user) -> bool:
+    return has_role(user, *EVERYONE_INSIDE)
+
+
+def _readable(request: HttpRequest, pk: int) -> Survey | None:
+    survey = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
+    return survey if survey.published or _inside(request.user) else None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    surveys = Survey.objects.select_related("questionnaire")
+    if not _inside(request.user):
+        surveys = surveys.filter(published=True)
+    manager = can_manage(request.user)
+    return render(
+        request,
+        "surveys/home.html",
+        {
+            "surveys": surveys,
+            "questionnaires": Questionnaire.objects.all() if manager else [],
+            "manager": manager,
+            "has_sipas": Questionnaire.objects.filter(origin=Questionnaire.Origin.SHIPPED).exists(),
+        },
+    )
+
+
+@manager_only
+def upload_questionnaire(request: HttpRequest) -> HttpResponse:
+    form = QuestionnaireForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire = services.import_questionnaire(
+                form.cleaned_data["file"],
+                request.user,
+                name=form.cleaned_data["name"],
+                satisfied=form.cleaned_data["satisfied"],
+            )
+        except services.SurveyError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Đã lưu bảng hỏi «%(name)s».") % {"name": questionnaire.name})
+            return redirect("surveys:questionnaire", questionnaire.pk)
+    return render(request, "surveys/questionnaire_upload.html", {"form": form})
+
+
+@require_POST
+@manager_only
+def use_sipas(request: HttpRequest) -> HttpResponse:
+    questionnaire = services.sipas_questionnaire(request.user)
+    messages.success(request, _("Bảng hỏi SIPAS có sẵn đã sẵn sàng để dùng."))
+    return redirect("surveys:questionnaire", questionnaire.pk)
+
+
+@manager_only
+def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Questionnaire, pk=pk)
+    form = item.form()
+    factor_names = {f.code: f for f in form.factors}
+    groups: dict[str, list] = {}
+    for question in form.indexed:
+        groups.setdefault(question.factor, []).append(question)
+    return render(
+        request,
+        "surveys/questionnaire.html",
+        {
+            "item": item,
+            "form": form,
+            "groups": [(code, factor_names.get(code), questions) for code, questions in groups.items()],
+            "design": [q for q in form.questions if q.role],
+        },
+    )
+
+
+@manager_only
+def create(request: HttpRequest) -> HttpResponse:
+    initial = {"questionnaire": request.GET.get("bang-hoi")}
+    form = SurveyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        survey = form.save(commit=False)
+        survey.created_by = request.user
+        survey.save()
+        messages.success(request, _("Đã tạo đợt khảo sát."))
+        return redirect("surveys:survey", survey.pk)
+    return render(request, "surveys/create.html", {"form": form})
+
+
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _readable(request, pk)
+    if item is None:
+        return _refuse(request)
+    responses = item.responses
+    return render(
+        request,
+        "surveys/survey.html",
+        {
+            "survey": item,
+            "manager": can_manage(request.user),
+            "count": responses.count(),
+            "paper": responses.filter(source="paper").count(),
+            "units": responses.values("unit").distinct().count(),
+            "batches": item.imports.select_related("user")[:20],
+            "has_results": item.results.exists(),
+        },
+    )
+
+
+def _store_upload(upload) -> tuple[str, bytes]:
+    """Keep an uploaded response file under its content hash so the valid-rows step can reuse it."""
+    data = upload.read()
+    suffix = Path(upload.name).suffix.lower()
+    name = f"{services.sha256(data)}{suffix}"
+    if STORED.match(name) and not default_storage.exists(f"surveys/responses/{name}"):
+        default_storage.save(f"surveys/responses/{name}", ContentFile(data))
+    return name, data
+
+
+@manager_only
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
+    form = ImportForm()
+    context: dict = {"survey": item, "form": form}
+    if request.method == "POST":
+        stored = request.POST.get("stored", "")
+        if stored:  # second step: the same file, valid rows only
+            if not STORED.match(stored) or not default_storage.exists(f"surveys/responses/{stored}"):
+                messages.error(request, _("Không tìm thấy tệp đã tải lên; hãy tải lại."))
+                return redirect("surveys:import", item.pk)
+            with default_storage.open(f"surveys/responses/{stored}") as handle:
+                data = handle.read()
+            original = request.POST.get("name", stored)[:200]
+            upload, valid_only = ContentFile(data, name=original), True
+        else:
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if not form.is_valid():
+                return render(request, "surveys/import.html", context, status=422)
+            original = Path(form.cleaned_data["file"].name).name
+            stored, data = _store_upload(form.cleaned_data["file"])
+            upload, valid_only = ContentFile(data, name=original), form.cleaned_data["valid_only"]
+        try:
+            batch = services.import_responses(item, upload, valid_only=valid_only, user=request.user)
+        except services.SurveyError as exc:
+            context.update(
+                error=str(exc).split("\n")[0],
+                report=exc.report,
+                problems=exc.report.problems[:200] if exc.report else [],
+                stored=stored if STORED.match(stored) else "",
+                original=original,
+            )
+            return render(request, "surveys/import.html", context, status=422)
+        messages.success(
+            request,
+            _("Đã nhập %(n)s phiếu từ %(file)s (%(bad)s dòng lỗi, %(dup)s phiếu trùng không tính lại).")
+            % {
+                "n": batch.imported,
+                "file": batch.file_name,
+                "bad": batch.invalid_rows,
+                "dup": batch.duplicates,
+            },
+        )
+        context.update(batch=batch)
+        return render(request, "surveys/import.html", context)
+    return render(request, "surveys/import.html", context)
+
+
+@manager_only
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
+    form = PaperForm(request.POST or None, survey=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.add_paper_response(
+                item,
+                request.user,
+                form.cleaned_data["unit"],
+                form.cleaned_data["respondent_type"],
+                form.answers(),
+            )
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã lưu phiếu %(id)s của %(unit)s.")
+                % {"id": response.submission_id, "unit": response.unit.name},
+            )
+            return redirect("surveys:paper", item.pk)
+    return render(request, "surveys/paper.html", {"survey": item, "form": form})
+
+
+@require_POST
+@manager_only
+def run_estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Survey, pk=pk)
+    try:
+        count = services.estimate(item, request.user)
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:survey", item.pk)
+    messages.success(request, _("Đã tính và lưu %(n)s kết quả.") % {"n": count})
+    return redirect("surveys:results", item.pk)
+
+
+@require_POST
+@manager_only
+def toggle_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Survey, pk=pk)
+    item.published = not item.published
+    item.save(update_fields=["published"])
+    return redirect("surveys:survey", item.pk)
+
+
+def _position(value) -> str:
+    """A percentage as a CSS length (dot decimal, whatever the language)."""
+    return "0" if value is None else format(value, "f")
+
+
+def _factor_cell(code: str, result: SurveyResult | None) -> dict:
+    if result is None:
+        return {"code": code, "result": None}
+    low = None if result.ci_low is None else services.to_percent(max(result.ci_low, 0.0))
+    high = None if result.ci_high is None else services.to_percent(min(result.ci_high, 1.0))
+    return {
+        "code": code,
+        "result": result,
+        "percent": services.to_percent(result.index),
+        "low": low,
+        "high": high,
+    }
+
+
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _readable(request, pk)
+    if item is None:
+        return _refuse(request)
+    form = item.questionnaire.form()
+    factors = [f for f in form.factors if item.results.filter(level="factor", code=f.code).exists()]
+    known = {f.code for f in form.factors}
+    extra = sorted(set(item.results.filter(level="factor").values_list("code", flat=True).distinct()) - known)
+    factor_codes = [f.code for f in factors] + extra
+    factor_names = {f.code: f.name_vi for f in factors}
+    code = request.GET.get("chi-so", OVERALL)
+    if code != OVERALL and code not in factor_codes:
+        code = OVERALL
+    types = sorted(set(item.results.values_list("respondent_type", flat=True)) - {SurveyResult.ALL_TYPES})
+    rtype = request.GET.get("loai", SurveyResult.ALL_TYPES)
+    if rtype not in types:
+        rtype = SurveyResult.ALL_TYPES
+    rows = services.ranking(item, code, rtype)
+    names = {row.unit.pk: row.unit.name for row in rows}
+    display = []
+    for position, row in enumerate(rows):
+        neighbours = []
+        if row.tied_above:
+            neighbours.append(names[rows[position - 1].unit.pk])
+        if row.tied_below:
+            neighbours.append(names[rows[position + 1].unit.pk])
+        display.append(
+            {
+                "row": row,
+                "neighbours": neighbours,
+                "bar": _position(row.percent),
+                "low": _position(row.low),
+                "width": _position(row.high - row.low)
+                if row.low is not None and row.high is not None
+                else None,
+                "factors": [_factor_cell(c, row.factors.get(c)) for c in factor_codes],
+            }
+        )
+    method = rows[0].result.method if rows else None
+    type_question = form.role("respondent_type")
+    type_labels = {c.name: c.label for c in type_question.choices} if type_question else {}
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "survey": item,
+            "rows": display,
+            "code": code,
+            "code_name": factor_names.get(code, code) if code != OVERALL else _("Chỉ số hài lòng chung"),
+            "factor_codes": factor_codes,
+            "factor_names": factor_names,
+            "factor_options": [
+                (c, f"{c} — {factor_names[c]}" if c in factor_names else c) for c in factor_codes
+            ],
+            "types": [(t, type_labels.get(t, t)) for t in types],
+            "rtype": rtype,
+            "method": method,
+            "computed_at": rows[0].result.computed_at if rows else None,
+            "manager": can_manage(request.user),
+            "tied": sum(1 for r in rows if r.tied_below),
+        },
+    )
+
+
+@manager_only
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
+    cycles = [c for c in Cycle.objects.select_related("framework") if services.survey_criteria(c)]
+    chosen = None
+    raw = request.POST.get("cycle") or request.GET.get("ky")
+    if raw and raw.isdigit():
+        chosen = next((c for c in cycles if c.pk == int(raw)), None)
+    context: dict = {"survey": item, "cycles": cycles, "cycle": chosen}
+    if chosen is not None:
+        form_def = item.questionnaire.form()
+        stored = set(
+            item.results.filter(respondent_type=SurveyResult.ALL_TYPES, level="factor")
+            .values_list("code", flat=True)
+            .distinct()
+        )
+        names = {f.code: f.name_vi for f in form_def.factors}
+        codes = [(OVERALL, _("Chỉ số hài lòng chung"))] + [
+            (c, f"{c} — {names.get(c, c)}") for c in sorted(stored, key=lambda c: (c not in names, c))
+        ]
+        form = LinkForm(request.POST or None, criteria=services.survey_criteria(chosen), codes=codes)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            try:
+                context["report"] = services.link_to_cycle(item, chosen, form.mapping(), request.user)
+            except (services.SurveyError, WorkflowError) as exc:
+                form.add_error(None, str(exc))
+    return render(request, "surveys/link.html", context)
