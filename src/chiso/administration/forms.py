@@ -61,6 +61,7 @@ class CycleForm(forms.Form):
         units = units_of_level(level)
         order = Case(*[When(pk=unit.pk, then=position) for position, unit in enumerate(units)])
         self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(order)
+        self.fields["units"].initial = [unit.pk for unit in units]
         latest = self.fields["framework"].queryset.order_by("-first_year").first()
         self.fields["framework"].initial = latest.pk if latest else None
         self.fields["block"].initial = DEFAULT_BLOCK[level]

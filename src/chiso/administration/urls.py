@@ -12,6 +12,7 @@ urlpatterns = [
     path("ky/<int:cycle_id>/khao-sat/", views.survey, name="survey"),
     path("ky/tao-moi/", views.cycle_create, name="cycle_create"),
     path("don-vi/", views.units, name="units"),
+    path("nguoi-dung/", views.users, name="users"),
     path("khung/", views.frameworks, name="frameworks"),
     path("khung/<slug:code>/tai-ve.<str:fmt>", views.framework_download, name="framework_download"),
     path("khung/<slug:code>/sao-chep/", views.framework_copy, name="framework_copy"),

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.models import Membership, Role
 from chiso.administration import services
 from chiso.administration.forms import (
     LEVELS,
@@ -335,6 +336,32 @@ def units(request: HttpRequest) -> HttpResponse:
     )
 
 
+# -- users ----------------------------------------------------------------------------------------
+
+
+@officer_required
+def users(request: HttpRequest) -> HttpResponse:
+    """Who holds which role, for which unit. Accounts are created and edited in the admin site."""
+    memberships = Membership.objects.select_related("user", "unit").order_by("user__username", "role")
+    rows: dict[int, dict] = {}
+    for membership in memberships:
+        row = rows.setdefault(membership.user_id, {"user": membership.user, "roles": []})
+        label = str(Role(membership.role).label)
+        row["roles"].append(f"{label} — {membership.unit.name}" if membership.unit_id else label)
+    by_role = {value: 0 for value, _label in Role.choices}
+    for role in memberships.values_list("role", flat=True):
+        by_role[role] += 1
+    return render(
+        request,
+        "administration/users.html",
+        {
+            "rows": list(rows.values()),
+            "counts": [(label, by_role[value]) for value, label in Role.choices],
+            "section": "users",
+        },
+    )
+
+
 # -- frameworks -------------------------------------------------------------------------------------
 
 
@@ -377,7 +404,7 @@ def frameworks(request: HttpRequest) -> HttpResponse:
             }
         )
     groups = [
-        (_("Khung nội bộ của tỉnh"), [r for r in rows if r["internal"]]),
+        (_("Khung đánh giá sở, ngành và cấp xã"), [r for r in rows if r["internal"]]),
         (_("Khung các chỉ số quốc gia"), [r for r in rows if not r["internal"]]),
     ]
     return render(

@@ -240,3 +240,10 @@ def test_copy_to_a_new_year_and_edit_the_mapping(officer_client, framework):
 
     response = officer_client.post(url, {"code": "qn-cchc-so-2026", "name_vi": "x", "first_year": 2026})
     assert response.status_code == 422 and "đã có" in response.content.decode()
+
+
+def test_users_page_lists_roles(officer_client, people, client):
+    html = officer_client.get(reverse("administration:users")).content.decode()
+    assert "canbo_stp" in html and "Cán bộ đơn vị — Sở Tư pháp" in html
+    client.force_login(people["canbo_stp"])
+    assert client.get(reverse("administration:users")).status_code == 403
