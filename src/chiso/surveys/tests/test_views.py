@@ -150,3 +150,14 @@ def test_paper_form_estimate_and_link(client, survey, responses_file, people, de
     assert CriterionScore.objects.filter(assessment__cycle=cycle, survey_index__isnull=False).count() == 4
     detail = client.get(reverse("surveys:survey", args=[survey.pk])).content.decode()
     assert "responses.csv" in detail and "phiếu giấy" in detail
+
+
+def test_results_in_english(client, estimated, people, settings):
+    client.force_login(people["officer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("surveys:results", args=[estimated.pk])).content.decode()
+    assert "Indistinguishable from" in text and "statistically indistinguishable" in text
+    overall = SurveyResult.objects.get(
+        survey=estimated, unit__code="QN.STP", respondent_type="*", level="overall"
+    )
+    assert f"{services.to_percent(overall.index):.2f}" in text
