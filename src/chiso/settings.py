@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chiso.assessments",
     "chiso.administration",
     "chiso.surveys",
+    "chiso.plans",
     "django_htmx",
 ]
 

@@ -1,0 +1,148 @@
+"""Forms of the plan pages. Owners and deadlines are required fields everywhere."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chiso.engine.numbers import NumberError, parse_decimal
+from chiso.plans.models import Frequency, ItemStatus, Task
+from chiso.plans.services import agencies
+from chiso.units.models import Unit
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DayInput(forms.DateInput):
+    """Typed dd/mm/yyyy whatever the browser's locale."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})}, "%d/%m/%Y")
+
+
+def day_field(**kwargs) -> forms.DateField:
+    return forms.DateField(widget=DayInput, input_formats=DATE_FORMATS, **kwargs)
+
+
+class AgencyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class AgenciesChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class PointsField(forms.CharField):
+    """A number typed with a decimal comma or point."""
+
+    def to_python(self, value) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_decimal(text)
+        except NumberError as exc:
+            raise forms.ValidationError(_("Không phải số: %(value)s"), params={"value": text}) from exc
+
+
+def lead_field(**kwargs) -> AgencyChoice:
+    return AgencyChoice(
+        agencies(),
+        label=kwargs.pop("label", _("Cơ quan chủ trì")),
+        error_messages={"required": _("Phải chọn cơ quan chủ trì.")},
+        **kwargs,
+    )
+
+
+def supporters_field() -> AgenciesChoice:
+    return AgenciesChoice(
+        agencies(),
+        required=False,
+        label=_("Cơ quan phối hợp"),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
+class ItemForm(forms.Form):
+    criterion = forms.ChoiceField(label=_("Tiêu chí"))
+    target_points = PointsField(label=_("Điểm mục tiêu"), required=False)
+    actions = forms.CharField(
+        label=_("Giải pháp, nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    lead = lead_field()
+    supporters = supporters_field()
+    deadline = day_field(label=_("Thời hạn"), error_messages={"required": _("Phải có thời hạn hoàn thành.")})
+
+    def __init__(self, *args, criteria: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = criteria
+
+
+class ProposalRowForm(forms.Form):
+    """One proposed item on the proposal page; owner and deadline are required when it is kept."""
+
+    keep = forms.BooleanField(label=_("Đưa vào kế hoạch"), required=False, initial=True)
+    target_points = PointsField(label=_("Điểm mục tiêu"), required=False)
+    actions = forms.CharField(label=_("Giải pháp"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    lead = lead_field(required=False)
+    supporters = supporters_field()
+    deadline = day_field(label=_("Thời hạn"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep"):
+            if not data.get("lead"):
+                self.add_error("lead", _("Phải chọn cơ quan chủ trì."))
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Phải có thời hạn hoàn thành."))
+        return data
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Nhiệm vụ"), max_length=500)
+    owner = lead_field(label=_("Cơ quan thực hiện"))
+    due = day_field(label=_("Hạn"), error_messages={"required": _("Phải có hạn hoàn thành.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].error_messages["required"] = _("Phải chọn cơ quan thực hiện.")
+
+
+class ReportForm(forms.Form):
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"))
+    task = forms.ChoiceField(label=_("Nhiệm vụ"), required=False)
+    percent_done = forms.IntegerField(label=_("% hoàn thành"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("Tài liệu kiểm chứng"), required=False)
+
+    def __init__(self, *args, periods: list[tuple[str, str]], tasks: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = periods
+        self.fields["task"].choices = [("", _("(cả nội dung)")), *tasks]
+
+
+class PlanSettingsForm(forms.Form):
+    report_every = forms.ChoiceField(label=_("Kỳ báo cáo tiến độ"), choices=Frequency.choices)
+    grace_days = forms.IntegerField(label=_("Số ngày được báo cáo sau kỳ"), min_value=0, max_value=60)
+
+
+class ItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ItemStatus.choices)
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[c for c in Task.Status.choices if c[0] != Task.Status.LATE])
+
+
+class ResponsibilityForm(forms.Form):
+    criterion = forms.CharField(widget=forms.HiddenInput)
+    lead = lead_field(required=False)
+    supporters = supporters_field()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))

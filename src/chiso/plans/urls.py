@@ -1,0 +1,40 @@
+from django.urls import include, path
+
+from chiso.plans import views
+
+app_name = "plans"
+
+
+def analysis_routes(prefix: str) -> list:
+    """The same pages for a national result and for an internal cycle's unit."""
+    return [
+        path("", views.losses, name=f"{prefix}_losses"),
+        path("gia-dinh/", views.whatif, name=f"{prefix}_whatif"),
+        path("muc-tieu/", views.target, name=f"{prefix}_target"),
+        path("de-xuat/", views.propose, name=f"{prefix}_propose"),
+    ]
+
+
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("plotly.min.js", views.plotly_js, name="plotly"),
+    path("phan-tich/<str:index_code>/<int:year>/<str:unit_code>/", include(analysis_routes("national"))),
+    path("ky/<int:cycle_id>/<str:unit_code>/", include(analysis_routes("cycle"))),
+    path("<int:pk>/", views.plan_detail, name="plan"),
+    path("<int:pk>/them-noi-dung/", views.item_add, name="item_add"),
+    path("<int:pk>/lich-bao-cao/", views.plan_settings, name="plan_settings"),
+    path("<int:pk>/ky-cam-ket/<int:agency_id>/", views.sign, name="sign"),
+    path("noi-dung/<int:pk>/nhiem-vu/", views.task_add, name="task_add"),
+    path("noi-dung/<int:pk>/tinh-trang/", views.item_status, name="item_status"),
+    path("noi-dung/<int:pk>/bao-cao/", views.report_add, name="report_add"),
+    path("nhiem-vu/<int:pk>/tinh-trang/", views.task_status, name="task_status"),
+    path("bao-cao/<int:pk>/tep/", views.report_file, name="report_file"),
+    path("trach-nhiem/<str:framework_code>/", views.responsibilities, name="responsibilities"),
+    path(
+        "trach-nhiem/<str:framework_code>/nhap/",
+        views.responsibilities_import,
+        name="responsibilities_import",
+    ),
+    path("lanh-dao/", views.leaders, name="leaders"),
+    path("lanh-dao/canh-bao/", views.escalate_now, name="escalate"),
+]
