@@ -49,6 +49,7 @@ from chiso.plans.models import (
     ProgressReport,
     Responsibility,
     Task,
+    report_file_path,
 )
 from chiso.units.models import Unit
 
@@ -575,9 +576,9 @@ def submit_report(
         digest = hashlib.sha256(content).hexdigest()
         report.evidence_sha256 = digest
         report.evidence_name = name
-        existing = ProgressReport.objects.filter(evidence_sha256=digest).exclude(evidence="").first()
-        if existing is not None:
-            report.evidence.name = existing.evidence.name
+        stored = report_file_path(report, name)
+        if report.evidence.storage.exists(stored):  # the same bytes are already kept
+            report.evidence.name = stored
         else:
             report.evidence.save(digest, ContentFile(content), save=False)
     report.save()

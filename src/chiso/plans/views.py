@@ -110,16 +110,18 @@ def _visible_plan(request: HttpRequest, pk: int) -> Plan:
 
 
 def _ordered(rows: list[NodeLoss], analysis) -> list[NodeLoss]:
-    """The tree with siblings sorted by points at stake (most lost first; unknown maxima last)."""
+    """The tree with siblings sorted by points at stake, most first: points lost against the maximum,
+    or, where a node has no maximum (PAPI's sub-dimensions), the gap to the best unit."""
     by_code = {r.code: r for r in rows}
     out: list[NodeLoss] = []
 
+    def stake(code: str) -> tuple:
+        row = by_code[code]
+        value = row.lost if row.lost is not None else row.gap_to_best
+        return (value is None, -(value or 0), code)
+
     def visit(node) -> None:
-        children = sorted(
-            node.children,
-            key=lambda c: (by_code[c.code].lost is None, -(by_code[c.code].lost or 0), c.code),
-        )
-        for child in children:
+        for child in sorted(node.children, key=lambda c: stake(c.code)):
             out.append(by_code[child.code])
             visit(child)
 

@@ -14,6 +14,12 @@ from chiso.plans import services
 from chiso.units.models import Unit
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never the user's data folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def agencies(db):
     def make(code, name):

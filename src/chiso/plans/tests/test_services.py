@@ -4,7 +4,7 @@ responsibility import, proposals on real PAPI data, commitments and the report r
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
