@@ -197,6 +197,7 @@ class _UnitResolver:
                 "pk", "code", "valid_from"
             )
         }
+        self.valid_names = {u.name for u in self.registry.valid_units(self.level, self.on)}
         self.closest: dict[str, list[str]] = {}
 
     def __call__(self, text: str) -> tuple[str, str]:
@@ -206,7 +207,9 @@ class _UnitResolver:
             except UnitError:
                 unit = self.registry.resolve(text, self.level, self.on)
         except UnitError as exc:
-            self.closest[text] = exc.suggestions or self.registry.closest_names(text, self.level)
+            names = exc.suggestions or self.registry.closest_names(text, self.level, limit=10)
+            current = [name for name in names if name in self.valid_names]
+            self.closest[text] = (current or names)[:5]
             raise
         return str(self.ids[(unit.code, unit.valid_from)]), unit.name
 
