@@ -654,6 +654,7 @@ def _render_criterion(
             "field": {"node": field_node, "totals": page.totals(field_node)} if field_node else None,
             "totals": _page_totals(page),
             "page": page,
+            "a": assessment,
         },
         request=request,
     )
@@ -946,7 +947,7 @@ def describe(value: Any, field_name: str, places: int = 2) -> str:
             return value
     if isinstance(value, dict):
         parts = []
-        if "points" in value:
+        if _dec(value.get("points")) is not None:
             parts.append(_("%(p)s điểm") % {"p": _fmt(_dec(value.get("points")), places)})
         inputs = value.get("inputs")
         if isinstance(inputs, dict) and inputs and set(inputs) != {"points"}:
