@@ -187,9 +187,10 @@ def _charts(subject: Subject) -> dict:
             }
         )
     ranking = []
-    for entry in analysis.total_ranking.entries:
+    for position, entry in enumerate(analysis.total_ranking.entries, start=1):
         ranking.append(
             {
+                "position": position,
                 "name": analysis.units[entry.unit].name,
                 "rank": entry.rank,
                 "score": _float(entry.value),
@@ -200,6 +201,7 @@ def _charts(subject: Subject) -> dict:
         "components": components,
         "ranking": ranking,
         "unit": subject.unit.name,
+        "of": analysis.total_ranking.of,
         "separators": ".," if _lang() == "en" else ",.",
         "labels": {
             "points": subject.unit.name,

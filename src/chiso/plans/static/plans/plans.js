@@ -48,16 +48,16 @@
     var r = d.ranking;
     var me = r.filter(function (e) { return e.me; })[0];
     var annotations = me ? [{
-      x: me.rank, y: me.score, text: d.unit + " " + me.rank + "/" + r.length,
+      x: me.position, y: me.score, text: d.unit + " " + me.rank + "/" + d.of,
       showarrow: true, arrowhead: 0, ay: -36, ax: 0, font: { color: COLORS.me }
     }] : [];
     Plotly.newPlot(el, [{
       type: "bar",
-      x: r.map(function (e) { return e.rank; }),
+      x: r.map(function (e) { return e.position; }),
       y: r.map(function (e) { return e.score; }),
-      customdata: r.map(function (e) { return e.name; }),
+      customdata: r.map(function (e) { return [e.name, e.rank]; }),
       marker: { color: r.map(function (e) { return e.me ? COLORS.me : COLORS.other; }) },
-      hovertemplate: "%{customdata}<br>" + d.labels.rank + " %{x} · %{y:.2f}<extra></extra>"
+      hovertemplate: "%{customdata[0]}<br>" + d.labels.rank + " %{customdata[1]} · %{y:.2f}<extra></extra>"
     }], layout(d, {
       showlegend: false, annotations: annotations, bargap: 0.15,
       xaxis: { title: { text: d.labels.rank }, dtick: phone() ? 20 : 10 },
@@ -72,7 +72,7 @@
     var height = Math.max(220, 60 + 34 * d.agencies.length);
     el.style.height = height + "px";
     Plotly.newPlot(el, traces, layout(d, {
-      barmode: "stack", height: height, margin: { l: phone() ? 110 : 220, r: 12, t: 8, b: 40 },
+      barmode: "stack", height: height, legend: { orientation: "h", y: -0.25, traceorder: "normal" }, margin: { l: phone() ? 110 : 220, r: 12, t: 8, b: 40 },
       yaxis: { autorange: "reversed", automargin: true }, xaxis: { dtick: 1 }
     }), CONFIG);
   }
