@@ -253,3 +253,14 @@ def test_an_internal_cycle_unit(client, people, agencies):
     assert "2/2" in page and leaves[0].code in page
     proposed = client.get(url + "de-xuat/?nguong=50").content.decode()
     assert leaves[0].name_vi[:20] in proposed
+
+
+def test_pages_in_english(client, plan, people, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(LOSSES).content.decode()
+    assert "Points lost and how to improve" in page and "39.19" in page
+    whatif = client.post(LOSSES + "gia-dinh/", {"v_d8": "10"}).content.decode()
+    assert "47.16" in whatif and "up " in whatif
+    plan_page = as_user(client, people["leader"]).get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert "Sign the commitment" not in plan_page and "Reporting schedule" in plan_page
+    assert "Improvement plans: progress" in client.get(reverse("plans:leaders")).content.decode()
