@@ -308,6 +308,7 @@ def _transition(
 
 @transaction.atomic
 def send_to_head(user: User, assessment: Assessment) -> Assessment:
+    _require(user, perm.SEND_TO_HEAD, _locked(assessment))
     problems = missing_for_submission(assessment)
     if problems:
         raise WorkflowError("Chưa thể gửi / cannot send yet: " + "; ".join(problems[:10]))
@@ -317,6 +318,7 @@ def send_to_head(user: User, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def head_approve(user: User, assessment: Assessment) -> Assessment:
     """The unit head approves the self-assessment; this is the submission for appraisal."""
+    _require(user, perm.HEAD_APPROVE, _locked(assessment))
     problems = missing_for_submission(assessment)
     if problems:
         raise WorkflowError("Chưa thể phê duyệt / cannot approve yet: " + "; ".join(problems[:10]))
@@ -329,6 +331,7 @@ def head_approve(user: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def withdraw(user: User, assessment: Assessment, reason: str) -> Assessment:
+    _require(user, perm.WITHDRAW, _locked(assessment))  # refuse the wrong people before judging input
     if not reason.strip():
         raise WorkflowError("Cần nêu lý do rút lại / a reason is required.")
     assessment = _transition(user, assessment, perm.WITHDRAW, State.DRAFT, reason)
@@ -465,6 +468,7 @@ def council_approve(user: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def reopen(user: User, assessment: Assessment, reason: str) -> Assessment:
+    _require(user, perm.REOPEN, _locked(assessment))  # refuse the wrong people before judging input
     if not reason.strip():
         raise WorkflowError("Cần nêu lý do mở lại / a reason is required.")
     if assessment.cycle.is_published:

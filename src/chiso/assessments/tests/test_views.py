@@ -393,3 +393,27 @@ def test_english_pages(client, cycle, people, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(url("assessment", justice(cycle).pk)).text
     assert "Save criterion" in page and "Evidence" in page
+
+
+def test_refusal_comes_before_input_checks(client, cycle, people):
+    """Someone who may not withdraw or reopen is told so (403), not asked for a reason."""
+    a = justice(cycle)
+    fill_self_assessment(people["staff"], a)
+    workflow.head_approve(people["head"], a)
+    client.force_login(people["appraiser"])
+    assert client.post(url("transition", a.pk, "withdraw"), {"reason": ""}).status_code == 403
+    workflow.send_appraisal(people["appraiser"], a)
+    workflow.send_to_council(people["officer"], a)
+    workflow.council_approve(people["council"], a)
+    assert client.post(url("transition", a.pk, "reopen"), {"reason": ""}).status_code == 403
+    a.refresh_from_db()
+    assert a.state == State.APPROVED
+
+
+def test_an_incomplete_draft_is_refused_to_the_wrong_people_first(client, cycle, people):
+    a = justice(cycle)
+    client.force_login(people["appraiser"])
+    assert client.post(url("transition", a.pk, "send_to_head")).status_code == 403
+    assert client.post(url("transition", a.pk, "head_approve")).status_code == 403
+    client.force_login(people["staff"])
+    assert client.post(url("transition", a.pk, "send_to_head")).status_code == 302  # told what is missing
