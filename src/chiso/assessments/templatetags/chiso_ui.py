@@ -50,3 +50,12 @@ def points(value: Decimal | None, places: int = 2) -> str:
 def css_id(code: str) -> str:
     """A criterion code usable in an HTML id: "3.1" → "3-1"."""
     return str(code).replace(".", "-").replace(" ", "_")
+
+
+@register.filter
+def file_kind(name: str) -> str:
+    """The kind of a document by its extension, for a small badge: "PDF", "DOCX", "ẢNH"."""
+    suffix = str(name).rsplit(".", 1)[-1].lower() if "." in str(name) else ""
+    if suffix in ("png", "jpg", "jpeg"):
+        return "IMG"
+    return suffix.upper()[:4] or "?"
