@@ -1,0 +1,228 @@
+"""The report's charts as PNG files (matplotlib, no display needed).
+
+Font: DejaVu Sans, which ships with matplotlib and has every Vietnamese letter (Debian's
+Liberation Sans 2.1 lacks the precomposed ones such as "ệ", "ở").
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+from chiso.engine.numbers import format_number
+
+DPI = 170
+HIGHLIGHT = "#c0392b"
+BASE = "#7f8c8d"
+MEAN_COLOUR = "#2c3e50"
+BEST_COLOUR = "#27ae60"
+UNIT_COLOUR = "#2b6cb0"
+
+plt.rcParams.update(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+    }
+)
+
+
+def _vn(value: Decimal | float | None, places: int = 2) -> str:
+    return format_number(Decimal(str(value)) if value is not None else None, places)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    score: Decimal | None
+    max_points: Decimal | None
+    rank: int | None
+    of: int | None
+    framework: str
+
+
+def ranking_chart(
+    names: list[str],
+    scores: list[Decimal],
+    highlight: str,
+    mean: Decimal | None,
+    title: str,
+    path: Path,
+    places: int = 2,
+) -> Path:
+    """Every ranked unit as a horizontal bar, best at the top, the unit in red, the mean as a line."""
+    count = len(names)
+    height = min(8.4, max(4.0, 0.15 * count + 1.2))  # with its caption, fits one A4 page
+    fig, ax = plt.subplots(figsize=(6.6, height))
+    positions = list(range(count))[::-1]
+    colours = [HIGHLIGHT if name == highlight else BASE for name in names]
+    values = [float(s) for s in scores]
+    ax.barh(positions, values, color=colours, height=0.72)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([f"{i + 1}. {n}" for i, n in enumerate(names)], fontsize=6.3 if count <= 50 else 5.6)
+    for tick, name in zip(ax.get_yticklabels(), names, strict=True):
+        if name == highlight:
+            tick.set_color(HIGHLIGHT)
+            tick.set_fontweight("bold")
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.15 or 1
+    ax.set_xlim(max(0, low - margin), high + margin * 0.6)
+    ax.set_ylim(-0.7, count - 0.3)
+    if mean is not None:
+        ax.axvline(
+            float(mean),
+            color=MEAN_COLOUR,
+            linestyle="--",
+            linewidth=0.9,
+            label=f"Trung bình cả nước {_vn(mean, places)}",
+        )
+        ax.legend(loc="lower right", fontsize=7, frameon=True)
+    for pos, value, name in zip(positions, values, names, strict=True):
+        if name == highlight:
+            ax.text(
+                value, pos, f" {_vn(value, places)}", va="center", fontsize=7, color=HIGHLIGHT, weight="bold"
+            )
+    ax.set_xlabel("Điểm", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def components_chart(
+    labels: list[str],
+    unit_values: list[Decimal | None],
+    means: list[Decimal | None],
+    bests: list[Decimal | None],
+    unit_name: str,
+    title: str,
+    path: Path,
+    places: int = 2,
+) -> Path:
+    """Grouped bars per component: the unit, the national mean, the best unit."""
+    count = len(labels)
+    fig, ax = plt.subplots(figsize=(6.6, 3.9))
+    width = 0.27
+    xs = list(range(count))
+
+    def floats(values: list[Decimal | None]) -> list[float]:
+        return [float(v) if v is not None else 0.0 for v in values]
+
+    ax.bar([x - width for x in xs], floats(unit_values), width, label=unit_name, color=UNIT_COLOUR)
+    ax.bar(xs, floats(means), width, label="Trung bình cả nước", color="#a0aec0")
+    ax.bar([x + width for x in xs], floats(bests), width, label="Cao nhất", color=BEST_COLOUR)
+    for x, value in zip(xs, unit_values, strict=True):
+        if value is not None:
+            ax.text(
+                x - width, float(value), _vn(value, places), ha="center", va="bottom", fontsize=6, rotation=90
+            )
+    ax.set_xticks(xs)
+    ax.set_xticklabels([textwrap.fill(label, 14) for label in labels], fontsize=6.3)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylabel("Điểm", fontsize=8)
+    top = max(floats(bests) + floats(unit_values) or [1.0])
+    ax.set_ylim(0, top * 1.18)
+    ax.legend(fontsize=7, ncol=3, loc="upper left", frameon=False)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path, places: int = 2) -> Path:
+    """Score (left axis, one line per framework: a new scale starts a new line) and rank (right
+    axis, 1 at the top) over the years with a result; a dashed line marks each framework change."""
+    fig, ax = plt.subplots(figsize=(6.6, 3.4))
+    ax_rank = ax.twinx()
+    ax_rank.spines["right"].set_visible(True)
+    segments: list[list[TrendPoint]] = []
+    for point in points:
+        if point.score is None:
+            continue
+        if not segments or segments[-1][-1].framework != point.framework:
+            segments.append([])
+        segments[-1].append(point)
+    for i, segment in enumerate(segments):
+        years = [p.year for p in segment]
+        ax.plot(
+            years,
+            [float(p.score) for p in segment],  # type: ignore[arg-type]
+            marker="o",
+            color=UNIT_COLOUR,
+            linewidth=1.6,
+            markersize=4,
+            label="Điểm" if i == 0 else None,
+        )
+        for p in segment:
+            ax.annotate(
+                _vn(p.score, places),
+                (p.year, float(p.score)),  # type: ignore[arg-type]
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=6,
+                color=UNIT_COLOUR,
+            )
+        if i > 0:
+            boundary = (segments[i - 1][-1].year + segment[0].year) / 2
+            ax.axvline(boundary, color="#555555", linestyle=":", linewidth=1)
+            scale = format_number(segment[0].max_points, 0) if segment[0].max_points is not None else "?"
+            ax.text(
+                boundary,
+                1.0,
+                f" khung mới {segment[0].year}\n (thang {scale} điểm)",
+                transform=ax.get_xaxis_transform(),
+                fontsize=6.5,
+                va="top",
+                color="#555555",
+            )
+    ranked = [p for p in points if p.rank is not None]
+    if ranked:
+        ax_rank.plot(
+            [p.year for p in ranked],
+            [p.rank for p in ranked],
+            marker="s",
+            color=HIGHLIGHT,
+            linewidth=1.1,
+            linestyle="--",
+            markersize=3.5,
+            label="Hạng",
+        )
+        worst = max(p.of or p.rank for p in ranked)  # type: ignore[type-var]
+        ax_rank.set_ylim(worst + 2, 0)
+        ax_rank.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_rank.set_ylabel("Hạng (1 = cao nhất)", fontsize=8, color=HIGHLIGHT)
+    ax_rank.tick_params(axis="y", labelsize=7, colors=HIGHLIGHT)
+    ax.set_ylabel("Điểm", fontsize=8, color=UNIT_COLOUR)
+    ax.tick_params(axis="y", labelsize=7)
+    years = [p.year for p in points]
+    if years:
+        ax.set_xticks(years)
+        ax.set_xticklabels([str(y) for y in years], fontsize=7, rotation=0)
+        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
+    scores = [float(p.score) for p in points if p.score is not None]
+    if scores:
+        ax.set_ylim(min(scores) * 0.9, max(scores) * 1.08)
+    handles = ax.get_legend_handles_labels()
+    rank_handles = ax_rank.get_legend_handles_labels()
+    ax.legend(handles[0] + rank_handles[0], handles[1] + rank_handles[1], fontsize=7, loc="lower left")
+    ax.set_title(f"{title} — {unit_name}", loc="left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path

@@ -1,0 +1,186 @@
+"""The report's paragraphs, written the way provincial reports and the press write them.
+
+"Năm 2021, Chỉ số PAPI của tỉnh Ninh Thuận đạt 43,83/80 điểm, xếp vị thứ 14/63 tỉnh, thành phố;
+tăng 3,08 điểm và tăng 44 bậc so với năm 2020; thuộc nhóm đạt điểm cao nhất."
+
+Pure functions of engine objects (Profile, NodeLoss); differences are taken between the figures
+as displayed (rounded), so that the text and the tables always agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from chiso.engine.analysis import CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
+from chiso.engine.losses import NodeLoss
+from chiso.engine.narrative import PEER_NOUN_VI, rank_change_phrase, score_change_phrase, unit_phrase
+from chiso.engine.numbers import format_number, format_rank, round_half_up
+
+
+def rounded_difference(new: Decimal | None, old: Decimal | None, places: int) -> Decimal | None:
+    """new − old between the displayed (rounded) figures; None when either is missing."""
+    if new is None or old is None:
+        return None
+    return round_half_up(new, places) - round_half_up(old, places)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _scale(maximum: Decimal | None) -> str:
+    return f"/{format_number(maximum, 0)}" if maximum is not None else ""
+
+
+def headline_paragraph(profile: Profile, index_name: str) -> str:
+    """The opening sentence: score/max, rank x/N, change in points and ranks, group."""
+    places = profile.framework.display_precision
+    who = unit_phrase(profile.unit)
+    if profile.score is None:
+        return f"Năm {profile.year}, Chỉ số {index_name} của {who} không được công bố."
+    peers = PEER_NOUN_VI.get(profile.unit.level, "đơn vị")
+    text = (
+        f"Năm {profile.year}, Chỉ số {index_name} của {who} đạt "
+        f"{format_number(profile.score, places)}{_scale(profile.framework.root.max_points)} điểm, "
+        f"xếp vị thứ {format_rank(profile.rank, profile.of)} {peers}"
+    )
+    change = profile.change
+    if change is not None and change.rank is not None:
+        points = rounded_difference(profile.score, change.previous_score, places)
+        text += (
+            f"; {score_change_phrase(points, places)} và {rank_change_phrase(change.rank)} "  # type: ignore[arg-type]
+            f"so với năm {profile.previous_year}"
+        )
+    if profile.group is not None:
+        text += f"; thuộc {_lower_first(profile.group.label_vi)}"
+    return text + "."
+
+
+def comparison_paragraph(profile: Profile) -> str | None:
+    """Against the national mean and inside the region, subregion and the centrally-run cities."""
+    if profile.score is None:
+        return None
+    places = profile.framework.display_precision
+    parts: list[str] = []
+    if profile.national_mean is not None:
+        difference = rounded_difference(profile.score, profile.national_mean, places)
+        level = format_number(profile.national_mean, places)
+        if difference > 0:  # type: ignore[operator]
+            parts.append(
+                f"cao hơn trung bình cả nước ({level} điểm) {format_number(difference, places)} điểm"
+            )
+        elif difference < 0:  # type: ignore[operator]
+            parts.append(
+                f"thấp hơn trung bình cả nước ({level} điểm) {format_number(-difference, places)} điểm"  # type: ignore[operator]
+            )
+        else:
+            parts.append(f"bằng trung bình cả nước ({level} điểm)")
+    places_in = []
+    order = {REGION: 0, SUBREGION: 1, CENTRAL_CITIES: 2}
+    for group in sorted(profile.peer_groups, key=lambda g: order.get(g.kind, 9)):
+        if group.rank is None:
+            continue
+        rank = format_rank(group.rank, group.of)
+        if group.kind == REGION:
+            mean = (
+                f" (trung bình vùng {format_number(group.mean, places)} điểm)"
+                if group.mean is not None
+                else ""
+            )
+            places_in.append(f"thứ {rank} địa phương vùng {group.name}{mean}")
+        elif group.kind == SUBREGION:
+            places_in.append(f"thứ {rank} địa phương tiểu vùng {group.name}")
+        elif group.kind == CENTRAL_CITIES:
+            places_in.append(f"thứ {rank} {group.name}")
+    if places_in:
+        parts.append("xếp " + ", ".join(places_in))
+    if not parts:
+        return None
+    return "Điểm tổng hợp " + "; ".join(parts) + "."
+
+
+def _change_note(component: ComponentResult, places: int) -> str:
+    change = component.change
+    points = rounded_difference(component.score, change.previous_score if change else None, places)
+    bits = []
+    if points is not None:
+        bits.append(score_change_phrase(points, places))
+    if change is not None and change.rank is not None:
+        bits.append(rank_change_phrase(change.rank))
+    return " và ".join(bits)
+
+
+def components_paragraph(profile: Profile, noun: str = "nội dung") -> str | None:
+    """How many components rose or fell against last year, naming those that fell."""
+    if profile.previous_year is None:
+        return None
+    places = profile.framework.display_precision
+    compared = [c for c in profile.components if c.change is not None and c.change.score is not None]
+    if not compared:
+        return None
+    total = len(profile.components)
+
+    def points(c: ComponentResult) -> Decimal:
+        return rounded_difference(c.score, c.change.previous_score, places)  # type: ignore[union-attr,return-value]
+
+    up_points = [c for c in compared if points(c) > 0]
+    up_ranks = [c for c in compared if (c.change.rank or 0) > 0]  # type: ignore[union-attr]
+    down = [c for c in compared if points(c) < 0 or (c.change.rank or 0) < 0]  # type: ignore[union-attr]
+    text = (
+        f"So với năm {profile.previous_year}, có {len(up_points)}/{total} {noun} tăng điểm "
+        f"và {len(up_ranks)}/{total} {noun} tăng bậc"
+    )
+    if down:
+        listed = "; ".join(f"{c.name_vi} ({_change_note(c, places)})" for c in down)
+        text += f"; các {noun} giảm điểm hoặc giảm bậc: {listed}"
+    return text + "."
+
+
+def _standing(component: ComponentResult, places: int) -> str:
+    return (
+        f"{component.name_vi} ({format_number(component.score, places)}{_scale(component.max_points)} điểm, "
+        f"xếp thứ {format_rank(component.rank, component.of)})"
+    )
+
+
+def strengths_paragraph(profile: Profile, noun: str = "nội dung") -> str:
+    places = profile.framework.display_precision
+    if not profile.strengths:
+        return f"Chưa có {noun} nào nổi trội về thứ hạng."
+    return f"Các {noun} có thứ hạng cao: " + ", ".join(_standing(c, places) for c in profile.strengths) + "."
+
+
+def weaknesses_paragraph(profile: Profile, noun: str = "nội dung") -> str:
+    places = profile.framework.display_precision
+    if not profile.weaknesses:
+        return f"Không có {noun} nào có thứ hạng thấp rõ rệt."
+    parts = []
+    for c in profile.weaknesses:
+        text = _standing(c, places)
+        below = rounded_difference(c.mean, c.score, places)
+        if below is not None and below > 0:
+            text = text[:-1] + f", thấp hơn trung bình cả nước {format_number(below, places)} điểm)"
+        parts.append(text)
+    return f"Các {noun} còn hạn chế, cần tập trung cải thiện: " + ", ".join(parts) + "."
+
+
+def losses_paragraph(components: list[NodeLoss], criteria: list[NodeLoss], places: int) -> str | None:
+    """Where most points were lost (components with a maximum) and the widest gaps to the best
+    unit among the criteria."""
+    sentences = []
+    if components:
+        listed = ", ".join(
+            f"{r.name_vi} (mất {format_number(r.lost, places)}{_scale(r.max_points)} điểm)"
+            for r in components
+        )
+        sentences.append(f"Điểm bị mất nhiều nhất ở các nội dung: {listed}.")
+    if criteria:
+        listed = ", ".join(
+            f"{r.name_vi} ({format_number(r.points, places)} so với {format_number(r.best, places)}, "
+            f"kém {format_number(r.gap_to_best, places)} điểm)"
+            for r in criteria
+        )
+        sentences.append(
+            f"Ở cấp tiêu chí, khoảng cách lớn nhất so với địa phương đạt điểm cao nhất: {listed}."
+        )
+    return " ".join(sentences) or None

@@ -1,0 +1,83 @@
+"""The Excel workbook: every table of the report on its own sheet, numbers kept as numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from chiso.reports.data import INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Report, Table
+
+FORMATS = {
+    NUMBER: "0.00",
+    MAXIMUM: "General",
+    SIGNED: "+0.00;-0.00;0.00",
+    PERCENT: "0.0",
+    INTEGER: "0",
+    RANK: "0",
+    SIGNED_INT: "+0;-0;0",
+}
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+ORDER = (
+    "summary",
+    "fields",
+    "criteria",
+    "losses",
+    "gaps",
+    "target",
+    "weak",
+    "plans",
+    "trend",
+    "ranking",
+    "proforma",
+)
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _sheet(workbook: Workbook, table: Table) -> None:
+    sheet = workbook.create_sheet(table.sheet[:31])
+    sheet.append([table.title])
+    sheet["A1"].font = Font(bold=True)
+    headers = [c.header + (f" (/{table.of})" if c.kind == RANK and table.of else "") for c in table.columns]
+    sheet.append(headers)
+    for i, _ in enumerate(headers, start=1):
+        cell = sheet.cell(row=2, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in table.rows:
+        sheet.append([_cell_value(row.get(c.key)) for c in table.columns])
+    for i, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(i)
+        fmt = FORMATS.get(column.kind)
+        if fmt:
+            for cell in sheet[letter][2:]:
+                cell.number_format = fmt
+        sheet.column_dimensions[letter].width = max(8, min(60, column.width_cm * 5))
+    sheet.freeze_panes = "A3"
+
+
+def write_xlsx(report: Report, output: Path) -> Path:
+    """One sheet per table (empty tables keep their headers) and a sheet of sources."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for key in ORDER:
+        if key in report.tables:
+            _sheet(workbook, report.tables[key])
+    sources = workbook.create_sheet("Nguồn")
+    sources.append([report.title])
+    sources["A1"].font = Font(bold=True)
+    for line in report.sources:
+        sources.append([line])
+    sources.column_dimensions["A"].width = 120
+    output.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(str(output))
+    return output
