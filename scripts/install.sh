@@ -7,6 +7,8 @@ install_system_packages() {
   pkg-config --exists icu-uc 2>/dev/null || packages+=(libicu-dev)   # PyICU builds against ICU
   command -v g++ >/dev/null 2>&1 || packages+=(g++)
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
+  # Liberation Serif stands in for Times New Roman (Decree 30/2020) in the PDF reports.
+  fc-list 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation)
   packages+=("$@")
   local missing=()
   for package in "${packages[@]}"; do
