@@ -134,6 +134,13 @@ def test_from_losses_to_a_plan_with_owners_and_deadlines(site, browser):
     assert "quá hạn" not in task_row.inner_text()
     shoot(page, "plans-plan")
     plan_url = page.url
+    page.goto(site + "/ke-hoach/trach-nhiem/papi-2018/")
+    row = page.locator("tr#c-d8")
+    row.locator("select[name=lead]").select_option(label="Sở Thông tin và Truyền thông")
+    row.get_by_role("button", name="Lưu").click()
+    page.wait_for_load_state()
+    assert "Đã lưu phân công cho d8." in page.locator(".flash-list").inner_text()
+    shoot(page, "plans-responsibilities")
     context.close()
 
     leader = signed_in(browser, site, "lanhdao", viewport={"width": 1366, "height": 900})
