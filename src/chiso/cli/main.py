@@ -19,6 +19,7 @@ from pathlib import Path
 
 from chiso.cli.output import render_table, to_csv, to_json
 from chiso.cli.survey import register as register_survey
+from chiso.plans.cli import register as register_plans
 from chiso.reports.cli import register as register_reports
 
 FORMATS = ("table", "json", "csv")
@@ -794,6 +795,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_target)
 
     register_survey(sub)
+    register_plans(sub)
     register_reports(sub)
 
     p = sub.add_parser("setup", help="tạo cơ sở dữ liệu và nạp dữ liệu có sẵn")
