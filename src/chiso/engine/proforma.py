@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from chiso.engine.names import sort_key
+
 MEAN = "mean"
 POPULATION_WEIGHTED = "population_weighted"
 METHODS = (MEAN, POPULATION_WEIGHTED)
@@ -132,8 +134,10 @@ def proforma(
 
     Refuses (ProformaError, naming them) when a constituent has no value for the total `total`.
     Other nodes are combined where every constituent has a value; the others are listed in
-    `omitted` with the constituents lacking them.
+    `omitted` with the constituents lacking them. Constituents are taken in Vietnamese name order, so
+    that messages and tables read the same whatever order the caller (or the database) gave.
     """
+    constituents = sorted(constituents, key=lambda c: sort_key(c.name))
     method = normalise_method(method)
     if len(constituents) < 2:
         raise ProformaError(
