@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.administration.services import units_of_level
 from chiso.assessments.models import Cycle
+from chiso.engine.validation import errors, validate_framework
 from chiso.frameworks.models import Framework
 from chiso.units.models import Unit
 
@@ -74,6 +75,11 @@ class CycleForm(forms.Form):
             self.add_error(
                 "framework",
                 _("Khung %(code)s không áp dụng cho năm %(year)s.") % {"code": framework.code, "year": year},
+            )
+        if framework and errors(validate_framework(framework.to_engine())):
+            self.add_error(
+                "framework",
+                _("Khung %(code)s còn lỗi; sửa khung trước khi tạo kỳ đánh giá.") % {"code": framework.code},
             )
         if year and block and Cycle.objects.filter(year=year, block=block).exists():
             self.add_error("block", _("Đã có kỳ đánh giá năm %(year)s cho khối này.") % {"year": year})

@@ -395,9 +395,15 @@ def frameworks(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     rows = []
     for framework in Framework.objects.select_related("index").order_by("index__code", "-first_year", "code"):
+        try:
+            found = validate_framework(framework.to_engine())
+        except FrameworkError:
+            found = []
         rows.append(
             {
                 "framework": framework,
+                "errors": len(only_errors(found)),
+                "warnings": len(found) - len(only_errors(found)),
                 "years": _years(framework),
                 "cycles": framework.cycles.count(),
                 "internal": framework.scope in ("department", "commune"),

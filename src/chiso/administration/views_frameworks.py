@@ -1,0 +1,381 @@
+"""The framework editor: create a framework, edit its general information and its tree node by node
+(htmx inline forms, with plain page fallbacks), every change validated and audited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from chiso.administration import editor
+from chiso.administration.forms_frameworks import FrameworkForm, NodeForm
+from chiso.administration.views import _lang, _years, officer_required
+from chiso.assessments import workflow
+from chiso.engine.frameworks import (
+    BANDS,
+    GroupBand,
+    GroupRule,
+    LegalBasis,
+    Node,
+    RankingRule,
+    framework_to_dict,
+)
+from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.engine.validation import validate_framework
+from chiso.frameworks.models import Framework
+from chiso.frameworks.services import save_framework
+
+ACTIONS = {"them-con", "them-sau", "len", "xuong", "xoa"}
+
+
+# -- creating a framework and its general information -----------------------------------------------
+
+
+def _apply_settings(engine: EngineFramework, data: dict[str, Any]) -> None:
+    engine.name_vi = data["name_vi"]
+    engine.name_en = data.get("name_en", "")
+    engine.scope = data["scope"]
+    engine.first_year = data["first_year"]
+    engine.last_year = data.get("last_year")
+    engine.status = data["status"]
+    engine.display_precision = data["display_precision"]
+    legal = [
+        LegalBasis(
+            number=data.get("legal_number", ""),
+            date=data["legal_date"].strftime("%d/%m/%Y") if data.get("legal_date") else "",
+            issuer=data.get("legal_issuer", ""),
+        )
+    ]
+    engine.legal_basis = legal if legal[0].number else []
+    method = data["group_method"]
+    groups = GroupRule(method=method)
+    if method == BANDS:
+        groups.labels_vi, groups.labels_en = (), ()
+        groups.bands = [
+            GroupBand(label_vi=b["label_vi"], label_en=b["label_en"], min_percent=b["min_percent"])
+            for b in data.get("bands", [])
+        ]
+    elif method == "none":
+        groups.labels_vi, groups.labels_en = (), ()
+    engine.ranking = RankingRule(
+        precision=data["ranking_precision"],
+        of=engine.ranking.of if engine.ranking else "peer_set",
+        groups=groups,
+    )
+
+
+def _settings_of(engine: EngineFramework) -> dict[str, Any]:
+    """The general information as the form's initial values."""
+    legal = engine.legal_basis[0] if engine.legal_basis else None
+    when = None
+    if legal and legal.date:
+        try:
+            when = datetime.strptime(legal.date, "%d/%m/%Y").date()
+        except ValueError:
+            when = None
+    method = engine.ranking.groups.method
+    return {
+        "name_vi": engine.name_vi,
+        "name_en": engine.name_en,
+        "scope": engine.scope,
+        "first_year": engine.first_year,
+        "last_year": engine.last_year,
+        "legal_number": legal.number if legal else "",
+        "legal_date": when,
+        "legal_issuer": legal.issuer if legal else "",
+        "status": engine.status,
+        "display_precision": engine.display_precision,
+        "ranking_precision": engine.ranking.precision,
+        "group_method": method if method in ("bands", "quartiles", "none") else "none",
+    }
+
+
+@officer_required
+def framework_new(request: HttpRequest) -> HttpResponse:
+    form = FrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        root = Node(
+            code="total", name_vi=data["root_name"], level="index", max_points=data["root_max"], method="self"
+        )
+        engine = EngineFramework(
+            code=data["code"], index=data["index"].code, name_vi=data["name_vi"], root=root, version="1"
+        )
+        _apply_settings(engine, data)
+        row = save_framework(engine)
+        workflow.audit(
+            request.user,
+            editor.ACTION,
+            field="framework",
+            before={"framework": row.code, "op": "create", "node": None},
+            after={"framework": row.code, "op": "create", "node": editor.shallow(root)},
+            reason=_("Tạo khung %(code)s.") % {"code": row.code},
+        )
+        messages.success(
+            request, _("Đã tạo khung %(code)s. Thêm lĩnh vực và tiêu chí vào cây.") % {"code": row.code}
+        )
+        return redirect("administration:framework_edit", code=row.code)
+    return render(
+        request,
+        "administration/framework_edit_new.html",
+        {"form": form, "section": "frameworks", "framework": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@officer_required
+def framework_settings(request: HttpRequest, code: str) -> HttpResponse:
+    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    refusal = editor.edit_refusal(row)
+    engine = row.to_engine()
+    form = FrameworkForm(
+        request.POST if request.method == "POST" and not refusal else None,
+        existing=row,
+        initial=_settings_of(engine),
+    )
+    status = 200
+    if request.method == "POST":
+        if refusal:
+            messages.error(request, refusal)
+            status = 409
+        elif form.is_valid():
+
+            def change(engine: EngineFramework):
+                before = _plain_settings(engine)
+                _apply_settings(engine, form.cleaned_data)
+                message = _("Đã lưu thông tin chung của khung %(code)s.") % {"code": engine.code}
+                return "framework", before, _plain_settings(engine), engine.root.code, message
+
+            try:
+                outcome = editor.apply(row, request.user, "settings", change)
+            except editor.EditError as exc:
+                messages.error(request, str(exc))
+                status = 409
+            else:
+                messages.success(request, outcome.message)
+                return redirect("administration:framework_edit", code=row.code)
+        else:
+            status = 422
+    return render(
+        request,
+        "administration/framework_edit_new.html",
+        {"form": form, "section": "frameworks", "framework": row, "refusal": refusal},
+        status=status,
+    )
+
+
+def _plain_settings(engine: EngineFramework) -> dict[str, Any]:
+    data = framework_to_dict(engine)
+    data.pop("root", None)
+    return data
+
+
+# -- the editor -------------------------------------------------------------------------------------
+
+
+def _problem(problem, lang: str, codes: set[str]) -> dict[str, Any]:
+    return {
+        "code": problem.code,
+        "text": problem.message_en if lang == "en" else problem.message_vi,
+        "error": problem.is_error,
+        "node": problem.code in codes,
+    }
+
+
+def _editor_context(
+    request: HttpRequest,
+    row: Framework,
+    open_code: str | None = None,
+    form: NodeForm | None = None,
+    params: editor.RuleParamsView | None = None,
+    notice: str = "",
+    notice_kind: str = "success",
+) -> dict[str, Any]:
+    lang = _lang(request)
+    engine = row.to_engine()
+    refusal = editor.edit_refusal(row)
+    codes = {node.code for node in engine.nodes()}
+    problems = [_problem(p, lang, codes) for p in validate_framework(engine)]
+    by_code: dict[str, list] = defaultdict(list)
+    for problem in problems:
+        by_code[problem["code"]].append(problem)
+    rows = []
+
+    def walk(node: Node, depth: int, siblings: list[Node] | None) -> None:
+        position = siblings.index(node) if siblings else 0
+        is_open = node.code == open_code and not refusal
+        node_form, node_params = None, None
+        if is_open:
+            node_form = form or NodeForm(initial=_node_initial(node, lang), current_level=node.level)
+            node_params = params or editor.params_view(
+                node.rule.type if node.rule else "", node.rule.params if node.rule else {}, lang
+            )
+        rows.append(
+            {
+                "node": node,
+                "depth": depth,
+                "max": editor.plain(node.max_points, lang),
+                "level": editor.LEVEL_LABELS.get(node.level, node.level),
+                "method": editor.METHOD_LABELS.get(node.method, node.method),
+                "rule": editor.rule_summary(node.rule, lang),
+                "problems": by_code.get(node.code, []),
+                "errors": any(p["error"] for p in by_code.get(node.code, [])),
+                "first": position == 0,
+                "last": siblings is None or position == len(siblings) - 1,
+                "root": siblings is None,
+                "open": is_open,
+                "form": node_form,
+                "params": node_params,
+            }
+        )
+        for child in node.children:
+            walk(child, depth + 1, node.children)
+
+    walk(engine.root, 0, None)
+    return {
+        "framework": row,
+        "engine": engine,
+        "years": _years(row),
+        "rows": rows,
+        "problems": problems,
+        "n_errors": sum(1 for p in problems if p["error"]),
+        "n_warnings": sum(1 for p in problems if not p["error"]),
+        "refusal": refusal,
+        "editable": not refusal,
+        "cycles": list(row.cycles.order_by("-year")),
+        "history": editor.history(row),
+        "notice": notice,
+        "notice_kind": notice_kind,
+        "section": "frameworks",
+        "rule_labels": editor.RULE_LABELS,
+        "lang": lang,
+    }
+
+
+def _node_initial(node: Node, lang: str) -> dict[str, Any]:
+    return {
+        "code": node.code,
+        "name_vi": node.name_vi,
+        "name_en": node.name_en,
+        "level": node.level,
+        "max_points": editor.plain(node.max_points, lang),
+        "method": node.method,
+        "evidence_required": node.evidence_required,
+        "rule_type": node.rule.type if node.rule else "",
+    }
+
+
+def _editor(request: HttpRequest, row: Framework, status: int = 200, **kwargs) -> HttpResponse:
+    """The editor: the whole page, or (htmx) the part with the problems and the tree."""
+    context = _editor_context(request, row, **kwargs)
+    if request.htmx:
+        response = render(request, "administration/framework_edit_tree.html", context, status=status)
+        return reswap(retarget(response, "#editor"), "innerHTML")
+    return render(request, "administration/framework_edit.html", context, status=status)
+
+
+@officer_required
+def framework_edit(request: HttpRequest, code: str) -> HttpResponse:
+    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    return _editor(request, row, open_code=request.GET.get("sua") or None)
+
+
+def _node_or_404(row: Framework, node_code: str) -> Node:
+    try:
+        return editor.locate(row.to_engine(), node_code)[1]
+    except editor.EditError:
+        raise Http404 from None
+
+
+def _after_change(request: HttpRequest, row: Framework, outcome: editor.Outcome, open_new: bool = False):
+    row.refresh_from_db()
+    if request.htmx:
+        return _editor(request, row, open_code=outcome.focus if open_new else None, notice=outcome.message)
+    messages.success(request, outcome.message)
+    url = reverse("administration:framework_edit", args=[row.code])
+    if open_new:
+        url += f"?sua={outcome.focus}"
+    return redirect(f"{url}#n-{outcome.focus.replace('.', '-')}")
+
+
+def _refused(request: HttpRequest, row: Framework, exc: editor.EditError, **kwargs) -> HttpResponse:
+    status = 409 if isinstance(exc, editor.EditRefused) else 422
+    return _editor(request, row, status=status, notice=str(exc), notice_kind="error", **kwargs)
+
+
+@officer_required
+def node_edit(request: HttpRequest, code: str, node: str) -> HttpResponse:
+    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    current = _node_or_404(row, node)
+    if request.method != "POST":
+        if not request.htmx:
+            return redirect(
+                f"{reverse('administration:framework_edit', args=[row.code])}?sua={node}#n-{node}"
+            )
+        open_code = None if request.GET.get("dong") else node
+        return _node_fragment(request, row, node, open_code=open_code)
+    refusal = editor.edit_refusal(row)
+    if refusal:
+        return _refused(request, row, editor.EditRefused(refusal))
+    form = NodeForm(request.POST, current_level=current.level)
+    if form.is_valid():
+        try:
+            outcome = editor.edit_node(row, request.user, node, form.cleaned_data)
+        except editor.EditError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _after_change(request, row, outcome)
+    params = editor.posted_params_view(request.POST.get("rule_type", ""), request.POST)
+    if request.htmx:
+        return _node_fragment(request, row, node, open_code=node, form=form, params=params, status=422)
+    return _editor(request, row, status=422, open_code=node, form=form, params=params)
+
+
+def _node_fragment(
+    request: HttpRequest, row: Framework, node: str, status: int = 200, **kwargs
+) -> HttpResponse:
+    context = _editor_context(request, row, **kwargs)
+    r = next(r for r in context["rows"] if r["node"].code == node)
+    return render(request, "administration/framework_edit_node.html", {**context, "r": r}, status=status)
+
+
+@officer_required
+def node_rule(request: HttpRequest, code: str, node: str) -> HttpResponse:
+    """The rule parameters block for the rule type chosen in the form (htmx, on change)."""
+    row = get_object_or_404(Framework, code=code)
+    current = _node_or_404(row, node)
+    rule_type = request.GET.get("rule_type", "")
+    if rule_type and rule_type not in editor.CRITERION_RULES:
+        raise Http404
+    same = current.rule is not None and current.rule.type == rule_type
+    params = editor.params_view(rule_type, current.rule.params if same else {}, _lang(request))
+    return render(request, "administration/framework_edit_rule.html", {"params": params})
+
+
+@require_POST
+@officer_required
+def node_action(request: HttpRequest, code: str, node: str, action: str) -> HttpResponse:
+    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    if action not in ACTIONS:
+        raise Http404
+    _node_or_404(row, node)
+    try:
+        if action == "them-con":
+            outcome = editor.add_node(row, request.user, node, "child")
+        elif action == "them-sau":
+            outcome = editor.add_node(row, request.user, node, "after")
+        elif action in ("len", "xuong"):
+            outcome = editor.move_node(row, request.user, node, -1 if action == "len" else 1)
+        else:
+            outcome = editor.delete_node(row, request.user, node)
+    except editor.EditError as exc:
+        return _refused(request, row, exc)
+    return _after_change(request, row, outcome, open_new=action in ("them-con", "them-sau"))
