@@ -1,0 +1,184 @@
+"""The demo through Debian's chromium, as every demo account: sign in through the login form, open
+the pages the role uses, check each answers without a server error and shows its Vietnamese title,
+and that a page of another unit (or of another role) is refused. The officer also imports the
+synthetic sample survey file: the row-level report, then "import only the valid rows".
+
+One test that loops over the accounts, because `seed_demo` takes seconds and a transactional test
+database is emptied after each test. Screenshots: test-artifacts/demo-<user>.png.
+
+Run with `pytest -m browser`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+LAPTOP = {"width": 1366, "height": 900}
+REFUSED = (403, 404)
+
+
+@dataclass
+class Visit:
+    """The pages one account opens: (path, words of the title) and the paths it must be refused."""
+
+    pages: list[tuple[str, str]]
+    refused: list[str] = field(default_factory=list)
+    shot: str = "/danh-gia/"  # the page of the screenshot
+
+
+@pytest.fixture
+def demo(live_server, settings, tmp_path, monkeypatch):
+    """The live server with the whole demo seeded; returns the URLs the accounts need."""
+    from chiso.administration.demo import CYCLE_NAMES, PLAN_TITLE, SURVEY_TITLES, seed_demo
+    from chiso.assessments.models import Cycle
+    from chiso.bootstrap import ensure_ready
+    from chiso.plans.models import Plan
+    from chiso.surveys.models import Survey
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setenv("CHISO_DEMO", "1")
+    ensure_ready(out=io.StringIO())
+    accounts = seed_demo(out=io.StringIO())
+    departments = Cycle.objects.get(name=CYCLE_NAMES[2025])
+    communes = Cycle.objects.get(name=CYCLE_NAMES["communes"])
+
+    def assessment(cycle: Cycle, name: str) -> str:
+        return f"/danh-gia/don-vi/{cycle.assessments.get(unit__name=name).pk}/"
+
+    urls = {
+        "site": live_server.url,
+        "accounts": [account.username for account in accounts],
+        "cycle": f"/danh-gia/ky/{departments.pk}/",
+        "plan": f"/ke-hoach/{Plan.objects.get(title=PLAN_TITLE).pk}/",
+        "survey": Survey.objects.get(title=SURVEY_TITLES[2025]).pk,
+        "results_2024": f"/khao-sat/{Survey.objects.get(title=SURVEY_TITLES[2024]).pk}/ket-qua/",
+    }
+    for key, cycle, name in (
+        ("stp", departments, "Sở Tư pháp"),
+        ("syt", departments, "Sở Y tế"),
+        ("stc", departments, "Sở Tài chính"),
+        ("skhcn", departments, "Sở Khoa học và Công nghệ"),
+        ("halong", communes, "Phường Hạ Long"),
+        ("vandon", communes, "Đặc khu Vân Đồn"),
+    ):
+        urls[key] = assessment(cycle, name)
+    return urls
+
+
+def visits(urls: dict) -> dict[str, Visit]:
+    from chiso.administration.demo import PLAN_TITLE
+
+    work = ("/danh-gia/", "Công việc đánh giá")
+    public = ("/danh-gia/cong-bo/", "Chỉ số của tỉnh")
+    surveys = ("/khao-sat/", "Khảo sát")
+    plans = ("/ke-hoach/", "Kế hoạch cải thiện")
+    plan = (urls["plan"], PLAN_TITLE)
+    leaders = ("/ke-hoach/lanh-dao/", "Bảng theo dõi của lãnh đạo")
+    dashboard = ("/dieu-hanh/", "Điều hành kỳ đánh giá")
+    results = (urls["results_2024"], "Kết quả khảo sát")
+    inside = [work, (urls["cycle"], "Chỉ số CCHC các sở, ban, ngành năm 2025"), surveys, results, public]
+    found = {
+        "admin": Visit([*inside, dashboard, plans, plan, leaders], shot="/dieu-hanh/"),
+        "sonoivu": Visit([*inside, dashboard, plans, plan, leaders], shot="/dieu-hanh/"),
+        "thamdinh": Visit([*inside, (urls["stc"], "Sở Tài chính")], ["/dieu-hanh/", leaders[0]], urls["stc"]),
+        "hoidong": Visit(
+            [*inside, (urls["skhcn"], "Sở Khoa học và Công nghệ")], ["/dieu-hanh/", leaders[0]], urls["skhcn"]
+        ),
+        "lanhdao": Visit([*inside, plans, plan, leaders], ["/dieu-hanh/"], leaders[0]),
+    }
+    for user, own, other, has_plan in (
+        ("sotuphap", (urls["stp"], "Sở Tư pháp"), urls["syt"], True),
+        ("soyte", (urls["syt"], "Sở Y tế"), urls["stp"], True),
+        ("halong", (urls["halong"], "Phường Hạ Long"), urls["vandon"], False),
+        ("vandon", (urls["vandon"], "Đặc khu Vân Đồn"), urls["halong"], False),
+    ):
+        pages = [work, own, surveys, plans, public] + ([plan] if has_plan else [])
+        refused = [other, "/dieu-hanh/", leaders[0]] + ([] if has_plan else [urls["plan"]])
+        for prefix in ("canbo", "thutruong"):
+            shot = urls["plan"] if prefix == "thutruong" and has_plan else own[0]
+            found[f"{prefix}_{user}"] = Visit(pages, refused, shot)
+    return found
+
+
+def sign_in(browser, site: str, username: str):
+    from chiso.administration.demo import DEMO_PASSWORD
+
+    context = browser.new_context(viewport=LAPTOP, locale="vi-VN")
+    page = context.new_page()
+    page.goto(site + "/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/danh-gia/")
+    return context, page
+
+
+def shoot(page, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def import_sample(page, site: str, survey: int) -> None:
+    """The officer imports the synthetic file: refused with its row report, then the valid rows."""
+    from chiso.administration import make_demo_survey
+    from chiso.data import data_path
+
+    page.goto(f"{site}/khao-sat/{survey}/nhap/")
+    page.locator("input[type=file][name=file]").set_input_files(str(data_path(*make_demo_survey.SAMPLE_FILE)))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    report = page.locator("table.sv-problems")
+    report.wait_for()
+    text = report.inner_text()
+    assert report.locator("tbody tr").count() == 2
+    assert make_demo_survey.NEAR_MISS_UNIT in text and "Sở Khoa học và Công nghệ" in text and "q9_27" in text
+    assert "1 phiếu trùng" in page.locator(".notice").inner_text()
+    shoot(page, "demo-sonoivu-import-report")
+    page.get_by_role("button", name="Chỉ nhập các dòng hợp lệ").click()
+    page.locator(".sv-ok").wait_for()
+    total = len(make_demo_survey.responses(2025))
+    assert (
+        f"đã nhập {total - 3} phiếu, 2 dòng lỗi không nhập, 1 phiếu trùng"
+        in page.locator(".sv-ok").inner_text()
+    )
+    assert page.locator("table.sv-problems tbody tr").count() == 3
+    shoot(page, "demo-sonoivu-import-done")
+
+
+def test_every_demo_account(demo, browser):
+    site = demo["site"]
+    plan = visits(demo)
+    assert set(plan) == set(demo["accounts"])  # every account printed on the console
+    for username, visit in plan.items():
+        context, page = sign_in(browser, site, username)
+        errors: list[str] = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        for path, title in visit.pages:
+            response = page.goto(site + path)
+            assert response is not None and response.status == 200, (
+                username,
+                path,
+                response and response.status,
+            )
+            assert title in page.title(), (username, path, page.title())
+            assert page.locator("h1").first.inner_text().strip(), (username, path)
+        for path in visit.refused:
+            response = page.goto(site + path)
+            assert response is not None and response.status in REFUSED, (
+                username,
+                path,
+                response and response.status,
+            )
+        if username == "sonoivu":
+            import_sample(page, site, demo["survey"])
+        page.goto(site + visit.shot)
+        shoot(page, f"demo-{username}", full_page=False)  # what the role sees first
+        assert not errors, (username, errors)
+        context.close()
