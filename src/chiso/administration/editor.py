@@ -214,7 +214,7 @@ def params_view(rule_type: str, params: Mapping[str, Any] | None, lang: str = "v
                 row[column] = str(value)
         rows.append(row)
     if rows_key:
-        rows += [dict.fromkeys(columns, "") for _ in range(BLANK_ROWS)]
+        rows += [dict.fromkeys(columns, "") for _ in range(max(BLANK_ROWS, 4 - len(rows)))]
     return RuleParamsView(rule_type, "form", values, columns, rows)
 
 

@@ -23,7 +23,7 @@ from chiso.frameworks.models import Framework, Index
 
 SCOPES = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
 STATUSES = [
-    ("confirmed", _("Chính thức (theo quyết định đã ban hành)")),
+    ("confirmed", _("Chính thức")),
     ("partial", _("Chưa đầy đủ")),
     ("assumed", _("Dự thảo, khung mẫu")),
 ]
