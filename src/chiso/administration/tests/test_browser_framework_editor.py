@@ -19,11 +19,12 @@ ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 
 @pytest.fixture
 def site(live_server):
+    from django.contrib.auth.models import User
+
     from chiso.accounts.models import Membership, Role
     from chiso.assessments.setup import INTERNAL_INDICES
     from chiso.bootstrap import ensure_ready
     from chiso.frameworks.models import Index
-    from django.contrib.auth.models import User
 
     ensure_ready(out=io.StringIO())
     for item in INTERNAL_INDICES:

@@ -404,3 +404,16 @@ def test_every_edit_is_audited(officer_client, people):
     page = officer_client.get(reverse("administration:framework_edit", args=[CODE])).content.decode()
     assert "Lịch sử sửa khung" in page and "Đã xóa nút 2." in page
     assert editor.history(Framework.objects.get(code=CODE))[0] == deleted
+
+
+def test_editor_in_english(officer_client, settings):
+    _build(officer_client)
+    officer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = officer_client.get(reverse("administration:framework_edit", args=[CODE])).content.decode()
+    assert "1 error(s)" in html and "the framework cannot be used for a cycle yet" in html
+    assert "children&#x27;s maxima add up to 30, not the maximum 40" in html
+    assert "Step table (≥ 70 → 15; ≥ 90 → 30)" in html and "Edit history" in html
+    html = officer_client.get(
+        reverse("administration:framework_edit", args=[CODE]) + "?sua=1.2"
+    ).content.decode()
+    assert "Scoring rule" in html and 'value="15.5"' in html
