@@ -736,8 +736,32 @@ def save_self(request: HttpRequest, assessment: Assessment, node: Node) -> HttpR
     note = request.POST.get("note", "")
     version = _int_or_none(request.POST.get("version"))
     typed = {"fields": forms.input_fields(node, inputs, lang()), "note": note}
+    return _save_criterion(
+        request,
+        assessment,
+        node,
+        lambda: workflow.save_self_score(
+            request.user, assessment, node.code, inputs, note, expected_version=version
+        ),
+        typed,
+        _("Đã lưu tiêu chí %(code)s.") % {"code": node.code},
+        _scoring_message,
+    )
+
+
+def _save_criterion(
+    request: HttpRequest,
+    assessment: Assessment,
+    node: Node,
+    save: Callable[[], object],
+    typed: dict[str, Any],
+    done: str,
+    describe: Callable[[workflow.WorkflowError], str],
+) -> HttpResponse:
+    """Run one criterion's save; a concurrent edit shows both values (409), a refused value is
+    shown next to the inputs the user typed, and NotAllowed goes on to the 403 handler."""
     try:
-        workflow.save_self_score(request.user, assessment, node.code, inputs, note, expected_version=version)
+        save()
     except workflow.StaleEdit as exc:
         conflict = _conflict(exc, assessment)
         if request.htmx:
@@ -747,10 +771,10 @@ def save_self(request: HttpRequest, assessment: Assessment, node: Node) -> HttpR
     except workflow.NotAllowed:
         raise
     except workflow.WorkflowError as exc:
-        return _error(request, assessment, node, _scoring_message(exc), **typed)
+        return _error(request, assessment, node, describe(exc), **typed)
     if request.htmx:
         return _render_criterion(request, assessment, node, saved=True)
-    messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": node.code})
+    messages.success(request, done)
     return _back(assessment, node.code)
 
 
@@ -781,22 +805,17 @@ def appraise(request: HttpRequest, assessment: Assessment, node: Node) -> HttpRe
     typed = {"appraise_value": points, "appraise_reason": reason}
     if not points:
         return _error(request, assessment, node, _("Hãy nhập điểm thẩm định."), **typed)
-    try:
-        workflow.set_appraised(request.user, assessment, node.code, points, reason, expected_version=version)
-    except workflow.StaleEdit as exc:
-        conflict = _conflict(exc, assessment)
-        if request.htmx:
-            return _render_criterion(request, assessment, node, status=409, conflict=conflict, **typed)
-        messages.error(request, conflict["message"])
-        return _back(assessment, node.code)
-    except workflow.NotAllowed:
-        raise
-    except workflow.WorkflowError as exc:
-        return _error(request, assessment, node, _message(exc), **typed)
-    if request.htmx:
-        return _render_criterion(request, assessment, node, saved=True)
-    messages.success(request, _("Đã lưu điểm thẩm định tiêu chí %(code)s.") % {"code": node.code})
-    return _back(assessment, node.code)
+    return _save_criterion(
+        request,
+        assessment,
+        node,
+        lambda: workflow.set_appraised(
+            request.user, assessment, node.code, points, reason, expected_version=version
+        ),
+        typed,
+        _("Đã lưu điểm thẩm định tiêu chí %(code)s.") % {"code": node.code},
+        _message,
+    )
 
 
 @_criterion_post
