@@ -152,6 +152,45 @@ def _clamp(points: Decimal, max_points: Decimal) -> Decimal:
 # -- the registry -----------------------------------------------------------------------------------
 
 
+def _check_coded_points(
+    rule: str,
+    params: Mapping[str, Any],
+    key: str,
+    noun: tuple[str, str],
+    max_points: Decimal | None,
+    problems: list[str],
+) -> bool:
+    """Check a list of `{code, points}` entries (choice options, checklist items): present, each
+    with a code and points, codes unique, points within the maximum. False when the list is missing."""
+    entries = params.get(key)
+    if not entries or not isinstance(entries, list):
+        problems.append(_missing(rule, key))
+        return False
+    noun_vi, noun_en = noun
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or "code" not in entry or "points" not in entry:
+            problems.append(
+                RuleMessage(
+                    f"{rule}: {noun_vi} {i + 1} cần 'code' và 'points'",
+                    f"{rule}: {noun_en} {i + 1} needs 'code' and 'points'",
+                )
+            )
+            continue
+        code = str(entry["code"])
+        if code in seen:
+            problems.append(
+                RuleMessage(
+                    f"{rule}: mã {noun_vi} '{code}' bị trùng", f"{rule}: duplicate {noun_en} code '{code}'"
+                )
+            )
+        seen.add(code)
+        points = _param_number(entry, "points", rule, problems)
+        if points is not None:
+            _check_points(rule, f"{noun_en} '{code}'", points, max_points, problems)
+    return True
+
+
 class RuleType:
     """Base of every rule type. Subclasses set `name` and `inputs` and override both methods."""
 
@@ -262,31 +301,7 @@ class Choice(RuleType):
     @classmethod
     def validate(cls, params: Mapping[str, Any], max_points: Decimal | None) -> list[str]:
         problems = super().validate(params, max_points)
-        options = params.get("options")
-        if not options or not isinstance(options, list):
-            problems.append(_missing(cls.name, "options"))
-            return problems
-        seen: set[str] = set()
-        for i, option in enumerate(options):
-            if not isinstance(option, Mapping) or "code" not in option or "points" not in option:
-                problems.append(
-                    RuleMessage(
-                        f"choice: lựa chọn {i + 1} cần 'code' và 'points'",
-                        f"choice: option {i + 1} needs 'code' and 'points'",
-                    )
-                )
-                continue
-            code = str(option["code"])
-            if code in seen:
-                problems.append(
-                    RuleMessage(
-                        f"choice: mã lựa chọn '{code}' bị trùng", f"choice: duplicate option code '{code}'"
-                    )
-                )
-            seen.add(code)
-            points = _param_number(option, "points", cls.name, problems)
-            if points is not None:
-                _check_points(cls.name, f"option '{code}'", points, max_points, problems)
+        _check_coded_points(cls.name, params, "options", ("lựa chọn", "option"), max_points, problems)
         return problems
 
     def __init__(self, params: Mapping[str, Any] | None = None) -> None:
@@ -502,31 +517,8 @@ class Checklist(RuleType):
     @classmethod
     def validate(cls, params: Mapping[str, Any], max_points: Decimal | None) -> list[str]:
         problems = super().validate(params, max_points)
-        items = params.get("items")
-        if not items or not isinstance(items, list):
-            problems.append(_missing(cls.name, "items"))
+        if not _check_coded_points(cls.name, params, "items", ("mục", "item"), max_points, problems):
             return problems
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if not isinstance(item, Mapping) or "code" not in item or "points" not in item:
-                problems.append(
-                    RuleMessage(
-                        f"checklist: mục {i + 1} cần 'code' và 'points'",
-                        f"checklist: item {i + 1} needs 'code' and 'points'",
-                    )
-                )
-                continue
-            code = str(item["code"])
-            if code in seen:
-                problems.append(
-                    RuleMessage(
-                        f"checklist: mã mục '{code}' bị trùng", f"checklist: duplicate item code '{code}'"
-                    )
-                )
-            seen.add(code)
-            points = _param_number(item, "points", cls.name, problems)
-            if points is not None:
-                _check_points(cls.name, f"item '{code}'", points, max_points, problems)
         cap = _param_number(params, "cap", cls.name, problems)
         if cap is not None:
             _check_points(cls.name, "'cap'", cap, max_points, problems)
