@@ -15,9 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+
+def _source_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def _source_language() -> str | None:
+    return "vi"
+
+
 _translate: Callable[[str], str] = str
-_translate_plural: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural
-_language: Callable[[], str | None] = lambda: "vi"
+_translate_plural: Callable[[str, str, int], str] = _source_plural
+_language: Callable[[], str | None] = _source_language
 
 
 def install(
