@@ -6,6 +6,7 @@ install_system_packages() {
   command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
   pkg-config --exists icu-uc 2>/dev/null || packages+=(libicu-dev)   # PyICU builds against ICU
   command -v g++ >/dev/null 2>&1 || packages+=(g++)
+  command -v xgettext >/dev/null 2>&1 || packages+=(gettext)          # makemessages (catalogue test)
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
   # Liberation Serif stands in for Times New Roman (Decree 30/2020) in the PDF reports.
   fc-list 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation)
