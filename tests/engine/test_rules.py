@@ -33,8 +33,7 @@ def test_registry_has_every_required_type() -> None:
 
 def test_unknown_rule_type() -> None:
     [message] = validate_rule("magic", {}, D(1))
-    assert "unknown rule type 'magic'" in message
-    assert "không có" in message.vi
+    assert "loại quy tắc không có: 'magic'" in message
 
 
 # -- manual -----------------------------------------------------------------------------------------
@@ -56,7 +55,7 @@ def test_manual_rejects_bad_points_naming_criterion_and_field(value: object) -> 
 
 
 def test_manual_without_input_is_an_error() -> None:
-    with pytest.raises(ScoringInputError, match="value missing"):
+    with pytest.raises(ScoringInputError, match="thiếu giá trị"):
         score("manual", {}, {})
 
 
@@ -96,7 +95,7 @@ def test_proportional_bad_mode_is_reported() -> None:
 
 
 def test_rules_needing_a_maximum_reject_unknown_maximum() -> None:
-    assert validate_rule("proportional", {}, None) == ["proportional: the criterion's maximum must be known"]
+    assert validate_rule("proportional", {}, None) == ["proportional: cần biết điểm tối đa của tiêu chí"]
     assert validate_rule("manual", {}, None) == []
 
 
@@ -113,7 +112,7 @@ def test_normalised_to_best_all_zero_and_no_peers() -> None:
     zeros = RuleContext(code="x", peer_values={"x": [D(0), D(0)]})
     assert score("normalised_to_best", {}, {"value": 0}, "4", zeros) == D(0)
     assert score("normalised_to_best", {"when_all_zero": "full"}, {"value": 0}, "4", zeros) == D(4)
-    with pytest.raises(ScoringInputError, match="peer"):
+    with pytest.raises(ScoringInputError, match="không có giá trị của các đơn vị"):
         score("normalised_to_best", {}, {"value": 1}, "4", RuleContext(code="x"))
 
 
@@ -152,14 +151,14 @@ def test_step_table_below_param() -> None:
 def test_step_table_validation_messages() -> None:
     decreasing = {"steps": [{"min": 4, "points": 2}, {"min": 3, "points": 1}]}
     assert validate_rule("step_table", decreasing, D(2)) == [
-        "step_table: thresholds must be increasing (step 2: 3)"
+        "step_table: các ngưỡng phải tăng dần (bậc 2: 3)"
     ]
-    assert validate_rule("step_table", {}, D(2)) == ["step_table: 'steps' missing"]
+    assert validate_rule("step_table", {}, D(2)) == ["step_table: thiếu tham số 'steps'"]
     too_many = {"steps": [{"min": 1, "points": 3}]}
     [message] = validate_rule("step_table", too_many, D(2))
-    assert "above the maximum 2" in message
+    assert "vượt điểm tối đa 2" in message
     bad = {"steps": [{"min": "abc", "points": 1}]}
-    assert any("'min' is not a number" in m for m in validate_rule("step_table", bad, D(2)))
+    assert any("tham số 'min' không phải số" in m for m in validate_rule("step_table", bad, D(2)))
     # Same threshold, the second strict: "≥ 90 → 1, > 90 → 2" is increasing.
     same = {"steps": [{"min": 90, "points": 1}, {"min": 90, "points": 2, "strict": True}]}
     assert validate_rule("step_table", same, D(2)) == []
@@ -182,15 +181,15 @@ def test_checklist_cap_and_maximum() -> None:
 
 
 def test_checklist_unknown_item_is_an_error() -> None:
-    with pytest.raises(ScoringInputError, match="unknown items: z"):
+    with pytest.raises(ScoringInputError, match="mục không có: z"):
         score("checklist", ITEMS, {"done": ["a", "z"]}, "5")
 
 
 def test_checklist_validation() -> None:
     dup = {"items": [{"code": "a", "points": 1}, {"code": "a", "points": 1}]}
-    assert validate_rule("checklist", dup, D(5)) == ["checklist: duplicate item code 'a'"]
+    assert validate_rule("checklist", dup, D(5)) == ["checklist: mã mục 'a' bị trùng"]
     assert validate_rule("checklist", {**ITEMS, "cap": 6}, D(5)) == [
-        "checklist: 'cap' gives 6 points, above the maximum 5"
+        "checklist: 'cap' có 6 điểm, vượt điểm tối đa 5"
     ]
 
 
@@ -210,7 +209,7 @@ def test_target_attainment_proportional() -> None:
 
 
 def test_target_attainment_needs_target() -> None:
-    assert validate_rule("target_attainment", {}, D(6)) == ["target_attainment: 'target' missing"]
+    assert validate_rule("target_attainment", {}, D(6)) == ["target_attainment: thiếu tham số 'target'"]
 
 
 # -- survey_share -----------------------------------------------------------------------------------
@@ -218,7 +217,7 @@ def test_target_attainment_needs_target() -> None:
 
 def test_survey_share() -> None:
     assert score("survey_share", {}, {"index_percent": "82,66"}, "3") == D("2.4798")
-    with pytest.raises(ScoringInputError, match="outside 0–100"):
+    with pytest.raises(ScoringInputError, match="ngoài khoảng 0–100"):
         score("survey_share", {}, {"index_percent": 101}, "3")
 
 
@@ -243,9 +242,9 @@ def test_no_occurrence_full_validation() -> None:
     assert len(validate_rule("no_occurrence_full", {}, D(2))) == 1
     nested_bad = {"then": {"type": "step_table", "params": {}}}
     assert validate_rule("no_occurrence_full", nested_bad, D(2)) == [
-        "no_occurrence_full > then: step_table: 'steps' missing"
+        "no_occurrence_full > then: step_table: thiếu tham số 'steps'"
     ]
-    with pytest.raises(ScoringInputError, match="whole number"):
+    with pytest.raises(ScoringInputError, match="số nguyên không âm"):
         score("no_occurrence_full", {"deduction_per_occurrence": 1}, {"occurrences": "1.5"})
 
 
@@ -255,7 +254,7 @@ def test_no_occurrence_full_validation() -> None:
 def test_choice() -> None:
     params = {"options": [{"code": "kip_thoi", "points": 1}, {"code": "muon", "points": "0,5"}]}
     assert score("choice", params, {"choice": "muon"}, "1") == D("0.5")
-    with pytest.raises(ScoringInputError, match="'khac' is not one of"):
+    with pytest.raises(ScoringInputError, match="'khac' không có trong các lựa chọn"):
         score("choice", params, {"choice": "khac"}, "1")
 
 
@@ -270,3 +269,22 @@ def test_bonus_and_penalty_are_signed_and_capped() -> None:
     assert score("penalty", {"per_item": "0.5"}, {"count": 10}, "3") == D(-3)
     with pytest.raises(ScoringInputError):
         score("bonus", {}, {"points": -1}, "2")
+
+
+# -- messages ---------------------------------------------------------------------------------------
+
+
+def test_messages_are_translated_through_the_installed_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chiso.engine import i18n
+
+    catalogue = {
+        "thiếu giá trị": "value missing",
+        "Tiêu chí {code}, trường '{field}': {problem}": "Criterion {code}, field '{field}': {problem}",
+        "{rule}: thiếu tham số '{key}'": "{rule}: parameter '{key}' missing",
+    }
+    monkeypatch.setattr(i18n, "_translate", lambda message: catalogue.get(message, message))
+    with pytest.raises(ScoringInputError) as info:
+        score("manual", {}, {})
+    assert str(info.value) == "Criterion 1.1.4, field 'points': value missing"
+    assert info.value.problem == "value missing"
+    assert validate_rule("step_table", {}, D(2)) == ["step_table: parameter 'steps' missing"]

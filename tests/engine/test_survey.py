@@ -94,7 +94,7 @@ def test_singleton_strata_raise_by_default_and_name_the_stratum():
     lonely = SMALL.with_columns(
         pl.when(pl.col("stratum") == "B").then(pl.lit("3")).otherwise("psu").alias("psu")
     )
-    with pytest.raises(SurveyDesignError, match=r"B.*single PSU"):
+    with pytest.raises(SurveyDesignError, match=r"một PSU.*: B"):
         estimate_satisfaction(lonely, [Item("q1", TOP2)], SMALL_DESIGN)
     skip = estimate_satisfaction(lonely, [Item("q1", TOP2)], SMALL_DESIGN, SurveyMethod(singleton="skip"))
     center = estimate_satisfaction(lonely, [Item("q1", TOP2)], SMALL_DESIGN, SurveyMethod(singleton="center"))
@@ -105,13 +105,13 @@ def test_singleton_strata_raise_by_default_and_name_the_stratum():
 
 def test_bad_design_columns_are_reported_with_row_and_field():
     bad = SMALL.with_columns(pl.Series("w", [1.0, 1.0, -2.0, 1.0, 2.0, 1.0]))
-    with pytest.raises(SurveyDesignError, match=r"row 3, field 'w'"):
+    with pytest.raises(SurveyDesignError, match=r"Dòng 3, cột 'w'"):
         estimate_satisfaction(bad, [Item("q1", TOP2)], SMALL_DESIGN)
-    with pytest.raises(SurveyDesignError, match="missing columns: q9"):
+    with pytest.raises(SurveyDesignError, match="Thiếu cột: q9"):
         estimate_satisfaction(SMALL, [Item("q9", TOP2)], SMALL_DESIGN)
-    with pytest.raises(SurveyDesignError, match="no items"):
+    with pytest.raises(SurveyDesignError, match="Không có câu hỏi nào"):
         estimate_satisfaction(SMALL, [], SMALL_DESIGN)
-    with pytest.raises(SurveyDesignError, match="unknown singleton rule"):
+    with pytest.raises(SurveyDesignError, match="Quy tắc tầng một PSU"):
         SurveyMethod(singleton="average")  # type: ignore[arg-type]
 
 

@@ -157,7 +157,7 @@ def test_unknown_rule_type_and_bad_params() -> None:
     problems = errors(check(mutate))
     assert [p.code for p in problems] == ["1.2", "2"]
     assert "when_no_occurrence" in problems[0].message_en
-    assert "unknown rule type 'magic'" in problems[1].message_en
+    assert "loại quy tắc không có: 'magic'" in problems[1].message_en
 
 
 def test_rule_points_above_maximum() -> None:
@@ -168,7 +168,7 @@ def test_rule_points_above_maximum() -> None:
         }
 
     [problem] = errors(check(mutate))
-    assert problem.code == "2" and "above the maximum 4" in problem.message_en
+    assert problem.code == "2" and "vượt điểm tối đa 4" in problem.message_en
 
 
 def test_negative_maximum() -> None:

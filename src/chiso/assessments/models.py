@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +113,12 @@ class CriterionScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="criterionscore_unique")
         ]
+
+    @property
+    def appraised_or_self_points(self) -> Decimal | None:
+        """The points of the appraisal stage: the appraised points, or the unit's own points where the
+        appraiser gave none (a criterion the appraiser did not change keeps the unit's points)."""
+        return self.appraised_points if self.appraised_points is not None else self.self_points
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

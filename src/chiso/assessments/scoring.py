@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from chiso.assessments.models import Assessment, Cycle
+from chiso.assessments.models import Assessment, CriterionScore, Cycle
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import SURVEY, Framework, Node
 from chiso.engine.rules import Manual, RuleContext, build_rule
@@ -52,19 +52,18 @@ def survey_leaves(cycle: Cycle) -> list[Node]:
     return [node for node in cycle.framework.to_engine().leaves() if node.method == SURVEY]
 
 
+def row_points(row: CriterionScore, stage: str) -> Decimal | None:
+    """One criterion's points at a stage: self, appraised (falls back to self) or final."""
+    if stage == SELF:
+        return row.self_points
+    if stage == APPRAISED:
+        return row.appraised_or_self_points
+    return row.final_points
+
+
 def stage_points(assessment: Assessment, stage: str) -> dict[str, Decimal | None]:
     """Leaf code → points at a stage: self, appraised (falls back to self) or final."""
-    points: dict[str, Decimal | None] = {}
-    for row in assessment.scores.all():
-        if stage == SELF:
-            points[row.criterion] = row.self_points
-        elif stage == APPRAISED:
-            points[row.criterion] = (
-                row.appraised_points if row.appraised_points is not None else row.self_points
-            )
-        else:
-            points[row.criterion] = row.final_points
-    return points
+    return {row.criterion: row_points(row, stage) for row in assessment.scores.all()}
 
 
 def stage_tree(
@@ -123,4 +122,14 @@ def is_overdue(cycle: Cycle, today: date | None = None) -> bool:
     return (today or date.today()) > cycle.self_assessment_due
 
 
-__all__ = ["APPRAISED", "FINAL", "SELF", "STAGES", "TOTAL", "cycle_analysis", "leaf_points", "stage_tree"]
+__all__ = [
+    "APPRAISED",
+    "FINAL",
+    "SELF",
+    "STAGES",
+    "TOTAL",
+    "cycle_analysis",
+    "leaf_points",
+    "row_points",
+    "stage_tree",
+]

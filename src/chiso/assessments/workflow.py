@@ -447,7 +447,7 @@ def council_approve(user: User, assessment: Assessment) -> Assessment:
     locked = _locked(assessment)
     _require(user, perm.COUNCIL_APPROVE, locked)
     for row in locked.scores.select_for_update():
-        final = row.appraised_points if row.appraised_points is not None else row.self_points
+        final = row.appraised_or_self_points
         if row.final_points != final:
             audit(
                 user,

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, FrameworkError
+from chiso.engine.i18n import gettext
 from chiso.engine.numbers import HUNDRED, ZERO, NumberError, parse_decimal
 from chiso.engine.rules import RULE_TYPES, Manual, RuleContext, RuleType, ScoringInputError
 from chiso.engine.validation import errors, validate_framework
@@ -109,9 +110,7 @@ def aggregate(framework: Framework, values: Mapping[str, Decimal | None]) -> dic
     tree = _Tree(framework)
     unknown = [code for code in values if code not in tree.index]
     if unknown:
-        raise ScoringInputError(
-            ", ".join(unknown), "code", "mã không có trong khung tiêu chí", "code not in the framework"
-        )
+        raise ScoringInputError(", ".join(unknown), "code", gettext("mã không có trong khung tiêu chí"))
     points: list[Decimal | None] = [None] * len(tree.codes)
     for code, value in values.items():
         if value is None:
@@ -120,7 +119,7 @@ def aggregate(framework: Framework, values: Mapping[str, Decimal | None]) -> dic
             points[tree.index[code]] = parse_decimal(value)
         except NumberError:
             raise ScoringInputError(
-                code, "value", f"{value!r} không phải số", f"{value!r} is not a number"
+                code, "value", gettext("{value} không phải số").format(value=repr(value))
             ) from None
     published = [p is not None for p in points]
     tree.roll_up(points)
@@ -188,7 +187,7 @@ class ScoringPlan:
                     gathered[code].append(value if isinstance(value, Decimal) else parse_decimal(value))
                 except NumberError:
                     raise ScoringInputError(
-                        code, field_name, f"{value!r} không phải số", f"{value!r} is not a number"
+                        code, field_name, gettext("{value} không phải số").format(value=repr(value))
                     ) from None
         return gathered
 
@@ -228,8 +227,7 @@ class ScoringPlan:
             raise ScoringInputError(
                 codes,
                 "code",
-                "không phải tiêu chí lá hay điểm thưởng/trừ của khung",
-                "not a leaf criterion or adjustment of the framework",
+                gettext("không phải tiêu chí lá hay điểm thưởng/trừ của khung"),
             )
         tree = self.tree
         points: list[Decimal | None] = [None] * len(tree.codes)

@@ -53,7 +53,7 @@ def test_a_failed_import_writes_nothing_and_names_the_closest_unit(survey, tmp_p
         services.import_responses(survey, path)
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
     problems = {p.row: p for p in caught.value.report.problems}
-    assert "gần nhất / closest: Sở Tư pháp" in problems[4].message
+    assert "gần nhất: Sở Tư pháp" in problems[4].message
     assert problems[5].kind == "out_of_scale"
     batch = services.import_responses(survey, path, valid_only=True)
     assert batch.imported == 3 and batch.invalid_rows == 2
@@ -135,7 +135,7 @@ def test_link_reports_units_without_results_and_refuses_bad_maps(survey, tmp_pat
     services.estimate(survey)
     report = services.link_to_cycle(survey, cycle, {"8.1": "overall"}, people["officer"])
     assert [(u.code, c) for u, c in report.missing] == [("QN.SYT", "8.1")]
-    with pytest.raises(services.SurveyError, match="not survey criteria"):
+    with pytest.raises(services.SurveyError, match="Không phải tiêu chí khảo sát"):
         services.link_to_cycle(survey, cycle, {"1.1": "overall"}, people["officer"])
     with pytest.raises(services.SurveyError, match="F9"):
         services.link_to_cycle(survey, cycle, {"8.1": "F9"}, people["officer"])

@@ -77,7 +77,7 @@ def test_import_report_then_valid_rows_only(client, survey, people, tmp_path):
     page = client.post(url, {"file": upload(path)})
     assert page.status_code == 422
     text = page.content.decode()
-    assert "Chỉ nhập các dòng hợp lệ" in text and "gần nhất / closest: Sở Tư pháp" in text
+    assert "Chỉ nhập các dòng hợp lệ" in text and "gần nhất: Sở Tư pháp" in text
     assert Response.objects.count() == 0
     stored = page.context["stored"]
     done = client.post(url, {"stored": stored, "name": "kobo.csv"})

@@ -1,0 +1,148 @@
+"""Work lists: what the user has to do now, and one cycle's units with their state and totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from chiso.assessments import permissions as perm
+from chiso.assessments.models import Assessment, State
+from chiso.assessments.scoring import APPRAISED, FINAL, SELF, stage_tree
+from chiso.assessments.views.common import (
+    APPRAISAL_SENT,
+    STATE_ORDER,
+    cycle_or_404,
+    fmt,
+    is_inside,
+    places_of,
+    when,
+)
+from chiso.engine.numbers import format_date
+
+# The next step a user can take, most urgent first: (action, label).
+NEXT_STEPS = [
+    (perm.HEAD_APPROVE, gettext_lazy("Phê duyệt và gửi thẩm định")),
+    (perm.EDIT_SELF, gettext_lazy("Tự đánh giá")),
+    (perm.EXPLAIN, gettext_lazy("Giải trình kết quả thẩm định")),
+    (perm.APPRAISE, gettext_lazy("Thẩm định")),
+    (perm.SEND_TO_COUNCIL, gettext_lazy("Trình hội đồng")),
+    (perm.COUNCIL_APPROVE, gettext_lazy("Hội đồng xem xét, phê duyệt")),
+    (perm.WITHDRAW, gettext_lazy("Đã gửi — có thể rút lại để sửa")),
+]
+TODO_ACTIONS = {a for a, _label in NEXT_STEPS} - {perm.WITHDRAW}
+
+
+# -- work list and cycle --------------------------------------------------------------------------
+
+
+def _next_step(actions: set[str]) -> str:
+    for action, label in NEXT_STEPS:
+        if action in actions:
+            return str(label)
+    return _("Xem")
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What the user has to do now, and the cycles or units they follow."""
+    user = request.user
+    visible = perm.visible_assessments(
+        user, Assessment.objects.select_related("cycle__framework", "unit")
+    ).order_by("-cycle__year", "cycle__block", "unit__name")
+    todo, mine = [], []
+    inside = is_inside(user)
+    own = perm.own_units(user)
+    for assessment in visible:
+        actions = perm.allowed_actions(user, assessment)
+        item = {
+            "assessment": assessment,
+            "next": _next_step(actions),
+            "due": format_date(assessment.cycle.self_assessment_due),
+            "urgent": bool(actions & TODO_ACTIONS),
+        }
+        if item["urgent"]:
+            todo.append(item)
+        if assessment.unit_id in own:
+            mine.append(item)
+    cycles = []
+    if inside:
+        for cycle in perm.visible_cycles(user).select_related("framework__index"):
+            counts = defaultdict(int)
+            for state in cycle.assessments.values_list("state", flat=True):
+                counts[state] += 1
+            total = sum(counts.values())
+            cycles.append(
+                {
+                    "cycle": cycle,
+                    "total": total,
+                    "approved": counts[State.APPROVED],
+                    "states": [
+                        {"label": State(s).label, "count": counts[s], "state": s}
+                        for s in STATE_ORDER
+                        if counts[s]
+                    ],
+                    "due": format_date(cycle.self_assessment_due),
+                }
+            )
+    context = {
+        "todo": todo[:60],
+        "todo_more": max(0, len(todo) - 60),
+        "mine": mine,
+        "cycles": cycles,
+        "inside": inside,
+    }
+    return render(request, "assessments/home.html", context)
+
+
+@login_required
+@require_GET
+def cycle(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cycle's units with their state and totals at each stage (inside roles only)."""
+    the_cycle = cycle_or_404(request, pk)
+    framework = the_cycle.framework.to_engine()
+    places = places_of(framework)
+    state_filter = request.GET.get("trang-thai", "")
+    rows = []
+    counts: dict[str, int] = defaultdict(int)
+    assessments = (
+        the_cycle.assessments.select_related("unit").prefetch_related("scores").order_by("unit__name")
+    )
+    for assessment in assessments:
+        counts[assessment.state] += 1
+        if state_filter and assessment.state != state_filter:
+            continue
+        totals = {}
+        for stage in (SELF, APPRAISED, FINAL):
+            tree = stage_tree(assessment, stage, framework)
+            score = tree.get(framework.root.code)
+            totals[stage] = fmt(score.points if score else None, places)
+        rows.append(
+            {
+                "assessment": assessment,
+                "self": totals[SELF],
+                "appraised": totals[APPRAISED]
+                if assessment.state in APPRAISAL_SENT or assessment.state in (State.UNDER_APPRAISAL,)
+                else "–",
+                "final": totals[FINAL] if assessment.state == State.APPROVED else "–",
+                "submitted": when(assessment.submitted_at),
+                "next": _next_step(perm.allowed_actions(request.user, assessment)),
+            }
+        )
+    context = {
+        "cycle": the_cycle,
+        "framework": framework,
+        "rows": rows,
+        "states": [{"state": s, "label": State(s).label, "count": counts[s]} for s in STATE_ORDER],
+        "state_filter": state_filter,
+        "total": sum(counts.values()),
+        "due": format_date(the_cycle.self_assessment_due),
+        "can_publish": perm.can_publish(request.user, the_cycle),
+    }
+    return render(request, "assessments/cycle.html", context)

@@ -1,0 +1,218 @@
+"""Collecting responses: KoboToolbox/ODK exports checked and imported (all or nothing), paper
+forms typed in one by one."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from chiso.engine.units import UnitError
+from chiso.surveys import responses as R
+from chiso.surveys.models import ImportBatch, Response, Survey
+from chiso.surveys.responses import ImportReport, Problem, ResponseImportError, read_responses
+from chiso.surveys.services.common import (
+    BATCH_SIZE,
+    RESPONSE_SUFFIXES,
+    SurveyError,
+    actor,
+    read_file,
+    require_manager,
+    sha256,
+)
+from chiso.units.models import Unit
+from chiso.units.registry import registry
+
+# -- responses ---------------------------------------------------------------------------------------
+
+
+class _UnitResolver:
+    """Unit text → (database id, name) at the survey's level, remembering the closest names."""
+
+    def __init__(self, survey: Survey):
+        self.level = survey.unit_level
+        self.on = date(survey.year, 12, 31)
+        self.registry = registry((self.level,))
+        self.ids = {
+            (code, valid_from): pk
+            for pk, code, valid_from in Unit.objects.filter(level=self.level).values_list(
+                "pk", "code", "valid_from"
+            )
+        }
+        self.valid_names = {u.name for u in self.registry.valid_units(self.level, self.on)}
+        self.closest: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> tuple[str, str]:
+        try:
+            try:  # an official code first (department codes such as "QN.STP" are not digits)
+                unit = self.registry.by_code(text, self.level, self.on)
+            except UnitError:
+                unit = self.registry.resolve(text, self.level, self.on)
+        except UnitError as exc:
+            names = exc.suggestions or self.registry.closest_names(text, self.level, limit=10)
+            current = [name for name in names if name in self.valid_names]
+            self.closest[text] = (current or names)[:5]
+            raise
+        return str(self.ids[(unit.code, unit.valid_from)]), unit.name
+
+    def explain(self, report: ImportReport) -> ImportReport:
+        """Add the closest unit names to every unknown-unit problem."""
+        for number, problem in enumerate(report.problems):
+            if problem.kind != "unknown_unit":
+                continue
+            for text, names in self.closest.items():
+                if problem.message == f"không tìm thấy đơn vị {text} / unknown unit {text}" and names:
+                    message = _("{problem} — gần nhất: {names}").format(
+                        problem=problem.message, names=", ".join(names)
+                    )
+                    report.problems[number] = Problem(problem.row, problem.field, problem.kind, message)
+                    break
+        return report
+
+
+def _problems_json(report: ImportReport) -> list[dict[str, Any]]:
+    return [
+        {"row": p.row, "field": p.field, "kind": p.kind, "message": p.message}
+        for p in [*report.problems, *report.duplicates]
+    ]
+
+
+def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tuple[pl.DataFrame, ImportReport]:
+    """Read a response file against the survey's questionnaire without writing anything."""
+    data, filename = read_file(file)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in RESPONSE_SUFFIXES:
+        raise SurveyError(
+            _("Tệp {name}: chỉ nhận CSV hoặc XLSX (xuất từ KoboToolbox/ODK).").format(name=filename)
+        )
+    form = survey.questionnaire.form()
+    resolver = _UnitResolver(survey)
+    known = Response.objects.filter(survey=survey).values_list("submission_id", flat=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"responses{suffix}"
+        path.write_bytes(data)
+        try:
+            imported = read_responses(
+                path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known.iterator()
+            )
+        except ResponseImportError as exc:
+            report = resolver.explain(exc.report) if exc.report else None
+            message = str(exc).replace(path.name, filename)
+            if report is not None and report.problems:
+                head = message.split("\n")[0]
+                message = "\n".join([head, *(str(p) for p in report.problems[:20])])
+            raise SurveyError(message, report) from exc
+    return imported.frame, resolver.explain(imported.report)
+
+
+@transaction.atomic
+def import_responses(
+    survey: Survey, file: Any, valid_only: bool = False, user: User | None = None
+) -> ImportBatch:
+    """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
+    `valid_only`; submission ids already in the survey or repeated in the file are reported as
+    duplicates and never counted twice."""
+    require_manager(user)
+    if survey.status == Survey.Status.CLOSED:
+        raise SurveyError(_("Đợt khảo sát đã đóng."))
+    data, filename = read_file(file)
+    frame, report = check_responses(survey, ContentFile(data, name=filename), valid_only)
+    form = survey.questionnaire.form()
+    answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
+    batch = ImportBatch.objects.create(
+        survey=survey,
+        file_name=filename[:255],
+        sha256=sha256(data),
+        valid_only=valid_only,
+        total_rows=report.total_rows,
+        imported=frame.height,
+        invalid_rows=report.invalid_rows,
+        duplicates=len(report.duplicates),
+        problems=_problems_json(report),
+        user=actor(user),
+    )
+    has = {column: column in frame.columns for column in (R.WEIGHT, R.STRATUM, R.PSU)}
+    rows = []
+    for record in frame.iter_rows(named=True):
+        rows.append(
+            Response(
+                survey=survey,
+                submission_id=str(record[R.SUBMISSION_ID])[:120],
+                unit_id=int(record[R.UNIT]),
+                respondent_type=record[R.RESPONDENT_TYPE] or "",
+                weight=record[R.WEIGHT] if has[R.WEIGHT] else None,
+                stratum=(record[R.STRATUM] or "") if has[R.STRATUM] else "",
+                psu=(record[R.PSU] or "") if has[R.PSU] else "",
+                answers={name: record[name] for name in answer_fields if record[name] is not None},
+                source=Response.Source.IMPORT,
+                batch=batch,
+                entered_by=actor(user),
+            )
+        )
+    try:
+        with transaction.atomic():
+            Response.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    except IntegrityError as exc:
+        raise SurveyError(_("Có phiếu vừa được nhập cùng lúc; hãy nhập lại.")) from exc
+    return batch
+
+
+@transaction.atomic
+def add_paper_response(
+    survey: Survey,
+    user: User | None,
+    unit: Unit,
+    respondent_type: str,
+    answers: Mapping[str, str],
+    submission_id: str = "",
+) -> Response:
+    """One paper questionnaire typed in by a user; answers are choice codes (blank: not answered)."""
+    require_manager(user)
+    if survey.status == Survey.Status.CLOSED:
+        raise SurveyError(_("Đợt khảo sát đã đóng."))
+    if unit.level != survey.unit_level:
+        raise SurveyError(_("{unit} không thuộc cấp của đợt khảo sát.").format(unit=unit.name))
+    form = survey.questionnaire.form()
+    types = survey.questionnaire.respondent_types
+    if respondent_type not in types:
+        raise SurveyError(
+            _("Loại người trả lời {value} không hợp lệ; dùng một trong {choices}.").format(
+                value=repr(respondent_type), choices=", ".join(types)
+            )
+        )
+    clean: dict[str, str] = {}
+    for name, value in answers.items():
+        if value in (None, ""):
+            continue
+        try:
+            question = form.question(name)
+        except KeyError:
+            raise SurveyError(_("Không có câu {question}.").format(question=name)) from None
+        if question.choices and str(value) not in {c.name for c in question.choices}:
+            raise SurveyError(
+                _("Câu {question}: đáp án {answer} ngoài thang.").format(question=name, answer=value)
+            )
+        clean[name] = str(value)
+    if not any(q.name in clean for q in form.indexed):
+        raise SurveyError(_("Phiếu chưa có câu trả lời nào."))
+    sid = submission_id or f"paper-{uuid.uuid4().hex[:16]}"
+    if Response.objects.filter(survey=survey, submission_id=sid).exists():
+        raise SurveyError(_("Phiếu {form} đã có.").format(form=sid))
+    return Response.objects.create(
+        survey=survey,
+        submission_id=sid,
+        unit=unit,
+        respondent_type=respondent_type,
+        answers=clean,
+        source=Response.Source.PAPER,
+        entered_by=actor(user),
+    )

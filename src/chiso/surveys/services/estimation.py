@@ -1,0 +1,115 @@
+"""Estimating a survey's indices from its stored responses, through the engine."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.engine.survey import Design, SurveyDesignError, SurveyMethod, estimate_satisfaction
+from chiso.surveys import responses as R
+from chiso.surveys.models import Survey, SurveyResult
+from chiso.surveys.services.common import BATCH_SIZE, SurveyError, require_manager
+
+# -- estimation --------------------------------------------------------------------------------------
+
+
+def survey_method(survey: Survey) -> SurveyMethod:
+    form = survey.questionnaire.form()
+    return SurveyMethod(
+        satisfied_rule=form.satisfied_description(survey.questionnaire.satisfied_codes()),
+        aggregation=survey.aggregation,
+        singleton=survey.singleton,
+        min_n=survey.min_n,
+    )
+
+
+def _all_or_none(values: list[Any], name: str) -> bool:
+    given = [v not in (None, "") for v in values]
+    if any(given) and not all(given):
+        raise SurveyError(
+            _("Một số phiếu có {field}, một số không: không ước lượng được.").format(field=name)
+        )
+    return all(given) and bool(given)
+
+
+def response_frame(survey: Survey) -> tuple[pl.DataFrame, Design, list]:
+    """The survey's responses as the engine's frame (one row per respondent), design and items."""
+    form = survey.questionnaire.form()
+    items = form.items(survey.questionnaire.satisfied_codes())
+    rows = list(
+        survey.responses.values_list("unit_id", "respondent_type", "weight", "stratum", "psu", "answers")
+    )
+    if not rows:
+        raise SurveyError(_("Đợt khảo sát chưa có phiếu nào."))
+    columns: dict[str, list[Any]] = {
+        R.UNIT: [str(r[0]) for r in rows],
+        R.RESPONDENT_TYPE: [r[1] for r in rows],
+    }
+    schema: dict[str, Any] = {R.UNIT: pl.Utf8, R.RESPONDENT_TYPE: pl.Utf8}
+    design = {"unit": R.UNIT, "respondent_type": R.RESPONDENT_TYPE}
+    for position, column, role, dtype in (
+        (2, R.WEIGHT, "weight", pl.Float64),
+        (3, R.STRATUM, "stratum", pl.Utf8),
+        (4, R.PSU, "psu", pl.Utf8),
+    ):
+        values = [r[position] for r in rows]
+        if _all_or_none(values, role):
+            columns[column], schema[column] = values, dtype
+            design[role] = column
+    for item in items:
+        columns[item.code] = [r[5].get(item.code) for r in rows]
+        schema[item.code] = pl.Utf8
+    return pl.DataFrame(columns, schema=schema), Design(**design), items
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+@transaction.atomic
+def estimate(survey: Survey, user: User | None = None) -> int:
+    """Estimate every index of the survey (all units, types, questions, factors, overall) and store
+    them, replacing the survey's previous results. Returns the number of result rows."""
+    require_manager(user)
+    frame, design, items = response_frame(survey)
+    method = survey_method(survey)
+    try:
+        result = estimate_satisfaction(frame, items, design, method, all_types=True)
+    except SurveyDesignError as exc:
+        raise SurveyError(str(exc)) from exc
+    stored_method = method.as_dict() | {
+        "questionnaire": survey.questionnaire.sha256,
+        "responses": frame.height,
+    }
+    now = timezone.now()
+    SurveyResult.objects.filter(survey=survey).delete()
+    objects = [
+        SurveyResult(
+            survey=survey,
+            unit_id=int(r["unit"]),
+            respondent_type=r["respondent_type"],
+            level=r["level"],
+            code=r["code"],
+            n=int(r["n"]),
+            n_eff=_finite(r["n_eff"]),
+            index=float(r["index"]),
+            se=_finite(r["se"]),
+            ci_low=_finite(r["ci_low"]),
+            ci_high=_finite(r["ci_high"]),
+            df=int(r["df"]),
+            small_n=bool(r["small_n"]),
+            method=stored_method,
+            computed_at=now,
+        )
+        for r in result.iter_rows(named=True)
+    ]
+    SurveyResult.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+    survey.estimated_at = now
+    survey.save(update_fields=["estimated_at"])
+    return len(objects)
