@@ -153,7 +153,7 @@ def _read_table(path: Path) -> pl.DataFrame:
 def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
     """Form field name → file column, trying overrides, group/path, plain name, then label."""
     by_key = {_key(c): c for c in table.columns}
-    by_tail = {}
+    by_tail: dict[str, str] = {}
     for column in table.columns:
         by_tail.setdefault(_key(column.split("/")[-1]), column)
     found: dict[str, str] = {}
