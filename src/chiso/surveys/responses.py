@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -469,7 +469,7 @@ def _resolve_units(
     return codes, names
 
 
-def write_csv(rows: list[dict[str, object]], path: str | Path, separator: str = ",") -> None:
+def write_csv(rows: Sequence[Mapping[str, object]], path: str | Path, separator: str = ",") -> None:
     """Write rows as a Kobo-like CSV (used by tests and examples)."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=separator)
