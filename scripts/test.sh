@@ -20,6 +20,7 @@ trap 'rm -rf "$CHISO_HOME"' EXIT
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 
 echo "== Test suite on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -q -m "not browser"

@@ -44,5 +44,5 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f" — {self.unit.name}" if self.unit_id else ""
+        where = f" — {self.unit.name}" if self.unit else ""
         return f"{self.user} : {self.get_role_display()}{where}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import FINAL, cycle_analysis, stage_tree
@@ -18,7 +20,7 @@ NUMBER = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="1D3557")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
-HEADERS = {
+HEADERS: dict[str, dict[str, Any]] = {  # header words by language; "stage" maps stage → word
     "vi": {
         "rank": "Hạng",
         "rank_of": "Xếp hạng (x/N)",
@@ -60,12 +62,12 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
-def _header(sheet, row: int, titles: list[str]) -> None:
+def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     for column, title in enumerate(titles, start=1):
         cell = sheet.cell(row=row, column=column, value=title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
 
 
 def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
@@ -76,7 +78,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
     of = analysis.total_ranking.of
     book = Workbook()
 
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = words["ranking"]
     sheet["A1"] = f"{cycle.name} ({words['stage'][stage]})"
     sheet["A1"].font = Font(bold=True, size=13)

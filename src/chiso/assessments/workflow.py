@@ -231,7 +231,7 @@ def add_evidence(user: User, assessment: Assessment, criterion: str, upload: Upl
     evidence = Evidence(
         assessment=assessment,
         criterion=criterion,
-        original_name=upload.name,
+        original_name=upload.name or "",
         content_type=EVIDENCE_TYPES[suffix],
         size=len(content),
         sha256=digest,

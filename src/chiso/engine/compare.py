@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from chiso.engine.frameworks import BANDS, QUARTILES, GroupRule
 from chiso.engine.numbers import percent_of
@@ -120,7 +120,7 @@ def change(current: Ranking[K], previous: Ranking[K] | None, unit: K) -> Change:
 
 
 @dataclass(frozen=True)
-class Movers:
+class Movers(Generic[K]):
     """Who moved: counts up/down/unchanged and the biggest gains and losses in points."""
 
     up: int
@@ -130,7 +130,7 @@ class Movers:
     biggest_losses: list[tuple[K, Decimal]]
 
 
-def movers(current: Ranking[K], previous: Ranking[K] | None, top: int = 3) -> Movers:
+def movers(current: Ranking[K], previous: Ranking[K] | None, top: int = 3) -> Movers[K]:
     """Counts of units whose score rose, fell or stayed, and the largest changes in points."""
     deltas: list[tuple[K, Decimal]] = []
     if previous is not None:

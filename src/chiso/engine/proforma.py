@@ -110,16 +110,23 @@ def weights_for(constituents: list[Constituent], method: str) -> dict[str, Decim
             + ", ".join(lacking)
             + ". Dùng --method mean hoặc bổ sung dân số / use the mean or add the population."
         )
-    total = sum((c.population for c in constituents), Decimal(0))  # type: ignore[misc]
-    return {c.code: c.population / total for c in constituents}  # type: ignore[operator]
+    populations = {c.code: c.population for c in constituents if c.population is not None}
+    total = sum(populations.values(), Decimal(0))
+    return {code: population / total for code, population in populations.items()}
+
+
+def _population(constituent: Constituent) -> Decimal:
+    """A constituent's population; `weights_for` has refused every constituent without one."""
+    assert constituent.population is not None
+    return constituent.population
 
 
 def _combine(pairs: list[tuple[Constituent, Decimal]], method: str) -> Decimal:
     """Σv/n, or Σ(pop·v)/Σpop — divided once at the end, so the mean of 3 is exact to Decimal's precision."""
     if method == MEAN:
         return sum((v for _, v in pairs), Decimal(0)) / len(pairs)
-    weighted = sum((c.population * v for c, v in pairs), Decimal(0))  # type: ignore[operator]
-    return weighted / sum((c.population for c, _ in pairs), Decimal(0))  # type: ignore[misc]
+    weighted = sum((_population(c) * v for c, v in pairs), Decimal(0))
+    return weighted / sum((_population(c) for c, _ in pairs), Decimal(0))
 
 
 def proforma(
@@ -160,11 +167,12 @@ def proforma(
     values: dict[str, Decimal] = {}
     omitted: dict[str, list[str]] = {}
     for code in codes:
+        pairs = [(c, value) for c in constituents if (value := c.values.get(code)) is not None]
         missing = [c.name for c in constituents if c.values.get(code) is None]
         if missing:
             omitted[code] = missing
             continue
-        values[code] = _combine([(c, c.values[code]) for c in constituents], method)  # type: ignore[misc]
+        values[code] = _combine(pairs, method)
     return ProformaResult(
         unit_code=unit_code,
         unit_name=unit_name,

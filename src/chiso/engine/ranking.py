@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from chiso.engine.numbers import round_half_up
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 K = TypeVar("K", bound=Hashable)
 
@@ -64,7 +67,7 @@ def rank(
     peer_set: Iterable[K] | None = None,
     of_rule: str = PEER_SET,
     higher_is_better: bool = True,
-    order_key: Callable[[K], object] | None = None,
+    order_key: Callable[[K], SupportsRichComparison] | None = None,
 ) -> Ranking[K]:
     """Rank units on their values.
 
@@ -79,10 +82,10 @@ def rank(
     outsiders = [unit for unit in values if unit not in peer_lookup]
     if outsiders:
         raise ValueError(f"units with a value outside the peer set: {outsiders[:5]}")
-    scored = [(unit, values[unit]) for unit in peers if values.get(unit) is not None]
+    scored = [(unit, value) for unit in peers if (value := values.get(unit)) is not None]
     unranked = [unit for unit in peers if values.get(unit) is None]
     sign = -1 if higher_is_better else 1
-    rounded = {unit: round_half_up(value, precision) for unit, value in scored}  # type: ignore[arg-type]
+    rounded = {unit: round_half_up(value, precision) for unit, value in scored}
     secondary = order_key or (lambda unit: 0)
     ordered = sorted(scored, key=lambda item: (sign * rounded[item[0]], secondary(item[0])))
 
@@ -96,7 +99,7 @@ def rank(
         if rounded[unit] != previous:
             current_rank = position
             previous = rounded[unit]
-        entries.append(RankEntry(unit, value, rounded[unit], current_rank, counts[rounded[unit]] > 1))  # type: ignore[arg-type]
+        entries.append(RankEntry(unit, value, rounded[unit], current_rank, counts[rounded[unit]] > 1))
     if order_key is not None:
         unranked.sort(key=order_key)
     of = len(peers) if of_rule == PEER_SET else len(entries)
@@ -111,7 +114,7 @@ def rank_within(
     precision: int,
     *,
     of_rule: str = PEER_SET,
-    order_key: Callable[[K], object] | None = None,
+    order_key: Callable[[K], SupportsRichComparison] | None = None,
 ) -> dict[str, Ranking[K]]:
     """Separate rankings inside each group (region, subregion, centrally-run cities …).
 

@@ -92,7 +92,7 @@ class _Tree:
                 if weights is not None:
                     total = sum([weights[c] * points[c] for c in kids], ZERO)  # type: ignore[operator]
                 else:
-                    total = sum([points[c] for c in kids], ZERO)  # type: ignore[misc]
+                    total = sum([points[c] for c in kids], ZERO)  # type: ignore[type-var]
             except TypeError:  # a child is missing (None), so is the parent
                 continue
             points[i] = total / len(kids) if mean else total

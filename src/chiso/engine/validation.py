@@ -291,7 +291,7 @@ def _check_adjustments(framework: Framework, problems: list[Problem], codes: set
                             f"an adjustment needs a bonus or penalty rule, not '{rule.type}'",
                         )
                     )
-            for message in validate_rule(rule.type, adjustment.rule.params, adjustment.max_points):
+            for message in validate_rule(rule.type, rule.params, adjustment.max_points):
                 problems.append(Problem(adjustment.code, getattr(message, "vi", str(message)), str(message)))
     floor, cap = framework.adjusted_floor, framework.adjusted_cap
     if floor is not None and cap is not None and floor > cap:

@@ -95,7 +95,7 @@ def what_if(analysis: YearAnalysis, unit: UnitRef, changes: list[Change]) -> Wha
     current_total = analysis.current.value(unit, TOTAL)
     if current_total is None:
         raise WhatIfError("Đơn vị không có kết quả năm này / the unit has no result this year.")
-    new_values = dict(values)
+    new_values = {code: value for code, value in values.items() if value is not None}
     for change in changes:
         try:
             node = framework.node(change.code)

@@ -193,7 +193,7 @@ def _cell(value: Any) -> Any:
 def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
     """Write the framework to an Excel workbook (sheets "Khung" and "Thông tin")."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = FRAMEWORK_SHEET
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:

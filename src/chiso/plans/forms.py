@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -79,7 +80,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, criteria: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = criteria
+        cast(forms.ChoiceField, self.fields["criterion"]).choices = criteria
 
 
 class ProposalRowForm(forms.Form):
@@ -93,7 +94,8 @@ class ProposalRowForm(forms.Form):
     deadline = day_field(label=_("Thời hạn"), required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("keep"):
             if not data.get("lead"):
                 self.add_error("lead", _("Phải chọn cơ quan chủ trì."))
@@ -121,8 +123,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, periods: list[tuple[str, str]], tasks: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = periods
-        self.fields["task"].choices = [("", _("(cả nội dung)")), *tasks]
+        cast(forms.ChoiceField, self.fields["period"]).choices = periods
+        cast(forms.ChoiceField, self.fields["task"]).choices = [("", _("(cả nội dung)")), *tasks]
 
 
 class PlanSettingsForm(forms.Form):

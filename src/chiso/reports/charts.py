@@ -191,11 +191,11 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
                 va="top",
                 color="#555555",
             )
-    ranked = [p for p in points if p.rank is not None]
+    ranked = [(p.year, p.rank, p.of or p.rank) for p in points if p.rank is not None]
     if ranked:
         ax_rank.plot(
-            [p.year for p in ranked],
-            [p.rank for p in ranked],
+            [year for year, _, _ in ranked],
+            [rank for _, rank, _ in ranked],
             marker="s",
             color=HIGHLIGHT,
             linewidth=1.1,
@@ -203,7 +203,7 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             markersize=3.5,
             label="Hạng",
         )
-        worst = max(p.of or p.rank for p in ranked)  # type: ignore[type-var]
+        worst = max(of for _, _, of in ranked)
         ax_rank.set_ylim(worst + 2, 0)
         ax_rank.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_rank.set_ylabel("Hạng (1 = cao nhất)", fontsize=8, color=HIGHLIGHT)

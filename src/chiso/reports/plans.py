@@ -41,7 +41,7 @@ def plan_rows_for(index_code: str, year: int, unit_code: str) -> list[dict[str, 
     if not apps.is_installed(PLAN_APP):
         return []
     try:
-        from chiso.plans.services import report_rows  # type: ignore[import-not-found]
+        from chiso.plans.services import report_rows
     except ImportError:
         return []
     return [normalise_row(row) for row in report_rows(index_code, year, unit_code) or []]

@@ -68,7 +68,7 @@ def _sheet(workbook: Workbook, table: Table) -> None:
 def write_xlsx(report: Report, output: Path) -> Path:
     """One sheet per table (empty tables keep their headers) and a sheet of sources."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     for key in ORDER:
         if key in report.tables:
             _sheet(workbook, report.tables[key])

@@ -113,7 +113,7 @@ def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> 
         "ranked": len(ranking),
         "unranked": [names[ref].name for ref in ranking.unranked],
         "ranking_precision": ranking.precision,
-        "previous_year": analysis.previous.year if compared else None,
+        "previous_year": analysis.previous.year if compared and analysis.previous else None,
         "national_mean": json_number(national),
         "national_mean_source": source,
         "above_mean": sum(1 for e in ranking.entries if national is not None and e.value > national),

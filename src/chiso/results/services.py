@@ -68,7 +68,10 @@ class ResultSetExists(Exception):
 
 def _stored(value: Decimal) -> Decimal:
     """Values are kept to 9 decimals (see VALUE_PLACES)."""
-    return round_half_up(value, VALUE_PLACES) if value.as_tuple().exponent < -VALUE_PLACES else value
+    exponent = value.as_tuple().exponent  # an int for every finite value
+    if isinstance(exponent, int) and exponent < -VALUE_PLACES:
+        return round_half_up(value, VALUE_PLACES)
+    return value
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,7 +153,7 @@ def _read_table(path: Path) -> pl.DataFrame:
 def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
     """Form field name → file column, trying overrides, group/path, plain name, then label."""
     by_key = {_key(c): c for c in table.columns}
-    by_tail = {}
+    by_tail: dict[str, str] = {}
     for column in table.columns:
         by_tail.setdefault(_key(column.split("/")[-1]), column)
     found: dict[str, str] = {}
@@ -469,7 +469,7 @@ def _resolve_units(
     return codes, names
 
 
-def write_csv(rows: list[dict[str, object]], path: str | Path, separator: str = ",") -> None:
+def write_csv(rows: Sequence[Mapping[str, object]], path: str | Path, separator: str = ",") -> None:
     """Write rows as a Kobo-like CSV (used by tests and examples)."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=separator)

@@ -172,15 +172,15 @@ def build_sipas_workbook(csv_path: str | Path, out_path: str | Path) -> Path:
         add(type="end_group", name=group)
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "survey"
     sheet.append(SURVEY_COLUMNS)
     for row in survey:
         sheet.append([row[c] for c in SURVEY_COLUMNS])
     sheet = book.create_sheet("choices")
     sheet.append(["list_name", "name", "label::Vietnamese (vi)"])
-    for row in choices:
-        sheet.append(list(row))
+    for choice in choices:
+        sheet.append(list(choice))
     sheet = book.create_sheet("settings")
     keys = [
         (
@@ -200,8 +200,8 @@ def build_sipas_workbook(csv_path: str | Path, out_path: str | Path) -> Path:
     sheet.append([v for _, v in keys])
     sheet = book.create_sheet("chiso_factors")
     sheet.append(["code", "name_vi", "name_en", "content"])
-    for row in FACTORS:
-        sheet.append(list(row))
+    for factor in FACTORS:
+        sheet.append(list(factor))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
 from chiso.assessments.permissions import EVERYONE_INSIDE, can_manage, has_role
 from chiso.assessments.workflow import WorkflowError
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @manager_only
-def upload_questionnaire(request: HttpRequest) -> HttpResponse:
+def upload_questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QuestionnaireForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +95,7 @@ def upload_questionnaire(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @manager_only
-def use_sipas(request: HttpRequest) -> HttpResponse:
+def use_sipas(request: AuthenticatedHttpRequest) -> HttpResponse:
     questionnaire = services.sipas_questionnaire(request.user)
     messages.success(request, _("Bảng hỏi SIPAS có sẵn đã sẵn sàng để dùng."))
     return redirect("surveys:questionnaire", questionnaire.pk)
@@ -164,7 +165,7 @@ def _store_upload(upload) -> tuple[str, bytes]:
 
 
 @manager_only
-def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+def import_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
     form = ImportForm()
     context: dict = {"survey": item, "form": form}
@@ -213,7 +214,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_only
-def paper(request: HttpRequest, pk: int) -> HttpResponse:
+def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
     form = PaperForm(request.POST or None, survey=item)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +240,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @manager_only
-def run_estimate(request: HttpRequest, pk: int) -> HttpResponse:
+def run_estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey, pk=pk)
     try:
         count = services.estimate(item, request.user)
@@ -343,7 +344,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_only
-def link(request: HttpRequest, pk: int) -> HttpResponse:
+def link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
     cycles = [c for c in Cycle.objects.select_related("framework") if services.survey_criteria(c)]
     chosen = None

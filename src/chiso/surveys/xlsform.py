@@ -241,12 +241,12 @@ def read_xlsform(source: str | Path | bytes) -> Form:
     if choice_rows:
         label_key = _label_key(choice_rows[0][1].keys())
         for number, rec in choice_rows:
-            list_name, name = rec.get("list_name") or rec.get("list name", ""), rec.get("name", "")
-            if not list_name or not name:
+            choice_list, name = rec.get("list_name") or rec.get("list name", ""), rec.get("name", "")
+            if not choice_list or not name:
                 raise FormError(
                     f"Trang choices, dòng {number}: thiếu list_name hoặc name / sheet choices, row {number}: list_name or name missing."
                 )
-            choices.setdefault(list_name, []).append(Choice(name, rec.get(label_key or "", "") or name))
+            choices.setdefault(choice_list, []).append(Choice(name, rec.get(label_key or "", "") or name))
 
     default_rule = settings.get("chiso_satisfied") or DEFAULT_SATISFIED
     label_key = _label_key(survey[0][1].keys()) if survey else None

@@ -26,7 +26,7 @@ def user_roles(user) -> list[str]:
     labels = []
     for membership in Membership.objects.filter(user=user).select_related("unit").order_by("role"):
         label = str(Role(membership.role).label)
-        if membership.unit_id:
+        if membership.unit:
             label = f"{label} — {membership.unit.name}"
         labels.append(label)
     if user.is_superuser and not any(m for m in labels if m.startswith(str(Role.ADMIN.label))):

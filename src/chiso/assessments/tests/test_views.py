@@ -352,6 +352,7 @@ def test_results_export_publish_and_the_public_page(client, cycle, people):
     from chiso.assessments.scoring import FINAL, stage_tree
 
     total = stage_tree(justice(cycle), FINAL)["total"].points
+    assert total is not None
     assert first[4] == pytest.approx(float(round(total, 2))) and sheet.cell(4, 5).number_format == "0.00"
     detail = book["Chi tiết tiêu chí"]
     codes = [detail.cell(r, 1).value for r in range(2, detail.max_row + 1)]

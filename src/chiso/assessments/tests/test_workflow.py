@@ -85,7 +85,8 @@ def test_the_whole_cycle(cycle, people):
         "appraise",
         "finalise",
     ]
-    assert log.filter(action="appraise").first().reason == "Chấp nhận một phần giải trình"
+    appraisal = log.filter(action="appraise").first()
+    assert appraisal is not None and appraisal.reason == "Chấp nhận một phần giải trình"
 
     with pytest.raises(workflow.WorkflowError, match="chưa được phê duyệt"):
         workflow.publish(people["officer"], cycle)

@@ -127,6 +127,7 @@ root:
 """
     framework = load_framework_yaml(text)
     assert framework.root.max_points == D("0.3")
+    assert framework.root.rule is not None
     points = [item["points"] for item in framework.root.rule.params["items"]]
     assert points == [D("0.1"), D("0.2")] and all(type(p) is D for p in points)
     assert sum(points, D(0)) == framework.root.max_points  # would fail with floats
@@ -159,7 +160,7 @@ def test_xlsx_round_trip(tmp_path: Path, rich: Framework) -> None:
 
 def write_book(path: Path, rows: list[list], columns: tuple[str, ...] = COLUMNS, info: bool = True) -> Path:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Khung"
     sheet.append(list(columns))
     for row in rows:
@@ -195,7 +196,8 @@ def test_hand_written_sheet_with_decimal_commas(tmp_path: Path) -> None:
     framework = framework_from_xlsx(write_book(tmp_path / "a.xlsx", GOOD))
     assert framework.node("1.1").max_points == D("0.5")
     assert framework.node("1.2").max_points == D("5.5")
-    assert framework.node("1.2").rule.params["steps"][0]["points"] == D("0.5")
+    rule = framework.node("1.2").rule
+    assert rule is not None and rule.params["steps"][0]["points"] == D("0.5")
     assert framework.first_year == 2020 and framework.last_year is None
     assert [n.code for n in framework.nodes()] == ["root", "1", "1.1", "1.2", "2"]
 

@@ -86,7 +86,7 @@ def plan(people, agencies, cao_bang_2021):
 
 def workbook(rows: list[list]) -> io.BytesIO:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     for row in rows:
         sheet.append(row)
     data = io.BytesIO()

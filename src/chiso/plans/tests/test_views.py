@@ -107,6 +107,7 @@ def test_officer_creates_items_with_owner_and_deadline(client, people, agencies)
     assert items["d8"].deadline == date(2026, 12, 31) and items["d8"].lead == agencies["tttt"]
     assert str(items["d8"].target_points).startswith("3.5") and items["d8"].current_points is not None
     assert list(items["d8"].supporters.all()) == [agencies["nv"]]
+    assert plan.index is not None
     assert (plan.index.code, plan.year, plan.unit.code) == ("papi", 2021, "04")
 
 
@@ -239,6 +240,7 @@ def test_an_internal_cycle_unit(client, people, agencies):
     leaves = framework.to_engine().leaves()
     for share, assessment in zip((0.9, 0.4), cycle.assessments.all(), strict=True):
         for leaf in leaves:
+            assert leaf.max_points is not None
             CriterionScore.objects.update_or_create(
                 assessment=assessment,
                 criterion=leaf.code,

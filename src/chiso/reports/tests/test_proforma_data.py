@@ -24,8 +24,10 @@ def test_khanh_hoa_2024_by_hand(units):
     papi = find_index("papi")
     new = units.resolve("Khánh Hòa")  # today: the province formed on 01/07/2025
     results = year_results(papi, 2024)
+    assert results is not None
     old_kh, old_nt = units.by_code("56", on=results_day()), units.by_code("58", on=results_day())
     kh, nt = results.value(old_kh.ref, "total"), results.value(old_nt.ref, "total")
+    assert kh is not None and nt is not None
     mean = build_proforma(papi, 2024, new, units, "mean")
     assert mean.values[mean.total] == (kh + nt) / 2
     weighted = build_proforma(papi, 2024, new, units, "population")

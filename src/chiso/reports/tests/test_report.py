@@ -201,7 +201,7 @@ def test_plan_rows_come_from_the_plans_app_when_installed(monkeypatch):
         ]
 
     services = types.ModuleType("chiso.plans.services")
-    services.report_rows = report_rows
+    monkeypatch.setattr(services, "report_rows", report_rows, raising=False)
     monkeypatch.setitem(sys.modules, "chiso.plans", types.ModuleType("chiso.plans"))
     monkeypatch.setitem(sys.modules, "chiso.plans.services", services)
     original = apps.is_installed
@@ -240,6 +240,7 @@ def test_plans_fill_the_weak_criteria_and_their_table(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "plan_rows_for", lambda *args: rows)
     report = data.build_report(find_index("papi"), 2021, "Ninh Thuận", with_trend=False)
     assert report.tables["weak"].display_rows()[0]["lead"] == "Sở Tài nguyên và Môi trường"
+    assert report.paragraphs["plans"] is not None
     assert report.paragraphs["plans"].startswith(
         "Kế hoạch cải thiện Chỉ số PAPI của tỉnh Ninh Thuận có 1 nhiệm vụ"
     )

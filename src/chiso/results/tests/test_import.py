@@ -51,7 +51,7 @@ def test_csv_with_names_and_decimal_commas_is_ranked(tmp_path, capsys):
 
 def test_xlsx_with_codes_and_fields(tmp_path, capsys):
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(["Kết quả PAR INDEX 2019"])
     sheet.append(["Mã", "Tên", "1", "3", "Tổng điểm"])
     sheet.append(["22", "Quảng Ninh", 7, 13.5, 90.12])

@@ -17,7 +17,7 @@ SCALE = ["1", "2", "3", "4", "5"]
 
 def make_form(folder: Path) -> Path:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "survey"
     sheet.append(["type", "name", "label", "required", "chiso_factor", "chiso_role"])
     for row in (

@@ -76,6 +76,7 @@ def test_from_form_to_cycle(form_file, tmp_path, cycle, people, settings):
     score = CriterionScore.objects.get(
         assessment__cycle=cycle, assessment__unit__code="QN.SYT", criterion="8.1"
     )
+    assert score.survey_index is not None
     assert float(score.survey_index) == pytest.approx(overall.index * 100, abs=0.005)
     with pytest.raises(SystemExit, match="not allowed"):
         run("link", str(survey.pk), "--cycle", str(cycle.pk), "--map", "8.1=overall", "--user", "canbo_stp")

@@ -52,6 +52,7 @@ def test_a_failed_import_writes_nothing_and_names_the_closest_unit(survey, tmp_p
     with pytest.raises(services.SurveyError) as caught:
         services.import_responses(survey, path)
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
+    assert caught.value.report is not None
     problems = {p.row: p for p in caught.value.report.problems}
     assert "gần nhất: Sở Tư pháp" in problems[4].message
     assert problems[5].kind == "out_of_scale"
@@ -68,6 +69,7 @@ def test_estimation_is_stored_with_its_method_and_replaces_the_previous(survey, 
     overall = SurveyResult.objects.get(
         survey=survey, unit__code="QN.STP", respondent_type="*", level="overall"
     )
+    assert overall.ci_low is not None and overall.ci_high is not None
     assert overall.n == 40 and 0 < overall.ci_low < overall.index < overall.ci_high <= 1
     assert overall.method["aggregation"] == "respondent_mean"
     assert "top2" in overall.method["satisfied_rule"] and overall.method["responses"] == 80
@@ -125,8 +127,10 @@ def test_link_to_cycle_sets_survey_points_and_totals(survey, responses_file, cyc
     assert score.survey_index == services.to_percent(overall.index)
     assert score.self_points == score.survey_index * 16 / 100
     other = CriterionScore.objects.get(assessment=justice, criterion="8.2")
+    assert score.self_points is not None and other.self_points is not None
     assert stage_tree(justice, SELF)[parent].points == score.self_points + other.self_points
     entry = AuditEntry.objects.filter(assessment=justice, criterion="8.1").first()
+    assert entry is not None
     assert "respondent_mean" in entry.reason and "Hài lòng các sở 2025" in entry.reason
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,9 @@ SCALE = [
 ]
 
 
-def make_form(tmp_path: Path, *, extra_rows: list[list[str]] = (), satisfied: str = "") -> Path:
+def make_form(tmp_path: Path, *, extra_rows: Sequence[list[str]] = (), satisfied: str = "") -> Path:
     book = Workbook()
-    survey = book.active
+    survey = book.worksheets[0]
     survey.title = "survey"
     survey.append(
         [
@@ -111,7 +112,8 @@ def test_xlsform_reads_questions_groups_factors_and_satisfied_rule(tmp_path):
     assert q1.satisfied == ("4", "5") and q1.satisfied_rule == "top2"
     assert form.question("q2").satisfied == ("5",)
     assert form.question("q3").respondent_types == ("business",)
-    assert form.role("unit").name == "province" and form.role("weight").name == "w"
+    unit, weight = form.role("unit"), form.role("weight")
+    assert unit is not None and unit.name == "province" and weight is not None and weight.name == "w"
     assert [i.code for i in form.items()] == ["q1", "q2", "q3"]
     assert form.items(["5"])[0].satisfied == ("5",)
     assert form.respondent_types == ("citizen", "business")
@@ -156,7 +158,7 @@ def test_both_header_styles_and_units_by_code_or_name(tmp_path, style):
 def test_labels_are_read_as_codes_and_xlsx_exports_work(tmp_path):
     form = read_xlsform(make_form(tmp_path))
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(
         [
             "meta/instanceID",
@@ -195,6 +197,7 @@ def test_bad_rows_fail_the_import_with_row_and_field(tmp_path):
     form = read_xlsform(make_form(tmp_path))
     with pytest.raises(ResponseImportError) as caught:
         read_responses(responses(bad_rows(), tmp_path / "r.csv"), form)
+    assert caught.value.report is not None
     problems = {(p.row, p.field, p.kind) for p in caught.value.report.problems}
     assert problems == {
         (2, "svc/q1", "out_of_scale"),
@@ -240,7 +243,7 @@ def test_shipped_sipas_form_has_the_five_factors_and_policy_items():
     form = sipas_form()
     factors = {q.factor for q in form.indexed}
     assert {"F1", "F2", "F3", "F4", "F5", "P_A", "P_B", "P_C", "P_D"} == factors
-    assert sum(q.factor.startswith("F") for q in form.indexed) == 16  # 3 + 4 + 3 + 3 + 3
+    assert sum((q.factor or "").startswith("F") for q in form.indexed) == 16  # 3 + 4 + 3 + 3 + 3
     assert len(form.indexed) == 39
     assert all(q.satisfied == ("4", "5") for q in form.indexed)
     assert form.question("q9_24").label.startswith("Câu 9")

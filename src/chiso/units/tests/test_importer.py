@@ -18,7 +18,7 @@ HEADER = ["Mã", "Tên", "Loại", "Cấp", "Mã đơn vị cấp trên", "Hiệ
 
 def workbook(*rows, header=HEADER) -> io.BytesIO:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(header)
     for row in rows:
         sheet.append(list(row))
