@@ -6,7 +6,7 @@ Names available in a template (Jinja, see docxtpl's documentation for {%p %} and
     issuer_parent, issuer, issuer_code, place, day, month, issued_year
     paragraphs.headline | comparison | components | strengths | weaknesses | losses | target_note
                | target | plans | status | trend          (texts; None when there is nothing to say)
-    tables.<key>.rows   rows of display texts, keys as in chiso.reports.data.COLUMNS[<key>]
+    tables.<key>.rows   rows of display texts, keys as in chiso.reports.tables.COLUMNS[<key>]
                         (summary, fields, criteria, losses, gaps, target, weak, plans, trend, ranking,
                         proforma)
     captions.<key>      "Bảng 2. …" numbered in order of appearance; captions.chart_<key> for figures
