@@ -76,6 +76,22 @@ def contribution(framework: Framework, code: str) -> Decimal | None:
     return factor
 
 
+def plannable_nodes(framework: Framework) -> list[Node]:
+    """The criteria a what-if or a plan can aim at: each leaf, or its nearest ancestor that has a
+    maximum (PAPI's sub-dimensions have none, so its dimensions are used), in tree order, never the
+    root."""
+    parents = framework.parent_map()
+    chosen: list[str] = []
+    for leaf in framework.leaves():
+        code: str | None = leaf.code
+        while code is not None and framework.node(code).max_points is None:
+            code = parents.get(code)
+        if code is not None and code != framework.root.code and code not in chosen:
+            chosen.append(code)
+    order = {node.code: i for i, node in enumerate(framework.nodes())}
+    return [framework.node(code) for code in sorted(chosen, key=order.__getitem__)]
+
+
 @dataclass(frozen=True)
 class WhatIfResult:
     unit: UnitRef

@@ -30,15 +30,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Membership, Role
-from chiso.assessments.models import Cycle
 from chiso.assessments.permissions import can_manage, has_role, own_units
 from chiso.engine.analysis import YearAnalysis
-from chiso.engine.frameworks import Framework as EngineFramework
-from chiso.engine.frameworks import Node
 from chiso.engine.names import match_key
 from chiso.engine.numbers import format_date, format_number, percent_of
 from chiso.engine.units import UnitRef
-from chiso.frameworks.models import Framework, Index
+from chiso.engine.whatif import plannable_nodes
+from chiso.frameworks.models import Framework
 from chiso.plans.models import (
     Commitment,
     Escalation,
@@ -51,6 +49,7 @@ from chiso.plans.models import (
     Task,
     report_file_path,
 )
+from chiso.results.subjects import Subject, cycle_subject, national_subject
 from chiso.units.models import Unit
 
 AGENCY_LEVEL = "department"
@@ -123,71 +122,11 @@ def agencies() -> QuerySet[Unit]:
 # -- what is analysed: a national result or an internal cycle ------------------------------------
 
 
-@dataclass
-class Subject:
-    """One unit in one analysis: a province in an index-year, or a unit in an internal cycle."""
-
-    analysis: YearAnalysis
-    framework: Framework
-    unit: Unit
-    ref: UnitRef
-    year: int
-    index: Index | None = None
-    cycle: Cycle | None = None
-
-    @property
-    def label(self) -> str:
-        if self.cycle is not None:
-            return self.cycle.name
-        return f"{self.index.short_name} {self.year}"  # type: ignore[union-attr]
-
-    @property
-    def url_args(self) -> list[Any]:
-        if self.cycle is not None:
-            return [self.cycle.pk, self.unit.code]
-        return [self.index.code, self.year, self.unit.code]  # type: ignore[union-attr]
-
-    @property
-    def url_prefix(self) -> str:
-        return "cycle" if self.cycle is not None else "national"
-
-    def plans(self) -> QuerySet[Plan]:
-        if self.cycle is not None:
-            return Plan.objects.filter(cycle=self.cycle, unit=self.unit)
-        return Plan.objects.filter(index=self.index, year=self.year, unit=self.unit)
-
-
-def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
-    """A unit's result in a published index-year. LookupError when there is none."""
-    from chiso.engine.units import UnitError
-    from chiso.frameworks.services import IndexNotFound, find_index
-    from chiso.results.models import ResultSet
-    from chiso.results.services import analyse, reference_date
-    from chiso.units.registry import registry
-
-    try:
-        index = find_index(index_code)
-        analysis = analyse(index, year)
-        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
-    except (IndexNotFound, UnitError) as exc:
-        raise LookupError(str(exc)) from exc
-    row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
-    if row is None or unit.ref not in analysis.units:
-        raise LookupError(unit_code)
-    framework = ResultSet.objects.get(index=index, year=year).framework
-    return Subject(analysis, framework, row, unit.ref, year, index=index)
-
-
-def cycle_subject(cycle: Cycle, unit_code: str) -> Subject:
-    """A unit's result in an internal cycle (final points where approved, else the latest stage)."""
-    from chiso.assessments.scoring import cycle_analysis
-
-    assessment = cycle.assessments.select_related("unit").filter(unit__code=unit_code).first()
-    if assessment is None:
-        raise LookupError(unit_code)
-    analysis = cycle_analysis(cycle)
-    ref = assessment.unit.to_engine().ref
-    return Subject(analysis, cycle.framework, assessment.unit, ref, cycle.year, cycle=cycle)
+def plans_of(subject: Subject) -> QuerySet[Plan]:
+    """The plans made after one analysed result (an index-year's or a cycle's, for its unit)."""
+    if subject.cycle is not None:
+        return Plan.objects.filter(cycle=subject.cycle, unit=subject.unit)
+    return Plan.objects.filter(index=subject.index, year=subject.year, unit=subject.unit)
 
 
 # -- proposals --------------------------------------------------------------------------------------
@@ -206,21 +145,6 @@ class Proposal:
     supporters: list[Unit] = field(default_factory=list)
     target: Decimal | None = None
     gain: Decimal | None = None  # points the total is expected to gain
-
-
-def plannable_nodes(framework: EngineFramework) -> list[Node]:
-    """The criteria a plan can aim at: each leaf, or its nearest ancestor that has a maximum (PAPI's
-    sub-dimensions have none, so its dimensions are planned), in tree order, never the root."""
-    parents = framework.parent_map()
-    chosen: list[str] = []
-    for leaf in framework.leaves():
-        code: str | None = leaf.code
-        while code is not None and framework.node(code).max_points is None:
-            code = parents.get(code)
-        if code is not None and code != framework.root.code and code not in chosen:
-            chosen.append(code)
-    order = {node.code: i for i, node in enumerate(framework.nodes())}
-    return [framework.node(code) for code in sorted(chosen, key=order.__getitem__)]
 
 
 def responsibility_for(framework: Framework, code: str) -> Responsibility | None:
@@ -297,7 +221,7 @@ def proposals_from_gains(
 
 def plan_for(subject: Subject, user: User) -> Plan:
     """The subject's active plan, created on first use."""
-    plan = subject.plans().filter(status=Plan.Status.ACTIVE).order_by("pk").first()
+    plan = plans_of(subject).filter(status=Plan.Status.ACTIVE).order_by("pk").first()
     if plan is not None:
         return plan
     title = _("Kế hoạch cải thiện %(label)s — %(unit)s") % {"label": subject.label, "unit": subject.unit.name}
