@@ -1,8 +1,12 @@
 from decimal import Decimal as D
 
+import pytest
+
 from chiso.engine.compare import (
     ComponentStanding,
     assign_groups,
+    is_strength,
+    is_weakness,
     mean,
     movers,
     percentile,
@@ -52,9 +56,32 @@ def test_mean_and_movers():
 def test_strengths_and_weaknesses_by_rank_not_points():
     standings = [
         ComponentStanding("d1", 6, 63),
-        ComponentStanding("d2", 40, 63),
+        ComponentStanding("d2", 60, 63),
         ComponentStanding("d3", 2, 63),
+        ComponentStanding("d4", 48, 63),
     ]
-    strong, weak = strengths_and_weaknesses(standings, count=1)
-    assert [s.code for s in strong] == ["d3"]
-    assert [s.code for s in weak] == ["d2"]
+    strong, weak = strengths_and_weaknesses(standings)
+    assert [s.code for s in strong] == ["d3", "d1"]
+    assert [s.code for s in weak] == ["d2", "d4"]
+
+
+def test_a_mid_table_rank_is_never_a_strength_nor_a_weakness():
+    standings = [
+        ComponentStanding("d7", 31, 63),
+        ComponentStanding("d1", 37, 63),
+        ComponentStanding("x", 28, 63),
+    ]
+    assert strengths_and_weaknesses(standings) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("of", "last_strength", "first_weakness"),
+    [(63, 16, 48), (34, 9, 26), (8, 2, 7), (2, 1, 2)],
+)
+def test_the_quarters(of, last_strength, first_weakness):
+    assert is_strength(last_strength, of) and not is_strength(last_strength + 1, of)
+    assert is_weakness(first_weakness, of) and not is_weakness(first_weakness - 1, of)
+
+
+def test_a_single_ranked_unit_has_neither():
+    assert not is_strength(1, 1) and not is_weakness(1, 1)

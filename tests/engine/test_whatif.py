@@ -42,7 +42,7 @@ def test_what_if_moves_the_total_and_the_rank():
     assert result.new_values["c2"] == D(10) and result.new_score == D(24)
     with pytest.raises(WhatIfError, match="ngoài khoảng"):
         what_if(analysis, units[2].ref, [Change.parse("c1=+5")])
-    with pytest.raises(WhatIfError, match="no such node"):
+    with pytest.raises(WhatIfError, match="Không có nội dung"):
         what_if(analysis, units[2].ref, [Change.parse("zz=+1")])
 
 

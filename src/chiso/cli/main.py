@@ -242,8 +242,10 @@ def _profile_text(profile, data, lang: str) -> str:
     lines.append("")
     strong = ", ".join(f"{c.code} ({format_rank(c.rank, c.of)})" for c in profile.strengths) or "–"
     weak = ", ".join(f"{c.code} ({format_rank(c.rank, c.of)})" for c in profile.weaknesses) or "–"
-    lines.append(f"Điểm mạnh / strengths: {strong}")
-    lines.append(f"Điểm yếu / weaknesses: {weak}")
+    lines.append(f"Điểm mạnh (hạng thuộc một phần tư đầu bảng) / strengths (top quarter of ranks): {strong}")
+    lines.append(
+        f"Điểm yếu (hạng thuộc một phần tư cuối bảng) / weaknesses (bottom quarter of ranks): {weak}"
+    )
     lines.append(f"Nguồn / source: {profile.framework.source}")
     return "\n".join(lines)
 
@@ -385,7 +387,7 @@ def cmd_target(args: argparse.Namespace) -> str:
 def cmd_losses(args: argparse.Namespace) -> str:
     _django()
     from chiso.cli.output import json_number
-    from chiso.engine.losses import loss_analysis, points_at_stake
+    from chiso.engine.losses import components_at_stake, loss_analysis, weak_criteria
     from chiso.engine.numbers import format_number, format_rank, format_signed
     from chiso.results.presenters import signed_int
 
@@ -393,6 +395,7 @@ def cmd_losses(args: argparse.Namespace) -> str:
     analysis = _analysis(index, args.year)
     unit = _unit_in(index, args.year, args.unit)
     rows = loss_analysis(analysis, unit.ref)
+    weak = weak_criteria(rows)
     if args.format == "json":
         return to_json(
             [
@@ -412,6 +415,7 @@ def cmd_losses(args: argparse.Namespace) -> str:
                     "best": json_number(r.best),
                     "regional_best": json_number(r.regional_best),
                     "mean": json_number(r.mean),
+                    "weak": r in weak,
                 }
                 for r in rows
             ]
@@ -433,7 +437,7 @@ def cmd_losses(args: argparse.Namespace) -> str:
         for r in rows
         if args.all or r.depth <= 1
     ]
-    stake = points_at_stake(rows, {c.code for c in analysis.framework.root.children})
+    stake = components_at_stake(rows)
     lines = [
         f"{unit.name} — {index.short_name} {args.year}: điểm bị mất theo từng nội dung / points lost",
         "",
@@ -445,6 +449,8 @@ def cmd_losses(args: argparse.Namespace) -> str:
         "",
         "Nhiều điểm bị mất nhất / most points at stake: "
         + ", ".join(f"{r.code} ({format_number(r.lost, places)})" for r in stake[:3]),
+        "Tiêu chí yếu (hạng thuộc một phần tư cuối bảng) / weak criteria (bottom quarter of ranks): "
+        + (", ".join(f"{r.code} ({format_rank(r.rank, r.of)})" for r in weak) or "–"),
     ]
     return "\n".join(lines)
 

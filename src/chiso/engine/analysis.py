@@ -22,6 +22,7 @@ from chiso.engine.compare import (
     strengths_and_weaknesses,
 )
 from chiso.engine.frameworks import Framework, Node
+from chiso.engine.i18n import gettext as _
 from chiso.engine.names import sort_key
 from chiso.engine.ranking import Ranking, rank, rank_within
 from chiso.engine.units import Unit, UnitRef
@@ -98,7 +99,9 @@ class PeerGroupRank:
 
 @dataclass(frozen=True)
 class Profile:
-    """Where a unit stands in one index-year."""
+    """Where a unit stands in one index-year. `strengths` and `weaknesses` follow the one rule of
+    `compare.strengths_and_weaknesses`: components ranked in the top quarter, respectively the bottom
+    quarter, of the ranked units — never a mid-table rank."""
 
     unit: Unit
     year: int
@@ -335,7 +338,11 @@ class YearAnalysis:
 
     def profile(self, ref: UnitRef) -> Profile:
         if ref not in self.units:
-            raise KeyError(f"{ref} is not a peer in {self.framework.index} {self.current.year}")
+            raise KeyError(
+                _("{unit} không thuộc các đơn vị xếp hạng {index} năm {year}.").format(
+                    unit=ref, index=self.framework.index, year=self.current.year
+                )
+            )
         unit = self.units[ref]
         ranking = self.total_ranking
         components = [self.component_result(ref, node) for node in self.components]
@@ -347,12 +354,11 @@ class YearAnalysis:
         score = self.current.value(ref, TOTAL)
         note = ""
         if score is None:
-            note = "không có kết quả công bố / no published result"
+            note = _("không có kết quả công bố")
         elif self.previous_not_comparable:
-            note = "không so sánh với năm trước: khung tiêu chí khác / not comparable with the previous year"
+            note = _("không so sánh với năm trước: khung tiêu chí khác")
         elif self.missing_previous_year is not None:
-            year = self.missing_previous_year
-            note = f"không có kết quả năm {year} để so sánh / no {year} results to compare with"
+            note = _("không có kết quả năm {year} để so sánh").format(year=self.missing_previous_year)
         return Profile(
             unit=unit,
             year=self.current.year,

@@ -162,13 +162,37 @@ class ComponentStanding:
     of: int
 
 
+def quarter(of: int) -> int:
+    """How many ranks make a quarter of `of` ranked units, rounded up: ⌈of/4⌉ (16 of 63, 9 of 34)."""
+    return -(-of // 4)
+
+
+def is_strength(rank: int | None, of: int) -> bool:
+    """A rank in the top quarter of the ranked units (1–16 of 63): never a mid-table rank."""
+    return rank is not None and of > 1 and rank <= quarter(of)
+
+
+def is_weakness(rank: int | None, of: int) -> bool:
+    """A rank in the bottom quarter of the ranked units (48–63 of 63): never a mid-table rank."""
+    return rank is not None and of > 1 and rank > of - quarter(of)
+
+
 def strengths_and_weaknesses(
-    standings: Sequence[ComponentStanding], count: int = 2
+    standings: Sequence[ComponentStanding],
 ) -> tuple[list[ComponentStanding], list[ComponentStanding]]:
-    """The components where the unit ranks best (strengths) and worst (weaknesses) among its peers,
-    as COINr's get_str_weak does: by the unit's rank on each component, not by raw points, so that
-    components on different scales compare fairly. A component is never both."""
-    ordered = sorted(standings, key=lambda s: (s.rank / s.of, s.code))
-    strengths = ordered[:count]
-    weaknesses = [s for s in reversed(ordered) if s not in strengths][:count]
+    """The unit's strengths and weaknesses among its components, by its rank on each component (not
+    by raw points, so that components on different scales compare fairly, as COINr's get_str_weak).
+
+    The rule (docs/engine/analysis-decisions.md): a component is a *strength* when its rank is in the
+    top quarter of the ranked units, rank ≤ ⌈n/4⌉ (≤ 16 of 63), and a *weakness* when its rank is in
+    the bottom quarter, rank > n − ⌈n/4⌉ (≥ 48 of 63). A mid-table rank is neither, so a unit may have
+    no strength or no weakness at all; with a single ranked unit there is nothing to compare. Strengths
+    come best rank first, weaknesses worst rank first.
+    """
+    strengths = sorted(
+        (s for s in standings if is_strength(s.rank, s.of)), key=lambda s: (s.rank / s.of, s.code)
+    )
+    weaknesses = sorted(
+        (s for s in standings if is_weakness(s.rank, s.of)), key=lambda s: (-s.rank / s.of, s.code)
+    )
     return strengths, weaknesses

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chiso.engine.analysis import YearAnalysis
-from chiso.engine.frameworks import Node
-from chiso.engine.numbers import percent_of
+from chiso.engine.compare import is_weakness
+from chiso.engine.frameworks import Framework, Node
+from chiso.engine.numbers import ZERO, percent_of
 from chiso.engine.units import UnitRef
 
 
@@ -84,10 +85,65 @@ def _node_loss(
     )
 
 
+def stake(row: NodeLoss) -> Decimal | None:
+    """The points at stake on a node: the points lost against its maximum, or, where the node has
+    no maximum (PAPI's sub-dimensions), the gap to the best unit. None when neither is known."""
+    return row.lost if row.lost is not None else row.gap_to_best
+
+
+def _stake_key(row: NodeLoss) -> tuple[bool, Decimal, str]:
+    value = stake(row)
+    return (value is None, -(value or ZERO), row.code)
+
+
 def points_at_stake(rows: list[NodeLoss], only: set[str] | None = None) -> list[NodeLoss]:
-    """Nodes ordered by points lost, most first (where maxima are known), the root excluded;
-    `only` restricts to some codes (e.g. the framework's leaves, or the root's children)."""
-    candidates = [r for r in rows if r.depth > 0 and r.lost is not None and r.lost > 0]
+    """The one order of points at stake: nodes with points at stake (`stake`), most first, then by
+    code; the root excluded. `only` restricts to some codes (e.g. the root's children)."""
+    candidates = [r for r in rows if r.depth > 0 and (stake(r) or ZERO) > 0]
     if only is not None:
         candidates = [r for r in candidates if r.code in only]
-    return sorted(candidates, key=lambda r: (-r.lost, r.code))  # type: ignore[operator]
+    return sorted(candidates, key=_stake_key)
+
+
+def components_at_stake(rows: list[NodeLoss]) -> list[NodeLoss]:
+    """The components (the root's children) with points at stake, most first."""
+    return points_at_stake([r for r in rows if r.depth == 1])
+
+
+def tree_by_stake(rows: list[NodeLoss], framework: Framework) -> list[NodeLoss]:
+    """The tree in display order: the root, then each node followed by its children, siblings in the
+    order of points at stake (most first; nodes without a figure last)."""
+    by_code = {r.code: r for r in rows}
+    out = [by_code[framework.root.code]]
+
+    def visit(node: Node) -> None:
+        for child in sorted(node.children, key=lambda c: _stake_key(by_code[c.code])):
+            out.append(by_code[child.code])
+            visit(child)
+
+    visit(framework.root)
+    return out
+
+
+def criteria_level(rows: list[NodeLoss]) -> int:
+    """The depth of the framework's criteria: two levels below the total (PAPI's sub-dimensions,
+    PCI's indicators), or one when the framework has no deeper level."""
+    deepest = max((r.depth for r in rows), default=0)
+    return 2 if deepest >= 2 else 1
+
+
+def criteria_rows(rows: list[NodeLoss]) -> list[NodeLoss]:
+    """The criteria: the nodes at `criteria_level`, in tree order."""
+    level = criteria_level(rows)
+    return [r for r in rows if r.depth == level]
+
+
+def weak_criteria(rows: list[NodeLoss]) -> list[NodeLoss]:
+    """The weak criteria — one definition for the loss page, `chiso losses` and the Word report.
+
+    A criterion (a node at `criteria_level`) is weak when the unit's rank on it is in the bottom
+    quarter of the ranked units, the same rule as a component's weakness (`compare.is_weakness`:
+    rank > n − ⌈n/4⌉, ≥ 48 of 63). Worst rank first, then the widest gap to the best unit, then code.
+    """
+    weak = [r for r in criteria_rows(rows) if r.points is not None and is_weakness(r.rank, r.of)]
+    return sorted(weak, key=lambda r: (-(r.rank or 0), -(r.gap_to_best or ZERO), r.code))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from chiso.engine.i18n import gettext as _
 from chiso.engine.names import sort_key
 
 MEAN = "mean"
@@ -89,8 +90,7 @@ def normalise_method(method: str) -> str:
     }
     if text not in aliases:
         raise ProformaError(
-            f"Phương pháp {method!r} không hợp lệ; dùng mean hoặc population / unknown method; "
-            "use mean or population."
+            _("Phương pháp {method} không hợp lệ; dùng mean hoặc population.").format(method=repr(method))
         )
     return aliases[text]
 
@@ -99,16 +99,16 @@ def weights_for(constituents: list[Constituent], method: str) -> dict[str, Decim
     """Each constituent's weight: 1/n for the mean, population share for the weighted mean."""
     method = normalise_method(method)
     if not constituents:
-        raise ProformaError("Không có tỉnh thành phần / no constituents.")
+        raise ProformaError(_("Không có tỉnh thành phần."))
     if method == MEAN:
         share = Decimal(1) / len(constituents)
         return {c.code: share for c in constituents}
     lacking = [c.name for c in constituents if c.population is None or c.population <= 0]
     if lacking:
         raise ProformaError(
-            "Thiếu số liệu dân số của / no population figure for: "
-            + ", ".join(lacking)
-            + ". Dùng --method mean hoặc bổ sung dân số / use the mean or add the population."
+            _("Thiếu số liệu dân số của: {names}. Dùng --method mean hoặc bổ sung dân số.").format(
+                names=", ".join(lacking)
+            )
         )
     populations = {c.code: c.population for c in constituents if c.population is not None}
     total = sum(populations.values(), Decimal(0))
@@ -124,9 +124,9 @@ def _population(constituent: Constituent) -> Decimal:
 def _combine(pairs: list[tuple[Constituent, Decimal]], method: str) -> Decimal:
     """Σv/n, or Σ(pop·v)/Σpop — divided once at the end, so the mean of 3 is exact to Decimal's precision."""
     if method == MEAN:
-        return sum((v for _, v in pairs), Decimal(0)) / len(pairs)
+        return sum((v for _constituent, v in pairs), Decimal(0)) / len(pairs)
     weighted = sum((_population(c) * v for c, v in pairs), Decimal(0))
-    return weighted / sum((_population(c) for c, _ in pairs), Decimal(0))
+    return weighted / sum((_population(c) for c, _value in pairs), Decimal(0))
 
 
 def proforma(
@@ -148,15 +148,16 @@ def proforma(
     method = normalise_method(method)
     if len(constituents) < 2:
         raise ProformaError(
-            f"{unit_name} không hình thành từ sáp nhập nhiều tỉnh; không cần số liệu giả định / "
-            "not formed by a merger of several provinces."
+            _("{unit} không hình thành từ sáp nhập nhiều tỉnh; không cần số liệu giả định.").format(
+                unit=unit_name
+            )
         )
     lacking = [c.name for c in constituents if c.values.get(total) is None]
     if lacking:
         raise ProformaError(
-            f"Không lập được số liệu giả định năm {year} cho {unit_name}: thiếu kết quả của "
-            + ", ".join(lacking)
-            + f" / constituents without a {year} result."
+            _("Không lập được số liệu giả định năm {year} cho {unit}: thiếu kết quả của {names}.").format(
+                year=year, unit=unit_name, names=", ".join(lacking)
+            )
         )
     weights = weights_for(constituents, method)
     codes: list[str] = []

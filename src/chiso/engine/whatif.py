@@ -18,6 +18,8 @@ from itertools import pairwise
 
 from chiso.engine.analysis import TOTAL, YearAnalysis
 from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, Node
+from chiso.engine.i18n import active_language, localized
+from chiso.engine.i18n import gettext as _
 from chiso.engine.numbers import ZERO, format_number, quantum, round_half_up
 from chiso.engine.ranking import rank
 from chiso.engine.units import UnitRef
@@ -41,7 +43,7 @@ class Change:
         from chiso.engine.numbers import NumberError, parse_decimal
 
         if "=" not in text:
-            raise WhatIfError(f"{text!r}: cần dạng MÃ=GIÁ_TRỊ, ví dụ d5=+0.5 / expected CODE=VALUE")
+            raise WhatIfError(_("{text}: cần dạng MÃ=GIÁ_TRỊ, ví dụ d5=+0.5").format(text=repr(text)))
         code, value = (part.strip() for part in text.split("=", 1))
         relative = value.startswith(("+", "-", "−"))
         try:
@@ -74,6 +76,22 @@ def contribution(framework: Framework, code: str) -> Decimal | None:
     return factor
 
 
+def plannable_nodes(framework: Framework) -> list[Node]:
+    """The criteria a what-if or a plan can aim at: each leaf, or its nearest ancestor that has a
+    maximum (PAPI's sub-dimensions have none, so its dimensions are used), in tree order, never the
+    root."""
+    parents = framework.parent_map()
+    chosen: list[str] = []
+    for leaf in framework.leaves():
+        code: str | None = leaf.code
+        while code is not None and framework.node(code).max_points is None:
+            code = parents.get(code)
+        if code is not None and code != framework.root.code and code not in chosen:
+            chosen.append(code)
+    order = {node.code: i for i, node in enumerate(framework.nodes())}
+    return [framework.node(code) for code in sorted(chosen, key=order.__getitem__)]
+
+
 @dataclass(frozen=True)
 class WhatIfResult:
     unit: UnitRef
@@ -94,7 +112,7 @@ def what_if(analysis: YearAnalysis, unit: UnitRef, changes: list[Change]) -> Wha
     root = framework.root.code
     current_total = analysis.current.value(unit, TOTAL)
     if current_total is None:
-        raise WhatIfError("Đơn vị không có kết quả năm này / the unit has no result this year.")
+        raise WhatIfError(_("Đơn vị không có kết quả năm này."))
     new_values = {code: value for code, value in values.items() if value is not None}
     for change in changes:
         try:
@@ -102,15 +120,19 @@ def what_if(analysis: YearAnalysis, unit: UnitRef, changes: list[Change]) -> Wha
         except KeyError:
             known = ", ".join(n.code for n in framework.nodes())
             raise WhatIfError(
-                f"Không có nội dung {change.code!r} / no such node. Có / known: {known}"
+                _("Không có nội dung {code}. Các mã có: {known}").format(code=repr(change.code), known=known)
             ) from None
         old = values.get(change.code)
         if old is None:
-            raise WhatIfError(f"{change.code}: không có điểm năm này / no value this year.")
+            raise WhatIfError(_("{code}: không có điểm năm này.").format(code=change.code))
         target = old + change.amount if change.relative else change.amount
         if target < 0 or (node.max_points is not None and target > node.max_points):
             raise WhatIfError(
-                f"{change.code}: {format_number(target, 2)} ngoài khoảng 0–{format_number(node.max_points, 2)} / out of range."
+                _("{code}: {value} ngoài khoảng 0–{maximum}.").format(
+                    code=change.code,
+                    value=format_number(target, 2, active_language()),
+                    maximum=format_number(node.max_points, 2, active_language()),
+                )
             )
         delta = target - new_values[change.code]
         for ancestor in _path_to_root(framework, change.code):
@@ -119,11 +141,11 @@ def what_if(analysis: YearAnalysis, unit: UnitRef, changes: list[Change]) -> Wha
                 continue
             factor = contribution(framework, change.code)
             if factor is None:
-                raise WhatIfError("Khung không ghi trọng số; không tính được tổng / weights unknown.")
+                raise WhatIfError(_("Khung không ghi trọng số; không tính được tổng."))
             # The ancestor moves by the change times the node's contribution relative to that ancestor.
             share = factor / (contribution(framework, ancestor.code) or Decimal(1))
             if new_values.get(ancestor.code) is None:
-                raise WhatIfError(f"{ancestor.code}: không có điểm năm này / no value this year.")
+                raise WhatIfError(_("{code}: không có điểm năm này.").format(code=ancestor.code))
             new_values[ancestor.code] = new_values[ancestor.code] + delta * share
     new_total = new_values[root]
     others = {ref: analysis.current.value(ref, TOTAL) for ref in (u.ref for u in analysis.current.peers)}
@@ -190,9 +212,9 @@ def rank_target(
     current = analysis.current.value(unit, TOTAL)
     current_rank = ranking.rank_of(unit)
     if current is None or current_rank is None:
-        raise WhatIfError("Đơn vị không có kết quả năm này / the unit has no result this year.")
+        raise WhatIfError(_("Đơn vị không có kết quả năm này."))
     if not 1 <= target_rank <= ranking.of:
-        raise WhatIfError(f"Hạng mục tiêu phải từ 1 đến {ranking.of} / target rank out of range.")
+        raise WhatIfError(_("Hạng mục tiêu phải từ 1 đến {of}.").format(of=ranking.of))
     name = unit_name or str(unit.code)
     if current_rank <= target_rank:
         return TargetResult(
@@ -204,7 +226,9 @@ def rank_target(
             None,
             ZERO,
             True,
-            explanation_vi=f"{name} đã ở hạng {current_rank}/{ranking.of}, không cần tăng điểm.",
+            explanation_vi=_("{name} đã ở hạng {rank}/{of}, không cần tăng điểm.").format(
+                name=name, rank=current_rank, of=ranking.of
+            ),
         )
     others = sorted((e.rounded for e in ranking.entries if e.unit != unit), reverse=True)
     threshold = others[target_rank - 1]  # the k-th best other score: matching it gives rank ≤ k
@@ -233,7 +257,7 @@ def rank_target(
     gains: list[Gain] = []
     remaining = needed_gain
     total_effort = ZERO
-    for _, node, room, factor, cost in options:
+    for _per_point, node, room, factor, cost in options:
         if remaining <= 0:
             break
         points = min(room, remaining / factor)
@@ -243,7 +267,7 @@ def rank_target(
     reachable = remaining <= 0
     best = None
     if not reachable:
-        ceiling = current + sum((room * factor for _, _, room, factor, _ in options), ZERO)
+        ceiling = current + sum((option[2] * option[3] for option in options), ZERO)
         best = 1 + sum(1 for value in others if value > round_half_up(ceiling, analysis.precision))
     result = TargetResult(
         unit,
@@ -274,28 +298,70 @@ def _default_room(analysis: YearAnalysis, code: str, value: Decimal, node: Node)
 
 def _explained(result: TargetResult, name: str, places: int, threshold: Decimal) -> TargetResult:
     def fmt(value: Decimal) -> str:
-        return format_number(value, places)
+        return format_number(value, places, active_language())
 
-    head = (
-        f"Để đạt hạng {result.target_rank}/{result.of} (hiện {result.current_rank}/{result.of}), {name} cần "
-        f"tối thiểu {fmt(result.needed_score or result.current_score)} điểm, tức tăng ít nhất "
-        f"{fmt(result.needed_gain)} điểm so với {fmt(result.current_score)} "
-        f"(đơn vị đang đứng thứ {result.target_rank} đạt {fmt(threshold)})."
+    head = _(
+        "Để đạt hạng {target}/{of} (hiện {current}/{of}), {name} cần tối thiểu {needed} điểm, tức tăng ít "
+        "nhất {gain} điểm so với {score} (đơn vị đang đứng thứ {target} đạt {threshold})."
+    ).format(
+        target=result.target_rank,
+        of=result.of,
+        current=result.current_rank,
+        name=name,
+        needed=fmt(result.needed_score or result.current_score),
+        gain=fmt(result.needed_gain),
+        score=fmt(result.current_score),
+        threshold=fmt(threshold),
     )
     if not result.reachable:
-        text = (
-            f"{head} Không đạt được trong giới hạn tăng điểm của các nội dung; "
-            f"hạng cao nhất có thể là {result.best_reachable_rank}/{result.of}."
-        )
+        text = _(
+            "{head} Không đạt được trong giới hạn tăng điểm của các nội dung; hạng cao nhất có thể là "
+            "{best}/{of}."
+        ).format(head=head, best=result.best_reachable_rank, of=result.of)
     else:
-        parts = [
-            f"{g.code} ({g.name_vi}) thêm {fmt(g.points)} điểm"
-            + (f" — tối đa còn {fmt(g.feasible)}" if g.points == g.feasible else "")
-            for g in result.gains
-        ]
-        text = (
-            f"{head} Cách tăng ít tốn công nhất (ưu tiên nội dung có chi phí thấp nhất cho mỗi điểm tổng): "
-            + "; ".join(parts)
-            + "."
-        )
+        parts = []
+        for g in result.gains:
+            part = _("{code} ({name}) thêm {points} điểm").format(
+                code=g.code, name=g.name_vi, points=fmt(g.points)
+            )
+            if g.points == g.feasible:
+                part = _("{part} — tối đa còn {feasible}").format(part=part, feasible=fmt(g.feasible))
+            parts.append(part)
+        text = _(
+            "{head} Cách tăng ít tốn công nhất (ưu tiên nội dung có chi phí thấp nhất cho mỗi điểm tổng): "
+            "{parts}."
+        ).format(head=head, parts="; ".join(parts))
     return TargetResult(**{**result.__dict__, "explanation_vi": text})
+
+
+TARGET_LADDER = (30, 20, 10, 5, 3, 1)
+
+
+def default_target(analysis: YearAnalysis, unit: UnitRef) -> tuple[int | None, str]:
+    """The one default rank target (the loss page, the Word report): entering the next better
+    performance group — the rank of the lowest unit of that group — else the next of the top 30, 20,
+    10, 5, 3, 1. Returns the rank and a sentence saying why; (None, sentence) for the unit ranked
+    first, (None, "") for a unit without a rank."""
+    ranking = analysis.total_ranking
+    rank_now = ranking.rank_of(unit)
+    if rank_now is None:
+        return None, ""
+    of = ranking.of
+    groups = analysis.total_groups
+    group = groups.get(unit)
+    if group is not None and group.position > 0:
+        better = [g for g in groups.values() if g.position == group.position - 1]
+        target = sum(1 for g in groups.values() if g.position < group.position)
+        if better and 0 < target < rank_now:
+            label = localized(better[0].label_vi, better[0].label_en)
+            return target, _(
+                "Mục tiêu: vào {group} — hạng {rank}/{of}, thứ hạng của địa phương thấp nhất trong nhóm "
+                "này năm {year}."
+            ).format(group=label[:1].lower() + label[1:], rank=target, of=of, year=analysis.current.year)
+    for step in TARGET_LADDER:
+        if step < rank_now:
+            if step == 1:
+                return step, _("Mục tiêu: đứng đầu — hạng 1/{of}.").format(of=of)
+            return step, _("Mục tiêu: vào tốp {step} — hạng {step}/{of}.").format(step=step, of=of)
+    name = analysis.units[unit].name
+    return None, _("{unit} đang đứng đầu; không đặt mục tiêu thứ hạng.").format(unit=name)

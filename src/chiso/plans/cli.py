@@ -12,6 +12,8 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
+from chiso.engine.i18n import gettext as _
+
 
 def _day(text: str) -> date:
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
@@ -19,7 +21,7 @@ def _day(text: str) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"{text!r}: cần dạng dd/mm/yyyy / expected dd/mm/yyyy")
+    raise argparse.ArgumentTypeError(_("{text}: cần dạng dd/mm/yyyy").format(text=repr(text)))
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:

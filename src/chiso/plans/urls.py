@@ -5,21 +5,17 @@ from chiso.plans import views
 app_name = "plans"
 
 
-def analysis_routes(prefix: str) -> list:
-    """The same pages for a national result and for an internal cycle's unit."""
-    return [
-        path("", views.losses, name=f"{prefix}_losses"),
-        path("gia-dinh/", views.whatif, name=f"{prefix}_whatif"),
-        path("muc-tieu/", views.target, name=f"{prefix}_target"),
-        path("de-xuat/", views.propose, name=f"{prefix}_propose"),
-    ]
+def proposal_routes(prefix: str) -> list:
+    """Plan items proposed from a national result or from an internal cycle's unit. The analysis
+    pages under the same paths (points lost, what-if, target) are the results app's."""
+    return [path("de-xuat/", views.propose, name=f"{prefix}_propose")]
 
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("plotly.min.js", views.plotly_js, name="plotly"),
-    path("phan-tich/<str:index_code>/<int:year>/<str:unit_code>/", include(analysis_routes("national"))),
-    path("ky/<int:cycle_id>/<str:unit_code>/", include(analysis_routes("cycle"))),
+    path("phan-tich/<str:index_code>/<int:year>/<str:unit_code>/", include(proposal_routes("national"))),
+    path("ky/<int:cycle_id>/<str:unit_code>/", include(proposal_routes("cycle"))),
     path("<int:pk>/", views.plan_detail, name="plan"),
     path("<int:pk>/them-noi-dung/", views.item_add, name="item_add"),
     path("<int:pk>/lich-bao-cao/", views.plan_settings, name="plan_settings"),

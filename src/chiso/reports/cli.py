@@ -12,6 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from chiso.engine.i18n import gettext as _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -57,20 +59,17 @@ def _setup_and_index(name: str):
 def cmd_report(args: argparse.Namespace) -> str:
     from chiso.cli.main import CommandError
     from chiso.reports.data import ReportError, build_report
-    from chiso.reports.pdf import PdfError, docx_to_pdf, soffice
+    from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError, write_docx
     from chiso.reports.xlsx import write_xlsx
 
     if args.output.suffix.lower() != ".docx":
-        raise CommandError(f"Tệp xuất phải là .docx / the output must be a .docx file: {args.output}")
+        raise CommandError(_("Tệp xuất phải là .docx: {path}").format(path=args.output))
     if args.template is not None and not args.template.exists():
-        raise CommandError(f"Không có tệp mẫu {args.template} / no such template.")
+        raise CommandError(_("Không có tệp mẫu {path}.").format(path=args.template))
     if args.pdf is not None and soffice() is None:
         # Say it before the work, not after.
-        raise CommandError(
-            "Chưa cài LibreOffice nên không tạo được PDF (cần lệnh soffice; trên Debian/Ubuntu: "
-            "apt-get install libreoffice-writer) / LibreOffice is not installed; no PDF was made."
-        )
+        raise CommandError(no_libreoffice())
     index = _setup_and_index(args.index)
     try:
         report = build_report(index, args.year, args.unit, target_rank=args.target_rank)
@@ -81,10 +80,10 @@ def cmd_report(args: argparse.Namespace) -> str:
         write_docx(report, args.output, args.template, issuer=args.issuer, charts_folder=args.charts_dir)
     except TemplateError as exc:
         raise CommandError(str(exc)) from exc
-    lines.append(f"Đã lập báo cáo / report written: {args.output}")
+    lines.append(_("Đã lập báo cáo: {path}").format(path=args.output))
     if args.xlsx is not None:
         write_xlsx(report, args.xlsx)
-        lines.append(f"Sổ Excel / workbook: {args.xlsx}")
+        lines.append(_("Sổ Excel: {path}").format(path=args.xlsx))
     if args.pdf is not None:
         try:
             docx_to_pdf(args.output, args.pdf)
@@ -166,12 +165,12 @@ def cmd_proforma(args: argparse.Namespace) -> str:
     headers = ["Mã", "Nội dung", *names, "Giả định"]
     lines = [
         f"{result.unit_name} (mã {result.unit_code}) — {index.short_name} {result.year}: {result.label_vi}.",
-        f"Phương pháp / method: {result.method_vi}.",
+        _("Phương pháp: {method}.").format(method=result.method_vi),
     ]
     weights = ", ".join(
         f"{c.name} {format_number(result.weights[c.code] * 100, 2)}%" for c in result.constituents
     )
-    lines.append(f"Tỷ trọng / weights: {weights}.")
+    lines.append(_("Tỷ trọng: {weights}.").format(weights=weights))
     if result.method == POPULATION_WEIGHTED:
         for c in result.constituents:
             lines.append(
@@ -183,10 +182,9 @@ def cmd_proforma(args: argparse.Namespace) -> str:
     lines.append("")
     if result.omitted:
         lines.append(
-            "Không tính / not combined: "
-            + "; ".join(f"{code} (thiếu {', '.join(who)})" for code, who in result.omitted.items())
+            _("Không tính: {nodes}").format(
+                nodes="; ".join(f"{code} (thiếu {', '.join(who)})" for code, who in result.omitted.items())
+            )
         )
-    lines.append(
-        "Không lưu vào kết quả, không xếp hạng; chỉ dùng làm mốc tham khảo / not stored, never ranked."
-    )
+    lines.append(_("Không lưu vào kết quả, không xếp hạng; chỉ dùng làm mốc tham khảo."))
     return "\n".join(lines)

@@ -12,30 +12,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from chiso.engine.analysis import TOTAL, Profile, YearAnalysis
-from chiso.engine.losses import NodeLoss, loss_analysis, points_at_stake
+from chiso.engine.losses import components_at_stake, criteria_rows, loss_analysis, weak_criteria
 from chiso.engine.narrative import unit_phrase
-from chiso.engine.numbers import format_number, format_rank, format_signed, percent_of
+from chiso.engine.numbers import format_number
 from chiso.engine.proforma import MEAN, METHODS, POPULATION_WEIGHTED, ProformaError, ProformaResult
 from chiso.engine.units import Unit, UnitRegistry
-from chiso.engine.whatif import TargetResult, WhatIfError, rank_target
+from chiso.engine.whatif import TargetResult, WhatIfError, default_target, rank_target
 from chiso.reports import narrative
+from chiso.reports import tables as build_tables
 from chiso.reports.charts import TrendPoint
 from chiso.reports.plans import plan_rows_for
+from chiso.reports.tables import COLUMNS, Table
 
-# Column kinds: how a value is shown in Word and formatted in Excel.
-TEXT, NUMBER, INTEGER, SIGNED, SIGNED_INT, RANK, PERCENT, MAXIMUM = (
-    "text",
-    "number",
-    "integer",
-    "signed",
-    "signed_int",
-    "rank",
-    "percent",
-    "maximum",
-)
-TARGET_LADDER = (30, 20, 10, 5, 3, 1)
-WEAK_LIMIT = 8
 LOSS_LIMIT = 5  # rows in the tables
 LOSS_LIMIT_TEXT = 3  # named in the paragraph
 MERGER_YEAR = 2025
@@ -43,142 +34,6 @@ MERGER_YEAR = 2025
 
 class ReportError(LookupError):
     """A report that cannot be made (no results, unit not ranked); the message says why."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = TEXT
-    width_cm: float = 1.5
-
-
-COLUMNS: dict[str, list[Column]] = {
-    "summary": [Column("item", "Nội dung", TEXT, 6.0), Column("value", "Kết quả", TEXT, 9.5)],
-    "fields": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 4.2),
-        Column("score", "Điểm", NUMBER, 1.4),
-        Column("max", "Tối đa", MAXIMUM, 1.2),
-        Column("percent", "% tối đa", PERCENT, 1.3),
-        Column("rank", "Hạng", RANK, 1.5),
-        Column("change_score", "± điểm", SIGNED, 1.5),
-        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
-        Column("best", "Cao nhất", NUMBER, 1.5),
-        Column("mean", "TB cả nước", NUMBER, 1.6),
-    ],
-    "criteria": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Tiêu chí", TEXT, 5.6),
-        Column("score", "Điểm", NUMBER, 1.4),
-        Column("rank", "Hạng", RANK, 1.4),
-        Column("change_score", "± điểm", SIGNED, 1.5),
-        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
-        Column("best", "Cao nhất", NUMBER, 1.5),
-        Column("mean", "TB cả nước", NUMBER, 1.6),
-    ],
-    "losses": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 6.4),
-        Column("score", "Điểm", NUMBER, 1.5),
-        Column("max", "Tối đa", MAXIMUM, 1.5),
-        Column("lost", "Điểm bị mất", NUMBER, 1.9),
-        Column("rank", "Hạng", RANK, 1.5),
-        Column("gap_to_best", "Kém cao nhất", NUMBER, 2.0),
-    ],
-    "gaps": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Tiêu chí", TEXT, 6.4),
-        Column("score", "Điểm", NUMBER, 1.6),
-        Column("best", "Cao nhất", NUMBER, 1.7),
-        Column("gap_to_best", "Kém cao nhất", NUMBER, 2.1),
-        Column("rank", "Hạng", RANK, 1.6),
-    ],
-    "target": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 6.9),
-        Column("points", "Cần tăng", NUMBER, 2.4),
-        Column("total_points", "Đóng góp vào tổng", NUMBER, 2.7),
-        Column("feasible", "Tăng tối đa khả thi", NUMBER, 2.8),
-    ],
-    "weak": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Tiêu chí", TEXT, 5.0),
-        Column("score", "Điểm", NUMBER, 1.4),
-        Column("rank", "Hạng", RANK, 1.4),
-        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
-        Column("gap_to_best", "Kém cao nhất", NUMBER, 1.7),
-        Column("lead", "Cơ quan chủ trì", TEXT, 3.7),
-    ],
-    "plans": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("action", "Nhiệm vụ", TEXT, 5.0),
-        Column("lead", "Chủ trì", TEXT, 2.6),
-        Column("supporters", "Phối hợp", TEXT, 2.6),
-        Column("deadline", "Thời hạn", TEXT, 2.3),
-        Column("status", "Tình trạng", TEXT, 2.1),
-    ],
-    "trend": [
-        Column("year", "Năm", INTEGER, 1.6),
-        Column("framework", "Khung chỉ số", TEXT, 3.4),
-        Column("score", "Điểm", NUMBER, 2.2),
-        Column("max", "Thang điểm", MAXIMUM, 2.2),
-        Column("rank", "Hạng", INTEGER, 2.0),
-        Column("of", "Số đơn vị", INTEGER, 2.0),
-    ],
-    "ranking": [
-        Column("rank", "Hạng", INTEGER, 1.2),
-        Column("code", "Mã", TEXT, 1.0),
-        Column("name", "Đơn vị", TEXT, 3.5),
-        Column("score", "Điểm", NUMBER, 1.5),
-        Column("change_score", "± điểm", SIGNED, 1.5),
-        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
-        Column("group", "Nhóm", TEXT, 3.0),
-        Column("region", "Vùng", TEXT, 3.5),
-    ],
-    "proforma": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 4.8),
-        Column("constituents", "Các tỉnh thành phần", TEXT, 4.4),
-        Column("mean", "Giả định: trung bình cộng", NUMBER, 2.6),
-        Column("population_weighted", "Giả định: theo dân số", NUMBER, 2.6),
-    ],
-}
-
-
-@dataclass
-class Table:
-    """One table of the report: Word shows `display_rows()`, Excel writes `rows` as numbers."""
-
-    key: str
-    sheet: str
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    places: int = 2
-    of: int | None = None  # the "/N" of rank columns
-
-    def display(self, column: Column, value: Any) -> str:
-        if value is None or value == "":
-            return "–"
-        if column.kind == NUMBER:
-            return format_number(value, self.places)
-        if column.kind == MAXIMUM:
-            return format_number(value, 0 if value == value.to_integral_value() else self.places)
-        if column.kind == INTEGER and isinstance(value, Decimal):
-            return format_number(value, 0)
-        if column.kind == PERCENT:
-            return format_number(value, 1)
-        if column.kind == SIGNED:
-            return format_signed(value, self.places)
-        if column.kind == SIGNED_INT:
-            return f"+{value}" if value > 0 else str(value)
-        if column.kind == RANK:
-            return format_rank(value, self.of)
-        return str(value)
-
-    def display_rows(self) -> list[dict[str, str]]:
-        return [{c.key: self.display(c, row.get(c.key)) for c in self.columns} for row in self.rows]
 
 
 @dataclass
@@ -224,48 +79,6 @@ class Report:
     generated: date = field(default_factory=date.today)
 
 
-# -- choices the report makes -----------------------------------------------------------------------
-
-
-def default_target(analysis: YearAnalysis, profile: Profile) -> tuple[int | None, str]:
-    """The rank the report aims at when none is given: entering the next better group (the rank of
-    the lowest unit of that group), else the next of top 30, 20, 10, 5, 3, 1."""
-    if profile.rank is None:
-        return None, ""
-    groups = analysis.total_groups
-    group = profile.group
-    if group is not None and group.position > 0:
-        better = [ref for ref, g in groups.items() if g.position == group.position - 1]
-        target = sum(1 for g in groups.values() if g.position < group.position)
-        if better and 0 < target < profile.rank:
-            label = next(g.label_vi for ref, g in groups.items() if g.position == group.position - 1)
-            return target, (
-                f"Mục tiêu: vào {label[:1].lower() + label[1:]} — hạng {target}/{profile.of}, "
-                f"thứ hạng của địa phương thấp nhất trong nhóm này năm {profile.year}."
-            )
-    for step in TARGET_LADDER:
-        if step < profile.rank:
-            return step, f"Mục tiêu: vào tốp {step} — hạng {step}/{profile.of}." if step > 1 else (
-                f"Mục tiêu: đứng đầu — hạng 1/{profile.of}."
-            )
-    return None, f"{profile.unit.name} đang đứng đầu; không đặt mục tiêu thứ hạng."
-
-
-def criteria_rows(rows: list[NodeLoss]) -> list[NodeLoss]:
-    """The criteria: nodes two levels below the total (one level when the framework has no more)."""
-    deepest = max((r.depth for r in rows), default=0)
-    level = 2 if deepest >= 2 else 1
-    return [r for r in rows if r.depth == level]
-
-
-def weak_criteria(rows: list[NodeLoss], limit: int = WEAK_LIMIT) -> list[NodeLoss]:
-    """Criteria ranked in the lower half, worst rank first (at least the three worst ranked)."""
-    ranked = [r for r in criteria_rows(rows) if r.rank is not None and r.points is not None]
-    ranked.sort(key=lambda r: (-(r.rank or 0), -(r.gap_to_best or 0), r.code))
-    lower = [r for r in ranked if r.rank * 2 > r.of]  # type: ignore[operator]
-    return (lower or ranked[:3])[:limit]
-
-
 # -- building ---------------------------------------------------------------------------------------
 
 
@@ -292,24 +105,29 @@ def build_report(
         unit = units.resolve(unit_text, level=index.unit_level, on=reference_date(year))
     except UnitError as exc:
         hints = (
-            f" Gần đúng / closest: {', '.join(exc.suggestions)}." if getattr(exc, "suggestions", None) else ""
+            " " + _("Gần đúng: {names}.").format(names=", ".join(exc.suggestions))
+            if getattr(exc, "suggestions", None)
+            else ""
         )
         raise ReportError(f"{exc}{hints}") from exc
     if unit.ref not in analysis.units:
         raise ReportError(
-            f"{unit.name} không thuộc danh sách xếp hạng {index.short_name} năm {year} / not ranked that year."
+            _("{unit} không thuộc danh sách xếp hạng {index} năm {year}.").format(
+                unit=unit.name, index=index.short_name, year=year
+            )
         )
     profile = analysis.profile(unit.ref)
     if profile.score is None:
         raise ReportError(
-            f"{unit.name} không có kết quả {index.short_name} năm {year} / no result for that unit and year."
+            _("{unit} không có kết quả {index} năm {year}.").format(
+                unit=unit.name, index=index.short_name, year=year
+            )
         )
     framework = analysis.framework
     places = framework.display_precision
     losses = loss_analysis(analysis, unit.ref)
     by_code = {r.code: r for r in losses}
-    component_codes = {c.code for c in profile.components}
-    at_stake = points_at_stake(losses, only=component_codes)[:LOSS_LIMIT]
+    at_stake = components_at_stake(losses)[:LOSS_LIMIT]
     said = LOSS_LIMIT_TEXT
     criteria = criteria_rows(losses)
     has_criteria = criteria and criteria[0].depth >= 2
@@ -320,7 +138,7 @@ def build_report(
     weak = weak_criteria(losses)
 
     if target_rank is None:
-        target_rank, target_note = default_target(analysis, profile)
+        target_rank, target_note = default_target(analysis, unit.ref)
     else:
         target_note = f"Mục tiêu do người dùng chọn: hạng {target_rank}/{profile.of}."
     target = None
@@ -347,19 +165,19 @@ def build_report(
         "trend": _trend_sentence(trend),
     }
     tables = {
-        "summary": _summary_table(profile, places),
-        "fields": _fields_table(profile, places, noun),
-        "criteria": _criteria_table(criteria if has_criteria else [], places, profile.of),
-        "losses": _losses_table(at_stake, places, profile.of),
-        "gaps": _gaps_table(gaps, places, profile.of),
-        "target": _target_table(target, places),
-        "weak": _weak_table(weak, plan_rows, places, profile.of),
-        "plans": _plan_table(plan_rows),
-        "trend": _trend_table(trend, places),
-        "ranking": _ranking_table(analysis, places),
+        "summary": build_tables.summary_table(profile, places),
+        "fields": build_tables.fields_table(profile, places, noun),
+        "criteria": build_tables.criteria_table(criteria if has_criteria else [], places, profile.of),
+        "losses": build_tables.losses_table(at_stake, places, profile.of),
+        "gaps": build_tables.gaps_table(gaps, places, profile.of),
+        "target": build_tables.target_table(target, places),
+        "weak": build_tables.weak_table(weak, plan_rows, places, profile.of),
+        "plans": build_tables.plan_table(plan_rows),
+        "trend": build_tables.trend_table(trend, places),
+        "ranking": build_tables.ranking_table(analysis, places),
     }
     ranking = [RankingBar(analysis.units[e.unit].name, e.value) for e in analysis.total_ranking.entries]
-    national, _ = analysis.national_mean()
+    national, _origin = analysis.national_mean()
     components = [
         {
             "code": c.code,
@@ -465,257 +283,6 @@ def _trend_sentence(points: list[TrendPoint]) -> str | None:
             "điểm trước và sau mốc này không so sánh trực tiếp; thứ hạng vẫn so sánh được."
         )
     return text
-
-
-def _summary_table(profile: Profile, places: int) -> Table:
-    change = profile.change
-    rows: list[dict[str, Any]] = [
-        {"item": "Điểm tổng hợp", "value": format_number(profile.score, places)},
-        {"item": "Điểm tối đa", "value": format_number(profile.framework.root.max_points, 0)},
-        {"item": "Xếp hạng", "value": format_rank(profile.rank, profile.of)},
-        {"item": "Nhóm", "value": profile.group.label_vi if profile.group else "–"},
-        {
-            "item": "Trung bình cả nước",
-            "value": format_number(profile.national_mean, places),
-        },
-    ]
-    if change is not None and profile.previous_year is not None:
-        diff = narrative.rounded_difference(profile.score, change.previous_score, places)
-        rows += [
-            {
-                "item": f"Năm {profile.previous_year}",
-                "value": f"{format_number(change.previous_score, places)} điểm, hạng "
-                f"{format_rank(change.previous_rank, profile.of)}",
-            },
-            {
-                "item": f"Thay đổi so với {profile.previous_year}",
-                "value": f"{format_signed(diff, places)} điểm; "
-                + (f"{change.rank:+d} bậc" if change.rank is not None else "–"),
-            },
-        ]
-    for group in profile.peer_groups:
-        rows.append({"item": f"Hạng trong {group.name}", "value": format_rank(group.rank, group.of)})
-    return Table(
-        "summary",
-        "Tổng hợp",
-        "Kết quả tổng hợp",
-        COLUMNS["summary"],
-        rows,
-        places,
-    )
-
-
-def _fields_table(profile: Profile, places: int, noun: str) -> Table:
-    rows = []
-    for c in profile.components:
-        previous = c.change.previous_score if c.change else None
-        rows.append(
-            {
-                "code": c.code,
-                "name": c.name_vi,
-                "score": c.score,
-                "max": c.max_points,
-                "percent": percent_of(c.score, c.max_points)
-                if c.score is not None and c.max_points
-                else None,
-                "rank": c.rank,
-                "change_score": narrative.rounded_difference(c.score, previous, places),
-                "change_rank": c.change.rank if c.change else None,
-                "best": c.best,
-                "mean": c.mean,
-            }
-        )
-    return Table(
-        "fields",
-        "Lĩnh vực" if noun == "lĩnh vực" else "Nội dung",
-        f"Kết quả theo từng {noun}",
-        COLUMNS["fields"],
-        rows,
-        places,
-        profile.of,
-    )
-
-
-def _criteria_table(rows: list[NodeLoss], places: int, of: int) -> Table:
-    return Table(
-        "criteria",
-        "Tiêu chí",
-        "Kết quả theo từng tiêu chí (nội dung thành phần)",
-        COLUMNS["criteria"],
-        [
-            {
-                "code": r.code,
-                "name": r.name_vi,
-                "score": r.points,
-                "rank": r.rank,
-                "change_score": narrative.rounded_difference(
-                    r.points,
-                    r.points - r.change_points
-                    if r.points is not None and r.change_points is not None
-                    else None,
-                    places,
-                ),
-                "change_rank": r.change_rank,
-                "best": r.best,
-                "mean": r.mean,
-            }
-            for r in rows
-            if r.points is not None
-        ],
-        places,
-        of,
-    )
-
-
-def _losses_table(rows: list[NodeLoss], places: int, of: int) -> Table:
-    return Table(
-        "losses",
-        "Điểm bị mất",
-        "Các nội dung mất nhiều điểm nhất",
-        COLUMNS["losses"],
-        [
-            {
-                "code": r.code,
-                "name": r.name_vi,
-                "score": r.points,
-                "max": r.max_points,
-                "lost": r.lost,
-                "rank": r.rank,
-                "gap_to_best": r.gap_to_best,
-            }
-            for r in rows
-        ],
-        places,
-        of,
-    )
-
-
-def _gaps_table(rows: list[NodeLoss], places: int, of: int) -> Table:
-    return Table(
-        "gaps",
-        "Khoảng cách tiêu chí",
-        "Các tiêu chí cách xa địa phương đạt điểm cao nhất",
-        COLUMNS["gaps"],
-        [
-            {
-                "code": r.code,
-                "name": r.name_vi,
-                "score": r.points,
-                "best": r.best,
-                "gap_to_best": r.gap_to_best,
-                "rank": r.rank,
-            }
-            for r in rows
-        ],
-        places,
-        of,
-    )
-
-
-def _target_table(target: TargetResult | None, places: int) -> Table:
-    rows = []
-    for gain in target.gains if target else []:
-        rows.append(
-            {
-                "code": gain.code,
-                "name": gain.name_vi,
-                "points": gain.points,
-                "total_points": gain.total_points,
-                "feasible": gain.feasible,
-            }
-        )
-    return Table(
-        "target",
-        "Mục tiêu hạng",
-        "Mức tăng điểm tối thiểu để đạt hạng mục tiêu",
-        COLUMNS["target"],
-        rows,
-        places,
-    )
-
-
-def _weak_table(weak: list[NodeLoss], plans: list[dict[str, str]], places: int, of: int) -> Table:
-    leads: dict[str, list[str]] = {}
-    for row in plans:
-        if row["lead"] and row["lead"] not in leads.setdefault(row["code"], []):
-            leads[row["code"]].append(row["lead"])
-    return Table(
-        "weak",
-        "Tiêu chí yếu",
-        "Các tiêu chí có thứ hạng thấp và cơ quan chủ trì",
-        COLUMNS["weak"],
-        [
-            {
-                "code": r.code,
-                "name": r.name_vi,
-                "score": r.points,
-                "rank": r.rank,
-                "change_rank": r.change_rank,
-                "gap_to_best": r.gap_to_best,
-                "lead": "; ".join(leads.get(r.code, [])) or "Chưa phân công",
-            }
-            for r in weak
-        ],
-        places,
-        of,
-    )
-
-
-def _plan_table(plans: list[dict[str, str]]) -> Table:
-    return Table(
-        "plans",
-        "Kế hoạch",
-        "Nhiệm vụ cải thiện theo tiêu chí",
-        COLUMNS["plans"],
-        [dict(row) for row in plans],
-    )
-
-
-def _trend_table(points: list[TrendPoint], places: int) -> Table:
-    return Table(
-        "trend",
-        "Xu hướng",
-        "Điểm và thứ hạng qua các năm",
-        COLUMNS["trend"],
-        [
-            {
-                "year": p.year,
-                "framework": p.framework,
-                "score": p.score,
-                "max": p.max_points,
-                "rank": p.rank,
-                "of": p.of,
-            }
-            for p in points
-        ],
-        places,
-    )
-
-
-def _ranking_table(analysis: YearAnalysis, places: int) -> Table:
-    rows = []
-    for row in analysis.league_table():
-        rows.append(
-            {
-                "rank": row.rank,
-                "code": row.unit.code,
-                "name": row.unit.name,
-                "score": row.score,
-                "change_score": row.change.score if row.change else None,
-                "change_rank": row.change.rank if row.change else None,
-                "group": row.group.label_vi if row.group else None,
-                "region": row.unit.region,
-            }
-        )
-    return Table(
-        "ranking",
-        "Xếp hạng",
-        "Bảng xếp hạng",
-        COLUMNS["ranking"],
-        rows,
-        places,
-        analysis.total_ranking.of,
-    )
 
 
 def _proforma_note(index, year: int, unit: Unit, units: UnitRegistry) -> ProformaNote | None:

@@ -7,12 +7,22 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from chiso.engine.i18n import gettext as _
+
 CANDIDATES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180
 
 
 class PdfError(RuntimeError):
     """LibreOffice is missing or the conversion failed."""
+
+
+def no_libreoffice() -> str:
+    """The message for a PDF asked for where LibreOffice is not installed."""
+    return _(
+        "Chưa cài LibreOffice nên không tạo được PDF (cần lệnh soffice; trên Debian/Ubuntu: "
+        "apt-get install libreoffice-writer)."
+    )
 
 
 def soffice() -> str | None:
@@ -28,10 +38,7 @@ def docx_to_pdf(docx: Path, output: Path) -> Path:
     """Convert with `soffice --headless --convert-to pdf` into `output`."""
     program = soffice()
     if program is None:
-        raise PdfError(
-            "Chưa cài LibreOffice nên không tạo được PDF (cần lệnh soffice; trên Debian/Ubuntu: "
-            "apt-get install libreoffice-writer) / LibreOffice is not installed; no PDF was made."
-        )
+        raise PdfError(no_libreoffice())
     with tempfile.TemporaryDirectory() as scratch:
         # A private profile: works when another LibreOffice is open and leaves the user's alone.
         profile = Path(scratch) / "profile"
@@ -50,12 +57,13 @@ def docx_to_pdf(docx: Path, output: Path) -> Path:
                 command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
             )
         except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"LibreOffice quá {TIMEOUT_SECONDS} giây / timed out.") from exc
+            raise PdfError(_("LibreOffice quá {seconds} giây.").format(seconds=TIMEOUT_SECONDS)) from exc
         produced = Path(scratch) / (docx.stem + ".pdf")
         if done.returncode != 0 or not produced.exists():
             raise PdfError(
-                f"LibreOffice không chuyển được {docx.name} sang PDF / conversion failed: "
-                f"{(done.stderr or done.stdout).strip()[:500]}"
+                _("LibreOffice không chuyển được {name} sang PDF: {error}").format(
+                    name=docx.name, error=(done.stderr or done.stdout).strip()[:500]
+                )
             )
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), output)

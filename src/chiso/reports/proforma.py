@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from chiso.engine.proforma import (
     POPULATION_WEIGHTED,
     Constituent,
@@ -76,19 +78,18 @@ def build_proforma(index, year: int, unit: Unit, units: UnitRegistry, method: st
     members = constituents_of(units, unit)
     if len(members) < 2:
         successor = merged_successor(units, unit)
-        hint = (
-            f" Tỉnh này đã hợp nhất vào {successor.name} (mã {successor.code}); hãy lập cho {successor.name}."
-            if successor
-            else ""
+        message = _("{unit} (mã {code}) không phải tỉnh hình thành do sáp nhập năm 2025.").format(
+            unit=unit.name, code=unit.code
         )
-        raise ProformaError(
-            f"{unit.name} (mã {unit.code}) không phải tỉnh hình thành do sáp nhập năm 2025 / not formed by "
-            f"a merger.{hint}"
-        )
+        if successor:
+            message += " " + _(
+                "Tỉnh này đã hợp nhất vào {successor} (mã {code}); hãy lập cho {successor}."
+            ).format(successor=successor.name, code=successor.code)
+        raise ProformaError(message)
     results = year_results(index, year)
     if results is None:
         raise ProformaError(
-            f"Chưa có kết quả {index.short_name} năm {year} / no {index.short_name} results for {year}."
+            _("Chưa có kết quả {index} năm {year}.").format(index=index.short_name, year=year)
         )
     populations = population_figures(members, year) if method == POPULATION_WEIGHTED else {}
     constituents = []

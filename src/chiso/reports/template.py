@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from chiso.reports.data import COLUMNS, INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Column
+from chiso.reports.tables import COLUMNS, INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Column
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "bao-cao-chi-so.docx"
 FONT = "Times New Roman"

@@ -6,7 +6,7 @@ Names available in a template (Jinja, see docxtpl's documentation for {%p %} and
     issuer_parent, issuer, issuer_code, place, day, month, issued_year
     paragraphs.headline | comparison | components | strengths | weaknesses | losses | target_note
                | target | plans | status | trend          (texts; None when there is nothing to say)
-    tables.<key>.rows   rows of display texts, keys as in chiso.reports.data.COLUMNS[<key>]
+    tables.<key>.rows   rows of display texts, keys as in chiso.reports.tables.COLUMNS[<key>]
                         (summary, fields, criteria, losses, gaps, target, weak, plans, trend, ranking,
                         proforma)
     captions.<key>      "Bảng 2. …" numbered in order of appearance; captions.chart_<key> for figures
@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -174,13 +175,13 @@ def write_docx(
     """Fill the template (the default one unless given) and save the report to `output`."""
     source = template or DEFAULT_TEMPLATE
     if not source.exists():
-        raise TemplateError(f"Không có tệp mẫu {source} / no such template.")
+        raise TemplateError(_("Không có tệp mẫu {path}.").format(path=source))
     try:
         document = DocxTemplate(str(source))
         document.init_docx()
     except Exception as exc:  # a zip that is not a Word file
         raise TemplateError(
-            f"{source.name} không phải tệp Word (.docx) hợp lệ / not a .docx file: {exc}"
+            _("{name} không phải tệp Word (.docx) hợp lệ: {error}").format(name=source.name, error=exc)
         ) from exc
     with tempfile.TemporaryDirectory() as scratch:
         folder = charts_folder or Path(scratch)
@@ -189,7 +190,9 @@ def write_docx(
         try:
             document.render(context(report, document, drawn, issuer), autoescape=True)
         except Exception as exc:  # Jinja errors in a user's template
-            raise TemplateError(f"Lỗi trong mẫu {source.name} / template error: {exc}") from exc
+            raise TemplateError(
+                _("Lỗi trong mẫu {name}: {error}").format(name=source.name, error=exc)
+            ) from exc
         output.parent.mkdir(parents=True, exist_ok=True)
         document.save(str(output))
     return output

@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from chiso.reports.data import INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Report, Table
+from chiso.reports.data import Report
+from chiso.reports.tables import INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Table
 
 FORMATS = {
     NUMBER: "0.00",

@@ -80,19 +80,57 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
     }
 
 
-def league_row_to_dict(row: LeagueRow) -> dict[str, Any]:
+def league_row(row: LeagueRow, lang: str = "vi") -> dict[str, Any]:
+    """The one league-table row, as values (Decimals, ints, names; group label in `lang`): what the
+    command line, the web page, the JSON/CSV export and the report's ranking table all show."""
+    group = None
+    if row.group is not None:
+        group = row.group.label_en if lang == "en" and row.group.label_en else row.group.label_vi
     return {
         "rank": row.rank,
         "code": row.unit.code,
         "name": row.unit.name,
-        "score": json_number(row.score),
-        "group": row.group.label_vi if row.group else None,
-        "change_score": json_number(row.change.score) if row.change else None,
+        "score": row.score,
+        "group": group,
+        "group_position": row.group.position if row.group else None,
+        "change_score": row.change.score if row.change else None,
         "change_rank": row.change.rank if row.change else None,
         "previous_rank": row.change.previous_rank if row.change else None,
         "region": row.unit.region,
         "regional_rank": row.regional_rank,
         "regional_of": row.regional_of,
+    }
+
+
+def league_row_display(values: dict[str, Any], of: int, places: int, lang: str = "vi") -> dict[str, str]:
+    """A `league_row` as text for people: "14/63", "43,83", "+3,08", "+44", the group or "–"."""
+    return {
+        "rank": format_rank(values["rank"], of),
+        "code": values["code"],
+        "name": values["name"],
+        "score": format_number(values["score"], places, lang),
+        "change_score": format_signed(values["change_score"], places, lang),
+        "change_rank": signed_int(values["change_rank"]),
+        "group": values["group"] or "–",
+        "regional": format_rank(values["regional_rank"], values["regional_of"]),
+    }
+
+
+def league_row_to_dict(row: LeagueRow) -> dict[str, Any]:
+    """A `league_row` for JSON and CSV (numbers as JSON numbers, the group's Vietnamese label)."""
+    values = league_row(row)
+    return {
+        "rank": values["rank"],
+        "code": values["code"],
+        "name": values["name"],
+        "score": json_number(values["score"]),
+        "group": values["group"],
+        "change_score": json_number(values["change_score"]),
+        "change_rank": values["change_rank"],
+        "previous_rank": values["previous_rank"],
+        "region": values["region"],
+        "regional_rank": values["regional_rank"],
+        "regional_of": values["regional_of"],
     }
 
 
@@ -127,6 +165,9 @@ def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> 
     }
 
 
+LEAGUE_CELLS = ("rank", "code", "name", "score", "change_score", "change_rank", "group", "regional")
+
+
 def league_table_cells(
     analysis: YearAnalysis, lang: str = "vi", node: str = TOTAL
 ) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -147,20 +188,9 @@ def league_table_cells(
         ]
     else:
         headers = ["Hạng", "Mã", "Đơn vị", score_header, "± điểm", "± bậc", "Nhóm", "Hạng vùng"]
-    rows = []
     ranking = analysis.ranking(node)
+    rows = []
     for row in analysis.league_table(node):
-        group = (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else "–"
-        rows.append(
-            [
-                format_rank(row.rank, ranking.of),
-                row.unit.code,
-                row.unit.name,
-                format_number(row.score, places, lang),
-                format_signed(row.change.score, places, lang) if row.change else "–",
-                signed_int(row.change.rank) if row.change else "–",
-                group,
-                format_rank(row.regional_rank, row.regional_of),
-            ]
-        )
+        shown = league_row_display(league_row(row, lang), ranking.of, places, lang)
+        rows.append([shown[key] for key in LEAGUE_CELLS])
     return headers, rows, [True, False, False, True, True, True, False, True]

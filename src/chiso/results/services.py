@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.numbers import round_half_up
@@ -81,8 +82,9 @@ def write_result_set(data: ResultSetData, dataset: Dataset, replace: bool = Fals
     if existing is not None:
         if not replace:
             raise ResultSetExists(
-                f"Đã có kết quả {data.index.short_name} năm {data.year} (nguồn: {existing.dataset}); "
-                f"dùng --replace để thay thế / results already exist; use --replace to overwrite."
+                _("Đã có kết quả {index} năm {year} (nguồn: {source}); dùng --replace để thay thế.").format(
+                    index=data.index.short_name, year=data.year, source=existing.dataset
+                )
             )
         old_dataset = existing.dataset
         existing.delete()
@@ -189,8 +191,9 @@ def analyse(index: Index, year: int) -> YearAnalysis:
     if current is None:
         years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True))
         raise LookupError(
-            f"Chưa có kết quả {index.short_name} năm {year} / no {index.short_name} results for {year}. "
-            f"Có các năm / available: {', '.join(map(str, years)) or 'không có / none'}."
+            _("Chưa có kết quả {index} năm {year}.").format(index=index.short_name, year=year)
+            + " "
+            + _("Có các năm: {years}.").format(years=", ".join(map(str, years)) or _("không có"))
         )
     previous = year_results(index, year - 1)
     return YearAnalysis(current, previous, missing_previous_year=None if previous else year - 1)

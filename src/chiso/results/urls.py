@@ -1,8 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
 from chiso.results import views
 
 app_name = "results"
+
+
+def analysis_routes(prefix: str) -> list:
+    """The analysis pages of one unit's result, for a national result and for an internal cycle."""
+    return [
+        path("", views.losses, name=f"{prefix}_losses"),
+        path("gia-dinh/", views.whatif, name=f"{prefix}_whatif"),
+        path("muc-tieu/", views.target, name=f"{prefix}_target"),
+    ]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +23,10 @@ urlpatterns = [
         views.report_file,
         name="report",
     ),
+    # Paths kept from when these pages were in the plans app (links and bookmarks keep working).
+    path(
+        "ke-hoach/phan-tich/<str:index_code>/<int:year>/<str:unit_code>/",
+        include(analysis_routes("national")),
+    ),
+    path("ke-hoach/ky/<int:cycle_id>/<str:unit_code>/", include(analysis_routes("cycle"))),
 ]

@@ -34,13 +34,11 @@ def test_components_that_fell(paragraphs):
 def test_strengths_and_weaknesses(paragraphs):
     assert paragraphs["strengths"] == (
         "Các nội dung có thứ hạng cao: Tham gia của người dân ở cấp cơ sở (5,40/10 điểm, xếp thứ 6/63), "
-        "Cung ứng dịch vụ công (8,09/10 điểm, xếp thứ 8/63)."
+        "Cung ứng dịch vụ công (8,09/10 điểm, xếp thứ 8/63), Công khai, minh bạch trong việc ra quyết định "
+        "ở địa phương (5,46/10 điểm, xếp thứ 16/63), Kiểm soát tham nhũng trong khu vực công (7,18/10 điểm, "
+        "xếp thứ 16/63)."
     )
-    assert paragraphs["weaknesses"] == (
-        "Các nội dung còn hạn chế, cần tập trung cải thiện: Quản trị điện tử (2,65/10 điểm, xếp thứ 43/63, "
-        "thấp hơn trung bình cả nước 0,22 điểm), Thủ tục hành chính công (7,11/10 điểm, xếp thứ 37/63, "
-        "thấp hơn trung bình cả nước 0,08 điểm)."
-    )
+    assert paragraphs["weaknesses"] == "Không có nội dung nào có thứ hạng thấp rõ rệt."
 
 
 def test_points_lost_and_target(paragraphs):

@@ -89,7 +89,7 @@ def test_pci_ranks_at_two_decimals_would_not_match():
 def test_papi_2018_has_no_previous_year_to_compare_with(capsys):
     profile = run_json(capsys, "profile", "papi", "2018", "Cao Bằng")
     assert profile["previous"]["year"] is None and profile["change"]["rank"] is None
-    assert "no 2017 results" in profile["note"]
+    assert "không có kết quả năm 2017" in profile["note"]
 
 
 def test_partial_result_is_not_published_not_zero(capsys):

@@ -43,4 +43,4 @@ def test_bad_whatif_input_is_explained(capsys):
     assert main(["whatif", "papi", "2021", "Cao Bằng", "--set", "d5=+9"]) == 1
     assert "ngoài khoảng" in capsys.readouterr().err
     assert main(["target", "papi", "2021", "Cao Bằng", "--rank", "99"]) == 1
-    assert "out of range" in capsys.readouterr().err
+    assert "Hạng mục tiêu phải từ 1 đến 63" in capsys.readouterr().err

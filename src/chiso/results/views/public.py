@@ -11,7 +11,7 @@ from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.results.models import ResultSet
-from chiso.results.presenters import profile_to_dict, signed_int
+from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.services import analyse, reference_date
 from chiso.units.registry import registry
 
@@ -71,18 +71,12 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     for row in analysis.league_table():
         if region and row.unit.region != region:
             continue
+        values = league_row(row, lang)
         rows.append(
             {
-                "rank": format_rank(row.rank, analysis.total_ranking.of),
-                "code": row.unit.code,
-                "name": row.unit.name,
-                "score": format_number(row.score, places, lang),
-                "change_score": format_signed(row.change.score, places, lang) if row.change else "–",
-                "change_rank": signed_int(row.change.rank) if row.change else "–",
-                "trend": _trend(row.change.rank if row.change else None),
-                "group": (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else "–",
-                "group_position": row.group.position if row.group else None,
-                "regional": format_rank(row.regional_rank, row.regional_of),
+                **league_row_display(values, analysis.total_ranking.of, places, lang),
+                "trend": _trend(values["change_rank"]),
+                "group_position": values["group_position"],
                 "bar": _bar(row.score, analysis.framework.root.max_points),
             }
         )

@@ -1,0 +1,100 @@
+"""Who may do what with plans, and which plans and agencies a user sees."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role
+from chiso.assessments.permissions import can_manage, has_role, own_units
+from chiso.engine.names import match_key
+from chiso.plans.models import (
+    ItemStatus,
+    Plan,
+    PlanItem,
+    Task,
+)
+from chiso.results.subjects import Subject
+from chiso.units.models import Unit
+
+AGENCY_LEVEL = "department"
+
+
+class PlanError(ValueError):
+    """A user-facing refusal: a missing owner or deadline, a forbidden action, a bad file."""
+
+
+# -- who may do what --------------------------------------------------------------------------------
+
+READERS = (Role.ADMIN, Role.OFFICER, Role.LEADER)
+
+
+def reads_all(user: User | AnonymousUser) -> bool:
+    """Officers, administrators and leaders see every plan."""
+    return has_role(user, *READERS)
+
+
+def manages(user: User | AnonymousUser) -> bool:
+    """Officers and administrators create and change plans and responsibilities."""
+    return can_manage(user)
+
+
+def agencies_of(user: User | AnonymousUser) -> set[int]:
+    """The agencies a user works for (unit staff or unit head)."""
+    return own_units(user)
+
+
+def heads_of(user: User | AnonymousUser) -> set[int]:
+    from chiso.assessments.permissions import roles_of
+
+    return {u for u in roles_of(user).get(Role.UNIT_HEAD, set()) if u is not None}
+
+
+def visible_plans(user: User | AnonymousUser) -> QuerySet[Plan]:
+    """Every plan for readers; for an agency, the plans it leads, supports or owns a task in; none
+    for the public."""
+    plans = Plan.objects.select_related("unit", "index", "cycle", "framework")
+    if not user.is_authenticated:
+        return plans.none()
+    if reads_all(user):
+        return plans
+    mine = agencies_of(user)
+    if not mine:
+        return plans.none()
+    return plans.filter(
+        Q(items__lead_id__in=mine) | Q(items__supporters__in=mine) | Q(items__tasks__owner_id__in=mine)
+    ).distinct()
+
+
+def can_report(user: User | AnonymousUser, item: PlanItem, task: Task | None = None) -> bool:
+    """Only the owning agency reports: the item's lead, or the task's owner."""
+    owner = task.owner_id if task is not None else item.lead_id
+    return item.plan.status == Plan.Status.ACTIVE and owner in agencies_of(user)
+
+
+def involved_agencies(plan: Plan) -> list[Unit]:
+    """The agencies with a part in a plan: the items' leads and the tasks' owners."""
+    ids = set(plan.items.exclude(status=ItemStatus.DROPPED).values_list("lead_id", flat=True))
+    ids |= set(Task.objects.filter(item__plan=plan).values_list("owner_id", flat=True))
+    return sorted(Unit.objects.filter(pk__in=ids), key=lambda u: match_key(u.name))
+
+
+def agencies() -> QuerySet[Unit]:
+    """The agencies that can lead or support (sở, ban, ngành)."""
+    return Unit.objects.filter(level=AGENCY_LEVEL).order_by("name")
+
+
+# -- what is analysed: a national result or an internal cycle ------------------------------------
+
+
+def plans_of(subject: Subject) -> QuerySet[Plan]:
+    """The plans made after one analysed result (an index-year's or a cycle's, for its unit)."""
+    if subject.cycle is not None:
+        return Plan.objects.filter(cycle=subject.cycle, unit=subject.unit)
+    return Plan.objects.filter(index=subject.index, year=subject.year, unit=subject.unit)
+
+
+def require_manager(user: User) -> None:
+    if not manages(user):
+        raise PlanError(_("Chỉ Sở Nội vụ hoặc quản trị viên được thay đổi kế hoạch."))

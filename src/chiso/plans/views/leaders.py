@@ -1,0 +1,60 @@
+"""The leaders' dashboard: on track, at risk, overdue by agency; escalations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.core.plotly import plotly_version
+from chiso.plans import services
+from chiso.plans.models import Escalation
+from chiso.plans.views.common import manager_required
+
+
+@login_required
+def leaders(request: HttpRequest) -> HttpResponse:
+    """On track, at risk, overdue — by agency; late tasks and silent owners; the escalations sent."""
+    if not services.reads_all(request.user):
+        raise PermissionDenied
+    board = services.dashboard(services.visible_plans(request.user))
+    chart = {
+        "agencies": [row.agency.name for row in board.rows],
+        "series": [
+            {"key": key, "label": label, "values": [getattr(row, key) for row in board.rows]}
+            for key, label in (
+                ("on_track", _("Đúng tiến độ")),
+                ("at_risk", _("Có nguy cơ chậm")),
+                ("overdue", _("Quá hạn")),
+                ("done", _("Hoàn thành")),
+            )
+        ],
+    }
+    escalations = [
+        {"e": e, "text": services.describe(e)}
+        for e in Escalation.objects.select_related("item__plan", "agency", "task").order_by("-created")[:50]
+    ]
+    context = {
+        "board": board,
+        "chart": chart,
+        "escalations": escalations,
+        "manages": services.manages(request.user),
+        "plotly_version": plotly_version(),
+    }
+    return render(request, "plans/leaders.html", context)
+
+
+@require_POST
+@manager_required
+def escalate_now(request: HttpRequest) -> HttpResponse:
+    report = services.escalate()
+    messages.success(
+        request,
+        _("Đã ghi %(new)s cảnh báo mới, gửi %(emails)s thư.")
+        % {"new": len(report.new), "emails": report.emails},
+    )
+    return redirect("plans:leaders")

@@ -1,0 +1,253 @@
+"""Plans, items, tasks, progress reports and commitments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.frameworks.models import Framework
+from chiso.plans import services
+from chiso.plans.forms import (
+    ItemForm,
+    ItemStatusForm,
+    PlanSettingsForm,
+    ReportForm,
+    TaskForm,
+    TaskStatusForm,
+)
+from chiso.plans.models import Plan, PlanItem, ProgressReport, Task
+from chiso.plans.services import PlanError
+from chiso.plans.views.common import form_errors, manager_required, visible_plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = services.visible_plans(request.user).order_by("-year", "title")
+    frameworks = Framework.objects.select_related("index").order_by("index__code", "-first_year")
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans,
+            "frameworks": frameworks if services.reads_all(request.user) else [],
+            "reads_all": services.reads_all(request.user),
+        },
+    )
+
+
+def _item_context(request: HttpRequest, item: PlanItem, today: date) -> dict:
+    user = request.user
+    state = services.health(item, today)
+    tasks = list(item.tasks.all())
+    mine = services.agencies_of(user)
+    report_tasks = [(str(t.pk), t.title) for t in tasks if t.owner_id in mine]
+    can_report_item = services.can_report(user, item)
+    can_report = item.plan.status == Plan.Status.ACTIVE and (can_report_item or bool(report_tasks))
+    periods = [(p.key, p.label) for p in services.reportable_periods(item, today)]
+    report_form = None
+    if can_report and periods:
+        report_form = ReportForm(
+            periods=periods,
+            tasks=report_tasks,
+            prefix=f"r{item.pk}",
+        )
+    return {
+        "item": item,
+        "health": state,
+        "schedule": services.schedule(item, today),
+        "tasks": [
+            {"task": t, "late": t.is_late(today), "can_update": services.manages(user) or t.owner_id in mine}
+            for t in tasks
+        ],
+        "reports": sorted(item.reports.all(), key=lambda r: r.submitted_at, reverse=True),
+        "report_form": report_form,
+        "task_form": TaskForm(prefix=f"t{item.pk}") if services.manages(user) else None,
+        "status_form": ItemStatusForm(initial={"status": item.status}) if services.manages(user) else None,
+        "task_status_choices": TaskStatusForm.base_fields["status"].choices,
+    }
+
+
+def _criteria_choices(plan: Plan) -> list[tuple[str, str]]:
+    framework = plan.framework.to_engine()
+    return [(n.code, f"{n.code} — {n.name_vi}") for n in framework.nodes() if n.code != framework.root.code]
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = visible_plan(request, pk)
+    today = date.today()
+    items = (
+        plan.items.select_related("lead")
+        .prefetch_related(
+            "supporters", "tasks__owner", "tasks__owner_user", "reports__agency", "reports__task"
+        )
+        .order_by("deadline", "criterion")
+    )
+    heads = services.heads_of(request.user)
+    signed = {c.agency_id: c for c in plan.commitments.select_related("head")}
+    commitments = [
+        {"agency": a, "signed": signed.get(a.pk), "can_sign": a.pk in heads and a.pk not in signed}
+        for a in services.involved_agencies(plan)
+    ]
+    manages = services.manages(request.user)
+    context = {
+        "plan": plan,
+        "items": [_item_context(request, item, today) for item in items],
+        "commitments": commitments,
+        "manages": manages,
+        "item_form": ItemForm(criteria=_criteria_choices(plan), prefix="new") if manages else None,
+        "settings_form": PlanSettingsForm(
+            initial={"report_every": plan.report_every, "grace_days": plan.grace_days}
+        )
+        if manages
+        else None,
+        "losses_url": reverse(
+            "results:cycle_losses" if plan.cycle_id else "results:national_losses",
+            args=[plan.cycle_id, plan.unit.code]
+            if plan.cycle_id
+            else [plan.index.code, plan.year, plan.unit.code],
+        ),
+    }
+    return render(request, "plans/plan.html", context)
+
+
+@require_POST
+@manager_required
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    form = ItemForm(request.POST, criteria=_criteria_choices(plan), prefix="new")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_item(
+                request.user,
+                plan,
+                criterion=data["criterion"],
+                lead=data["lead"],
+                supporters=list(data["supporters"]),
+                deadline=data["deadline"],
+                actions=data["actions"],
+                target_points=data["target_points"],
+            )
+        except PlanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã thêm nội dung %(code)s.") % {"code": data["criterion"]})
+    else:
+        form_errors(request, form)
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@require_POST
+@manager_required
+def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    form = PlanSettingsForm(request.POST)
+    if form.is_valid():
+        plan.report_every = form.cleaned_data["report_every"]
+        plan.grace_days = form.cleaned_data["grace_days"]
+        plan.save(update_fields=["report_every", "grace_days"])
+        messages.success(request, _("Đã lưu lịch báo cáo."))
+    else:
+        form_errors(request, form)
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@require_POST
+@manager_required
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PlanItem, pk=pk)
+    form = TaskForm(request.POST, prefix=f"t{item.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        services.add_task(request.user, item, title=data["title"], owner=data["owner"], due=data["due"])
+        messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name})
+    else:
+        form_errors(request, form)
+    return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
+
+
+@require_POST
+@manager_required
+def item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PlanItem, pk=pk)
+    form = ItemStatusForm(request.POST)
+    if form.is_valid():
+        item.status = form.cleaned_data["status"]
+        item.save(update_fields=["status"])
+    return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
+
+
+@require_POST
+@login_required
+def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.select_related("item"), pk=pk)
+    visible_plan(request, task.item.plan_id)
+    form = TaskStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_task_status(request.user, task, form.cleaned_data["status"])
+        except PlanError as exc:
+            raise PermissionDenied(str(exc)) from exc
+    return redirect(reverse("plans:plan", args=[task.item.plan_id]) + f"#item-{task.item_id}")
+
+
+@require_POST
+@login_required
+def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
+    visible_plan(request, item.plan_id)
+    mine = services.agencies_of(request.user)
+    tasks = [(str(t.pk), t.title) for t in item.tasks.all() if t.owner_id in mine]
+    periods = [(p.key, p.label) for p in services.reportable_periods(item)]
+    form = ReportForm(request.POST, request.FILES, periods=periods, tasks=tasks, prefix=f"r{item.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        task = item.tasks.filter(pk=data["task"]).first() if data["task"] else None
+        try:
+            services.submit_report(
+                request.user,
+                item,
+                period=services.Period.from_key(data["period"]),
+                text=data["text"],
+                percent_done=data["percent_done"],
+                evidence=data["evidence"],
+                task=task,
+            )
+        except PlanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+    else:
+        form_errors(request, form)
+    return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_object_or_404(ProgressReport.objects.select_related("item"), pk=pk)
+    visible_plan(request, report.item.plan_id)
+    if not report.evidence:
+        raise Http404
+    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=report.evidence_name)
+
+
+@require_POST
+@login_required
+def sign(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
+    plan = visible_plan(request, pk)
+    agency = get_object_or_404(services.agencies(), pk=agency_id)
+    try:
+        services.sign_commitment(request.user, plan, agency)
+    except PlanError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    messages.success(request, _("%(agency)s đã ký cam kết.") % {"agency": agency.name})
+    return redirect(reverse("plans:plan", args=[plan.pk]) + "#commitments")

@@ -1,0 +1,403 @@
+"""The report's tables: their columns (how each value is shown in Word and written in Excel) and
+the builders that fill them from engine objects (Profile, NodeLoss, TargetResult, the league table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from chiso.engine.analysis import Profile, YearAnalysis
+from chiso.engine.losses import NodeLoss
+from chiso.engine.numbers import format_number, format_rank, format_signed, percent_of
+from chiso.engine.whatif import TargetResult
+from chiso.reports import narrative
+from chiso.reports.charts import TrendPoint
+
+# Column kinds: how a value is shown in Word and formatted in Excel.
+TEXT, NUMBER, INTEGER, SIGNED, SIGNED_INT, RANK, PERCENT, MAXIMUM = (
+    "text",
+    "number",
+    "integer",
+    "signed",
+    "signed_int",
+    "rank",
+    "percent",
+    "maximum",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = TEXT
+    width_cm: float = 1.5
+
+
+COLUMNS: dict[str, list[Column]] = {
+    "summary": [Column("item", "Nội dung", TEXT, 6.0), Column("value", "Kết quả", TEXT, 9.5)],
+    "fields": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Nội dung", TEXT, 4.2),
+        Column("score", "Điểm", NUMBER, 1.4),
+        Column("max", "Tối đa", MAXIMUM, 1.2),
+        Column("percent", "% tối đa", PERCENT, 1.3),
+        Column("rank", "Hạng", RANK, 1.5),
+        Column("change_score", "± điểm", SIGNED, 1.5),
+        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
+        Column("best", "Cao nhất", NUMBER, 1.5),
+        Column("mean", "TB cả nước", NUMBER, 1.6),
+    ],
+    "criteria": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Tiêu chí", TEXT, 5.6),
+        Column("score", "Điểm", NUMBER, 1.4),
+        Column("rank", "Hạng", RANK, 1.4),
+        Column("change_score", "± điểm", SIGNED, 1.5),
+        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
+        Column("best", "Cao nhất", NUMBER, 1.5),
+        Column("mean", "TB cả nước", NUMBER, 1.6),
+    ],
+    "losses": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Nội dung", TEXT, 6.4),
+        Column("score", "Điểm", NUMBER, 1.5),
+        Column("max", "Tối đa", MAXIMUM, 1.5),
+        Column("lost", "Điểm bị mất", NUMBER, 1.9),
+        Column("rank", "Hạng", RANK, 1.5),
+        Column("gap_to_best", "Kém cao nhất", NUMBER, 2.0),
+    ],
+    "gaps": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Tiêu chí", TEXT, 6.4),
+        Column("score", "Điểm", NUMBER, 1.6),
+        Column("best", "Cao nhất", NUMBER, 1.7),
+        Column("gap_to_best", "Kém cao nhất", NUMBER, 2.1),
+        Column("rank", "Hạng", RANK, 1.6),
+    ],
+    "target": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Nội dung", TEXT, 6.9),
+        Column("points", "Cần tăng", NUMBER, 2.4),
+        Column("total_points", "Đóng góp vào tổng", NUMBER, 2.7),
+        Column("feasible", "Tăng tối đa khả thi", NUMBER, 2.8),
+    ],
+    "weak": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Tiêu chí", TEXT, 5.0),
+        Column("score", "Điểm", NUMBER, 1.4),
+        Column("rank", "Hạng", RANK, 1.4),
+        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
+        Column("gap_to_best", "Kém cao nhất", NUMBER, 1.7),
+        Column("lead", "Cơ quan chủ trì", TEXT, 3.7),
+    ],
+    "plans": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("action", "Nhiệm vụ", TEXT, 5.0),
+        Column("lead", "Chủ trì", TEXT, 2.6),
+        Column("supporters", "Phối hợp", TEXT, 2.6),
+        Column("deadline", "Thời hạn", TEXT, 2.3),
+        Column("status", "Tình trạng", TEXT, 2.1),
+    ],
+    "trend": [
+        Column("year", "Năm", INTEGER, 1.6),
+        Column("framework", "Khung chỉ số", TEXT, 3.4),
+        Column("score", "Điểm", NUMBER, 2.2),
+        Column("max", "Thang điểm", MAXIMUM, 2.2),
+        Column("rank", "Hạng", INTEGER, 2.0),
+        Column("of", "Số đơn vị", INTEGER, 2.0),
+    ],
+    "ranking": [
+        Column("rank", "Hạng", INTEGER, 1.2),
+        Column("code", "Mã", TEXT, 1.0),
+        Column("name", "Đơn vị", TEXT, 3.5),
+        Column("score", "Điểm", NUMBER, 1.5),
+        Column("change_score", "± điểm", SIGNED, 1.5),
+        Column("change_rank", "± bậc", SIGNED_INT, 1.2),
+        Column("group", "Nhóm", TEXT, 3.0),
+        Column("region", "Vùng", TEXT, 3.5),
+    ],
+    "proforma": [
+        Column("code", "Mã", TEXT, 1.1),
+        Column("name", "Nội dung", TEXT, 4.8),
+        Column("constituents", "Các tỉnh thành phần", TEXT, 4.4),
+        Column("mean", "Giả định: trung bình cộng", NUMBER, 2.6),
+        Column("population_weighted", "Giả định: theo dân số", NUMBER, 2.6),
+    ],
+}
+
+
+@dataclass
+class Table:
+    """One table of the report: Word shows `display_rows()`, Excel writes `rows` as numbers."""
+
+    key: str
+    sheet: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    places: int = 2
+    of: int | None = None  # the "/N" of rank columns
+
+    def display(self, column: Column, value: Any) -> str:
+        if value is None or value == "":
+            return "–"
+        if column.kind == NUMBER:
+            return format_number(value, self.places)
+        if column.kind == MAXIMUM:
+            return format_number(value, 0 if value == value.to_integral_value() else self.places)
+        if column.kind == INTEGER and isinstance(value, Decimal):
+            return format_number(value, 0)
+        if column.kind == PERCENT:
+            return format_number(value, 1)
+        if column.kind == SIGNED:
+            return format_signed(value, self.places)
+        if column.kind == SIGNED_INT:
+            return f"+{value}" if value > 0 else str(value)
+        if column.kind == RANK:
+            return format_rank(value, self.of)
+        return str(value)
+
+    def display_rows(self) -> list[dict[str, str]]:
+        return [{c.key: self.display(c, row.get(c.key)) for c in self.columns} for row in self.rows]
+
+
+def summary_table(profile: Profile, places: int) -> Table:
+    change = profile.change
+    rows: list[dict[str, Any]] = [
+        {"item": "Điểm tổng hợp", "value": format_number(profile.score, places)},
+        {"item": "Điểm tối đa", "value": format_number(profile.framework.root.max_points, 0)},
+        {"item": "Xếp hạng", "value": format_rank(profile.rank, profile.of)},
+        {"item": "Nhóm", "value": profile.group.label_vi if profile.group else "–"},
+        {
+            "item": "Trung bình cả nước",
+            "value": format_number(profile.national_mean, places),
+        },
+    ]
+    if change is not None and profile.previous_year is not None:
+        diff = narrative.rounded_difference(profile.score, change.previous_score, places)
+        rows += [
+            {
+                "item": f"Năm {profile.previous_year}",
+                "value": f"{format_number(change.previous_score, places)} điểm, hạng "
+                f"{format_rank(change.previous_rank, profile.of)}",
+            },
+            {
+                "item": f"Thay đổi so với {profile.previous_year}",
+                "value": f"{format_signed(diff, places)} điểm; "
+                + (f"{change.rank:+d} bậc" if change.rank is not None else "–"),
+            },
+        ]
+    for group in profile.peer_groups:
+        rows.append({"item": f"Hạng trong {group.name}", "value": format_rank(group.rank, group.of)})
+    return Table(
+        "summary",
+        "Tổng hợp",
+        "Kết quả tổng hợp",
+        COLUMNS["summary"],
+        rows,
+        places,
+    )
+
+
+def fields_table(profile: Profile, places: int, noun: str) -> Table:
+    rows = []
+    for c in profile.components:
+        previous = c.change.previous_score if c.change else None
+        rows.append(
+            {
+                "code": c.code,
+                "name": c.name_vi,
+                "score": c.score,
+                "max": c.max_points,
+                "percent": percent_of(c.score, c.max_points)
+                if c.score is not None and c.max_points
+                else None,
+                "rank": c.rank,
+                "change_score": narrative.rounded_difference(c.score, previous, places),
+                "change_rank": c.change.rank if c.change else None,
+                "best": c.best,
+                "mean": c.mean,
+            }
+        )
+    return Table(
+        "fields",
+        "Lĩnh vực" if noun == "lĩnh vực" else "Nội dung",
+        f"Kết quả theo từng {noun}",
+        COLUMNS["fields"],
+        rows,
+        places,
+        profile.of,
+    )
+
+
+def criteria_table(rows: list[NodeLoss], places: int, of: int) -> Table:
+    return Table(
+        "criteria",
+        "Tiêu chí",
+        "Kết quả theo từng tiêu chí (nội dung thành phần)",
+        COLUMNS["criteria"],
+        [
+            {
+                "code": r.code,
+                "name": r.name_vi,
+                "score": r.points,
+                "rank": r.rank,
+                "change_score": narrative.rounded_difference(
+                    r.points,
+                    r.points - r.change_points
+                    if r.points is not None and r.change_points is not None
+                    else None,
+                    places,
+                ),
+                "change_rank": r.change_rank,
+                "best": r.best,
+                "mean": r.mean,
+            }
+            for r in rows
+            if r.points is not None
+        ],
+        places,
+        of,
+    )
+
+
+def losses_table(rows: list[NodeLoss], places: int, of: int) -> Table:
+    return Table(
+        "losses",
+        "Điểm bị mất",
+        "Các nội dung mất nhiều điểm nhất",
+        COLUMNS["losses"],
+        [
+            {
+                "code": r.code,
+                "name": r.name_vi,
+                "score": r.points,
+                "max": r.max_points,
+                "lost": r.lost,
+                "rank": r.rank,
+                "gap_to_best": r.gap_to_best,
+            }
+            for r in rows
+        ],
+        places,
+        of,
+    )
+
+
+def gaps_table(rows: list[NodeLoss], places: int, of: int) -> Table:
+    return Table(
+        "gaps",
+        "Khoảng cách tiêu chí",
+        "Các tiêu chí cách xa địa phương đạt điểm cao nhất",
+        COLUMNS["gaps"],
+        [
+            {
+                "code": r.code,
+                "name": r.name_vi,
+                "score": r.points,
+                "best": r.best,
+                "gap_to_best": r.gap_to_best,
+                "rank": r.rank,
+            }
+            for r in rows
+        ],
+        places,
+        of,
+    )
+
+
+def target_table(target: TargetResult | None, places: int) -> Table:
+    rows = []
+    for gain in target.gains if target else []:
+        rows.append(
+            {
+                "code": gain.code,
+                "name": gain.name_vi,
+                "points": gain.points,
+                "total_points": gain.total_points,
+                "feasible": gain.feasible,
+            }
+        )
+    return Table(
+        "target",
+        "Mục tiêu hạng",
+        "Mức tăng điểm tối thiểu để đạt hạng mục tiêu",
+        COLUMNS["target"],
+        rows,
+        places,
+    )
+
+
+def weak_table(weak: list[NodeLoss], plans: list[dict[str, str]], places: int, of: int) -> Table:
+    leads: dict[str, list[str]] = {}
+    for row in plans:
+        if row["lead"] and row["lead"] not in leads.setdefault(row["code"], []):
+            leads[row["code"]].append(row["lead"])
+    return Table(
+        "weak",
+        "Tiêu chí yếu",
+        "Các tiêu chí có thứ hạng thấp và cơ quan chủ trì",
+        COLUMNS["weak"],
+        [
+            {
+                "code": r.code,
+                "name": r.name_vi,
+                "score": r.points,
+                "rank": r.rank,
+                "change_rank": r.change_rank,
+                "gap_to_best": r.gap_to_best,
+                "lead": "; ".join(leads.get(r.code, [])) or "Chưa phân công",
+            }
+            for r in weak
+        ],
+        places,
+        of,
+    )
+
+
+def plan_table(plans: list[dict[str, str]]) -> Table:
+    return Table(
+        "plans",
+        "Kế hoạch",
+        "Nhiệm vụ cải thiện theo tiêu chí",
+        COLUMNS["plans"],
+        [dict(row) for row in plans],
+    )
+
+
+def trend_table(points: list[TrendPoint], places: int) -> Table:
+    return Table(
+        "trend",
+        "Xu hướng",
+        "Điểm và thứ hạng qua các năm",
+        COLUMNS["trend"],
+        [
+            {
+                "year": p.year,
+                "framework": p.framework,
+                "score": p.score,
+                "max": p.max_points,
+                "rank": p.rank,
+                "of": p.of,
+            }
+            for p in points
+        ],
+        places,
+    )
+
+
+def ranking_table(analysis: YearAnalysis, places: int) -> Table:
+    from chiso.results.presenters import league_row
+
+    rows = [league_row(row) for row in analysis.league_table()]
+    return Table(
+        "ranking",
+        "Xếp hạng",
+        "Bảng xếp hạng",
+        COLUMNS["ranking"],
+        rows,
+        places,
+        analysis.total_ranking.of,
+    )

@@ -1,0 +1,81 @@
+"""What an analysis page is about: one unit's result in a published index-year, or in an internal
+cycle, with its analysis (`YearAnalysis`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from chiso.assessments.models import Cycle
+from chiso.engine.analysis import YearAnalysis
+from chiso.engine.units import UnitRef
+from chiso.frameworks.models import Framework, Index
+from chiso.units.models import Unit
+
+
+@dataclass
+class Subject:
+    """One unit in one analysis: a province in an index-year, or a unit in an internal cycle."""
+
+    analysis: YearAnalysis
+    framework: Framework
+    unit: Unit
+    ref: UnitRef
+    year: int
+    index: Index | None = None
+    cycle: Cycle | None = None
+
+    @property
+    def label(self) -> str:
+        if self.cycle is not None:
+            return self.cycle.name
+        return f"{self.index.short_name} {self.year}"  # type: ignore[union-attr]
+
+    @property
+    def url_args(self) -> list[Any]:
+        if self.cycle is not None:
+            return [self.cycle.pk, self.unit.code]
+        return [self.index.code, self.year, self.unit.code]  # type: ignore[union-attr]
+
+    @property
+    def url_prefix(self) -> str:
+        return "cycle" if self.cycle is not None else "national"
+
+    def url(self, page: str) -> str:
+        """The subject's analysis page: "losses", "whatif" or "target"."""
+        return reverse(f"results:{self.url_prefix}_{page}", args=self.url_args)
+
+
+def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
+    """A unit's result in a published index-year. LookupError when there is none."""
+    from chiso.engine.units import UnitError
+    from chiso.frameworks.services import IndexNotFound, find_index
+    from chiso.results.models import ResultSet
+    from chiso.results.services import analyse, reference_date
+    from chiso.units.registry import registry
+
+    try:
+        index = find_index(index_code)
+        analysis = analyse(index, year)
+        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+    except (IndexNotFound, UnitError) as exc:
+        raise LookupError(str(exc)) from exc
+    row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
+    if row is None or unit.ref not in analysis.units:
+        raise LookupError(unit_code)
+    framework = ResultSet.objects.get(index=index, year=year).framework
+    return Subject(analysis, framework, row, unit.ref, year, index=index)
+
+
+def cycle_subject(cycle: Cycle, unit_code: str) -> Subject:
+    """A unit's result in an internal cycle (final points where approved, else the latest stage)."""
+    from chiso.assessments.scoring import cycle_analysis
+
+    assessment = cycle.assessments.select_related("unit").filter(unit__code=unit_code).first()
+    if assessment is None:
+        raise LookupError(unit_code)
+    analysis = cycle_analysis(cycle)
+    ref = assessment.unit.to_engine().ref
+    return Subject(analysis, cycle.framework, assessment.unit, ref, cycle.year, cycle=cycle)

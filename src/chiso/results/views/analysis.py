@@ -1,0 +1,308 @@
+"""Analysis of one unit's result: where points were lost, what-if, rank targets.
+
+The same pages serve a province in a published index-year and a unit in an internal cycle. The
+decisions they show — the order of points at stake, the weak criteria, the default rank target —
+are the engine's (`chiso.engine.losses`, `chiso.engine.whatif`), the same as in `chiso losses` and
+the Word report.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.assessments.models import Cycle
+from chiso.assessments.permissions import EVERYONE_INSIDE, has_role, own_units
+from chiso.core.plotly import plotly_version
+from chiso.engine.analysis import TOTAL
+from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria
+from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
+from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
+from chiso.results.subjects import Subject, cycle_subject, national_subject
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def _num(value: Decimal | None, places: int = 2) -> str:
+    return format_number(value, places, _lang())
+
+
+def subject_from(request: HttpRequest, kwargs: dict) -> Subject:
+    """The analysed unit from the URL; an internal cycle only for the people who may see it."""
+    try:
+        if "cycle_id" in kwargs:
+            cycle = get_object_or_404(Cycle, pk=kwargs["cycle_id"])
+            if not request.user.is_authenticated:
+                raise PermissionDenied
+            subject = cycle_subject(cycle, kwargs["unit_code"])
+            if not (has_role(request.user, *EVERYONE_INSIDE) or subject.unit.pk in own_units(request.user)):
+                raise PermissionDenied
+            return subject
+        return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"])
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _propose_url(subject: Subject) -> str:
+    return reverse(f"plans:{subject.url_prefix}_propose", args=subject.url_args)
+
+
+# -- where points were lost -------------------------------------------------------------------------
+
+
+def _loss_rows(subject: Subject, rows: list[NodeLoss], weak: set[str]) -> list[dict]:
+    analysis = subject.analysis
+    places = analysis.framework.display_precision
+    lang = _lang()
+    out = []
+    for r in tree_by_stake(rows, analysis.framework):
+        out.append(
+            {
+                "code": r.code,
+                "name": r.name_vi,
+                "depth": r.depth,
+                "points": _num(r.points, places),
+                "max": _num(r.max_points, places),
+                "lost": _num(r.lost, places),
+                "percent": _num(r.percent, 1),
+                "at_max": r.at_max,
+                "rank": format_rank(r.rank, r.of),
+                "change_points": format_signed(r.change_points, places, lang),
+                "change_rank": (f"{r.change_rank:+d}" if r.change_rank else "0")
+                if r.change_rank is not None
+                else "–",
+                "trend": "up" if (r.change_rank or 0) > 0 else "down" if (r.change_rank or 0) < 0 else "",
+                "best": _num(r.best, places),
+                "regional_best": _num(r.regional_best, places),
+                "mean": _num(r.mean, places),
+                "weak": r.code in weak,
+            }
+        )
+    return out
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _charts(subject: Subject) -> dict:
+    """Data for the two plotly charts: components against the mean and the best; the ranking."""
+    analysis = subject.analysis
+    components = []
+    for node in analysis.components:
+        ranking = analysis.ranking(node.code)
+        components.append(
+            {
+                "code": node.code,
+                "name": node.name_vi,
+                "points": _float(analysis.current.value(subject.ref, node.code)),
+                "mean": _float(analysis.computed_mean(node.code)),
+                "best": _float(ranking.entries[0].value if ranking.entries else None),
+                "max": _float(node.max_points),
+            }
+        )
+    ranking = [
+        {
+            "position": position,
+            "name": analysis.units[entry.unit].name,
+            "rank": entry.rank,
+            "score": _float(entry.value),
+            "me": entry.unit == subject.ref,
+        }
+        for position, entry in enumerate(analysis.total_ranking.entries, start=1)
+    ]
+    return {
+        "components": components,
+        "ranking": ranking,
+        "unit": subject.unit.name,
+        "of": analysis.total_ranking.of,
+        "separators": ".," if _lang() == "en" else ",.",
+        "labels": {
+            "points": subject.unit.name,
+            "mean": _("Trung bình"),
+            "best": _("Cao nhất"),
+            "score": _("Điểm tổng"),
+            "rank": _("Hạng"),
+        },
+    }
+
+
+def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
+    at_stake = components_at_stake(rows)[:3]
+    if not at_stake:
+        return ""
+    parts = ", ".join(f"{r.code} {r.name_vi} ({_num(r.lost, places)})" for r in at_stake)
+    return _("Mất nhiều điểm nhất ở: %(parts)s.") % {"parts": parts}
+
+
+def losses(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Every node's points, points lost, rank and gaps; the charts; the what-if and target tools."""
+    from chiso.plans.services import manages, plans_of, visible_plans
+
+    subject = subject_from(request, kwargs)
+    analysis = subject.analysis
+    places = analysis.framework.display_precision
+    score = analysis.current.value(subject.ref, TOTAL)
+    if score is None:
+        raise Http404(_("Đơn vị không có kết quả năm này."))
+    rows = loss_analysis(analysis, subject.ref)
+    weak = weak_criteria(rows)
+    whatif_fields = [
+        {
+            "code": n.code,
+            "name": n.name_vi,
+            "value": _num(analysis.current.value(subject.ref, n.code), places),
+            "max": _num(n.max_points, places),
+        }
+        for n in plannable_nodes(analysis.framework)
+        if analysis.current.value(subject.ref, n.code) is not None
+    ]
+    current_rank = analysis.total_ranking.rank_of(subject.ref)
+    target_rank, _note = default_target(analysis, subject.ref)
+    context = {
+        "subject": subject,
+        "rows": _loss_rows(subject, rows, {r.code for r in weak}),
+        "weak": [{"code": r.code, "name": r.name_vi, "rank": format_rank(r.rank, r.of)} for r in weak],
+        "charts": _charts(subject),
+        "score": _num(score, places),
+        "max_points": _num(analysis.framework.root.max_points, 0),
+        "rank": format_rank(current_rank, analysis.total_ranking.of),
+        "stake": _stake_sentence(rows, places),
+        "whatif_fields": whatif_fields,
+        "effort_fields": [{"code": n.code, "name": n.name_vi} for n in analysis.components],
+        "target_default": target_rank or current_rank or 1,
+        "of": analysis.total_ranking.of,
+        "whatif_url": subject.url("whatif"),
+        "target_url": subject.url("target"),
+        "propose_url": _propose_url(subject),
+        "manages": manages(request.user),
+        "plans": plans_of(subject).filter(pk__in=visible_plans(request.user).values("pk")),
+        "plotly_version": plotly_version(),
+        "profile_url": reverse("results:profile", args=subject.url_args) if subject.index else "",
+    }
+    return render(request, "results/losses.html", context)
+
+
+# -- what-if and rank targets (htmx) ----------------------------------------------------------------
+
+
+@require_POST
+def whatif(request: HttpRequest, **kwargs) -> HttpResponse:
+    """htmx: the new total and rank if some nodes had other values."""
+    subject = subject_from(request, kwargs)
+    places = subject.analysis.framework.display_precision
+    changes, errors = [], []
+    for key, value in request.POST.items():
+        if not key.startswith("v_") or not value.strip():
+            continue
+        code = key[2:]
+        current = subject.analysis.current.value(subject.ref, code)
+        try:
+            amount = parse_decimal(value)
+        except NumberError:
+            errors.append(_("%(code)s: “%(value)s” không phải số.") % {"code": code, "value": value})
+            continue
+        if current is not None and _num(amount, places) == _num(current, places):
+            continue  # left as shown
+        changes.append(Change(code, amount, relative=False))
+    result = None
+    if not errors and changes:
+        try:
+            result = what_if(subject.analysis, subject.ref, changes)
+        except WhatIfError as exc:
+            errors.append(str(exc))
+    context: dict = {"errors": errors, "changed": bool(changes)}
+    if result is not None:
+        moved = result.rank - result.new_rank
+        context.update(
+            {
+                "score": _num(result.score, places),
+                "new_score": _num(result.new_score, places),
+                "delta": format_signed(result.new_score - result.score, places, _lang()),
+                "rank": format_rank(result.rank, result.of),
+                "new_rank": format_rank(result.new_rank, result.of),
+                "moved": moved,
+                "moved_abs": abs(moved),
+                "changes": [
+                    {
+                        "code": c.code,
+                        "name": subject.analysis.framework.node(c.code).name_vi,
+                        "old": _num(subject.analysis.current.value(subject.ref, c.code), places),
+                        "new": _num(c.amount, places),
+                    }
+                    for c in changes
+                ],
+            }
+        )
+    return render(request, "results/_whatif_result.html", context, status=422 if errors else 200)
+
+
+def _efforts(request: HttpRequest, errors: list[str]) -> dict[str, Decimal]:
+    effort = {}
+    for key, value in request.POST.items():
+        if key.startswith("e_") and value.strip():
+            try:
+                effort[key[2:]] = parse_decimal(value)
+            except NumberError:
+                errors.append(_("%(code)s: “%(value)s” không phải số.") % {"code": key[2:], "value": value})
+            else:
+                if effort[key[2:]] <= 0:
+                    errors.append(_("%(code)s: chi phí phải lớn hơn 0.") % {"code": key[2:]})
+    return effort
+
+
+@require_POST
+def target(request: HttpRequest, **kwargs) -> HttpResponse:
+    """htmx: the cheapest way to a target rank, explained, with a button to plan it."""
+    from chiso.plans.services import manages
+
+    subject = subject_from(request, kwargs)
+    analysis = subject.analysis
+    places = analysis.framework.display_precision
+    errors: list[str] = []
+    try:
+        wanted = int(request.POST.get("rank", ""))
+    except ValueError:
+        wanted = 0
+        errors.append(_("Hạng mục tiêu phải là số nguyên."))
+    effort = _efforts(request, errors)
+    result = None
+    if not errors:
+        try:
+            result = rank_target(
+                analysis, subject.ref, wanted, effort=effort or None, unit_name=subject.unit.name
+            )
+        except WhatIfError as exc:
+            errors.append(str(exc))
+    context: dict = {"errors": errors, "manages": manages(request.user)}
+    if result is not None:
+        context.update(
+            {
+                "result": result,
+                "explanation": result.explanation_vi,
+                "gains": [
+                    {
+                        "code": g.code,
+                        "name": g.name_vi,
+                        "points": _num(g.points, places),
+                        "raw": str(g.points),
+                        "total_points": _num(g.total_points, places),
+                        "feasible": _num(g.feasible, places),
+                        "from": _num(analysis.current.value(subject.ref, g.code), places),
+                        "to": _num((analysis.current.value(subject.ref, g.code) or 0) + g.points, places),
+                    }
+                    for g in result.gains
+                ],
+                "propose_url": _propose_url(subject),
+            }
+        )
+    return render(request, "results/_target_result.html", context, status=422 if errors else 200)
