@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, FrameworkError
+from chiso.engine.i18n import gettext
 from chiso.engine.numbers import HUNDRED, ZERO, NumberError, parse_decimal
 from chiso.engine.rules import RULE_TYPES, Manual, RuleContext, RuleType, ScoringInputError
 from chiso.engine.validation import errors, validate_framework
@@ -110,7 +111,10 @@ def aggregate(framework: Framework, values: Mapping[str, Decimal | None]) -> dic
     unknown = [code for code in values if code not in tree.index]
     if unknown:
         raise ScoringInputError(
-            ", ".join(unknown), "code", "mã không có trong khung tiêu chí", "code not in the framework"
+            ", ".join(unknown),
+            "code",
+            gettext("mã không có trong khung tiêu chí"),
+            "code not in the framework",
         )
     points: list[Decimal | None] = [None] * len(tree.codes)
     for code, value in values.items():
@@ -120,7 +124,10 @@ def aggregate(framework: Framework, values: Mapping[str, Decimal | None]) -> dic
             points[tree.index[code]] = parse_decimal(value)
         except NumberError:
             raise ScoringInputError(
-                code, "value", f"{value!r} không phải số", f"{value!r} is not a number"
+                code,
+                "value",
+                gettext("{value!r} không phải số").format(value=value),
+                f"{value!r} is not a number",
             ) from None
     published = [p is not None for p in points]
     tree.roll_up(points)
@@ -145,10 +152,11 @@ class ScoringPlan:
     def __init__(self, framework: Framework) -> None:
         problems = errors(validate_framework(framework))
         if problems:
-            listed = "; ".join(f"{p.code}: {p.message_en}" for p in problems[:10])
+            listed = "; ".join(f"{p.code}: {p.message}" for p in problems[:10])
             raise FrameworkError(
-                f"Khung tiêu chí {framework.code} có lỗi, không chấm điểm được / "
-                f"framework {framework.code} has errors and cannot be scored: {listed}"
+                gettext("Khung tiêu chí {code} có lỗi, không chấm điểm được: {problems}").format(
+                    code=framework.code, problems=listed
+                )
             )
         self.framework = framework
         self.tree = tree = _Tree(framework)
@@ -188,7 +196,10 @@ class ScoringPlan:
                     gathered[code].append(value if isinstance(value, Decimal) else parse_decimal(value))
                 except NumberError:
                     raise ScoringInputError(
-                        code, field_name, f"{value!r} không phải số", f"{value!r} is not a number"
+                        code,
+                        field_name,
+                        gettext("{value!r} không phải số").format(value=value),
+                        f"{value!r} is not a number",
                     ) from None
         return gathered
 
@@ -228,7 +239,7 @@ class ScoringPlan:
             raise ScoringInputError(
                 codes,
                 "code",
-                "không phải tiêu chí lá hay điểm thưởng/trừ của khung",
+                gettext("không phải tiêu chí lá hay điểm thưởng/trừ của khung"),
                 "not a leaf criterion or adjustment of the framework",
             )
         tree = self.tree
