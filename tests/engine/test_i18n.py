@@ -69,9 +69,9 @@ def test_an_unknown_unit_name_and_its_suggestions_are_translated(english) -> Non
 
 
 def test_number_and_framework_errors_are_translated(english) -> None:
-    with pytest.raises(NumberError, match="^not a number: 'abc'$"):
+    with pytest.raises(NumberError, match=r"^not a number: 'abc'$"):
         parse_decimal("abc")
-    with pytest.raises(FrameworkError, match="^A framework file must be a mapping.$"):
+    with pytest.raises(FrameworkError, match=r"^A framework file must be a mapping\.$"):
         framework_from_dict([])  # type: ignore[arg-type]
 
 
@@ -86,7 +86,9 @@ def test_validation_problems_are_written_in_the_active_language(english) -> None
             "root": {"code": "x", "name_vi": "X", "max_points": 1, "rule": {"type": "manual"}},
         }
     )
-    assert Problem("framework", "first year (2024) is after last year (2022)") in validate_framework(framework)
+    assert Problem("framework", "first year (2024) is after last year (2022)") in validate_framework(
+        framework
+    )
 
 
 def test_names_stored_in_both_languages_follow_the_active_language(english) -> None:
