@@ -33,7 +33,13 @@ from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
 from chiso.surveys.definition import form_to_dict
 from chiso.surveys.models import ImportBatch, Questionnaire, Response, Survey, SurveyResult
-from chiso.surveys.responses import ImportReport, Problem, ResponseImportError, read_responses
+from chiso.surveys.responses import (
+    ImportReport,
+    Problem,
+    ResponseImportError,
+    read_responses,
+    unknown_unit_message,
+)
 from chiso.surveys.xlsform import Form, FormError, read_xlsform
 from chiso.units.models import Unit
 from chiso.units.registry import registry
@@ -219,7 +225,7 @@ class _UnitResolver:
             if problem.kind != "unknown_unit":
                 continue
             for text, names in self.closest.items():
-                if problem.message == f"không tìm thấy đơn vị {text} / unknown unit {text}" and names:
+                if problem.message == unknown_unit_message(text) and names:
                     message = f"{problem.message} — gần nhất / closest: {', '.join(names)}"
                     report.problems[number] = Problem(problem.row, problem.field, problem.kind, message)
                     break
