@@ -183,7 +183,7 @@ def test_inputs_for_unknown_or_internal_codes_are_rejected() -> None:
 def test_framework_with_errors_is_not_scored() -> None:
     framework = par_like()
     framework.node("1.1").max_points = D(5)  # 5 + 2 ≠ 6
-    with pytest.raises(FrameworkError, match="children's maxima add up to 7"):
+    with pytest.raises(FrameworkError, match="tổng điểm tối đa của các nút con là 7"):
         score_units(framework, {})
 
 

@@ -84,7 +84,7 @@ def test_duplicate_codes() -> None:
         d["root"]["children"][1]["code"] = "1.1"
 
     problems = errors(check(mutate))
-    assert any(p.code == "1.1" and "appears 2 times" in p.message_en for p in problems)
+    assert any(p.code == "1.1" and "xuất hiện 2 lần" in p.message for p in problems)
 
 
 def test_children_sum_differs_is_an_error() -> None:
@@ -93,8 +93,7 @@ def test_children_sum_differs_is_an_error() -> None:
 
     [problem] = errors(check(mutate))
     assert problem.code == "1"
-    assert problem.message_en == "children's maxima add up to 5, not the maximum 6"
-    assert problem.message_vi.startswith("tổng điểm tối đa của các nút con là 5")
+    assert problem.message == "tổng điểm tối đa của các nút con là 5, khác điểm tối đa 6"
 
 
 def test_children_sum_short_in_a_partial_framework_is_a_warning() -> None:
@@ -146,7 +145,7 @@ def test_leaf_without_rule() -> None:
 
     [problem] = check(published)
     assert (problem.code, problem.severity) == ("framework", WARNING)
-    assert "1 leaves have no scoring rule" in problem.message_en
+    assert "1 tiêu chí lá không có quy tắc chấm điểm" in problem.message
 
 
 def test_unknown_rule_type_and_bad_params() -> None:
@@ -156,8 +155,8 @@ def test_unknown_rule_type_and_bad_params() -> None:
 
     problems = errors(check(mutate))
     assert [p.code for p in problems] == ["1.2", "2"]
-    assert "when_no_occurrence" in problems[0].message_en
-    assert "loại quy tắc không có: 'magic'" in problems[1].message_en
+    assert "when_no_occurrence" in problems[0].message
+    assert "loại quy tắc không có: 'magic'" in problems[1].message
 
 
 def test_rule_points_above_maximum() -> None:
@@ -168,7 +167,7 @@ def test_rule_points_above_maximum() -> None:
         }
 
     [problem] = errors(check(mutate))
-    assert problem.code == "2" and "vượt điểm tối đa 4" in problem.message_en
+    assert problem.code == "2" and "vượt điểm tối đa 4" in problem.message
 
 
 def test_negative_maximum() -> None:
@@ -177,13 +176,13 @@ def test_negative_maximum() -> None:
         d["root"]["children"][0]["children"][0]["max_points"] = 8
 
     problems = errors(check(mutate))
-    assert any(p.code == "1.2" and "negative maximum" in p.message_en for p in problems)
+    assert any(p.code == "1.2" and "điểm tối đa âm" in p.message for p in problems)
 
 
 def test_years_reversed() -> None:
     problems = errors(check(lambda d: d.update(years={"first": 2024, "last": 2022})))
     assert [p.code for p in problems] == ["framework"]
-    assert "first year (2024) is after last year (2022)" in problems[0].message_en
+    assert problems[0].message == "năm đầu (2024) sau năm cuối (2022)"
 
 
 def test_adjustment_kind() -> None:
@@ -191,7 +190,7 @@ def test_adjustment_kind() -> None:
         d["adjustments"][0]["kind"] = "gift"
 
     [problem] = errors(check(mutate))
-    assert problem.code == "T1" and "bonus or penalty" in problem.message_en
+    assert problem.code == "T1" and "bonus hoặc penalty" in problem.message
 
 
 def test_ranking_of() -> None:
@@ -199,7 +198,7 @@ def test_ranking_of() -> None:
         d["ranking"]["of"] = "everyone"
 
     [problem] = errors(check(mutate))
-    assert "ranking.of" in problem.message_en
+    assert "ranking.of" in problem.message
 
 
 def test_bands_must_decrease() -> None:
@@ -207,7 +206,7 @@ def test_bands_must_decrease() -> None:
         d["ranking"]["groups"]["bands"][1]["min_percent"] = 95
 
     [problem] = errors(check(mutate))
-    assert "bands must be decreasing" in problem.message_en
+    assert "các ngưỡng nhóm phải giảm dần" in problem.message
 
 
 def test_mean_aggregation_children_on_parent_scale() -> None:
@@ -236,16 +235,16 @@ def test_mean_aggregation_children_on_parent_scale() -> None:
     assert validate_framework(framework_from_dict(sipas)) == []
     sipas["root"]["children"][0]["max_points"] = 20
     [problem] = validate_framework(framework_from_dict(sipas))
-    assert problem.severity == ERROR and "must equal the parent's (100)" in problem.message_en
+    assert problem.severity == ERROR and "phải bằng của nút cha (100)" in problem.message
     # Summed, the same tree is wrong: five factors of 100 do not add up to 100.
     sipas["root"]["children"][0]["max_points"] = 100
     sipas["aggregation"] = "sum"
     assert [p.code for p in errors(validate_framework(framework_from_dict(sipas)))] == ["sipas"]
 
 
-def test_problem_str_is_bilingual() -> None:
-    problem = Problem("1", "sai", "wrong")
-    assert str(problem) == "[error] 1: sai / wrong"
+def test_problem_str_has_one_language() -> None:
+    problem = Problem("1", "sai")
+    assert str(problem) == "[error] 1: sai"
 
 
 def test_weighted_aggregation_skips_sum_check_with_one_warning() -> None:
@@ -256,7 +255,7 @@ def test_weighted_aggregation_skips_sum_check_with_one_warning() -> None:
 
     [problem] = check(mutate)
     assert (problem.code, problem.severity) == ("framework", WARNING)
-    assert "weighted aggregation" in problem.message_en
+    assert "tổng có trọng số" in problem.message
 
 
 def test_unknown_aggregation_and_group_method() -> None:
@@ -265,4 +264,7 @@ def test_unknown_aggregation_and_group_method() -> None:
         d["ranking"]["groups"]["method"] = "deciles"
 
     problems = errors(check(mutate))
-    assert [p.message_en.split(" ")[0] for p in problems] == ["aggregation", "unknown"]
+    assert [p.message.split(":")[0] for p in problems] == [
+        "cách tổng hợp phải là sum, mean, weighted, không phải 'median'",
+        "cách phân nhóm không có",
+    ]

@@ -184,7 +184,7 @@ def _plain_settings(engine: EngineFramework) -> dict[str, Any]:
 def _problem(problem, lang: str, codes: set[str]) -> dict[str, Any]:
     return {
         "code": problem.code,
-        "text": problem.message_en if lang == "en" else problem.message_vi,
+        "text": problem.message,
         "error": problem.is_error,
         "node": problem.code in codes,
     }

@@ -1,12 +1,14 @@
 """A cycle's results as an Excel workbook: the ranking with the field breakdown, and every
-criterion of every unit. Numbers are numbers (two decimals shown), headers are Vietnamese first."""
+criterion of every unit. Numbers are numbers (two decimals shown); headers and names are in the
+active language (or the language asked for)."""
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,42 +22,29 @@ NUMBER = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="1D3557")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
-HEADERS: dict[str, dict[str, Any]] = {  # header words by language; "stage" maps stage → word
-    "vi": {
-        "rank": "Hạng",
-        "rank_of": "Xếp hạng (x/N)",
-        "code": "Mã đơn vị",
-        "unit": "Đơn vị",
-        "score": "Tổng điểm",
-        "percent": "Tỷ lệ (%)",
-        "change_score": "Thay đổi điểm so với năm trước",
-        "change_rank": "Thay đổi bậc so với năm trước",
-        "group": "Nhóm",
-        "ranking": "Xếp hạng",
-        "criteria": "Chi tiết tiêu chí",
-        "criterion": "Tiêu chí",
-        "name": "Nội dung",
-        "max": "Điểm tối đa",
-        "stage": {"self": "tự đánh giá", "appraised": "thẩm định", "final": "chính thức"},
-    },
-    "en": {
-        "rank": "Rank",
-        "rank_of": "Rank (x/N)",
-        "code": "Unit code",
-        "unit": "Unit",
-        "score": "Total",
-        "percent": "Percent",
-        "change_score": "Change in points against last year",
-        "change_rank": "Change in rank against last year",
-        "group": "Group",
-        "ranking": "Ranking",
-        "criteria": "Criteria",
-        "criterion": "Criterion",
-        "name": "Description",
-        "max": "Maximum",
-        "stage": {"self": "self-assessed", "appraised": "appraised", "final": "final"},
-    },
-}
+
+def _headers() -> dict[str, str]:
+    """The workbook's headers in the active language."""
+    return {
+        "rank": _("Hạng"),
+        "rank_of": _("Xếp hạng (x/N)"),
+        "code": _("Mã đơn vị"),
+        "unit": _("Đơn vị"),
+        "score": _("Tổng điểm"),
+        "percent": _("Tỷ lệ (%)"),
+        "change_score": _("Thay đổi điểm so với năm trước"),
+        "change_rank": _("Thay đổi bậc so với năm trước"),
+        "group": _("Nhóm"),
+        "ranking": _("Xếp hạng"),
+        "criteria": _("Chi tiết tiêu chí"),
+        "criterion": _("Tiêu chí"),
+        "name": _("Nội dung"),
+        "max": _("Điểm tối đa"),
+    }
+
+
+def _stage_name(stage: str) -> str:
+    return {"self": _("tự đánh giá"), "appraised": _("thẩm định"), "final": _("chính thức")}[stage]
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -70,8 +59,12 @@ def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
 
 
-def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
-    words = HEADERS["en" if lang == "en" else "vi"]
+def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) -> bytes:
+    """The cycle's workbook, in `lang` when given, otherwise in the active language."""
+    if lang is not None:
+        with translation.override(lang):
+            return cycle_workbook(cycle, stage)
+    words = _headers()
     analysis = cycle_analysis(cycle, stage)
     framework = analysis.framework
     fields = list(framework.root.children)
@@ -80,7 +73,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
 
     sheet = book.worksheets[0]
     sheet.title = words["ranking"]
-    sheet["A1"] = f"{cycle.name} ({words['stage'][stage]})"
+    sheet["A1"] = f"{cycle.name} ({_stage_name(stage)})"
     sheet["A1"].font = Font(bold=True, size=13)
     titles = [
         words["rank"],
@@ -93,21 +86,18 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
         words["change_rank"],
         words["group"],
     ]
-    titles += [
-        f"{n.code}. {n.name_en if lang == 'en' and n.name_en else n.name_vi} (/{n.max_points})"
-        for n in fields
-    ]
+    titles += [f"{n.code}. {n.name} (/{n.max_points})" for n in fields]
     _header(sheet, 3, titles)
     for line, row in enumerate(analysis.league_table(), start=4):
         ref = row.unit.ref
         maximum = framework.root.max_points
         percent = row.score * 100 / maximum if row.score is not None and maximum else None
-        group = (row.group.label_en if lang == "en" else row.group.label_vi) if row.group else None
+        group = row.group.label if row.group else None
         values = [
             row.rank,
             format_rank(row.rank, of),
             row.unit.code,
-            row.unit.name,
+            row.unit.display_name,
             _number(row.score),
             _number(percent),
             _number(row.change.score) if row.change else None,
@@ -128,12 +118,15 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str = "vi") -> bytes:
         cycle.assessments.select_related("unit").prefetch_related("scores").order_by("unit__name")
     )
     nodes = [n for n in framework.root.walk() if n is not framework.root]
-    _header(detail, 1, [words["criterion"], words["name"], words["max"]] + [a.unit.name for a in assessments])
+    _header(
+        detail,
+        1,
+        [words["criterion"], words["name"], words["max"]] + [a.unit.display_name for a in assessments],
+    )
     trees = [stage_tree(a, stage, framework) for a in assessments]
     for line, node in enumerate(nodes, start=2):
-        name = node.name_en if lang == "en" and node.name_en else node.name_vi
         detail.cell(row=line, column=1, value=node.code)
-        detail.cell(row=line, column=2, value=name)
+        detail.cell(row=line, column=2, value=node.name)
         maximum = detail.cell(row=line, column=3, value=_number(node.max_points))
         maximum.number_format = NUMBER
         if node.children:

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chiso.assessments import permissions as perm
 from chiso.assessments.models import (
@@ -71,18 +72,19 @@ class StaleEdit(WorkflowError):
     by: str
 
     def __str__(self) -> str:
-        return (
-            f"Tiêu chí {self.criterion} vừa được {self.by} lưu (giá trị hiện tại: {self.theirs}); "
-            f"giá trị bạn nhập ({self.yours}) chưa được lưu. Hãy xem lại rồi lưu lại. / "
-            f"Criterion {self.criterion} was saved by {self.by} meanwhile; your value was not saved."
-        )
+        return _(
+            "Tiêu chí {criterion} vừa được {by} lưu (giá trị hiện tại: {theirs}); "
+            "giá trị bạn nhập ({yours}) chưa được lưu. Hãy xem lại rồi lưu lại."
+        ).format(criterion=self.criterion, by=self.by, theirs=self.theirs, yours=self.yours)
 
 
 def _require(user: User, action: str, assessment: Assessment) -> None:
     if not perm.allowed(user, action, assessment):
         state = assessment.get_state_display()
         raise NotAllowed(
-            f"Bạn không có quyền thực hiện thao tác này với {assessment.unit.name} ở trạng thái «{state}» / not allowed."
+            _("Bạn không có quyền thực hiện thao tác này với {unit} ở trạng thái «{state}».").format(
+                unit=assessment.unit.display_name, state=state
+            )
         )
 
 
@@ -135,14 +137,18 @@ def _leaf(assessment: Assessment, criterion: str) -> Node:
     try:
         node = framework.node(criterion)
     except KeyError:
-        raise WorkflowError(f"Không có tiêu chí {criterion} trong khung / no such criterion.") from None
+        raise WorkflowError(
+            _("Không có tiêu chí {criterion} trong khung.").format(criterion=criterion)
+        ) from None
     if node.children:
-        raise WorkflowError(f"{criterion} không phải tiêu chí lá; chấm điểm ở các tiêu chí con / not a leaf.")
+        raise WorkflowError(
+            _("{criterion} không phải tiêu chí lá; chấm điểm ở các tiêu chí con.").format(criterion=criterion)
+        )
     return node
 
 
 def _score_row(assessment: Assessment, criterion: str) -> CriterionScore:
-    row, _ = CriterionScore.objects.select_for_update().get_or_create(
+    row, _created = CriterionScore.objects.select_for_update().get_or_create(
         assessment=assessment, criterion=criterion
     )
     return row
@@ -150,7 +156,7 @@ def _score_row(assessment: Assessment, criterion: str) -> CriterionScore:
 
 def _check_version(row: CriterionScore, expected_version: int | None, field: str, yours: Any) -> None:
     if expected_version is not None and row.version != expected_version:
-        by = row.updated_by.get_username() if row.updated_by else "người khác"
+        by = row.updated_by.get_username() if row.updated_by else _("người khác")
         raise StaleEdit(row.criterion, getattr(row, field), yours, by)
 
 
@@ -172,7 +178,7 @@ def save_self_score(
     node = _leaf(assessment, criterion)
     if node.method == SURVEY:
         raise WorkflowError(
-            f"Tiêu chí {criterion} chấm qua điều tra xã hội học, không tự chấm / survey criteria are not self-scored."
+            _("Tiêu chí {criterion} chấm qua điều tra xã hội học, không tự chấm.").format(criterion=criterion)
         )
     cleaned = {k: v for k, v in inputs.items() if v not in ("", None)}
     try:
@@ -202,21 +208,19 @@ def save_self_score(
 
 
 def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
-    name = upload.name or "tệp"
+    name = upload.name or _("tệp")
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in EVIDENCE_TYPES:
-        raise WorkflowError(
-            f"Tệp {name}: chỉ nhận PDF, DOC/DOCX, XLS/XLSX, PNG, JPG / only PDF, Word, Excel and images."
-        )
+        raise WorkflowError(_("Tệp {name}: chỉ nhận PDF, DOC/DOCX, XLS/XLSX, PNG, JPG.").format(name=name))
     if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-        raise WorkflowError(f"Tệp {name} lớn hơn 20 MB / larger than 20 MB.")
+        raise WorkflowError(_("Tệp {name} lớn hơn 20 MB.").format(name=name))
     content = upload.read()
     if len(content) > MAX_EVIDENCE_BYTES:
-        raise WorkflowError(f"Tệp {name} lớn hơn 20 MB / larger than 20 MB.")
+        raise WorkflowError(_("Tệp {name} lớn hơn 20 MB.").format(name=name))
     if not content:
-        raise WorkflowError(f"Tệp {name} rỗng / empty file.")
+        raise WorkflowError(_("Tệp {name} rỗng.").format(name=name))
     if not content.startswith(MAGIC[suffix]):
-        raise WorkflowError(f"Tệp {name} không đúng định dạng {suffix} / the content is not a {suffix} file.")
+        raise WorkflowError(_("Tệp {name} không đúng định dạng {suffix}.").format(name=name, suffix=suffix))
     return suffix, content
 
 
@@ -283,10 +287,10 @@ def missing_for_submission(assessment: Assessment) -> list[str]:
             continue
         row = rows.get(node.code)
         if row is None or row.self_points is None:
-            problems.append(f"{node.code}: chưa chấm điểm / no points")
+            problems.append(_("{criterion}: chưa chấm điểm").format(criterion=node.code))
         elif node.evidence_required and node.code not in documented and not row.self_note:
             problems.append(
-                f"{node.code}: thiếu tài liệu kiểm chứng hoặc giải trình / no evidence nor explanation"
+                _("{criterion}: thiếu tài liệu kiểm chứng hoặc giải trình").format(criterion=node.code)
             )
     return problems
 
@@ -311,7 +315,7 @@ def send_to_head(user: User, assessment: Assessment) -> Assessment:
     _require(user, perm.SEND_TO_HEAD, _locked(assessment))
     problems = missing_for_submission(assessment)
     if problems:
-        raise WorkflowError("Chưa thể gửi / cannot send yet: " + "; ".join(problems[:10]))
+        raise WorkflowError(_("Chưa thể gửi: {problems}").format(problems="; ".join(problems[:10])))
     return _transition(user, assessment, perm.SEND_TO_HEAD, State.AWAITING_HEAD)
 
 
@@ -321,7 +325,7 @@ def head_approve(user: User, assessment: Assessment) -> Assessment:
     _require(user, perm.HEAD_APPROVE, _locked(assessment))
     problems = missing_for_submission(assessment)
     if problems:
-        raise WorkflowError("Chưa thể phê duyệt / cannot approve yet: " + "; ".join(problems[:10]))
+        raise WorkflowError(_("Chưa thể phê duyệt: {problems}").format(problems="; ".join(problems[:10])))
     assessment = _transition(user, assessment, perm.HEAD_APPROVE, State.SUBMITTED)
     assessment.head_approved_by = user
     assessment.submitted_at = timezone.now()
@@ -333,7 +337,7 @@ def head_approve(user: User, assessment: Assessment) -> Assessment:
 def withdraw(user: User, assessment: Assessment, reason: str) -> Assessment:
     _require(user, perm.WITHDRAW, _locked(assessment))  # refuse the wrong people before judging input
     if not reason.strip():
-        raise WorkflowError("Cần nêu lý do rút lại / a reason is required.")
+        raise WorkflowError(_("Cần nêu lý do rút lại."))
     assessment = _transition(user, assessment, perm.WITHDRAW, State.DRAFT, reason)
     assessment.submitted_at = None
     assessment.head_approved_by = None
@@ -362,12 +366,18 @@ def set_appraised(
     except NumberError as exc:
         raise WorkflowError(f"{criterion}: {exc}") from exc
     if value < 0 or (node.max_points is not None and value > node.max_points):
-        raise WorkflowError(f"{criterion}: điểm phải từ 0 đến {node.max_points} / points out of range.")
+        raise WorkflowError(
+            _("{criterion}: điểm phải từ 0 đến {maximum}.").format(
+                criterion=criterion, maximum=node.max_points
+            )
+        )
     row = _score_row(assessment, criterion)
     _check_version(row, expected_version, "appraised_points", value)
     if value != row.self_points and not reason.strip():
         raise WorkflowError(
-            f"{criterion}: cần nêu lý do khi điểm thẩm định khác điểm tự đánh giá / reason required."
+            _("{criterion}: cần nêu lý do khi điểm thẩm định khác điểm tự đánh giá.").format(
+                criterion=criterion
+            )
         )
     before = {"points": row.appraised_points, "reason": row.appraisal_reason}
     row.appraised_points, row.appraisal_reason = value, reason.strip()
@@ -418,7 +428,7 @@ def explain(user: User, assessment: Assessment, criterion: str, text: str) -> Ex
     _require(user, perm.EXPLAIN, assessment)
     _leaf(assessment, criterion)
     if not text.strip():
-        raise WorkflowError("Nội dung giải trình trống / empty explanation.")
+        raise WorkflowError(_("Nội dung giải trình trống."))
     row = _score_row(assessment, criterion)
     explanation = Explanation.objects.create(
         score=row, round=assessment.round, text=text.strip(), author=user
@@ -470,9 +480,9 @@ def council_approve(user: User, assessment: Assessment) -> Assessment:
 def reopen(user: User, assessment: Assessment, reason: str) -> Assessment:
     _require(user, perm.REOPEN, _locked(assessment))  # refuse the wrong people before judging input
     if not reason.strip():
-        raise WorkflowError("Cần nêu lý do mở lại / a reason is required.")
+        raise WorkflowError(_("Cần nêu lý do mở lại."))
     if assessment.cycle.is_published:
-        raise WorkflowError("Kỳ đánh giá đã công bố; không mở lại được / the cycle is published.")
+        raise WorkflowError(_("Kỳ đánh giá đã công bố; không mở lại được."))
     assessment = _transition(user, assessment, perm.REOPEN, State.UNDER_APPRAISAL, reason)
     assessment.approved_at = None
     assessment.save(update_fields=["approved_at"])
@@ -488,13 +498,15 @@ def set_survey_index(
     _require(user, perm.ENTER_SURVEY, assessment)
     node = _leaf(assessment, criterion)
     if node.code not in {n.code for n in survey_leaves(assessment.cycle)}:
-        raise WorkflowError(f"{criterion} không phải tiêu chí điều tra xã hội học / not a survey criterion.")
+        raise WorkflowError(
+            _("{criterion} không phải tiêu chí điều tra xã hội học.").format(criterion=criterion)
+        )
     try:
         value = parse_decimal(percent)
     except NumberError as exc:
         raise WorkflowError(f"{criterion}: {exc}") from exc
     if not Decimal(0) <= value <= Decimal(100):
-        raise WorkflowError(f"{criterion}: chỉ số khảo sát phải từ 0 đến 100 / must be 0–100.")
+        raise WorkflowError(_("{criterion}: chỉ số khảo sát phải từ 0 đến 100.").format(criterion=criterion))
     row = _score_row(assessment, criterion)
     before = row.survey_index
     row.survey_index = value
@@ -522,11 +534,11 @@ def set_survey_index(
 def publish(user: User, cycle: Cycle) -> Cycle:
     """Make a cycle's results public; every assessment must be approved."""
     if not perm.can_publish(user, cycle):
-        raise NotAllowed("Bạn không có quyền công bố kỳ đánh giá này / not allowed.")
+        raise NotAllowed(_("Bạn không có quyền công bố kỳ đánh giá này."))
     pending = cycle.assessments.exclude(state=State.APPROVED)
     if pending.exists():
-        names = ", ".join(a.unit.name for a in pending.select_related("unit")[:10])
-        raise WorkflowError(f"Còn đơn vị chưa được phê duyệt / not all approved: {names}")
+        names = ", ".join(a.unit.display_name for a in pending.select_related("unit")[:10])
+        raise WorkflowError(_("Còn đơn vị chưa được phê duyệt: {units}").format(units=names))
     cycle.published_at = timezone.now()
     cycle.published_by = user
     cycle.save(update_fields=["published_at", "published_by"])

@@ -618,7 +618,7 @@ def _validate_framework_file(path: Path):
     ]
     for problem in problems:
         mark = "LỖI" if problem.severity == "error" else "cảnh báo"
-        lines.append(f"  [{mark}] {problem.code}: {problem.message_vi} / {problem.message_en}")
+        lines.append(f"  [{mark}] {problem.code}: {problem.message}")
     if errors:
         raise CommandError("\n".join(lines))
     return "\n".join(lines), framework

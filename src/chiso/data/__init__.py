@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from chiso.engine.i18n import gettext_noop
 from chiso.engine.units import COMMUNE, PROVINCE, Lineage, Unit, UnitRef, UnitRegistry
 
 REORGANISATION_2025 = date(2025, 7, 1)
@@ -78,9 +79,8 @@ def province_units() -> tuple[list[Unit], list[Lineage]]:
         units.append(new)
         for old_code in row["formed_from"].split():
             old = old_by_code[old_code]
-            note = (
-                "trung tâm hành chính / administrative centre" if old_code == row["admin_centre_in"] else ""
-            )
+            # Stored as data in Vietnamese; marked so a page can show it through gettext.
+            note = gettext_noop("trung tâm hành chính") if old_code == row["admin_centre_in"] else ""
             lineage.append(
                 Lineage(old.ref, new.ref, new.valid_from or REORGANISATION_2025, row["relation"], note)
             )

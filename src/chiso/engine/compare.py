@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from chiso.engine.frameworks import BANDS, QUARTILES, GroupRule
+from chiso.engine.i18n import localized
 from chiso.engine.numbers import percent_of
 from chiso.engine.ranking import Ranking
 
@@ -69,6 +70,11 @@ class Group:
     position: int
     label_vi: str
     label_en: str
+
+    @property
+    def label(self) -> str:
+        """The group's label in the active language."""
+        return localized(self.label_vi, self.label_en)
 
 
 def assign_groups(

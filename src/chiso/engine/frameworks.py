@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from chiso.engine.i18n import gettext as _
+from chiso.engine.i18n import localized
 from chiso.engine.numbers import NumberError, parse_decimal
 
 # Evaluation methods of a leaf.
@@ -73,6 +75,11 @@ class Node:
     weight: Decimal | None = None  # with `weighted` aggregation: parent = Σ weight × child
 
     @property
+    def name(self) -> str:
+        """The node's name in the active language."""
+        return localized(self.name_vi, self.name_en)
+
+    @property
     def is_leaf(self) -> bool:
         return not self.children
 
@@ -94,6 +101,11 @@ class Adjustment:
     rule: Rule | None = None
     name_en: str = ""
 
+    @property
+    def name(self) -> str:
+        """The item's name in the active language."""
+        return localized(self.name_vi, self.name_en)
+
 
 @dataclass
 class GroupBand:
@@ -103,6 +115,11 @@ class GroupBand:
     label_vi: str
     min_percent: Decimal
     label_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The band's label in the active language."""
+        return localized(self.label_vi, self.label_en)
 
 
 @dataclass
@@ -124,6 +141,12 @@ class GroupRule:
     )
     labels_en: tuple[str, ...] = ("Highest", "Upper middle", "Lower middle", "Lowest")
     bands: list[GroupBand] = field(default_factory=list)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The group labels (quartiles, best first) in the active language."""
+        english = tuple(self.labels_en) + ("",) * (len(self.labels_vi) - len(self.labels_en))
+        return tuple(localized(vi, en) for vi, en in zip(self.labels_vi, english, strict=False))
 
 
 @dataclass
@@ -165,6 +188,11 @@ class Framework:
     note: str = ""
     aggregation: str = SUM  # SUM, MEAN or WEIGHTED, for every parent of the tree
 
+    @property
+    def name(self) -> str:
+        """The framework's name in the active language."""
+        return localized(self.name_vi, self.name_en)
+
     def nodes(self) -> Iterator[Node]:
         return self.root.walk()
 
@@ -193,7 +221,7 @@ class Framework:
     @property
     def years_label(self) -> str:
         first = str(self.first_year) if self.first_year else "…"
-        last = str(self.last_year) if self.last_year else "nay"
+        last = str(self.last_year) if self.last_year else _("nay")
         return first if self.first_year == self.last_year else f"{first}–{last}"
 
 
@@ -211,25 +239,27 @@ def _decimal_or_none(value: Any, where: str) -> Decimal | None:
 
 def _require(data: dict[str, Any], key: str, where: str) -> Any:
     if key not in data or data[key] in (None, ""):
-        raise FrameworkError(f"{where}: thiếu trường '{key}' / missing field '{key}'")
+        raise FrameworkError(_("{where}: thiếu trường '{key}'").format(where=where, key=key))
     return data[key]
 
 
 def node_from_dict(data: dict[str, Any], where: str = "root") -> Node:
     """Build a node (and its subtree) from its dictionary form."""
     if not isinstance(data, dict):
-        raise FrameworkError(f"{where}: phải là một mục có các trường / must be a mapping, got {data!r}")
+        raise FrameworkError(
+            _("{where}: phải là một mục có các trường, không phải {data!r}").format(where=where, data=data)
+        )
     code = str(_require(data, "code", where))
     here = f"{where} [{code}]" if where == "root" else f"{where} > {code}"
     rule_data = data.get("rule")
     rule = None
     if rule_data is not None:
         if not isinstance(rule_data, dict) or "type" not in rule_data:
-            raise FrameworkError(f"{here}: 'rule' cần 'type' / 'rule' needs a 'type'")
+            raise FrameworkError(_("{where}: 'rule' cần 'type'").format(where=here))
         rule = Rule(type=str(rule_data["type"]), params=dict(rule_data.get("params") or {}))
     children_data = data.get("children") or []
     if not isinstance(children_data, list):
-        raise FrameworkError(f"{here}: 'children' phải là danh sách / must be a list")
+        raise FrameworkError(_("{where}: 'children' phải là danh sách").format(where=here))
     return Node(
         code=code,
         name_vi=str(_require(data, "name_vi", here)),
@@ -269,9 +299,7 @@ def _group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
 def framework_from_dict(data: dict[str, Any]) -> Framework:
     """Build a framework from its dictionary (YAML) form; raises FrameworkError naming the place."""
     if not isinstance(data, dict):
-        raise FrameworkError(
-            "Tệp khung tiêu chí phải là một mục có các trường / a framework must be a mapping"
-        )
+        raise FrameworkError(_("Tệp khung tiêu chí phải là một mục có các trường."))
     years = data.get("years") or {}
     ranking_data = data.get("ranking") or {}
     ranking = RankingRule(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.compare import is_weakness
 from chiso.engine.frameworks import Framework, Node
+from chiso.engine.i18n import localized
 from chiso.engine.numbers import ZERO, percent_of
 from chiso.engine.units import UnitRef
 
@@ -35,6 +36,12 @@ class NodeLoss:
     mean: Decimal | None
     gap_to_best: Decimal | None
     gap_to_mean: Decimal | None
+    name_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The node's name in the active language."""
+        return localized(self.name_vi, self.name_en)
 
 
 def loss_analysis(analysis: YearAnalysis, unit: UnitRef) -> list[NodeLoss]:
@@ -66,6 +73,7 @@ def _node_loss(
     return NodeLoss(
         code=code,
         name_vi=node.name_vi,
+        name_en=node.name_en,
         level=node.level,
         depth=depth,
         points=points,

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
+from chiso.engine.i18n import gettext as _
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
@@ -34,7 +36,7 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
-        raise NumberError(f"không phải số / not a number: {value!r}")
+        raise NumberError(_("không phải số: {value!r}").format(value=value))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -42,7 +44,7 @@ def parse_decimal(value: object) -> Decimal:
         return Decimal(repr(value))
     text = str(value).strip().replace("\u00a0", " ").replace("−", "-")
     if not text or not _NUMBER_CHARS.match(text):
-        raise NumberError(f"không phải số / not a number: {value!r}")
+        raise NumberError(_("không phải số: {value!r}").format(value=value))
     text = text.rstrip("%").replace(" ", "")
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
@@ -56,9 +58,9 @@ def parse_decimal(value: object) -> Decimal:
     try:
         result = Decimal(text)
     except InvalidOperation as exc:
-        raise NumberError(f"không phải số / not a number: {value!r}") from exc
+        raise NumberError(_("không phải số: {value!r}").format(value=value)) from exc
     if not result.is_finite():
-        raise NumberError(f"không phải số / not a number: {value!r}")
+        raise NumberError(_("không phải số: {value!r}").format(value=value))
     return result
 
 

@@ -144,10 +144,11 @@ class ScoringPlan:
     def __init__(self, framework: Framework) -> None:
         problems = errors(validate_framework(framework))
         if problems:
-            listed = "; ".join(f"{p.code}: {p.message_en}" for p in problems[:10])
+            listed = "; ".join(f"{p.code}: {p.message}" for p in problems[:10])
             raise FrameworkError(
-                f"Khung tiêu chí {framework.code} có lỗi, không chấm điểm được / "
-                f"framework {framework.code} has errors and cannot be scored: {listed}"
+                gettext("Khung tiêu chí {code} có lỗi, không chấm điểm được: {problems}").format(
+                    code=framework.code, problems=listed
+                )
             )
         self.framework = framework
         self.tree = tree = _Tree(framework)

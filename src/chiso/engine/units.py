@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from chiso.engine.i18n import gettext as _
+from chiso.engine.i18n import localized
 from chiso.engine.names import match_key, nfc, plain_key, sort_key
 
 PROVINCE = "province"
@@ -74,6 +76,16 @@ class Unit:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    @property
+    def display_name(self) -> str:
+        """The unit's name in the active language (`name` is the Vietnamese, official one)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def region_name(self) -> str | None:
+        """The unit's region in the active language, None when it has none."""
+        return localized(self.region, self.region_en) if self.region else None
+
 
 @dataclass(frozen=True)
 class UnitRef:
@@ -102,7 +114,7 @@ class UnitError(LookupError):
         self.query = query
         self.suggestions = list(suggestions)
         if self.suggestions:
-            message += " Gần nhất / closest: " + ", ".join(self.suggestions) + "."
+            message += " " + _("Gần nhất: {names}.").format(names=", ".join(self.suggestions))
         super().__init__(message)
 
 
@@ -161,7 +173,7 @@ class UnitRegistry:
         candidates = self._by_code.get((level, normalised), [])
         unit = _pick_by_date(candidates, on)
         if unit is None:
-            raise UnknownUnitError(f"Không có đơn vị mã {code!r} / no unit with code {code!r}.", code)
+            raise UnknownUnitError(_("Không có đơn vị mã {code!r}.").format(code=code), code)
         return unit
 
     def resolve(
@@ -178,7 +190,7 @@ class UnitRegistry:
         """
         text = nfc(str(query))
         if not text:
-            raise UnknownUnitError("Tên đơn vị trống / empty unit name.", query)
+            raise UnknownUnitError(_("Tên đơn vị trống."), query)
         if _looks_like_code(text):
             return self.by_code(text, level, on)
         key = match_key(text)
@@ -188,23 +200,26 @@ class UnitRegistry:
             candidates = [u for u in candidates if _normalise_code(u.parent_code or "") == parent]
         if not candidates:
             raise UnknownUnitError(
-                f"Không tìm thấy đơn vị {text!r} / unknown unit {text!r}.",
+                _("Không tìm thấy đơn vị {name!r}.").format(name=text),
                 text,
                 self.closest_names(text, level, parent_code=parent_code),
             )
         chosen = _pick_by_date(candidates, on)
         if chosen is None:
             raise UnknownUnitError(
-                f"{text!r} không còn hiệu lực vào ngày {on:%d/%m/%Y} / not valid on that day.",
+                _("{name!r} không còn hiệu lực vào ngày {day}.").format(name=text, day=f"{on:%d/%m/%Y}"),
                 text,
                 [f"{u.name} ({_validity(u)})" for u in candidates],
             )
         same_time = [u for u in candidates if _same_period(u, chosen)]
         if len({u.ref for u in same_time}) > 1:
             raise AmbiguousUnitError(
-                f"Có nhiều đơn vị tên {text!r} / several units are called {text!r}; dùng mã / use the code.",
+                _("Có nhiều đơn vị tên {name!r}; hãy dùng mã.").format(name=text),
                 text,
-                [f"{u.name} (mã {u.code}{_parent_label(u)})" for u in same_time],
+                [
+                    _("{name} (mã {code}{parent})").format(name=u.name, code=u.code, parent=_parent_label(u))
+                    for u in same_time
+                ],
             )
         return chosen
 
@@ -295,9 +310,9 @@ def _same_period(a: Unit, b: Unit) -> bool:
 
 def _validity(unit: Unit) -> str:
     start = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "…"
-    end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "nay"
+    end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else _("nay")
     return f"{start}–{end}"
 
 
 def _parent_label(unit: Unit) -> str:
-    return f", thuộc {unit.parent_code}" if unit.parent_code else ""
+    return _(", thuộc {code}").format(code=unit.parent_code) if unit.parent_code else ""

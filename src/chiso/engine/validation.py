@@ -2,7 +2,7 @@
 
 Errors make a framework unusable for scoring; warnings record what the sources leave open
 (unknown maxima are legitimate: many decisions were never published in full). Messages are
-given in Vietnamese and in English.
+in the active language (`chiso.engine.i18n`), written when the problem is found.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from chiso.engine.frameworks import (
     Framework,
     Node,
 )
+from chiso.engine.i18n import gettext as _
 from chiso.engine.rules import RULE_TYPES, validate_rule
 
 ERROR = "error"
@@ -39,8 +40,7 @@ class Problem:
     """One finding: where (`code` = a node code, an adjustment code or "framework"), what, how bad."""
 
     code: str
-    message_vi: str
-    message_en: str
+    message: str
     severity: str = ERROR
 
     @property
@@ -48,7 +48,7 @@ class Problem:
         return self.severity == ERROR
 
     def __str__(self) -> str:
-        return f"[{self.severity}] {self.code}: {self.message_vi} / {self.message_en}"
+        return f"[{self.severity}] {self.code}: {self.message}"
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -71,9 +71,10 @@ def _check_children(framework: Framework, node: Node, problems: list[Problem]) -
             problems.append(
                 Problem(
                     node.code,
-                    "chưa biết điểm tối đa của nút cha hoặc của một số nút con "
-                    "nên không kiểm tra được trung bình",
-                    "the parent's or some children's maxima are unknown, so the mean cannot be checked",
+                    _(
+                        "chưa biết điểm tối đa của nút cha hoặc của một số nút con "
+                        "nên không kiểm tra được trung bình"
+                    ),
                     WARNING,
                 )
             )
@@ -83,10 +84,14 @@ def _check_children(framework: Framework, node: Node, problems: list[Problem]) -
                 problems.append(
                     Problem(
                         node.code,
-                        f"cách tổng hợp là trung bình nên điểm tối đa của {child.code} "
-                        f"({_fmt(child.max_points)}) phải bằng của nút cha ({_fmt(node.max_points)})",
-                        f"with mean aggregation the maximum of {child.code} ({_fmt(child.max_points)}) "
-                        f"must equal the parent's ({_fmt(node.max_points)})",
+                        _(
+                            "cách tổng hợp là trung bình nên điểm tối đa của {child} "
+                            "({child_max}) phải bằng của nút cha ({parent_max})"
+                        ).format(
+                            child=child.code,
+                            child_max=_fmt(child.max_points),
+                            parent_max=_fmt(node.max_points),
+                        ),
                     )
                 )
         return
@@ -96,10 +101,10 @@ def _check_children(framework: Framework, node: Node, problems: list[Problem]) -
         problems.append(
             Problem(
                 node.code,
-                f"không kiểm tra được tổng điểm tối đa: chưa biết điểm tối đa của {what} "
-                f"(các nút con đã biết cộng lại {_fmt(known_sum)}, nút cha {_fmt(node.max_points)})",
-                f"cannot check the sum of maxima: unknown maximum of {what} "
-                f"(known children add up to {_fmt(known_sum)}, parent {_fmt(node.max_points)})",
+                _(
+                    "không kiểm tra được tổng điểm tối đa: chưa biết điểm tối đa của {what} "
+                    "(các nút con đã biết cộng lại {known}, nút cha {parent_max})"
+                ).format(what=what, known=_fmt(known_sum), parent_max=_fmt(node.max_points)),
                 WARNING,
             )
         )
@@ -107,24 +112,26 @@ def _check_children(framework: Framework, node: Node, problems: list[Problem]) -
             problems.append(
                 Problem(
                     node.code,
-                    f"các nút con đã biết cộng lại {_fmt(known_sum)}, "
-                    f"vượt điểm tối đa {_fmt(node.max_points)}",
-                    f"the known children already add up to {_fmt(known_sum)}, above the maximum "
-                    f"{_fmt(node.max_points)}",
+                    _("các nút con đã biết cộng lại {known}, vượt điểm tối đa {parent_max}").format(
+                        known=_fmt(known_sum), parent_max=_fmt(node.max_points)
+                    ),
                 )
             )
         return
     if known_sum != node.max_points:
         # A fragment (status "partial") may lack some children: a shortfall is then expected.
         shortfall_in_fragment = framework.status == "partial" and known_sum < node.max_points
+        if shortfall_in_fragment:
+            message = _(
+                "tổng điểm tối đa của các nút con là {known}, khác điểm tối đa {parent_max} "
+                "(khung chưa đầy đủ)"
+            )
+        else:
+            message = _("tổng điểm tối đa của các nút con là {known}, khác điểm tối đa {parent_max}")
         problems.append(
             Problem(
                 node.code,
-                f"tổng điểm tối đa của các nút con là {_fmt(known_sum)}, "
-                f"khác điểm tối đa {_fmt(node.max_points)}"
-                + (" (khung chưa đầy đủ)" if shortfall_in_fragment else ""),
-                f"children's maxima add up to {_fmt(known_sum)}, not the maximum {_fmt(node.max_points)}"
-                + (" (incomplete framework)" if shortfall_in_fragment else ""),
+                message.format(known=_fmt(known_sum), parent_max=_fmt(node.max_points)),
                 WARNING if shortfall_in_fragment else ERROR,
             )
         )
@@ -135,18 +142,15 @@ def _check_node(
 ) -> None:
     if node.max_points is not None and node.max_points < 0:
         problems.append(
-            Problem(
-                node.code,
-                f"điểm tối đa âm ({_fmt(node.max_points)})",
-                f"negative maximum ({_fmt(node.max_points)})",
-            )
+            Problem(node.code, _("điểm tối đa âm ({maximum})").format(maximum=_fmt(node.max_points)))
         )
     if node.method not in METHODS:
         problems.append(
             Problem(
                 node.code,
-                f"phương pháp đánh giá không có: '{node.method}' (có: {', '.join(METHODS)})",
-                f"unknown evaluation method '{node.method}' (known: {', '.join(METHODS)})",
+                _("phương pháp đánh giá không có: '{method}' (có: {known})").format(
+                    method=node.method, known=", ".join(METHODS)
+                ),
             )
         )
     if node.children:
@@ -155,8 +159,7 @@ def _check_node(
             problems.append(
                 Problem(
                     node.code,
-                    "nút có nút con không dùng quy tắc chấm điểm (điểm là tổng của nút con)",
-                    "a node with children takes its points from them; its rule is never used",
+                    _("nút có nút con không dùng quy tắc chấm điểm (điểm là tổng của nút con)"),
                     WARNING,
                 )
             )
@@ -168,8 +171,9 @@ def _check_node(
             problems.append(
                 Problem(
                     node.code,
-                    f"tiêu chí lá (phương pháp '{node.method}') chưa có quy tắc chấm điểm",
-                    f"leaf evaluated by '{node.method}' has no scoring rule",
+                    _("tiêu chí lá (phương pháp '{method}') chưa có quy tắc chấm điểm").format(
+                        method=node.method
+                    ),
                 )
             )
         return
@@ -177,13 +181,14 @@ def _check_node(
         problems.append(
             Problem(
                 node.code,
-                f"quy tắc '{node.rule.type}' chỉ dùng cho điểm thưởng/điểm trừ, không dùng cho tiêu chí",
-                f"rule '{node.rule.type}' is for adjustments (bonus/penalty), not for a criterion",
+                _("quy tắc '{rule}' chỉ dùng cho điểm thưởng/điểm trừ, không dùng cho tiêu chí").format(
+                    rule=node.rule.type
+                ),
             )
         )
         return
     for message in validate_rule(node.rule.type, node.rule.params, node.max_points):
-        problems.append(Problem(node.code, getattr(message, "vi", str(message)), str(message)))
+        problems.append(Problem(node.code, message))
 
 
 def _check_ranking(framework: Framework, problems: list[Problem]) -> None:
@@ -192,51 +197,39 @@ def _check_ranking(framework: Framework, problems: list[Problem]) -> None:
         problems.append(
             Problem(
                 "framework",
-                f"ranking.of phải là peer_set hoặc ranked, không phải '{ranking.of}'",
-                f"ranking.of must be peer_set or ranked, not '{ranking.of}'",
+                _("ranking.of phải là peer_set hoặc ranked, không phải '{value}'").format(value=ranking.of),
             )
         )
     if ranking.precision < 0:
-        problems.append(
-            Problem("framework", "ranking.precision phải ≥ 0", "ranking.precision must be ≥ 0"),
-        )
+        problems.append(Problem("framework", _("ranking.precision phải ≥ 0")))
     groups = ranking.groups
     if groups.method not in GROUP_METHODS:
         problems.append(
             Problem(
                 "framework",
-                f"cách phân nhóm không có: '{groups.method}' (có: {', '.join(GROUP_METHODS)})",
-                f"unknown grouping method '{groups.method}' (known: {', '.join(GROUP_METHODS)})",
+                _("cách phân nhóm không có: '{method}' (có: {known})").format(
+                    method=groups.method, known=", ".join(GROUP_METHODS)
+                ),
             )
         )
     if groups.method == BANDS:
         if not groups.bands:
-            problems.append(
-                Problem(
-                    "framework",
-                    "phân nhóm theo ngưỡng nhưng chưa có ngưỡng nào",
-                    "bands grouping without bands",
-                )
-            )
+            problems.append(Problem("framework", _("phân nhóm theo ngưỡng nhưng chưa có ngưỡng nào")))
         previous: Decimal | None = None
         for band in groups.bands:
             if previous is not None and band.min_percent >= previous:
                 problems.append(
                     Problem(
                         "framework",
-                        f"các ngưỡng nhóm phải giảm dần: '{band.label_vi}' ({_fmt(band.min_percent)}) "
-                        f"không thấp hơn nhóm trước ({_fmt(previous)})",
-                        f"bands must be decreasing: '{band.label_vi}' ({_fmt(band.min_percent)}) "
-                        f"is not below the band before ({_fmt(previous)})",
+                        _(
+                            "các ngưỡng nhóm phải giảm dần: '{band}' ({threshold}) "
+                            "không thấp hơn nhóm trước ({previous})"
+                        ).format(band=band.label, threshold=_fmt(band.min_percent), previous=_fmt(previous)),
                     )
                 )
             if not Decimal(0) <= band.min_percent <= Decimal(100):
                 problems.append(
-                    Problem(
-                        "framework",
-                        f"ngưỡng nhóm '{band.label_vi}' ngoài khoảng 0–100",
-                        f"band '{band.label_vi}' threshold outside 0–100",
-                    )
+                    Problem("framework", _("ngưỡng nhóm '{band}' ngoài khoảng 0–100").format(band=band.label))
                 )
             previous = band.min_percent
 
@@ -245,26 +238,24 @@ def _check_adjustments(framework: Framework, problems: list[Problem], codes: set
     seen: set[str] = set()
     for adjustment in framework.adjustments:
         if adjustment.code in codes or adjustment.code in seen:
-            problems.append(
-                Problem(
-                    adjustment.code, f"mã '{adjustment.code}' bị trùng", f"duplicate code '{adjustment.code}'"
-                )
-            )
+            problems.append(Problem(adjustment.code, _("mã '{code}' bị trùng").format(code=adjustment.code)))
         seen.add(adjustment.code)
         if adjustment.kind not in ADJUSTMENT_KINDS:
             problems.append(
                 Problem(
                     adjustment.code,
-                    f"loại điều chỉnh phải là bonus hoặc penalty, không phải '{adjustment.kind}'",
-                    f"adjustment kind must be bonus or penalty, not '{adjustment.kind}'",
+                    _("loại điều chỉnh phải là bonus hoặc penalty, không phải '{kind}'").format(
+                        kind=adjustment.kind
+                    ),
                 )
             )
         if adjustment.max_points < 0:
             problems.append(
                 Problem(
                     adjustment.code,
-                    f"điểm tối đa âm ({_fmt(adjustment.max_points)}); dấu do loại điều chỉnh quyết định",
-                    f"negative maximum ({_fmt(adjustment.max_points)}); the sign comes from the kind",
+                    _("điểm tối đa âm ({maximum}); dấu do loại điều chỉnh quyết định").format(
+                        maximum=_fmt(adjustment.max_points)
+                    ),
                 )
             )
         rule = adjustment.rule
@@ -276,30 +267,24 @@ def _check_adjustments(framework: Framework, problems: list[Problem], codes: set
                 and rule.type != adjustment.kind
             ):
                 if rule.type in ADJUSTMENT_KINDS:
-                    problems.append(
-                        Problem(
-                            adjustment.code,
-                            f"quy tắc '{rule.type}' trái với loại '{adjustment.kind}'",
-                            f"rule '{rule.type}' contradicts kind '{adjustment.kind}'",
-                        )
+                    message = _("quy tắc '{rule}' trái với loại '{kind}'").format(
+                        rule=rule.type, kind=adjustment.kind
                     )
                 else:
-                    problems.append(
-                        Problem(
-                            adjustment.code,
-                            f"điểm thưởng/trừ cần quy tắc bonus hoặc penalty, không phải '{rule.type}'",
-                            f"an adjustment needs a bonus or penalty rule, not '{rule.type}'",
-                        )
+                    message = _("điểm thưởng/trừ cần quy tắc bonus hoặc penalty, không phải '{rule}'").format(
+                        rule=rule.type
                     )
-            for message in validate_rule(rule.type, rule.params, adjustment.max_points):
-                problems.append(Problem(adjustment.code, getattr(message, "vi", str(message)), str(message)))
+                problems.append(Problem(adjustment.code, message))
+            for rule_message in validate_rule(rule.type, rule.params, adjustment.max_points):
+                problems.append(Problem(adjustment.code, rule_message))
     floor, cap = framework.adjusted_floor, framework.adjusted_cap
     if floor is not None and cap is not None and floor > cap:
         problems.append(
             Problem(
                 "framework",
-                f"adjusted_floor ({_fmt(floor)}) lớn hơn adjusted_cap ({_fmt(cap)})",
-                f"adjusted_floor ({_fmt(floor)}) is above adjusted_cap ({_fmt(cap)})",
+                _("adjusted_floor ({floor}) lớn hơn adjusted_cap ({cap})").format(
+                    floor=_fmt(floor), cap=_fmt(cap)
+                ),
             )
         )
 
@@ -315,24 +300,27 @@ def validate_framework(framework: Framework) -> list[Problem]:
         problems.append(
             Problem(
                 "framework",
-                f"năm đầu ({framework.first_year}) sau năm cuối ({framework.last_year})",
-                f"first year ({framework.first_year}) is after last year ({framework.last_year})",
+                _("năm đầu ({first}) sau năm cuối ({last})").format(
+                    first=framework.first_year, last=framework.last_year
+                ),
             )
         )
     if framework.status not in STATUSES:
         problems.append(
             Problem(
                 "framework",
-                f"trạng thái phải là {', '.join(STATUSES)}, không phải '{framework.status}'",
-                f"status must be one of {', '.join(STATUSES)}, not '{framework.status}'",
+                _("trạng thái phải là {known}, không phải '{status}'").format(
+                    known=", ".join(STATUSES), status=framework.status
+                ),
             )
         )
     if framework.aggregation not in AGGREGATIONS:
         problems.append(
             Problem(
                 "framework",
-                f"cách tổng hợp phải là {', '.join(AGGREGATIONS)}, không phải '{framework.aggregation}'",
-                f"aggregation must be one of {', '.join(AGGREGATIONS)}, not '{framework.aggregation}'",
+                _("cách tổng hợp phải là {known}, không phải '{aggregation}'").format(
+                    known=", ".join(AGGREGATIONS), aggregation=framework.aggregation
+                ),
             )
         )
     if framework.aggregation == WEIGHTED and any(
@@ -341,9 +329,7 @@ def validate_framework(framework: Framework) -> list[Problem]:
         problems.append(
             Problem(
                 "framework",
-                "tổng có trọng số nhưng khung chưa ghi đủ trọng số: điểm nút cha chỉ có khi được công bố",
-                "weighted aggregation with weights missing in the framework: "
-                "such a parent has points only when published",
+                _("tổng có trọng số nhưng khung chưa ghi đủ trọng số: điểm nút cha chỉ có khi được công bố"),
                 WARNING,
             )
         )
@@ -352,7 +338,7 @@ def validate_framework(framework: Framework) -> list[Problem]:
     for code, count in counts.items():
         if count > 1:
             problems.append(
-                Problem(code, f"mã '{code}' xuất hiện {count} lần", f"code '{code}' appears {count} times")
+                Problem(code, _("mã '{code}' xuất hiện {count} lần").format(code=code, count=count))
             )
     unruled_published: list[str] = []
     for node in nodes:
@@ -362,10 +348,10 @@ def validate_framework(framework: Framework) -> list[Problem]:
         problems.append(
             Problem(
                 "framework",
-                f"{len(unruled_published)} tiêu chí lá không có quy tắc chấm điểm; "
-                f"điểm được nhập theo số liệu công bố: {shown}",
-                f"{len(unruled_published)} leaves have no scoring rule; "
-                f"their points are entered as published: {shown}",
+                _(
+                    "{count} tiêu chí lá không có quy tắc chấm điểm; "
+                    "điểm được nhập theo số liệu công bố: {codes}"
+                ).format(count=len(unruled_published), codes=shown),
                 WARNING,
             )
         )

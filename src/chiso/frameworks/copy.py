@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chiso.administration.models import CriterionMapping
 from chiso.engine.frameworks import Framework as EngineFramework
@@ -22,7 +23,7 @@ from chiso.frameworks.services import save_framework
 
 
 class CopyError(ValueError):
-    """The copy cannot be made; the message says why (Vietnamese / English)."""
+    """The copy cannot be made; the message says why, in the active language."""
 
 
 def suggested_code(code: str, year: int) -> str:
@@ -51,11 +52,13 @@ def copy_framework(
     """A new framework version with the same tree as `source`, and the identity mapping to it."""
     new_code = new_code.strip()
     if not new_code:
-        raise CopyError("Cần mã khung mới / a new code is required.")
+        raise CopyError(_("Cần mã khung mới."))
     if Framework.objects.filter(code=new_code).exists():
-        raise CopyError(f"Mã khung {new_code} đã có / framework code {new_code} already exists.")
+        raise CopyError(_("Mã khung {code} đã có.").format(code=new_code))
     if last_year is not None and last_year < first_year:
-        raise CopyError(f"Năm cuối ({last_year}) trước năm đầu ({first_year}) / last year before first year.")
+        raise CopyError(
+            _("Năm cuối ({last}) trước năm đầu ({first}).").format(last=last_year, first=first_year)
+        )
     old = source.to_engine()
     new = replace(
         old,

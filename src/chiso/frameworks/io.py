@@ -30,6 +30,7 @@ from chiso.engine.frameworks import (
     framework_from_dict,
     framework_to_dict,
 )
+from chiso.engine.i18n import gettext as _
 from chiso.engine.numbers import NumberError, parse_decimal
 
 # -- YAML -------------------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
         return Decimal(text)
     except ArithmeticError:  # .inf, .nan
         raise FrameworkError(
-            f"dòng {node.start_mark.line + 1}: {text!r} không phải số / not a number"
+            _("dòng {row}: {value!r} không phải số").format(row=node.start_mark.line + 1, value=text)
         ) from None
 
 
@@ -90,7 +91,9 @@ def load_framework_yaml(path_or_text: str | Path) -> Framework:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise FrameworkError(f"Không đọc được tệp {path.name} / cannot read {path.name}: {exc}") from exc
+            raise FrameworkError(
+                _("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)
+            ) from exc
         where = path.name
     else:
         text = str(path_or_text)
@@ -98,13 +101,15 @@ def load_framework_yaml(path_or_text: str | Path) -> Framework:
     try:
         data = yaml.load(text, Loader=_DecimalLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise FrameworkError(f"{where}: YAML không hợp lệ / invalid YAML: {exc}") from exc
+        raise FrameworkError(_("{where}: YAML không hợp lệ: {error}").format(where=where, error=exc)) from exc
     try:
         return framework_from_dict(data)
     except FrameworkError as exc:
         raise FrameworkError(f"{where}: {exc}") from exc
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise FrameworkError(f"{where}: cấu trúc không hợp lệ / invalid structure: {exc}") from exc
+        raise FrameworkError(
+            _("{where}: cấu trúc không hợp lệ: {error}").format(where=where, error=exc)
+        ) from exc
 
 
 def dump_framework_yaml(framework: Framework) -> str:
@@ -131,7 +136,7 @@ def _to_json(value: Any) -> str:
         )
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_to_json(v) for v in value) + "]"
-    raise FrameworkError(f"không ghi được giá trị {value!r} thành JSON / cannot write {value!r} as JSON")
+    raise FrameworkError(_("không ghi được giá trị {value!r} thành JSON").format(value=value))
 
 
 def _from_json(text: str) -> Any:
@@ -243,9 +248,10 @@ def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
     book.save(path)
 
 
-def _fail(row: int, column: str, problem_vi: str, problem_en: str) -> FrameworkError:
+def _fail(row: int, column: str, problem: str) -> FrameworkError:
+    """An error at one cell of the sheet; `problem` is already in the active language."""
     return FrameworkError(
-        f"Dòng {row}, cột {column}: {problem_vi} / row {row}, column {column}: {problem_en}"
+        _("Dòng {row}, cột {column}: {problem}").format(row=row, column=column, problem=problem)
     )
 
 
@@ -259,7 +265,7 @@ def _text(value: Any) -> str:
 
 def _read_info(book: Any) -> dict[str, Any]:
     if INFO_SHEET not in book.sheetnames:
-        raise FrameworkError(f"Thiếu trang '{INFO_SHEET}' / sheet '{INFO_SHEET}' missing")
+        raise FrameworkError(_("Thiếu trang '{sheet}'").format(sheet=INFO_SHEET))
     data: dict[str, Any] = {}
     for row_number, row in enumerate(book[INFO_SHEET].iter_rows(min_row=2, values_only=True), start=2):
         if not row or row[0] in (None, ""):
@@ -267,7 +273,7 @@ def _read_info(book: Any) -> dict[str, Any]:
         key = _text(row[0])
         value = row[1] if len(row) > 1 else None
         if key not in INFO_KEYS:
-            raise _fail(row_number, "key", f"khóa không có: '{key}'", f"unknown key '{key}'")
+            raise _fail(row_number, "key", _("khóa không có: '{key}'").format(key=key))
         if key in _JSON_INFO_KEYS:
             text = _text(value)
             if not text:
@@ -276,7 +282,7 @@ def _read_info(book: Any) -> dict[str, Any]:
                 data[key] = _from_json(text)
             except json.JSONDecodeError as exc:
                 raise _fail(
-                    row_number, "value", f"JSON không hợp lệ ({exc.msg})", f"invalid JSON ({exc.msg})"
+                    row_number, "value", _("JSON không hợp lệ ({error})").format(error=exc.msg)
                 ) from None
         elif key in _INT_INFO_KEYS:
             text = _text(value)
@@ -286,7 +292,7 @@ def _read_info(book: Any) -> dict[str, Any]:
                 data[key] = int(text)
             except ValueError:
                 raise _fail(
-                    row_number, "value", f"'{text}' không phải số nguyên", f"'{text}' is not a whole number"
+                    row_number, "value", _("'{value}' không phải số nguyên").format(value=text)
                 ) from None
         else:
             data[key] = (
@@ -305,26 +311,26 @@ def _read_info(book: Any) -> dict[str, Any]:
 def _header(sheet: Any) -> dict[str, int]:
     header_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
     if header_row is None:
-        raise FrameworkError(f"Trang '{FRAMEWORK_SHEET}' trống / sheet '{FRAMEWORK_SHEET}' is empty")
+        raise FrameworkError(_("Trang '{sheet}' trống").format(sheet=FRAMEWORK_SHEET))
     columns: dict[str, int] = {}
     for i, name in enumerate(header_row):
         text = _text(name).lower()
         if not text:
             continue
         if text in columns:
-            raise _fail(1, text, "cột bị lặp", "duplicate column")
+            raise _fail(1, text, _("cột bị lặp"))
         columns[text] = i
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             raise FrameworkError(
-                f"Trang '{FRAMEWORK_SHEET}' thiếu cột '{name}' / "
-                f"sheet '{FRAMEWORK_SHEET}' has no column '{name}'"
+                _("Trang '{sheet}' thiếu cột '{column}'").format(sheet=FRAMEWORK_SHEET, column=name)
             )
     unknown = [name for name in columns if name not in COLUMNS]
     if unknown:
         raise FrameworkError(
-            f"Trang '{FRAMEWORK_SHEET}': cột không có: {', '.join(unknown)} / "
-            f"unknown columns: {', '.join(unknown)}"
+            _("Trang '{sheet}': cột không có: {columns}").format(
+                sheet=FRAMEWORK_SHEET, columns=", ".join(unknown)
+            )
         )
     return columns
 
@@ -334,7 +340,7 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
     node: dict[str, Any] = {"code": code}
     name_vi = _text(get("name_vi"))
     if not name_vi:
-        raise _fail(row_number, "name_vi", "thiếu tên", "name missing")
+        raise _fail(row_number, "name_vi", _("thiếu tên"))
     node["name_vi"] = name_vi
     for key in ("name_en", "level", "note"):
         if _text(get(key)):
@@ -347,15 +353,16 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
             node["max_points"] = parse_decimal(raw_max)
         except NumberError:
             raise _fail(
-                row_number, "max_points", f"'{raw_max}' không phải số", f"'{raw_max}' is not a number"
+                row_number, "max_points", _("'{value}' không phải số").format(value=raw_max)
             ) from None
     method = _text(get("method")) or PUBLISHED
     if method not in METHODS:
         raise _fail(
             row_number,
             "method",
-            f"'{method}' không phải phương pháp đánh giá ({', '.join(METHODS)})",
-            f"'{method}' is not an evaluation method ({', '.join(METHODS)})",
+            _("'{method}' không phải phương pháp đánh giá ({known})").format(
+                method=method, known=", ".join(METHODS)
+            ),
         )
     node["method"] = method
     evidence = get("evidence_required")
@@ -370,15 +377,12 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
         raise _fail(
             row_number,
             "evidence_required",
-            f"'{evidence}' không phải có/không",
-            f"'{evidence}' is not yes/no (x, có, không, true, false)",
+            _("'{value}' không phải có/không (x, có, không, true, false)").format(value=evidence),
         )
     rule_type = _text(get("rule_type"))
     params_text = _text(get("rule_params"))
     if params_text and not rule_type:
-        raise _fail(
-            row_number, "rule_params", "có tham số nhưng thiếu rule_type", "parameters without a rule_type"
-        )
+        raise _fail(row_number, "rule_params", _("có tham số nhưng thiếu rule_type"))
     if rule_type:
         params: Any = {}
         if params_text:
@@ -386,12 +390,10 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
                 params = _from_json(params_text)
             except json.JSONDecodeError as exc:
                 raise _fail(
-                    row_number, "rule_params", f"JSON không hợp lệ ({exc.msg})", f"invalid JSON ({exc.msg})"
+                    row_number, "rule_params", _("JSON không hợp lệ ({error})").format(error=exc.msg)
                 ) from None
             if not isinstance(params, dict):
-                raise _fail(
-                    row_number, "rule_params", "phải là một đối tượng JSON {…}", "must be a JSON object {…}"
-                )
+                raise _fail(row_number, "rule_params", _("phải là một đối tượng JSON {…}"))
         node["rule"] = {"type": rule_type, "params": params}
     return node
 
@@ -401,10 +403,10 @@ def framework_from_xlsx(path: str | Path) -> Framework:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise FrameworkError(f"Không mở được tệp Excel / cannot open the Excel file: {exc}") from exc
+        raise FrameworkError(_("Không mở được tệp Excel: {error}").format(error=exc)) from exc
     try:
         if FRAMEWORK_SHEET not in book.sheetnames:
-            raise FrameworkError(f"Thiếu trang '{FRAMEWORK_SHEET}' / sheet '{FRAMEWORK_SHEET}' missing")
+            raise FrameworkError(_("Thiếu trang '{sheet}'").format(sheet=FRAMEWORK_SHEET))
         sheet = book[FRAMEWORK_SHEET]
         columns = _header(sheet)
         nodes: dict[str, dict[str, Any]] = {}
@@ -421,13 +423,12 @@ def framework_from_xlsx(path: str | Path) -> Framework:
 
             code = _text(get("code"))
             if not code:
-                raise _fail(row_number, "code", "thiếu mã", "code missing")
+                raise _fail(row_number, "code", _("thiếu mã"))
             if code in nodes:
                 raise _fail(
                     row_number,
                     "code",
-                    f"mã '{code}' trùng với dòng {rows_of[code]}",
-                    f"code '{code}' already used on row {rows_of[code]}",
+                    _("mã '{code}' trùng với dòng {row}").format(code=code, row=rows_of[code]),
                 )
             node = _node_from_row(row_number, get)
             parent_code = _text(get("parent_code"))
@@ -437,25 +438,21 @@ def framework_from_xlsx(path: str | Path) -> Framework:
                     raise _fail(
                         row_number,
                         "parent_code",
-                        f"mã cha '{parent_code}' không có ở dòng nào phía trên",
-                        f"unknown parent code '{parent_code}' (a parent must come before its children)",
+                        _("mã cha '{code}' không có ở dòng nào phía trên").format(code=parent_code),
                     )
                 parent.setdefault("children", []).append(node)
             elif root is not None:
                 raise _fail(
                     row_number,
                     "parent_code",
-                    f"thiếu mã cha; chỉ nút gốc (dòng {root_row}) không có mã cha",
-                    f"parent code missing; only the root (row {root_row}) has none",
+                    _("thiếu mã cha; chỉ nút gốc (dòng {row}) không có mã cha").format(row=root_row),
                 )
             else:
                 root, root_row = node, row_number
             nodes[code] = node
             rows_of[code] = row_number
         if root is None:
-            raise FrameworkError(
-                f"Trang '{FRAMEWORK_SHEET}' không có dòng nào / sheet '{FRAMEWORK_SHEET}' has no rows"
-            )
+            raise FrameworkError(_("Trang '{sheet}' không có dòng nào").format(sheet=FRAMEWORK_SHEET))
         data = _read_info(book)
     finally:
         book.close()

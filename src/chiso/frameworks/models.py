@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine import frameworks as engine_frameworks
+from chiso.engine.i18n import localized
 
 
 class Index(models.Model):
@@ -26,6 +27,11 @@ class Index(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    @property
+    def name(self) -> str:
+        """The index's full name in the active language."""
+        return localized(self.name_vi, self.name_en)
 
 
 class Framework(models.Model):
@@ -52,6 +58,11 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        """The framework's name in the active language (the English one is kept in its definition)."""
+        return localized(self.name_vi, (self.definition or {}).get("name_en"))
 
     def to_engine(self) -> engine_frameworks.Framework:
         return engine_frameworks.framework_from_dict(self.definition)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from chiso.data import read_csv
 from chiso.engine.numbers import parse_decimal
@@ -21,13 +22,14 @@ from chiso.results.services import (
 )
 from chiso.units import registry as unit_registry
 
-PAPI_ATTRIBUTION = (
+# Stored with the dataset in Vietnamese (the source language); marked so the catalogue carries the
+# English for a page that shows the attribution through gettext.
+PAPI_ATTRIBUTION = gettext_noop(
     "PAPI — Chỉ số Hiệu quả quản trị và hành chính công cấp tỉnh, CECODES, RTA & UNDP "
-    "(papi.org.vn). Số liệu công bố, chép nguyên văn / published figures, transcribed verbatim."
+    "(papi.org.vn). Số liệu công bố, chép nguyên văn."
 )
-PCI_ATTRIBUTION = (
-    "PCI — Chỉ số Năng lực cạnh tranh cấp tỉnh, VCCI (pcivietnam.vn). "
-    "Số liệu công bố, chép nguyên văn / published figures, transcribed verbatim."
+PCI_ATTRIBUTION = gettext_noop(
+    "PCI — Chỉ số Năng lực cạnh tranh cấp tỉnh, VCCI (pcivietnam.vn). Số liệu công bố, chép nguyên văn."
 )
 
 # National means printed in the press, kept verbatim with their source (domain research, PAPI §3.3).

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.names import match_key
@@ -91,7 +92,7 @@ def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
         return _read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
-    raise ImportFailed([f"Không đọc được tệp {path.name}: chỉ nhận CSV hoặc XLSX / only CSV or XLSX files."])
+    raise ImportFailed([_("Không đọc được tệp {name}: chỉ nhận CSV hoặc XLSX.").format(name=path.name)])
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -101,7 +102,9 @@ def _read_csv(path: Path) -> list[list[str]]:
     except UnicodeDecodeError as exc:
         raise ImportFailed(
             [
-                f"Tệp {path.name} không phải UTF-8 (byte {exc.start}); hãy lưu lại dạng CSV UTF-8 / save as CSV UTF-8."
+                _("Tệp {name} không phải UTF-8 (byte {byte}); hãy lưu lại dạng CSV UTF-8.").format(
+                    name=path.name, byte=exc.start
+                )
             ]
         ) from exc
     return [
@@ -126,11 +129,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for damaged files
         raise ImportFailed(
-            [f"Không mở được tệp Excel {path.name}: {exc} / cannot open the workbook."]
+            [_("Không mở được tệp Excel {name}: {error}").format(name=path.name, error=exc)]
         ) from exc
     if sheet is not None and sheet not in workbook.sheetnames:
         raise ImportFailed(
-            [f"Không có trang tính {sheet!r}; có: {', '.join(workbook.sheetnames)} / no such sheet."]
+            [
+                _("Không có trang tính {sheet!r}; có: {sheets}.").format(
+                    sheet=sheet, sheets=", ".join(workbook.sheetnames)
+                )
+            ]
         )
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     rows = []
@@ -173,10 +180,7 @@ def _find_header(rows: list[list[str]]) -> int:
         if keys & (CODE_HEADERS | NAME_HEADERS):
             return i
     raise ImportFailed(
-        [
-            "Không tìm thấy dòng tiêu đề có cột mã hoặc tên đơn vị (ví dụ 'Mã', 'Tỉnh, thành phố') / "
-            "no header row with a unit code or name column."
-        ]
+        [_("Không tìm thấy dòng tiêu đề có cột mã hoặc tên đơn vị (ví dụ 'Mã', 'Tỉnh, thành phố').")]
     )
 
 
@@ -201,18 +205,21 @@ def _map_columns(
             code = lookup[key]
             if code in columns.nodes.values():
                 errors.append(
-                    f"Dòng {line}, cột {cell!r}: trùng với một cột khác của tiêu chí {code} / duplicate column."
+                    _("Dòng {row}, cột {column!r}: trùng với một cột khác của tiêu chí {code}.").format(
+                        row=line, column=cell, code=code
+                    )
                 )
             columns.nodes[i] = code
         else:
             known = ", ".join(n.code for n in framework.nodes())
             errors.append(
-                f"Dòng {line}, cột {cell!r}: không phải tiêu chí của khung {framework.code} "
-                f"(mã hợp lệ: {known}) / not a node of the framework."
+                _(
+                    "Dòng {row}, cột {column!r}: không phải tiêu chí của khung {framework} (mã hợp lệ: {known})."
+                ).format(row=line, column=cell, framework=framework.code, known=known)
             )
     if not columns.nodes:
         errors.append(
-            f"Dòng {line}: không có cột điểm nào (ví dụ 'Tổng điểm' hoặc mã tiêu chí) / no score column."
+            _("Dòng {row}: không có cột điểm nào (ví dụ 'Tổng điểm' hoặc mã tiêu chí).").format(row=line)
         )
     return columns
 
@@ -246,16 +253,18 @@ def parse_results(
         elif columns.name is not None:
             query = cells[columns.name]
         if not query:
-            errors.append(f"Dòng {offset}: thiếu mã hoặc tên đơn vị / missing unit code or name.")
+            errors.append(_("Dòng {row}: thiếu mã hoặc tên đơn vị.").format(row=offset))
             continue
         try:
             unit = registry.resolve(query, level=level, on=on)
         except UnitError as exc:
-            errors.append(f"Dòng {offset}: {exc}")
+            errors.append(_("Dòng {row}: {error}").format(row=offset, error=exc))
             continue
         if unit.ref in seen:
             errors.append(
-                f"Dòng {offset}: {unit.name} đã có ở dòng {seen[unit.ref]} / unit listed twice (rows {seen[unit.ref]}, {offset})."
+                _("Dòng {row}: {unit} đã có ở dòng {first}.").format(
+                    row=offset, unit=unit.display_name, first=seen[unit.ref]
+                )
             )
             continue
         seen[unit.ref] = offset
@@ -268,14 +277,18 @@ def parse_results(
                 value = parse_decimal(text)
             except NumberError:
                 errors.append(
-                    f"Dòng {offset}, cột {header[column]!r}: {text!r} không phải số / not a number."
+                    _("Dòng {row}, cột {column!r}: {value!r} không phải số.").format(
+                        row=offset, column=header[column], value=text
+                    )
                 )
                 continue
             maximum = maxima.get(code)
             if value < 0 or (maximum is not None and value > maximum):
                 bound = f"0–{maximum}" if maximum is not None else "≥ 0"
                 errors.append(
-                    f"Dòng {offset}, cột {header[column]!r}: {text} ngoài khoảng {bound} / out of range."
+                    _("Dòng {row}, cột {column!r}: {value} ngoài khoảng {bound}.").format(
+                        row=offset, column=header[column], value=text, bound=bound
+                    )
                 )
                 continue
             values[code] = value
@@ -285,7 +298,9 @@ def parse_results(
                 published_rank = int(parse_decimal(cells[columns.rank]))
             except NumberError:
                 errors.append(
-                    f"Dòng {offset}, cột {header[columns.rank]!r}: {cells[columns.rank]!r} không phải số."
+                    _("Dòng {row}, cột {column!r}: {value!r} không phải số.").format(
+                        row=offset, column=header[columns.rank], value=cells[columns.rank]
+                    )
                 )
         status = UnitResult.Status.COMPLETE if values else UnitResult.Status.NOT_PUBLISHED
         unit_rows.append(
@@ -298,7 +313,7 @@ def parse_results(
             )
         )
     if not unit_rows and not errors:
-        errors.append("Tệp không có dòng dữ liệu nào / the file has no data rows.")
+        errors.append(_("Tệp không có dòng dữ liệu nào."))
     return unit_rows, columns, errors
 
 

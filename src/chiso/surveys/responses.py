@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from pathlib import Path
 import polars as pl
 from openpyxl import load_workbook
 
+from chiso.engine.i18n import gettext as _
 from chiso.surveys.xlsform import Form, Question, nfc
 
 ID_COLUMNS = ("_uuid", "_submission__uuid", "meta/instanceID", "instanceID", "meta/instanceid")
@@ -57,7 +59,7 @@ class ResponseImportError(ValueError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: file row (header = 1), field (column header), kind and bilingual message."""
+    """One finding: file row (header = 1), field (column header), kind and message."""
 
     row: int
     field: str
@@ -65,8 +67,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"Dòng {self.row}, trường {self.field!r} / row {self.row}, field {self.field!r}: {self.message}"
+        return _("Dòng {row}, trường {field!r}: {message}").format(
+            row=self.row, field=self.field, message=self.message
         )
 
 
@@ -84,9 +86,11 @@ class ImportReport:
         return len({p.row for p in self.problems})
 
     def summary(self) -> str:
-        return (
-            f"{self.total_rows} dòng, {self.valid_rows} hợp lệ, {self.invalid_rows} lỗi, {len(self.duplicates)} trùng / "
-            f"{self.total_rows} rows, {self.valid_rows} valid, {self.invalid_rows} invalid, {len(self.duplicates)} duplicates"
+        return _("{total} dòng, {valid} hợp lệ, {invalid} lỗi, {duplicates} trùng").format(
+            total=self.total_rows,
+            valid=self.valid_rows,
+            invalid=self.invalid_rows,
+            duplicates=len(self.duplicates),
         )
 
 
@@ -96,6 +100,18 @@ class ResponseImport:
 
     frame: pl.DataFrame
     report: ImportReport
+
+
+def unknown_unit_message(unit: str) -> str:
+    """The problem reported for a unit no name or code matches (callers add the closest names)."""
+    return _("không tìm thấy đơn vị {unit}").format(unit=unit)
+
+
+def _message(template: str, **values: pl.Expr) -> pl.Expr:
+    """A translated message per row: `template` has named placeholders, in any order, filled from
+    the columns given (`pl.format` itself only takes positional `{}`)."""
+    names = re.findall(r"\{(\w+)\}", template)
+    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(values[name] for name in names))
 
 
 def _key(text: str) -> str:
@@ -118,7 +134,7 @@ def _read_table(path: Path) -> pl.DataFrame:
             finally:
                 workbook.close()
             if not rows:
-                raise ResponseImportError(f"Tệp {path.name} trống / file {path.name} is empty.")
+                raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
             header = [nfc(h) for h in rows[0]]
             columns: dict[str, list[str | None]] = {h: [] for h in header if h}
             for values in rows[1:]:
@@ -133,18 +149,22 @@ def _read_table(path: Path) -> pl.DataFrame:
         raise
     except UnicodeDecodeError as exc:
         raise ResponseImportError(
-            f"Tệp {path.name} không phải UTF-8 / file {path.name} is not UTF-8: {exc}"
+            _("Tệp {name} không phải UTF-8: {error}").format(name=path.name, error=exc)
         ) from exc
     except Exception as exc:
-        raise ResponseImportError(f"Không đọc được tệp {path.name} / cannot read {path.name}: {exc}") from exc
+        raise ResponseImportError(
+            _("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)
+        ) from exc
     if not text.strip():
-        raise ResponseImportError(f"Tệp {path.name} trống / file {path.name} is empty.")
+        raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
     first = text.splitlines()[0]
     separator = max((",", ";", "\t"), key=first.count)
     try:
         frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
     except Exception as exc:
-        raise ResponseImportError(f"Tệp CSV {path.name} hỏng / malformed CSV {path.name}: {exc}") from exc
+        raise ResponseImportError(
+            _("Tệp CSV {name} hỏng: {error}").format(name=path.name, error=exc)
+        ) from exc
     return frame.with_columns(
         pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns
     ).rename(lambda c: nfc(c))
@@ -198,14 +218,14 @@ def read_responses(
     """
     path = Path(path)
     if not path.exists():
-        raise ResponseImportError(f"Không có tệp {path} / no such file {path}.")
+        raise ResponseImportError(_("Không có tệp {path}.").format(path=path))
     table = _read_table(path)
     overrides = dict(columns or {})
     report = ImportReport(total_rows=table.height)
     id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in table.columns), None)
     if id_column is None or id_column not in table.columns:
         raise ResponseImportError(
-            f"Không có cột mã bài nộp ({', '.join(ID_COLUMNS)}) / no submission id column ({', '.join(ID_COLUMNS)}).",
+            _("Không có cột mã bài nộp ({columns}).").format(columns=", ".join(ID_COLUMNS)),
             report,
         )
     matched = _match_headers(table, form, overrides)
@@ -218,18 +238,17 @@ def read_responses(
     for role, column in role_columns.items():
         if column and column not in table.columns:
             raise ResponseImportError(
-                f"Không có cột {column!r} ({role}) / no column {column!r} ({role}).", report
+                _("Không có cột {column!r} ({role}).").format(column=column, role=role), report
             )
     if not role_columns["unit"]:
         raise ResponseImportError(
-            "Không xác định được cột đơn vị: dùng chiso_role=unit trong bảng hỏi hoặc --unit-column / "
-            "no unit column: mark it with chiso_role=unit in the form or pass --unit-column.",
+            _("Không xác định được cột đơn vị: dùng chiso_role=unit trong bảng hỏi hoặc --unit-column."),
             report,
         )
     answers = [q for q in form.questions if q.role is None]
     if not any(q.name in matched for q in form.indexed):
         raise ResponseImportError(
-            "Không cột nào khớp với câu hỏi tính chỉ số của bảng hỏi / no column matches the form's indexed questions.",
+            _("Không cột nào khớp với câu hỏi tính chỉ số của bảng hỏi."),
             report,
         )
 
@@ -245,7 +264,7 @@ def read_responses(
             problems.append(found)
 
     out: dict[str, pl.Expr] = {SUBMISSION_ID: pl.col(id_column)}
-    flag(pl.col(id_column).is_null(), id_column, "missing_id", "thiếu mã bài nộp / missing submission id")
+    flag(pl.col(id_column).is_null(), id_column, "missing_id", _("thiếu mã bài nộp"))
 
     # Respondent type.
     type_column = role_columns["respondent_type"]
@@ -260,17 +279,13 @@ def read_responses(
             pl.col(type_column).is_null(),
             type_column,
             "missing_required",
-            "thiếu loại người trả lời / missing respondent type",
+            _("thiếu loại người trả lời"),
         )
         flag(
             pl.col(type_column).is_not_null() & rtype.is_null(),
             type_column,
             "unknown_respondent_type",
-            pl.format(
-                "loại người trả lời không hợp lệ {} / unknown respondent type {}",
-                pl.col(type_column),
-                pl.col(type_column),
-            ),
+            _message(_("loại người trả lời không hợp lệ {value}"), value=pl.col(type_column)),
         )
         out[RESPONDENT_TYPE] = rtype
     else:
@@ -290,12 +305,12 @@ def read_responses(
         pl.col("_unit_raw").replace_strict(codes, default=None, return_dtype=pl.Utf8).alias(UNIT),
         pl.col("_unit_raw").replace_strict(names, default=None, return_dtype=pl.Utf8).alias(UNIT_NAME),
     )
-    flag(pl.col(unit_column).is_null(), unit_column, "missing_required", "thiếu đơn vị / missing unit")
+    flag(pl.col(unit_column).is_null(), unit_column, "missing_required", _("thiếu đơn vị"))
     flag(
         pl.col(unit_column).is_not_null() & pl.col(UNIT).is_null(),
         unit_column,
         "unknown_unit",
-        pl.format("không tìm thấy đơn vị {} / unknown unit {}", pl.col(unit_column), pl.col(unit_column)),
+        _message(_("không tìm thấy đơn vị {unit}"), unit=pl.col(unit_column)),
     )
 
     # Design fields.
@@ -309,17 +324,13 @@ def read_responses(
             | (number <= 0),
             weight_column,
             "bad_weight",
-            pl.format(
-                "trọng số phải là số dương: {} / weight must be a positive number: {}",
-                pl.col(weight_column),
-                pl.col(weight_column),
-            ),
+            _message(_("trọng số phải là số dương: {value}"), value=pl.col(weight_column)),
         )
         out[WEIGHT] = number
     for role, name in (("stratum", STRATUM), ("psu", PSU)):
         column = role_columns[role]
         if column:
-            flag(pl.col(column).is_null(), column, "missing_required", f"thiếu {role} / missing {role}")
+            flag(pl.col(column).is_null(), column, "missing_required", _("thiếu {field}").format(field=role))
             out[name] = pl.col(column)
 
     # Answers.
@@ -331,7 +342,7 @@ def read_responses(
                     pl.lit(True),
                     q.header,
                     "missing_column",
-                    f"thiếu cột của câu {q.name} / no column for question {q.name}",
+                    _("thiếu cột của câu {question}").format(question=q.name),
                 )
             continue
         value = pl.col(column)
@@ -343,10 +354,9 @@ def read_responses(
                 value.is_not_null() & coded.is_null(),
                 column,
                 "out_of_scale",
-                pl.format(
-                    f"đáp án {{}} ngoài thang ({scale}) / answer {{}} is not on the scale ({scale})",
-                    value,
-                    value,
+                _message(
+                    _("đáp án {answer} ngoài thang ({scale})").replace("{scale}", scale),
+                    answer=value,
                 ),
             )
             out[q.name] = coded
@@ -366,7 +376,7 @@ def read_responses(
                 value.is_not_null() & coded.is_null(),
                 column,
                 "out_of_scale",
-                pl.format("đáp án {} không có trong danh sách / answer {} is not in the list", value, value),
+                _message(_("đáp án {answer} không có trong danh sách"), answer=value),
             )
             out[q.name] = coded
         elif q.type in ("integer", "decimal"):
@@ -375,7 +385,7 @@ def read_responses(
                 value.is_not_null() & number.is_null(),
                 column,
                 "not_a_number",
-                pl.format("{} không phải số / {} is not a number", value, value),
+                _message(_("{value} không phải số"), value=value),
             )
             out[q.name] = value
         else:
@@ -386,7 +396,7 @@ def read_responses(
                 value.is_null() & asked.fill_null(True),
                 column,
                 "missing_required",
-                "thiếu câu trả lời bắt buộc / missing required answer",
+                _("thiếu câu trả lời bắt buộc"),
             )
 
     # Duplicates: later copies of an id in the file, and ids already imported.
@@ -400,7 +410,7 @@ def read_responses(
             r,
             id_column,
             "duplicate",
-            f"bài nộp {sid} đã có, bỏ qua / submission {sid} already counted, skipped",
+            _("bài nộp {submission} đã có, bỏ qua").format(submission=sid),
         )
         for r, sid in dup_rows.iter_rows()
     ]
@@ -417,7 +427,7 @@ def read_responses(
         shown = "\n".join(str(p) for p in report.problems[:20])
         more = f"\n… (+{len(report.problems) - 20})" if len(report.problems) > 20 else ""
         raise ResponseImportError(
-            f"Không nhập: có dòng lỗi / nothing imported: some rows are invalid ({report.summary()}).\n{shown}{more}",
+            _("Không nhập: có dòng lỗi ({summary}).").format(summary=report.summary()) + f"\n{shown}{more}",
             report,
         )
     keep = ~duplicate & ~pl.col(ROW).is_in(list(bad_rows))

@@ -288,7 +288,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     known = {f.code for f in form.factors}
     extra = sorted(set(item.results.filter(level="factor").values_list("code", flat=True).distinct()) - known)
     factor_codes = [f.code for f in factors] + extra
-    factor_names = {f.code: f.name_vi for f in factors}
+    factor_names = {f.code: f.name for f in factors}
     code = request.GET.get("chi-so", OVERALL)
     if code != OVERALL and code not in factor_codes:
         code = OVERALL
@@ -359,7 +359,7 @@ def link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             .values_list("code", flat=True)
             .distinct()
         )
-        names = {f.code: f.name_vi for f in form_def.factors}
+        names = {f.code: f.name for f in form_def.factors}
         codes = [(OVERALL, _("Chỉ số hài lòng chung"))] + [
             (c, f"{c} — {names.get(c, c)}") for c in sorted(stored, key=lambda c: (c not in names, c))
         ]

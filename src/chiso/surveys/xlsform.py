@@ -42,6 +42,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from chiso.engine.i18n import gettext as _
+from chiso.engine.i18n import localized
 from chiso.engine.survey import Item
 
 ROLES = ("unit", "respondent_type", "weight", "stratum", "psu")
@@ -105,6 +107,11 @@ class Factor:
     name_vi: str
     name_en: str = ""
     content: str = ""
+
+    @property
+    def name(self) -> str:
+        """The factor's name in the active language."""
+        return localized(self.name_vi, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -173,12 +180,12 @@ def _sheet_rows(workbook, name: str, required: bool = True) -> list[tuple[int, d
     sheets = {s.lower(): s for s in workbook.sheetnames}
     if name not in sheets:
         if required:
-            raise FormError(f"Thiếu trang {name!r} / missing sheet {name!r}.")
+            raise FormError(_("Thiếu trang {sheet!r}.").format(sheet=name))
         return []
     rows = workbook[sheets[name]].iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        raise FormError(f"Trang {name!r} trống / sheet {name!r} is empty.")
+        raise FormError(_("Trang {sheet!r} trống.").format(sheet=name))
     keys = [_cell(h).lower() if h is not None else "" for h in header]
     out = []
     for number, values in enumerate(rows, start=2):
@@ -204,7 +211,8 @@ def resolve_satisfied(rule: str, choices: tuple[Choice, ...], where: str = "") -
         k = int(match.group(1))
         if not 0 < k < len(names):
             raise FormError(
-                f"{where}quy tắc {rule!r} không hợp với thang {len(names)} mức / rule {rule!r} does not fit a {len(names)}-point scale."
+                where
+                + _("quy tắc {rule!r} không hợp với thang {levels} mức.").format(rule=rule, levels=len(names))
             )
         try:
             ordered = sorted(names, key=float)
@@ -215,7 +223,7 @@ def resolve_satisfied(rule: str, choices: tuple[Choice, ...], where: str = "") -
     unknown = [c for c in codes if names and c not in names]
     if unknown:
         raise FormError(
-            f"{where}đáp án {', '.join(unknown)} không có trong thang / answers not in the scale: {', '.join(unknown)}."
+            where + _("đáp án {answers} không có trong thang.").format(answers=", ".join(unknown))
         )
     return codes
 
@@ -227,7 +235,7 @@ def read_xlsform(source: str | Path | bytes) -> Form:
             io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
         )
     except Exception as exc:  # openpyxl raises many types for a non-workbook
-        raise FormError(f"Không đọc được tệp XLSForm / cannot read the XLSForm: {exc}") from exc
+        raise FormError(_("Không đọc được tệp XLSForm: {error}").format(error=exc)) from exc
     try:
         survey = _sheet_rows(workbook, "survey")
         choice_rows = _sheet_rows(workbook, "choices", required=False)
@@ -243,9 +251,7 @@ def read_xlsform(source: str | Path | bytes) -> Form:
         for number, rec in choice_rows:
             choice_list, name = rec.get("list_name") or rec.get("list name", ""), rec.get("name", "")
             if not choice_list or not name:
-                raise FormError(
-                    f"Trang choices, dòng {number}: thiếu list_name hoặc name / sheet choices, row {number}: list_name or name missing."
-                )
+                raise FormError(_("Trang choices, dòng {row}: thiếu list_name hoặc name.").format(row=number))
             choices.setdefault(choice_list, []).append(Choice(name, rec.get(label_key or "", "") or name))
 
     default_rule = settings.get("chiso_satisfied") or DEFAULT_SATISFIED
@@ -254,7 +260,7 @@ def read_xlsform(source: str | Path | bytes) -> Form:
     questions: list[Question] = []
     seen: set[str] = set()
     for number, rec in survey:
-        where = f"Trang survey, dòng {number} / sheet survey, row {number}: "
+        where = _("Trang survey, dòng {row}: ").format(row=number)
         kind = rec.get("type", "").replace("  ", " ")
         name = rec.get("name", "")
         lowered = kind.lower()
@@ -263,17 +269,17 @@ def read_xlsform(source: str | Path | bytes) -> Form:
             continue
         if lowered in ("end group", "end_group"):
             if not path:
-                raise FormError(where + "end group không có begin group / end group without begin group.")
+                raise FormError(where + _("end group không có begin group."))
             path.pop()
             continue
         if lowered in ("begin repeat", "begin_repeat"):
-            raise FormError(where + "chưa hỗ trợ nhóm lặp / repeat groups are not supported.")
+            raise FormError(where + _("chưa hỗ trợ nhóm lặp (repeat)."))
         if not kind or lowered in ("note", "end repeat", "end_repeat"):
             continue
         if not name:
-            raise FormError(where + "thiếu tên câu hỏi (cột name) / question without a name.")
+            raise FormError(where + _("thiếu tên câu hỏi (cột name)."))
         if name in seen:
-            raise FormError(where + f"tên {name!r} bị trùng / duplicate name {name!r}.")
+            raise FormError(where + _("tên {name!r} bị trùng.").format(name=name))
         seen.add(name)
         parts = kind.split()
         base, list_name = parts[0], (parts[1] if len(parts) > 1 else None)
@@ -282,22 +288,24 @@ def read_xlsform(source: str | Path | bytes) -> Form:
             if list_name not in choices:
                 raise FormError(
                     where
-                    + f"danh sách đáp án {list_name!r} không có trong trang choices / choice list {list_name!r} not in sheet choices."
+                    + _("danh sách đáp án {list!r} không có trong trang choices.").format(list=list_name)
                 )
             options = tuple(choices[list_name])
         factor = rec.get("chiso_factor") or None
         role = rec.get("chiso_role") or None
         if role and role not in ROLES:
             raise FormError(
-                where + f"chiso_role {role!r} không hợp lệ / unknown role; dùng / use {', '.join(ROLES)}."
+                where
+                + _("chiso_role {role!r} không hợp lệ; dùng {roles}.").format(
+                    role=role, roles=", ".join(ROLES)
+                )
             )
         satisfied: tuple[str, ...] = ()
         rule = ""
         if factor:
             if base != "select_one":
                 raise FormError(
-                    where
-                    + f"câu {name!r} có chiso_factor nhưng không phải select_one / has chiso_factor but is not select_one."
+                    where + _("câu {name!r} có chiso_factor nhưng không phải select_one.").format(name=name)
                 )
             rule = rec.get("chiso_satisfied") or default_rule
             satisfied = resolve_satisfied(rule, options, where)
@@ -322,12 +330,10 @@ def read_xlsform(source: str | Path | bytes) -> Form:
             )
         )
     if path:
-        raise FormError(
-            f"Nhóm {path[-1]!r} không được đóng (end group) / group {path[-1]!r} is never closed."
-        )
+        raise FormError(_("Nhóm {group!r} không được đóng (end group).").format(group=path[-1]))
     factors = tuple(
         Factor(r.get("code", ""), r.get("name_vi", ""), r.get("name_en", ""), r.get("content", ""))
-        for _, r in factor_rows
+        for _row, r in factor_rows
         if r.get("code")
     )
     return Form(

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from chiso.engine import units as engine_units
@@ -33,14 +35,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "valid_to": ("hiệu lực đến", "valid to", "valid_to"),
 }
 REQUIRED = ("code", "name", "level")
-HEADINGS_VI = {
-    "code": "mã",
-    "name": "tên",
-    "kind": "loại",
-    "level": "cấp",
-    "parent_code": "mã đơn vị cấp trên",
-    "valid_from": "hiệu lực từ",
-    "valid_to": "hiệu lực đến",
+# The heading a problem names for each field, in the active language.
+HEADINGS = {
+    "code": gettext_lazy("mã"),
+    "name": gettext_lazy("tên"),
+    "kind": gettext_lazy("loại"),
+    "level": gettext_lazy("cấp"),
+    "parent_code": gettext_lazy("mã đơn vị cấp trên"),
+    "valid_from": gettext_lazy("hiệu lực từ"),
+    "valid_to": gettext_lazy("hiệu lực đến"),
 }
 LEVELS: dict[str, str] = {
     plain_key(text): level
@@ -100,8 +103,11 @@ def _date(value: Any) -> date:
     raise ValueError(text)
 
 
-def _problem(row: int, field: str, vi: str, en: str) -> str:
-    return f"Dòng {row}, cột «{HEADINGS_VI[field]}»: {vi} / row {row}, column '{field}': {en}"
+def _problem(row: int, field: str, problem: str) -> tuple[int, str]:
+    """A problem at one cell, with its row for sorting."""
+    return row, _("Dòng {row}, cột «{column}»: {problem}").format(
+        row=row, column=HEADINGS[field], problem=problem
+    )
 
 
 def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
@@ -109,26 +115,24 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UnitImportError([f"Không mở được tệp Excel / cannot open the Excel file: {exc}"]) from exc
+        raise UnitImportError([_("Không mở được tệp Excel: {error}").format(error=exc)]) from exc
     try:
         rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
     if not rows:
-        raise UnitImportError(["Tệp không có dòng nào / the file has no rows."])
+        raise UnitImportError([_("Tệp không có dòng nào.")])
     wanted = {plain_key(text): field for field, texts in COLUMNS.items() for text in texts}
     columns: dict[str, int] = {}
     for i, heading in enumerate(rows[0]):
         field = wanted.get(plain_key(_text(heading)))
         if field and field not in columns:
             columns[field] = i
-    missing = [HEADINGS_VI[f] for f in REQUIRED if f not in columns]
+    missing = [str(HEADINGS[f]) for f in REQUIRED if f not in columns]
     if missing:
-        raise UnitImportError(
-            [f"Dòng 1: thiếu cột {', '.join(missing)} / row 1: missing columns {', '.join(missing)}."]
-        )
+        raise UnitImportError([_("Dòng 1: thiếu cột {columns}.").format(columns=", ".join(missing))])
 
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     parsed: list[UnitRow] = []
     seen: dict[tuple[str, str, date | None], int] = {}
     for number, values in enumerate(rows[1:], start=2):
@@ -142,11 +146,11 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
         before = len(problems)
         code, name = _text(get("code")), _text(get("name"))
         if not code:
-            problems.append(_problem(number, "code", "thiếu mã", "code missing"))
+            problems.append(_problem(number, "code", _("thiếu mã")))
         elif len(code) > 16:
-            problems.append(_problem(number, "code", "mã dài quá 16 ký tự", "code longer than 16 characters"))
+            problems.append(_problem(number, "code", _("mã dài quá 16 ký tự")))
         if not name:
-            problems.append(_problem(number, "name", "thiếu tên", "name missing"))
+            problems.append(_problem(number, "name", _("thiếu tên")))
         level_text = _text(get("level"))
         level = LEVELS.get(plain_key(level_text))
         if level is None:
@@ -154,8 +158,7 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     number,
                     "level",
-                    f"«{level_text}» không phải department (sở) hoặc commune (xã)",
-                    f"'{level_text}' is not department or commune",
+                    _("«{value}» không phải department (sở) hoặc commune (xã)").format(value=level_text),
                 )
             )
         dates: dict[str, date | None] = {}
@@ -172,8 +175,7 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                     _problem(
                         number,
                         field,
-                        f"«{_text(raw)}» không phải ngày dd/mm/yyyy",
-                        f"'{_text(raw)}' is not a date (dd/mm/yyyy)",
+                        _("«{value}» không phải ngày dd/mm/yyyy").format(value=_text(raw)),
                     )
                 )
         start, end = dates["valid_from"], dates["valid_to"]
@@ -182,8 +184,9 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     number,
                     "valid_to",
-                    f"ngày hết hiệu lực {end:%d/%m/%Y} trước ngày có hiệu lực {start:%d/%m/%Y}",
-                    "valid to is before valid from",
+                    _("ngày hết hiệu lực {end} trước ngày có hiệu lực {start}").format(
+                        end=f"{end:%d/%m/%Y}", start=f"{start:%d/%m/%Y}"
+                    ),
                 )
             )
         if len(problems) > before or level is None:
@@ -194,8 +197,9 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     number,
                     "code",
-                    f"mã {code} trùng với dòng {seen[key]} (cùng cấp, cùng ngày hiệu lực)",
-                    f"code {code} repeats row {seen[key]}",
+                    _("mã {code} trùng với dòng {row} (cùng cấp, cùng ngày hiệu lực)").format(
+                        code=code, row=seen[key]
+                    ),
                 )
             )
             continue
@@ -211,22 +215,14 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     row.row,
                     "parent_code",
-                    f"không có đơn vị mã {row.parent_code}",
-                    f"no unit with code {row.parent_code}",
+                    _("không có đơn vị mã {code}").format(code=row.parent_code),
                 )
             )
     if problems:
-        raise UnitImportError(sorted(problems, key=_row_of))
+        raise UnitImportError([text for _row, text in sorted(problems, key=lambda problem: problem[0])])
     if not parsed:
-        raise UnitImportError(["Tệp không có đơn vị nào / the file lists no unit."])
+        raise UnitImportError([_("Tệp không có đơn vị nào.")])
     return parsed
-
-
-def _row_of(problem: str) -> int:
-    try:
-        return int(problem.split(",", 1)[0].removeprefix("Dòng "))
-    except ValueError:
-        return 0
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine import units as engine_units
+from chiso.engine.i18n import localized
 
 
 class Level(models.TextChoices):
@@ -46,6 +47,16 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def display_name(self) -> str:
+        """The unit's name in the active language (`name` is the Vietnamese, official one)."""
+        return localized(self.name, self.name_en)
+
+    @property
+    def region_name(self) -> str:
+        """The unit's region in the active language ("" when it has none)."""
+        return localized(self.region, self.region_en) if self.region else ""
 
     def to_engine(self) -> engine_units.Unit:
         return engine_units.Unit(

@@ -141,11 +141,11 @@ def test_yaml_from_path(tmp_path: Path, rich: Framework) -> None:
 
 
 def test_yaml_errors_are_framework_errors(tmp_path: Path) -> None:
-    with pytest.raises(FrameworkError, match="invalid YAML"):
+    with pytest.raises(FrameworkError, match="YAML không hợp lệ"):
         load_framework_yaml("code: [unclosed")
-    with pytest.raises(FrameworkError, match="missing field 'index'"):
+    with pytest.raises(FrameworkError, match="thiếu trường 'index'"):
         load_framework_yaml("code: x\nname_vi: X\nroot: {code: r, name_vi: R}\n")
-    with pytest.raises(FrameworkError, match=r"cannot read missing\.yaml"):
+    with pytest.raises(FrameworkError, match=r"Không đọc được tệp missing\.yaml"):
         load_framework_yaml(tmp_path / "missing.yaml")
 
 
@@ -206,54 +206,52 @@ def test_not_a_number_names_row_and_column(tmp_path: Path) -> None:
     rows = [*GOOD, row("2.1", "2", "abc")]  # header = row 1, so "2.1" is on row 7
     with pytest.raises(FrameworkError) as info:
         framework_from_xlsx(write_book(tmp_path / "b.xlsx", rows))
-    assert str(info.value) == (
-        "Dòng 7, cột max_points: 'abc' không phải số / row 7, column max_points: 'abc' is not a number"
-    )
+    assert str(info.value) == "Dòng 7, cột max_points: 'abc' không phải số"
 
 
 def test_unknown_parent(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
         framework_from_xlsx(write_book(tmp_path / "c.xlsx", [*GOOD, row("3.1", "3", 1)]))
     assert str(info.value).startswith("Dòng 7, cột parent_code: mã cha '3' không có")
-    assert "row 7, column parent_code: unknown parent code '3'" in str(info.value)
+    assert "Dòng 7, cột parent_code: mã cha '3' không có ở dòng nào phía trên" in str(info.value)
 
 
 def test_duplicate_code(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
         framework_from_xlsx(write_book(tmp_path / "d.xlsx", [*GOOD, row("1.1", "1", 1)]))
-    assert "row 7, column code: code '1.1' already used on row 4" in str(info.value)
+    assert "Dòng 7, cột code: mã '1.1' trùng với dòng 4" in str(info.value)
 
 
 def test_bad_rule_params_json(tmp_path: Path) -> None:
     rows = [*GOOD[:3], row("1.2", "1", 5.5, "step_table", "{steps: oops}"), GOOD[4]]
-    with pytest.raises(FrameworkError, match="row 5, column rule_params: invalid JSON"):
+    with pytest.raises(FrameworkError, match="Dòng 5, cột rule_params: JSON không hợp lệ"):
         framework_from_xlsx(write_book(tmp_path / "e.xlsx", rows))
 
 
 def test_bad_method_and_evidence(tmp_path: Path) -> None:
     rows = [*GOOD[:4], row("2", "root", 4, "survey_share", method="guess")]
-    with pytest.raises(FrameworkError, match="row 6, column method: 'guess' is not an evaluation method"):
+    with pytest.raises(FrameworkError, match="Dòng 6, cột method: 'guess' không phải phương pháp đánh giá"):
         framework_from_xlsx(write_book(tmp_path / "f.xlsx", rows))
     rows = [*GOOD[:4], row("2", "root", 4, "survey_share", method="survey", evidence="maybe")]
-    with pytest.raises(FrameworkError, match="row 6, column evidence_required"):
+    with pytest.raises(FrameworkError, match="Dòng 6, cột evidence_required"):
         framework_from_xlsx(write_book(tmp_path / "g.xlsx", rows))
 
 
 def test_second_root_and_missing_column_and_sheet(tmp_path: Path) -> None:
     with pytest.raises(
-        FrameworkError, match=r"row 7, column parent_code: parent code missing; only the root \(row 2\)"
+        FrameworkError, match=r"Dòng 7, cột parent_code: thiếu mã cha; chỉ nút gốc \(dòng 2\)"
     ):
         framework_from_xlsx(write_book(tmp_path / "h.xlsx", [*GOOD, row("9", "", 1)]))
     columns = tuple(c for c in COLUMNS if c != "max_points")
     rows = [[v for i, v in enumerate(r) if COLUMNS[i] != "max_points"] for r in GOOD]
-    with pytest.raises(FrameworkError, match="has no column 'max_points'"):
+    with pytest.raises(FrameworkError, match="thiếu cột 'max_points'"):
         framework_from_xlsx(write_book(tmp_path / "i.xlsx", rows, columns))
-    with pytest.raises(FrameworkError, match="sheet 'Thông tin' missing"):
+    with pytest.raises(FrameworkError, match="Thiếu trang 'Thông tin'"):
         framework_from_xlsx(write_book(tmp_path / "j.xlsx", GOOD, info=False))
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "k.xlsx"
     path.write_text("not a workbook")
-    with pytest.raises(FrameworkError, match="cannot open the Excel file"):
+    with pytest.raises(FrameworkError, match="Không mở được tệp Excel"):
         framework_from_xlsx(path)

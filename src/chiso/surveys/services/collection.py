@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
 from chiso.surveys.models import ImportBatch, Response, Survey
-from chiso.surveys.responses import ImportReport, Problem, ResponseImportError, read_responses
+from chiso.surveys.responses import (
+    ImportReport,
+    Problem,
+    ResponseImportError,
+    read_responses,
+    unknown_unit_message,
+)
 from chiso.surveys.services.common import (
     BATCH_SIZE,
     RESPONSE_SUFFIXES,
@@ -70,7 +76,7 @@ class _UnitResolver:
             if problem.kind != "unknown_unit":
                 continue
             for text, names in self.closest.items():
-                if problem.message == f"không tìm thấy đơn vị {text} / unknown unit {text}" and names:
+                if problem.message == unknown_unit_message(text) and names:
                     message = _("{problem} — gần nhất: {names}").format(
                         problem=problem.message, names=", ".join(names)
                     )

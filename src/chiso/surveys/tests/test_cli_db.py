@@ -78,7 +78,7 @@ def test_from_form_to_cycle(form_file, tmp_path, cycle, people, settings):
     )
     assert score.survey_index is not None
     assert float(score.survey_index) == pytest.approx(overall.index * 100, abs=0.005)
-    with pytest.raises(SystemExit, match="not allowed"):
+    with pytest.raises(SystemExit, match="Bạn không có quyền"):
         run("link", str(survey.pk), "--cycle", str(cycle.pk), "--map", "8.1=overall", "--user", "canbo_stp")
     with pytest.raises(SystemExit, match="CRITERION=FACTOR"):
         run("link", str(survey.pk), "--cycle", str(cycle.pk), "--map", "8.1", "--user", "sonoivu")

@@ -122,12 +122,12 @@ def test_xlsform_reads_questions_groups_factors_and_satisfied_rule(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([["select_one nolist", "q9", "x", "", "F1", "", "", ""]], "choice list 'nolist'"),
-        ([["select_one sat", "q1", "again", "", "", "", "", ""]], "duplicate name 'q1'"),
-        ([["text", "t", "x", "", "F1", "", "", ""]], "not select_one"),
-        ([["select_one sat", "q9", "x", "", "F1", "7", "", ""]], "not in the scale: 7"),
-        ([["begin_group", "open", "x", "", "", "", "", ""]], "never closed"),
-        ([["text", "t", "x", "", "", "", "boss", ""]], "unknown role"),
+        ([["select_one nolist", "q9", "x", "", "F1", "", "", ""]], "danh sách đáp án 'nolist'"),
+        ([["select_one sat", "q1", "again", "", "", "", "", ""]], "tên 'q1' bị trùng"),
+        ([["text", "t", "x", "", "F1", "", "", ""]], "nhưng không phải select_one"),
+        ([["select_one sat", "q9", "x", "", "F1", "7", "", ""]], "đáp án 7 không có trong thang"),
+        ([["begin_group", "open", "x", "", "", "", "", ""]], "không được đóng"),
+        ([["text", "t", "x", "", "", "", "boss", ""]], "chiso_role 'boss' không hợp lệ"),
     ],
 )
 def test_bad_forms_name_the_row_and_problem(tmp_path, rows, message):
@@ -138,7 +138,7 @@ def test_bad_forms_name_the_row_and_problem(tmp_path, rows, message):
 def test_not_a_workbook_is_a_form_error(tmp_path):
     bad = tmp_path / "x.xlsx"
     bad.write_text("not a workbook")
-    with pytest.raises(FormError, match="cannot read"):
+    with pytest.raises(FormError, match="Không đọc được tệp XLSForm"):
         read_xlsform(bad)
 
 
@@ -207,7 +207,7 @@ def test_bad_rows_fail_the_import_with_row_and_field(tmp_path):
         (6, "svc/q3", "missing_required"),
     }
     text = str(caught.value)
-    assert "Dòng 2, trường 'svc/q1' / row 2, field 'svc/q1'" in text and "nothing imported" in text
+    assert "Dòng 2, trường 'svc/q1'" in text and "Không nhập: có dòng lỗi" in text
 
 
 def test_import_valid_only_keeps_the_good_rows(tmp_path):
@@ -229,13 +229,13 @@ def test_duplicates_are_reported_and_never_counted_twice(tmp_path):
 def test_files_without_ids_or_unreadable_fail(tmp_path):
     form = read_xlsform(make_form(tmp_path))
     rows = [{k: v for k, v in r.items() if k != "_uuid"} for r in BASE]
-    with pytest.raises(ResponseImportError, match="no submission id column"):
+    with pytest.raises(ResponseImportError, match="Không có cột mã bài nộp"):
         read_responses(responses(rows, tmp_path / "r.csv"), form)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    with pytest.raises(ResponseImportError, match="empty"):
+    with pytest.raises(ResponseImportError, match="trống"):
         read_responses(empty, form)
-    with pytest.raises(ResponseImportError, match="no such file"):
+    with pytest.raises(ResponseImportError, match="Không có tệp"):
         read_responses(tmp_path / "missing.csv", form)
 
 
@@ -302,7 +302,7 @@ def test_cli_estimate_json_on_files_alone(tmp_path):
 
 def test_cli_plan_and_errors(tmp_path):
     assert run("survey", "plan", "--population", "1000").startswith("n = 286")
-    with pytest.raises(SystemExit, match="nothing imported"):
+    with pytest.raises(SystemExit, match="Không nhập: có dòng lỗi"):
         run(
             "survey",
             "estimate",
