@@ -137,7 +137,8 @@ class ItemStatusForm(forms.Form):
 
 
 class TaskStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[c for c in Task.Status.choices if c[0] != Task.Status.LATE])
+    STATUS_CHOICES = [c for c in Task.Status.choices if c[0] != Task.Status.LATE]
+    status = forms.ChoiceField(choices=STATUS_CHOICES)
 
 
 class ResponsibilityForm(forms.Form):

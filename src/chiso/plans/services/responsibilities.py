@@ -156,10 +156,10 @@ def import_responsibilities(user: User, framework: Framework, source: Any) -> Im
         raise ResponsibilityImportError([_("Tệp không có dòng dữ liệu nào.")])
     result = ImportResult()
     for code, (lead, supporters) in parsed.items():
-        row, created = Responsibility.objects.update_or_create(
+        responsibility, created = Responsibility.objects.update_or_create(
             framework=framework, criterion=code, defaults={"lead": lead}
         )
-        row.supporters.set(supporters)
+        responsibility.supporters.set(supporters)
         if created:
             result.created += 1
         else:

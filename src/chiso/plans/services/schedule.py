@@ -35,7 +35,12 @@ from chiso.units.models import Unit
 
 # -- the reporting schedule -------------------------------------------------------------------------
 
-PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
+PER_YEAR: dict[str, int] = {
+    Frequency.MONTHLY: 12,
+    Frequency.QUARTERLY: 4,
+    Frequency.HALF_YEARLY: 2,
+    Frequency.YEARLY: 1,
+}
 
 
 @dataclass(frozen=True, order=True)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.frameworks.models import Framework
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -71,13 +72,21 @@ def _item_context(request: HttpRequest, item: PlanItem, today: date) -> dict:
         "report_form": report_form,
         "task_form": TaskForm(prefix=f"t{item.pk}") if services.manages(user) else None,
         "status_form": ItemStatusForm(initial={"status": item.status}) if services.manages(user) else None,
-        "task_status_choices": TaskStatusForm.base_fields["status"].choices,
+        "task_status_choices": TaskStatusForm.STATUS_CHOICES,
     }
 
 
 def _criteria_choices(plan: Plan) -> list[tuple[str, str]]:
     framework = plan.framework.to_engine()
     return [(n.code, f"{n.code} — {n.name_vi}") for n in framework.nodes() if n.code != framework.root.code]
+
+
+def _losses_url(plan: Plan) -> str:
+    """The loss analysis the plan was made from: its cycle's, or its national index's."""
+    if plan.cycle_id:
+        return reverse("results:cycle_losses", args=[plan.cycle_id, plan.unit.code])
+    assert plan.index is not None  # a plan without a cycle is a national index's (model constraint)
+    return reverse("results:national_losses", args=[plan.index.code, plan.year, plan.unit.code])
 
 
 @login_required
@@ -109,19 +118,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if manages
         else None,
-        "losses_url": reverse(
-            "results:cycle_losses" if plan.cycle_id else "results:national_losses",
-            args=[plan.cycle_id, plan.unit.code]
-            if plan.cycle_id
-            else [plan.index.code, plan.year, plan.unit.code],
-        ),
+        "losses_url": _losses_url(plan),
     }
     return render(request, "plans/plan.html", context)
 
 
 @require_POST
 @manager_required
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     form = ItemForm(request.POST, criteria=_criteria_choices(plan), prefix="new")
     if form.is_valid():
@@ -163,7 +167,7 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem, pk=pk)
     form = TaskForm(request.POST, prefix=f"t{item.pk}")
     if form.is_valid():
@@ -188,7 +192,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+def task_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("item"), pk=pk)
     visible_plan(request, task.item.plan_id)
     form = TaskStatusForm(request.POST)
@@ -202,7 +206,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_add(request: HttpRequest, pk: int) -> HttpResponse:
+def report_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
     visible_plan(request, item.plan_id)
     mine = services.agencies_of(request.user)
@@ -242,7 +246,7 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def sign(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
+def sign(request: AuthenticatedHttpRequest, pk: int, agency_id: int) -> HttpResponse:
     plan = visible_plan(request, pk)
     agency = get_object_or_404(services.agencies(), pk=agency_id)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -47,13 +49,13 @@ def _proposals(request: HttpRequest, subject: Subject) -> tuple[list[services.Pr
 
 
 @manager_required
-def propose(request: HttpRequest, **kwargs) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
     """The proposed items (below a threshold, or from a rank target): the officer keeps some, names
     the lead agency and sets the deadline of each, then creates them in the unit's plan."""
     subject = subject_from(request, kwargs)
     proposals, source = _proposals(request, subject)
     places = subject.analysis.framework.display_precision
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in proposals:
         initial = {
             "keep": True,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.frameworks.models import Framework
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -23,7 +24,7 @@ from chiso.plans.views.common import form_errors, manager_required
 
 
 @login_required
-def responsibilities(request: HttpRequest, framework_code: str) -> HttpResponse:
+def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> HttpResponse:
     """Criterion → lead and supporting agencies for one framework version; edited one row at a time
     or imported from Excel."""
     if not services.reads_all(request.user):
@@ -102,7 +103,7 @@ def responsibilities(request: HttpRequest, framework_code: str) -> HttpResponse:
 
 @require_POST
 @manager_required
-def responsibilities_import(request: HttpRequest, framework_code: str) -> HttpResponse:
+def responsibilities_import(request: AuthenticatedHttpRequest, framework_code: str) -> HttpResponse:
     framework = get_object_or_404(Framework, code=framework_code)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -71,5 +71,6 @@ def test_the_loss_page_and_the_report_aim_at_the_same_default_target(client):
     from chiso.reports.data import build_report
 
     report = build_report(find_index("papi"), 2021, "Cao Bằng", with_trend=False)
+    assert report.target is not None
     page = client.get(LOSSES).content.decode()
     assert f'name="rank" type="number" min="1" max="63" value="{report.target.target_rank}"' in page

@@ -110,7 +110,7 @@ def _charts(subject: Subject) -> dict:
                 "max": _float(node.max_points),
             }
         )
-    ranking = [
+    ranking_rows = [
         {
             "position": position,
             "name": analysis.units[entry.unit].name,
@@ -122,7 +122,7 @@ def _charts(subject: Subject) -> dict:
     ]
     return {
         "components": components,
-        "ranking": ranking,
+        "ranking": ranking_rows,
         "unit": subject.unit.name,
         "of": analysis.total_ranking.of,
         "separators": ".," if _lang() == "en" else ",.",
@@ -201,7 +201,7 @@ def whatif(request: HttpRequest, **kwargs) -> HttpResponse:
     subject = subject_from(request, kwargs)
     places = subject.analysis.framework.display_precision
     changes, errors = [], []
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():
         if not key.startswith("v_") or not value.strip():
             continue
         code = key[2:]
@@ -248,7 +248,7 @@ def whatif(request: HttpRequest, **kwargs) -> HttpResponse:
 
 def _efforts(request: HttpRequest, errors: list[str]) -> dict[str, Decimal]:
     effort = {}
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():
         if key.startswith("e_") and value.strip():
             try:
                 effort[key[2:]] = parse_decimal(value)
