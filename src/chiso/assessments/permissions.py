@@ -7,7 +7,6 @@ results pages), never drafts, evidence or appraisal notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -138,7 +137,7 @@ def visible_assessments(user: User | AnonymousUser, queryset: QuerySet[Assessmen
     return queryset.filter(unit_id__in=own_units(user))
 
 
-def visible_cycles(user: User | AnonymousUser) -> Iterable[Cycle]:
+def visible_cycles(user: User | AnonymousUser) -> QuerySet[Cycle]:
     if has_role(user, *EVERYONE_INSIDE):
         return Cycle.objects.all()
     return Cycle.objects.filter(assessments__unit_id__in=own_units(user)).distinct()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from contextlib import chdir
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def extract() -> Catalog:
         return _read(root / "locale" / "en" / "LC_MESSAGES" / "django.po")
 
 
-def _msgid(message_id: str | tuple[str, ...]) -> str:
+def _msgid(message_id: str | Sequence[str]) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
@@ -66,7 +67,8 @@ def missing(extracted: Catalog, catalogue: Catalog | None = None) -> list[str]:
         if not message.id:
             continue
         known = committed.get(message.id, message.context)
-        strings = () if known is None else (known.string,) if isinstance(known.string, str) else known.string
+        translation = None if known is None else known.string
+        strings = translation if isinstance(translation, (tuple, list)) else (translation,)
         if known is None or known.fuzzy or not all(strings):
             gaps.append(_msgid(message.id))
     return gaps

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import permissions as perm
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, State
@@ -117,13 +118,13 @@ def _field_of(framework: Framework, node: Node) -> Node | None:
 
 
 def criterion_post(
-    handler: Callable[[HttpRequest, Assessment, Node], HttpResponse],
-) -> Callable[[HttpRequest, int, str], HttpResponse]:
+    handler: Callable[[AuthenticatedHttpRequest, Assessment, Node], HttpResponse],
+) -> Callable[[AuthenticatedHttpRequest, int, str], HttpResponse]:
     """Common frame of the per-criterion actions: login, POST, visibility, the leaf, refusals."""
 
     @login_required
     @require_POST
-    def view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
         the_assessment = get_assessment(request, pk)
         node = leaf_or_404(the_assessment.cycle.framework.to_engine(), code)
         try:
@@ -137,7 +138,7 @@ def criterion_post(
 
 
 def error_response(
-    request: HttpRequest, assessment: Assessment, node: Node, message: str, **changes: Any
+    request: AuthenticatedHttpRequest, assessment: Assessment, node: Node, message: str, **changes: Any
 ) -> HttpResponse:
     if request.htmx:
         return render_criterion(request, assessment, node, status=422, error=message, **changes)
@@ -146,7 +147,7 @@ def error_response(
 
 
 def save_criterion(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     node: Node,
     save: Callable[[], object],

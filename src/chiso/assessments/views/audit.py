@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import forms
 from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, AuditEntry, State
@@ -97,7 +98,7 @@ def _audit_rows(entries, places: int) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def criterion_audit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def criterion_audit(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """The change history of one criterion (an htmx panel, or a page without JavaScript)."""
     the_assessment = get_assessment(request, pk)
     framework = the_assessment.cycle.framework.to_engine()

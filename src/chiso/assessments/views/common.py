@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF
@@ -84,7 +85,7 @@ def is_inside(user) -> bool:
     return perm.has_role(user, *perm.EVERYONE_INSIDE)
 
 
-def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+def forbidden(request: AuthenticatedHttpRequest, message: str) -> HttpResponse:
     """The 403 answer with its reason (a fragment for htmx, a page otherwise)."""
     template = "assessments/_forbidden.html" if request.htmx else "assessments/forbidden.html"
     return render(request, template, {"message": message}, status=403)
@@ -120,6 +121,6 @@ def back_to(assessment: Assessment, code: str = "") -> HttpResponse:
 def int_or_none(value: str | None) -> int | None:
     """A posted whole number, or None when it is empty or unreadable."""
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None

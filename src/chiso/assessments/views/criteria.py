@@ -4,10 +4,11 @@ points, the unit's explanation of a difference."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import forms, workflow
 from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment
@@ -33,7 +34,7 @@ def scoring_message(exc: Exception) -> str:
 
 
 @criterion_post
-def preview(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """The points these inputs would give, as the unit types; nothing is saved."""
     if not perm.allowed(request.user, perm.EDIT_SELF, assessment):
         raise workflow.NotAllowed(_("Bạn không sửa được bản đánh giá này."))
@@ -49,7 +50,7 @@ def preview(request: HttpRequest, assessment: Assessment, node: Node) -> HttpRes
 
 
 @criterion_post
-def save_self(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def save_self(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """Save the unit's inputs and note for one criterion (optimistic locking on `version`)."""
     inputs = forms.read_inputs(node, request.POST)
     note = request.POST.get("note", "")
@@ -69,7 +70,7 @@ def save_self(request: HttpRequest, assessment: Assessment, node: Node) -> HttpR
 
 
 @criterion_post
-def appraise(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def appraise(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """The appraiser's points and reason for one criterion."""
     points = request.POST.get("appraised_points", "").strip()
     reason = request.POST.get("reason", "")
@@ -91,7 +92,7 @@ def appraise(request: HttpRequest, assessment: Assessment, node: Node) -> HttpRe
 
 
 @criterion_post
-def explain(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def explain(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """The unit's explanation (giải trình) of an appraised difference."""
     text = request.POST.get("text", "")
     try:

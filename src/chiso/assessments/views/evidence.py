@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Evidence
 from chiso.assessments.views.assessment import criterion_post, error_response, render_criterion
@@ -18,7 +19,7 @@ from chiso.engine.frameworks import Node
 
 
 @criterion_post
-def upload(request: HttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node) -> HttpResponse:
     """Attach one or more evidence files to a criterion."""
     files = request.FILES.getlist("file")
     if not files:
@@ -48,7 +49,7 @@ def _evidence_or_404(request: HttpRequest, pk: int, evidence_id: int) -> tuple[A
 
 @login_required
 @require_POST
-def remove_evidence(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+def remove_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     the_assessment, evidence = _evidence_or_404(request, pk, evidence_id)
     node = leaf_or_404(the_assessment.cycle.framework.to_engine(), evidence.criterion)
     try:

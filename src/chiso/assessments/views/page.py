@@ -106,11 +106,13 @@ class Page:
         is_survey = node.method == SURVEY
         self_points = row.self_points if row else None
         appraised = row.appraised_points if row else None
-        differs = (
-            self.show_appraised
+        difference = (
+            appraised - self_points
+            if self.show_appraised
             and appraised is not None
             and self_points is not None
             and appraised != self_points
+            else None
         )
         values = row.self_inputs if row else {}
         return Criterion(
@@ -137,8 +139,8 @@ class Page:
             can_explain=perm.EXPLAIN in self.actions and not is_survey,
             show_appraised=self.show_appraised,
             show_final=self.show_final,
-            differs=differs,
-            difference=(appraised - self_points) if differs else None,
+            differs=difference is not None,
+            difference=difference,
             depth=depth,
             appraise_value=fmt(row.appraised_or_self_points, self.places)
             if row and row.appraised_or_self_points is not None
@@ -164,8 +166,10 @@ def build_page(request: HttpRequest, assessment: Assessment) -> Page:
     for item in assessment.evidence.filter(removed=False).select_related("uploaded_by"):
         evidence[item.criterion].append(item)
     explanations: dict[str, list[Explanation]] = defaultdict(list)
-    for item in Explanation.objects.filter(score__assessment=assessment).select_related("score", "author"):
-        explanations[item.score.criterion].append(item)
+    for explanation in Explanation.objects.filter(score__assessment=assessment).select_related(
+        "score", "author"
+    ):
+        explanations[explanation.score.criterion].append(explanation)
     show_appraised = assessment.state in APPRAISAL_SENT or (
         is_inside(user) and assessment.state not in (State.DRAFT, State.AWAITING_HEAD)
     )

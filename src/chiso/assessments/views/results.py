@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import permissions as perm
 from chiso.assessments import workflow
 from chiso.assessments.models import Cycle, State
@@ -232,7 +233,7 @@ def excel_response(cycle: Cycle, stage: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     the_cycle = cycle_or_404(request, pk)
     try:
         workflow.publish(request.user, the_cycle)

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import workflow
 from chiso.assessments.views.common import back_to, forbidden, get_assessment, message_of
 from chiso.assessments.views.page import missing_items
@@ -44,7 +45,7 @@ TRANSITIONS: dict[str, tuple[Callable[..., Any], bool, Any]] = {
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     """One step of the cycle; refused steps answer 403, invalid ones come back with the reason."""
     if name not in TRANSITIONS:
         raise Http404("không có thao tác")

@@ -74,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     cycles = []
     if inside:
         for cycle in perm.visible_cycles(user).select_related("framework__index"):
-            counts = defaultdict(int)
+            counts: defaultdict[str, int] = defaultdict(int)
             for state in cycle.assessments.values_list("state", flat=True):
                 counts[state] += 1
             total = sum(counts.values())

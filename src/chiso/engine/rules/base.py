@@ -75,10 +75,9 @@ def negative(value: Decimal) -> str:
 def number(inputs: Mapping[str, Any], key: str, code: str) -> Decimal:
     """The input `key` as a Decimal; missing or unreadable values raise ScoringInputError."""
     value = inputs.get(key)
-    kind = type(value)
-    if kind is Decimal and value.is_finite():  # the common case first: scoring runs this a lot
+    if type(value) is Decimal and value.is_finite():  # the common case first: scoring runs this a lot
         return value
-    if kind is int:
+    if type(value) is int:
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():

@@ -75,4 +75,5 @@ class NoOccurrenceFull(RuleType):
             return max_points
         if self.then is not None:
             return self.then.score(inputs, max_points, context)
+        assert self.deduction is not None  # validate() asks for exactly one of `then` and the deduction
         return clamp(max_points - count * self.deduction, max_points)

@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from operator import getitem
 
 import numpy as np
 import polars as pl
@@ -111,14 +110,22 @@ def estimate_satisfaction(
         del flags
 
         measures: list[Measure] = [
-            ("question", it.code, it.factor, partial(getitem, sat, it.code), partial(getitem, ans, it.code))
+            (
+                "question",
+                it.code,
+                it.factor,
+                partial(sat.__getitem__, it.code),
+                partial(ans.__getitem__, it.code),
+            )
             for it in items
         ]
         factors: dict[str, list[str]] = {}
         for it in items:
             if it.factor:
                 factors.setdefault(it.factor, []).append(it.code)
-        aggregates = [("factor", f, f, codes) for f, codes in factors.items()]
+        aggregates: list[tuple[str, str, str | None, list[str]]] = [
+            ("factor", f, f, codes) for f, codes in factors.items()
+        ]
         overall = [it.code for it in items if it.in_overall]
         if overall:
             aggregates.append(("overall", OVERALL, None, overall))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.engine.survey import Design, SurveyDesignError, SurveyMethod, estimate_satisfaction
+from chiso.engine.survey import (
+    Aggregation,
+    Design,
+    SingletonRule,
+    SurveyDesignError,
+    SurveyMethod,
+    estimate_satisfaction,
+)
 from chiso.surveys import responses as R
 from chiso.surveys.models import Survey, SurveyResult
 from chiso.surveys.services.common import BATCH_SIZE, SurveyError, require_manager
@@ -21,10 +28,11 @@ from chiso.surveys.services.common import BATCH_SIZE, SurveyError, require_manag
 
 def survey_method(survey: Survey) -> SurveyMethod:
     form = survey.questionnaire.form()
+    # The model's choices are the engine's values; SurveyMethod itself rejects any other value.
     return SurveyMethod(
         satisfied_rule=form.satisfied_description(survey.questionnaire.satisfied_codes()),
-        aggregation=survey.aggregation,
-        singleton=survey.singleton,
+        aggregation=cast(Aggregation, survey.aggregation),
+        singleton=cast(SingletonRule, survey.singleton),
         min_n=survey.min_n,
     )
 
