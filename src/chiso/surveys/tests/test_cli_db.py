@@ -10,7 +10,7 @@ import json
 import pytest
 
 from chiso.assessments.models import CriterionScore
-from chiso.cli.survey import register
+from chiso.cli.parser import add_survey as register
 from chiso.surveys.models import Questionnaire, Response, Survey, SurveyResult
 from chiso.surveys.tests.conftest import make_rows, write
 
@@ -28,7 +28,7 @@ def test_from_form_to_cycle(form_file, tmp_path, cycle, people, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     assert "questionnaire 1" in run("import-form", str(form_file)) or Questionnaire.objects.count() == 1
     form = Questionnaire.objects.get()
-    assert "Đợt khảo sát / survey" in run(
+    assert "Đợt khảo sát" in run(
         "create", "--form", str(form.pk), "--title", "Sở 2025", "--year", "2025", "--level", "department"
     )
     survey = Survey.objects.get()
