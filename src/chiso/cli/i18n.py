@@ -107,11 +107,9 @@ ARGPARSE_MESSAGES = {
         "không có lệnh %(parser_name)r (có: %(choices)s)"
     ),
 }
+# Counted messages: Vietnamese has one form for every count.
 ARGPARSE_PLURALS = {
-    ("expected %s argument", "expected %s arguments"): (
-        gettext_noop("cần %s giá trị"),
-        gettext_noop("cần %s giá trị"),
-    ),
+    ("expected %s argument", "expected %s arguments"): gettext_noop("cần %s giá trị"),
 }
 
 
@@ -124,10 +122,10 @@ def argparse_gettext(message: str) -> str:
 
 def argparse_ngettext(singular: str, plural: str, count: int) -> str:
     """One of argparse's counted messages in the command's language."""
-    forms = ARGPARSE_PLURALS.get((singular, plural))
-    if _language == "en" or forms is None:
+    message = ARGPARSE_PLURALS.get((singular, plural))
+    if _language == "en" or message is None:
         return singular if count == 1 else plural
-    return ngettext(forms[0], forms[1], count)
+    return gettext(message)
 
 
 @contextmanager
