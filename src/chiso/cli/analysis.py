@@ -214,15 +214,29 @@ def cmd_losses(args: argparse.Namespace) -> str:
     ]
     stake = points_at_stake(rows, {c.code for c in analysis.framework.root.children})
     lines = [
-        f"{unit.name} — {index.short_name} {args.year}: điểm bị mất theo từng nội dung / points lost",
+        _("{unit} — {index} {year}: điểm bị mất theo từng nội dung").format(
+            unit=unit.name, index=index.short_name, year=args.year
+        ),
         "",
         render_table(
-            ["Mã", "Nội dung", "Điểm", "Tối đa", "Mất", "Hạng", "± điểm", "± bậc", "Cao nhất", "TB"],
+            [
+                _("Mã"),
+                _("Nội dung"),
+                _("Điểm"),
+                _("Tối đa"),
+                _("Mất"),
+                _("Hạng"),
+                _("± điểm"),
+                _("± bậc"),
+                _("Cao nhất"),
+                _("TB"),
+            ],
             table,
             [False, False, True, True, True, True, True, True, True, True],
         ),
         "",
-        "Nhiều điểm bị mất nhất / most points at stake: "
-        + ", ".join(f"{r.code} ({format_number(r.lost, places)})" for r in stake[:3]),
+        _("Nhiều điểm bị mất nhất: {components}").format(
+            components=", ".join(f"{r.code} ({format_number(r.lost, places)})" for r in stake[:3])
+        ),
     ]
     return "\n".join(lines)
