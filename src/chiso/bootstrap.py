@@ -1,10 +1,23 @@
-"""Getting a database ready: migrations, then the built-in units, frameworks and public results."""
+"""Getting a database ready: migrations, then the built-in units, frameworks and public results.
+
+`ensure_ready` does the work (``chiso setup``, ``chiso demo``, the test database). Every other
+command calls `require_ready`, which never migrates a database the user already has: it says which
+command to run instead. The one exception is the embedded SQLite database on first use (its file
+does not exist yet), which is created and loaded so that a newcomer's first command works.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
+
+from django.utils.translation import gettext as _
+
+
+class DatabaseNotReady(Exception):
+    """The database lacks migrations or the built-in data; the message names the command to run."""
 
 
 def setup_django() -> None:
@@ -19,6 +32,7 @@ def setup_django() -> None:
 
 
 def _pending_migrations() -> bool:
+    """Whether a migration is still to be applied, as `migrate` would see it (loads every migration)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -26,9 +40,105 @@ def _pending_migrations() -> bool:
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
+def _migration_files() -> set[tuple[str, str]]:
+    """(app label, migration name) of every migration file of the installed apps, without importing
+    them: the names only, as Django's loader finds them."""
+    import pkgutil
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    found = set()
+    for app in apps.get_app_configs():
+        try:
+            spec = find_spec(f"{app.name}.migrations")
+        except ImportError:
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for module in pkgutil.iter_modules(spec.submodule_search_locations):
+            if not module.ispkg and module.name[0] not in "_~":
+                found.add((app.label, module.name))
+    return found
+
+
+def migrations_applied() -> bool:
+    """Whether the database has every migration applied; cheap when it has.
+
+    The fast path compares the names of the migration files with the `django_migrations` table (one
+    query, no migration imported). Anything unrecorded is confirmed by Django's own plan, which
+    also knows squashed migrations.
+    """
+    from django.db import DatabaseError, connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    try:
+        if not recorder.has_table():
+            return False
+        applied = set(recorder.applied_migrations())
+    except DatabaseError:
+        return False
+    if _migration_files() <= applied:
+        return True
+    return not _pending_migrations()
+
+
+def builtin_data_loaded() -> bool:
+    """Whether the provinces, the built-in frameworks and the published results are in the database."""
+    from chiso.frameworks.models import Framework
+    from chiso.results import builtin
+    from chiso.units.models import Unit
+
+    return (
+        Unit.objects.filter(level="province").exists()
+        and Framework.objects.filter(builtin=True).exists()
+        and builtin.is_loaded()
+    )
+
+
+def is_new_embedded_database() -> bool:
+    """Whether the database is chiso's own SQLite file (no DATABASE_URL) and that file does not exist
+    yet. Must be asked before anything connects, since connecting creates the file."""
+    from django.db import connection
+
+    if os.environ.get("DATABASE_URL") or connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if connection.creation.is_in_memory_db(name):
+        return False
+    return not Path(name).exists()
+
+
+def require_ready(out: TextIO = sys.stderr) -> None:
+    """Make sure a command can use the database, without migrating one the user already has.
+
+    A new embedded SQLite database is created and loaded (a message per step on `out`); any other
+    database missing a migration or the built-in data raises DatabaseNotReady naming `chiso setup`.
+    """
+    if is_new_embedded_database():
+        out.write(_("Lần chạy đầu: tạo cơ sở dữ liệu SQLite và nạp dữ liệu có sẵn.") + "\n")
+        ensure_ready(out=out)
+        return
+    if not migrations_applied():
+        raise DatabaseNotReady(
+            _(
+                "Cơ sở dữ liệu chưa được cập nhật cho phiên bản chiso này (còn bước chuyển đổi chưa "
+                "chạy). Hãy chạy `chiso setup` rồi chạy lại lệnh."
+            )
+        )
+    if not builtin_data_loaded():
+        raise DatabaseNotReady(
+            _(
+                "Cơ sở dữ liệu chưa có dữ liệu có sẵn (đơn vị, khung tiêu chí, kết quả công bố). Hãy chạy `chiso setup`."
+            )
+        )
+
+
 def ensure_ready(out: TextIO = sys.stderr, communes: bool = False) -> None:
     """Migrate the database and load the built-in data if it is not there yet (idempotent)."""
     from django.core.management import call_command
+    from django.utils.translation import ngettext
 
     from chiso.frameworks.models import Framework
     from chiso.results import builtin
@@ -40,17 +150,41 @@ def ensure_ready(out: TextIO = sys.stderr, communes: bool = False) -> None:
         from chiso.units.registry import load_provinces
 
         count = load_provinces()
-        out.write(f"Đã nạp {count} đơn vị cấp tỉnh (63 và 34) / loaded {count} provinces.\n")
+        out.write(
+            ngettext(
+                "Đã nạp {count} đơn vị cấp tỉnh (63 và 34).",
+                "Đã nạp {count} đơn vị cấp tỉnh (63 và 34).",
+                count,
+            ).format(count=count)
+            + "\n"
+        )
     if communes and not Unit.objects.filter(level="commune").exists():
         from chiso.units.registry import load_communes
 
         count = load_communes()
-        out.write(f"Đã nạp {count} xã, phường, đặc khu / loaded {count} communes.\n")
+        out.write(
+            ngettext(
+                "Đã nạp {count} xã, phường, đặc khu.", "Đã nạp {count} xã, phường, đặc khu.", count
+            ).format(count=count)
+            + "\n"
+        )
     if not Framework.objects.filter(builtin=True).exists():
         from chiso.frameworks.services import load_builtin
 
         count = load_builtin()
-        out.write(f"Đã nạp {count} khung tiêu chí / loaded {count} frameworks.\n")
+        out.write(
+            ngettext("Đã nạp {count} khung tiêu chí.", "Đã nạp {count} khung tiêu chí.", count).format(
+                count=count
+            )
+            + "\n"
+        )
     if not builtin.is_loaded():
         count = builtin.load_public_results()
-        out.write(f"Đã nạp {count} bộ kết quả công bố (PAPI, PCI) / loaded {count} published result sets.\n")
+        out.write(
+            ngettext(
+                "Đã nạp {count} bộ kết quả công bố (PAPI, PCI).",
+                "Đã nạp {count} bộ kết quả công bố (PAPI, PCI).",
+                count,
+            ).format(count=count)
+            + "\n"
+        )

@@ -23,4 +23,4 @@ def all_commands():
 )
 def test_help_renders(name, parser):
     text = parser.format_help()
-    assert "usage:" in text
+    assert "cách dùng:" in text

@@ -50,7 +50,7 @@ from chiso.administration import make_demo_survey
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.setup import create_cycle, load_sample_frameworks
-from chiso.cli.output import render_table
+from chiso.core.text import render_table
 from chiso.engine.frameworks import SURVEY, Node
 from chiso.frameworks.models import Framework
 from chiso.plans import services as plans

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chiso.cli.output import json_number
+from chiso.core.serialize import json_number
 from chiso.engine.analysis import TOTAL, LeagueRow, Profile, YearAnalysis
 from chiso.engine.narrative import headline, mean_sentence
 from chiso.engine.numbers import format_number, format_rank, format_signed

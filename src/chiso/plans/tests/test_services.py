@@ -158,12 +158,12 @@ def test_escalation_emails_officers_and_owners_once(plan, people, agencies, sett
 
 
 def test_remind_command(plan, people, agencies, settings):
-    from chiso.plans import cli
+    from chiso.cli.parser import add_plans
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     _dated_item(plan, agencies)
     parser = argparse.ArgumentParser()
-    cli.register(parser.add_subparsers(dest="command"))
+    add_plans(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["plans", "remind", "--date", "15/04/2025", "--dry-run"])
     output = args.func(args)
     assert output.startswith("1 cảnh báo mới ngày 15/04/2025 (chạy thử")

@@ -85,7 +85,7 @@ def test_bad_files_are_refused_with_row_and_column(tmp_path, capsys, content, ex
     code, _out, err = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2022")
     assert code == 1
     assert expected.lower() in err.lower()
-    assert "nothing written" in err
+    assert "không ghi gì" in err
     assert not ResultSet.objects.filter(index__code="par_index", year=2022).exists()
 
 

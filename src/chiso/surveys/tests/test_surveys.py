@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from chiso.cli.survey import register
+from chiso.cli.parser import add_survey as register
 from chiso.surveys.responses import ResponseImportError, read_responses, write_csv
 from chiso.surveys.sipas import sipas_form
 from chiso.surveys.xlsform import FormError, read_xlsform

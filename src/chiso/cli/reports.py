@@ -1,63 +1,19 @@
 """``chiso report`` and ``chiso proforma``.
 
-    chiso report papi 2021 "Ninh Thuận" -o report.docx [--xlsx FILE] [--pdf FILE] [--template FILE]
-    chiso proforma papi 2024 "Khánh Hòa" [--method mean|population] [--format table|json]
-
-Wire into the main parser with ``register(sub)`` (``sub`` = the main ``add_subparsers`` object).
+chiso report papi 2021 "Ninh Thuận" -o report.docx [--xlsx FILE] [--pdf FILE] [--template FILE]
+chiso proforma papi 2024 "Khánh Hòa" [--method mean|population] [--format table|json]
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
 
-from chiso.engine.i18n import gettext as _
-
-
-def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "report",
-        help="báo cáo phân tích một chỉ số của một đơn vị: Word (mẫu sửa được), Excel, PDF",
-    )
-    p.add_argument("index", help="papi, pci, par_index, sipas …")
-    p.add_argument("year", type=int)
-    p.add_argument("unit", help='mã hoặc tên đơn vị, ví dụ "Ninh Thuận"')
-    p.add_argument("-o", "--output", required=True, type=Path, help="tệp Word (.docx) xuất ra")
-    p.add_argument("--xlsx", type=Path, help="kèm sổ Excel có mọi bảng của báo cáo")
-    p.add_argument("--pdf", type=Path, help="kèm bản PDF (cần LibreOffice)")
-    p.add_argument("--template", type=Path, help="mẫu Word riêng (sửa từ mẫu mặc định)")
-    p.add_argument("--target-rank", type=int, help="hạng mục tiêu (mặc định: nhóm kế trên hoặc tốp 30/20/10)")
-    p.add_argument("--issuer", default="Sở Nội vụ", help="cơ quan lập báo cáo (mặc định: Sở Nội vụ)")
-    p.add_argument("--charts-dir", type=Path, help="giữ lại các biểu đồ PNG trong thư mục này")
-    p.set_defaults(func=cmd_report)
-
-    p = subparsers.add_parser(
-        "proforma",
-        help="số liệu giả định (pro-forma) của tỉnh mới sau sáp nhập 2025, từ kết quả các tỉnh cũ",
-    )
-    p.add_argument("index")
-    p.add_argument("year", type=int, help="năm kết quả của các tỉnh thành phần, ví dụ 2024")
-    p.add_argument("unit", help='tỉnh mới, ví dụ "Khánh Hòa"')
-    p.add_argument(
-        "--method",
-        choices=("mean", "population"),
-        default="mean",
-        help="mean: trung bình cộng; population: bình quân gia quyền theo dân số",
-    )
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_proforma)
-
-
-def _setup_and_index(name: str):
-    from chiso.cli.main import _django, _index
-
-    _django()
-    return _index(name)
+from chiso.cli.common import CommandError, django_ready, index_named, json_number, render_table, to_json
+from chiso.cli.i18n import gettext as _
 
 
 def cmd_report(args: argparse.Namespace) -> str:
-    from chiso.cli.main import CommandError
+    """The analysis report of one unit: Word (from an editable template), Excel and PDF."""
     from chiso.reports.data import ReportError, build_report
     from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError, write_docx
@@ -70,7 +26,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     if args.pdf is not None and soffice() is None:
         # Say it before the work, not after.
         raise CommandError(no_libreoffice())
-    index = _setup_and_index(args.index)
+    index = index_named(args.index)
     try:
         report = build_report(index, args.year, args.unit, target_rank=args.target_rank)
     except ReportError as exc:
@@ -95,14 +51,14 @@ def cmd_report(args: argparse.Namespace) -> str:
 
 
 def cmd_proforma(args: argparse.Namespace) -> str:
-    from chiso.cli.main import CommandError
-    from chiso.cli.output import json_number, render_table, to_json
+    """The labelled pro-forma figures of a merged province, from its former provinces' results."""
+    django_ready()
     from chiso.engine.numbers import format_number
     from chiso.engine.proforma import POPULATION_WEIGHTED, ProformaError
     from chiso.engine.units import UnitError
     from chiso.reports.proforma import build_proforma
 
-    index = _setup_and_index(args.index)
+    index = index_named(args.index)
     from chiso.units.registry import registry
 
     units = registry((index.unit_level,))
@@ -162,9 +118,15 @@ def cmd_proforma(args: argparse.Namespace) -> str:
                 format_number(result.values.get(node.code), places),
             ]
         )
-    headers = ["Mã", "Nội dung", *names, "Giả định"]
+    headers = [_("Mã"), _("Nội dung"), *names, _("Giả định")]
     lines = [
-        f"{result.unit_name} (mã {result.unit_code}) — {index.short_name} {result.year}: {result.label_vi}.",
+        _("{unit} (mã {code}) — {index} {year}: {label}.").format(
+            unit=result.unit_name,
+            code=result.unit_code,
+            index=index.short_name,
+            year=result.year,
+            label=result.label_vi,
+        ),
         _("Phương pháp: {method}.").format(method=result.method_vi),
     ]
     weights = ", ".join(
@@ -174,17 +136,23 @@ def cmd_proforma(args: argparse.Namespace) -> str:
     if result.method == POPULATION_WEIGHTED:
         for c in result.constituents:
             lines.append(
-                f"  Dân số {c.name}: {format_number(c.population, 0)} người ({c.population_kind} năm "
-                f"{c.population_year}) — nguồn: {c.population_source}"
+                "  "
+                + _("Dân số {name}: {population} người ({kind} năm {year}) — nguồn: {source}").format(
+                    name=c.name,
+                    population=format_number(c.population, 0),
+                    kind=c.population_kind,
+                    year=c.population_year,
+                    source=c.population_source,
+                )
             )
     lines.append("")
     lines.append(render_table(headers, rows, [False, False, *([True] * (len(names) + 1))]))
     lines.append("")
     if result.omitted:
-        lines.append(
-            _("Không tính: {nodes}").format(
-                nodes="; ".join(f"{code} (thiếu {', '.join(who)})" for code, who in result.omitted.items())
-            )
+        omitted = "; ".join(
+            _("{code} (thiếu {units})").format(code=code, units=", ".join(who))
+            for code, who in result.omitted.items()
         )
+        lines.append(_("Không tính: {components}").format(components=omitted))
     lines.append(_("Không lưu vào kết quả, không xếp hạng; chỉ dùng làm mốc tham khảo."))
     return "\n".join(lines)

@@ -1,18 +1,9 @@
-"""Rendering for the console: aligned text tables for people, JSON and CSV for machines."""
+"""Plain text tables for a console: the `chiso` command and the demo's printed accounts."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any
-
-from chiso.engine.numbers import round_half_up
-
-JSON_PLACES = 9
 
 
 def _width(text: str) -> int:
@@ -40,26 +31,3 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_al
     for row in rows:
         lines.append("  ".join(_pad(cell, widths[i], right_align[i]) for i, cell in enumerate(row)).rstrip())
     return "\n".join(lines)
-
-
-def json_number(value: Decimal | None) -> float | int | None:
-    """A Decimal as a JSON number. Values carry at most 15 significant digits once rounded to 9
-    places, so the float's shortest representation prints exactly the decimal digits."""
-    if value is None:
-        return None
-    rounded = round_half_up(value, JSON_PLACES).normalize()
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()

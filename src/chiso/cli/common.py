@@ -1,0 +1,96 @@
+"""What the command modules share: the database check, finding an index, a year's results and a
+unit, the error every command raises, and the output formats.
+
+Nothing heavy at import time: Django and the apps are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from typing import Any
+
+from chiso.cli.i18n import gettext as _
+from chiso.cli.i18n import language
+from chiso.core.serialize import json_number, to_csv, to_json
+from chiso.core.text import render_table
+
+__all__ = [
+    "FORMATS",
+    "CommandError",
+    "analysis_of",
+    "as_decimal",
+    "django_ready",
+    "index_named",
+    "json_number",
+    "render_table",
+    "to_csv",
+    "to_json",
+    "unit_in",
+]
+
+FORMATS = ("table", "json", "csv")
+
+
+class CommandError(Exception):
+    """A user-facing error: printed without a traceback, exit status 1."""
+
+
+def django_ready() -> None:
+    """Set Django up in the command's language and check that the database is ready.
+
+    A new embedded SQLite database is created and loaded here (a newcomer's first command works);
+    any other database must have been prepared by ``chiso setup``: it is never migrated here.
+    """
+    from chiso.bootstrap import DatabaseNotReady, require_ready, setup_django
+
+    setup_django()
+    from django.utils import translation
+
+    translation.activate(language())
+    try:
+        require_ready(out=sys.stderr)
+    except DatabaseNotReady as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def index_named(name: str) -> Any:
+    """The index called `name` (code, short name or name), or a CommandError listing the known ones."""
+    from chiso.frameworks.services import IndexNotFound, find_index
+
+    try:
+        return find_index(name)
+    except IndexNotFound as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def analysis_of(index: Any, year: int) -> Any:
+    """The analysis of one year's results of an index (ranks, groups, changes)."""
+    from chiso.results.services import analyse
+
+    try:
+        return analyse(index, year)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def unit_in(index: Any, year: int, text: str) -> Any:
+    """The unit named or coded `text`, as it was at the index's reference date in `year`."""
+    from chiso.engine.units import UnitError
+    from chiso.results.services import reference_date
+    from chiso.units.registry import registry
+
+    try:
+        return registry((index.unit_level,)).resolve(text, level=index.unit_level, on=reference_date(year))
+    except UnitError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def as_decimal(value: Any) -> Decimal:
+    """A JSON-ready number back as a Decimal, for formatting."""
+    return Decimal(str(value))
+
+
+def no_such_file(path: Any) -> CommandError:
+    """The error for a missing input file."""
+    return CommandError(_("Không có tệp {path}.").format(path=path))

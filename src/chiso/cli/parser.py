@@ -1,0 +1,322 @@
+"""The `chiso` command line's grammar: every command, its arguments and its help, and nothing else.
+
+This module is all ``chiso --help`` loads: it imports argparse and the command line's gettext only.
+Each command names its function as "module:function" (`Handler`), imported when the command runs,
+so `chiso profile` never loads polars and `chiso --help` never loads Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date, datetime
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from chiso.cli.i18n import LANGUAGES, ChisoParser
+from chiso.cli.i18n import gettext as _
+
+FORMATS = ("table", "json", "csv")
+SURVEY_LEVELS = ("province", "commune", "department", "ministry")
+# The survey engine's choices, repeated here so that the parser does not import the engine (and
+# polars); tests/cli/test_parser.py checks that they match chiso.engine.survey.
+AGGREGATIONS = ("respondent_mean", "pooled")
+SINGLETON_RULES = ("error", "skip", "center")
+
+
+class Handler:
+    """A command's function, named "package.module:function" and imported when the command runs."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __call__(self, args: argparse.Namespace) -> str:
+        module, name = self.target.split(":")
+        return getattr(import_module(module), name)(args)
+
+    def __repr__(self) -> str:
+        return f"Handler({self.target!r})"
+
+
+def _day(text: str) -> date:
+    """A date written dd/mm/yyyy (or yyyy-mm-dd)."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("{text!r}: cần dạng dd/mm/yyyy").format(text=text))
+
+
+def _output_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
+    p.add_argument("--format", choices=formats, default="table", help=_("table (người đọc), json, csv"))
+    p.add_argument("--lang", choices=LANGUAGES, default="vi", help=_("ngôn ngữ: vi (mặc định) hoặc en"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: one sub-command per task, in the command's current language."""
+    parser = ChisoParser(
+        prog="chiso",
+        description=_("chiso — chỉ số hành chính công: xếp hạng, phân tích, cải thiện, báo cáo."),
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help=_("ngôn ngữ: vi (mặc định) hoặc en"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_results(sub)
+    add_analysis(sub)
+    add_frameworks(sub)
+    add_units(sub)
+    add_survey(sub)
+    add_plans(sub)
+    add_reports(sub)
+    add_setup(sub)
+    return parser
+
+
+def add_results(sub: Any) -> None:
+    """ranking, profile, import-results."""
+    p = sub.add_parser("ranking", help=_("bảng xếp hạng của một chỉ số trong một năm"))
+    p.add_argument("index", help="papi, pci, par_index, sipas …")
+    p.add_argument("year", type=int)
+    p.add_argument("--node", help=_("xếp hạng theo một nội dung/lĩnh vực (mã hoặc tên), ví dụ d5"))
+    _output_options(p)
+    p.set_defaults(func=Handler("chiso.cli.results:cmd_ranking"))
+
+    p = sub.add_parser("profile", help=_("vị trí của một đơn vị: điểm, hạng, thay đổi, nhóm, từng nội dung"))
+    p.add_argument("index")
+    p.add_argument("year", type=int)
+    p.add_argument("unit", help=_('mã hoặc tên đơn vị, ví dụ 58 hoặc "Ninh Thuận"'))
+    _output_options(p)
+    p.set_defaults(func=Handler("chiso.cli.results:cmd_profile"))
+
+    p = sub.add_parser("import-results", help=_("nhập bảng kết quả (CSV/XLSX) của một chỉ số, một năm"))
+    p.add_argument("file")
+    p.add_argument("--index", required=True)
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--framework", help=_("mã khung tiêu chí (mặc định: khung áp dụng cho năm đó)"))
+    p.add_argument("--sheet", help=_("tên trang tính (XLSX)"))
+    p.add_argument("--replace", action="store_true", help=_("thay thế kết quả đã có của năm đó"))
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không ghi"))
+    p.add_argument("--source", help=_("nguồn số liệu (quyết định, trang tin …)"))
+    p.set_defaults(func=Handler("chiso.cli.results:cmd_import_results"))
+
+
+def add_analysis(sub: Any) -> None:
+    """losses, whatif, target."""
+    p = sub.add_parser(
+        "losses", help=_("điểm bị mất theo từng nội dung, tiêu chí; so với đơn vị tốt nhất và trung bình")
+    )
+    p.add_argument("index")
+    p.add_argument("year", type=int)
+    p.add_argument("unit")
+    p.add_argument("--all", action="store_true", help=_("mọi cấp của cây tiêu chí (mặc định: các nội dung)"))
+    _output_options(p)
+    p.set_defaults(func=Handler("chiso.cli.analysis:cmd_losses"))
+
+    p = sub.add_parser("whatif", help=_("giả định điểm mới ở một số nội dung → điểm và hạng mới"))
+    p.add_argument("index")
+    p.add_argument("year", type=int)
+    p.add_argument("unit")
+    p.add_argument(
+        "--set", action="append", required=True, help=_("MÃ=+0.5 (tăng thêm) hoặc MÃ=7.2 (đặt giá trị)")
+    )
+    _output_options(p)
+    p.set_defaults(func=Handler("chiso.cli.analysis:cmd_whatif"))
+
+    p = sub.add_parser(
+        "target", help=_("cần tăng ít nhất bao nhiêu điểm, ở nội dung nào, để đạt hạng mục tiêu")
+    )
+    p.add_argument("index")
+    p.add_argument("year", type=int)
+    p.add_argument("unit")
+    p.add_argument("--rank", type=int, required=True, help=_("hạng mục tiêu, ví dụ 30"))
+    p.add_argument(
+        "--nodes", help=_("các nội dung được tăng, cách nhau bởi dấu phẩy (mặc định: mọi nội dung)")
+    )
+    p.add_argument(
+        "--feasible",
+        action="append",
+        help=_("MÃ=SỐ: mức tăng tối đa khả thi (mặc định: tới mức đơn vị tốt nhất)"),
+    )
+    p.add_argument("--effort", action="append", help=_("MÃ=SỐ: chi phí cho mỗi điểm (mặc định 1)"))
+    _output_options(p)
+    p.set_defaults(func=Handler("chiso.cli.analysis:cmd_target"))
+
+
+def add_frameworks(sub: Any) -> None:
+    """frameworks list | show | validate | import | export."""
+    p = sub.add_parser(
+        "frameworks",
+        help=_("khung tiêu chí: list | show CODE | validate FILE | import FILE | export CODE -o FILE"),
+    )
+    p.add_argument("action", choices=("list", "show", "validate", "import", "export"))
+    p.add_argument("--replace", action="store_true", help=_("import: thay khung cùng mã"))
+    p.add_argument("name", nargs="?", default="")
+    p.add_argument("-o", "--output", help=_("tệp xuất (.xlsx hoặc .yaml)"))
+    p.add_argument("--format", choices=("table", "json", "yaml"), default="table")
+    p.set_defaults(func=Handler("chiso.cli.frameworks:cmd_frameworks"))
+
+
+def add_units(sub: Any) -> None:
+    """units resolve | lineage | list | load-communes."""
+    p = sub.add_parser("units", help=_("đơn vị: resolve NAME | lineage NAME | list | load-communes"))
+    p.add_argument("action", choices=("resolve", "lineage", "list", "load-communes"))
+    p.add_argument("name", nargs="?", default="")
+    p.add_argument("--year", type=int, help=_("năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)"))
+    p.add_argument("--level", default="province", choices=("province", "commune"))
+    p.set_defaults(func=Handler("chiso.cli.units:cmd_units"))
+
+
+def add_survey(sub: Any) -> argparse.ArgumentParser:
+    """survey estimate | plan (files only) and the database commands."""
+    parser = sub.add_parser("survey", help=_("khảo sát: tính chỉ số hài lòng từ tệp bảng hỏi và tệp trả lời"))
+    survey = parser.add_subparsers(dest="survey_command", required=True)
+
+    p = survey.add_parser("estimate", help=_("chỉ số hài lòng theo đơn vị, yếu tố, kèm khoảng tin cậy 95%%"))
+    p.add_argument("--form", required=True, type=Path, help=_("bảng hỏi XLSForm (.xlsx)"))
+    p.add_argument(
+        "--responses", required=True, type=Path, help=_("dữ liệu trả lời xuất từ Kobo/ODK (.csv/.xlsx)")
+    )
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument(
+        "--unit-column", help=_("cột đơn vị trong tệp trả lời (nếu bảng hỏi không đánh dấu chiso_role=unit)")
+    )
+    p.add_argument("--weight-column", help=_("cột trọng số"))
+    p.add_argument("--strata-column", help=_("cột tầng"))
+    p.add_argument("--psu-column", help=_("cột đơn vị mẫu cấp 1 (PSU)"))
+    p.add_argument(
+        "--satisfied", help=_('đáp án tính là hài lòng, ví dụ "4 5" (mặc định: theo bảng hỏi, top-2)')
+    )
+    p.add_argument("--min-n", type=int, default=30, help=_("cỡ mẫu dưới mức này bị đánh dấu (mặc định 30)"))
+    p.add_argument("--aggregation", choices=AGGREGATIONS, default="respondent_mean")
+    p.add_argument("--singleton", choices=SINGLETON_RULES, default="error", help=_("tầng chỉ có một PSU"))
+    p.add_argument(
+        "--valid-only", action="store_true", help=_("chỉ nhập các dòng hợp lệ, báo cáo các dòng lỗi")
+    )
+    p.add_argument("--questions", action="store_true", help=_("in cả chỉ số từng câu hỏi"))
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_estimate"))
+
+    p = survey.add_parser("plan", help=_("cỡ mẫu n = N/(1+N·e²)"))
+    p.add_argument("--population", required=True, type=int, help=_("quy mô tổng thể N"))
+    p.add_argument("--margin", type=float, default=0.05, help=_("sai số cho phép e (mặc định 0.05)"))
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_plan"))
+
+    p = survey.add_parser("import-form", help=_("nạp bảng hỏi XLSForm vào cơ sở dữ liệu (lưu theo mã băm)"))
+    p.add_argument("file", nargs="?", type=Path, help=_("tệp XLSForm (.xlsx)"))
+    p.add_argument("--sipas", action="store_true", help=_("nạp bảng hỏi SIPAS có sẵn trong chiso"))
+    p.add_argument("--name", default="", help=_("tên bảng hỏi (mặc định: form_title)"))
+    p.add_argument(
+        "--satisfied", default="", help=_('đáp án tính là hài lòng, ví dụ "4 5" (mặc định: top-2)')
+    )
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_import_form"))
+
+    p = survey.add_parser("create", help=_("tạo đợt khảo sát"))
+    p.add_argument("--form", required=True, type=int, help=_("số hiệu bảng hỏi (xem: chiso survey list)"))
+    p.add_argument("--title", required=True)
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--level", required=True, choices=SURVEY_LEVELS, help=_("cấp đơn vị được khảo sát"))
+    p.add_argument("--aggregation", choices=AGGREGATIONS, default="respondent_mean")
+    p.add_argument("--singleton", choices=SINGLETON_RULES, default="error", help=_("tầng chỉ có một PSU"))
+    p.add_argument("--min-n", type=int, default=30, help=_("cỡ mẫu dưới mức này bị đánh dấu (mặc định 30)"))
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_create"))
+
+    p = survey.add_parser("list", help=_("các bảng hỏi và đợt khảo sát"))
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_list"))
+
+    p = survey.add_parser("import-responses", help=_("nhập tệp trả lời (Kobo/ODK) vào một đợt khảo sát"))
+    p.add_argument("survey", type=int, help=_("số hiệu đợt khảo sát"))
+    p.add_argument("file", type=Path, help=_("tệp CSV/XLSX xuất từ KoboToolbox/ODK"))
+    p.add_argument(
+        "--valid-only", action="store_true", help=_("chỉ nhập các dòng hợp lệ, báo cáo các dòng lỗi")
+    )
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_import_responses"))
+
+    p = survey.add_parser("compute", help=_("tính và lưu mọi chỉ số của đợt khảo sát"))
+    p.add_argument("survey", type=int)
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_compute"))
+
+    p = survey.add_parser(
+        "results", help=_("xếp hạng kèm khoảng tin cậy 95%% và các đơn vị không phân biệt được")
+    )
+    p.add_argument("survey", type=int)
+    p.add_argument("--factor", default="overall", help=_("mã yếu tố (mặc định: chỉ số chung)"))
+    p.add_argument("--type", default="*", help=_("loại người trả lời (mặc định * = tất cả)"))
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_results"))
+
+    p = survey.add_parser("link", help=_("đưa chỉ số khảo sát vào các tiêu chí khảo sát của một kỳ đánh giá"))
+    p.add_argument("survey", type=int)
+    p.add_argument("--cycle", required=True, type=int, help=_("số hiệu kỳ đánh giá"))
+    p.add_argument(
+        "--map",
+        action="append",
+        required=True,
+        metavar=_("TIÊU_CHÍ=YẾU_TỐ"),
+        help=_("tiêu chí = mã yếu tố hoặc overall, ví dụ 8.1=overall (lặp lại được)"),
+    )
+    p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
+    p.set_defaults(func=Handler("chiso.cli.survey:cmd_link"))
+    return parser
+
+
+def add_plans(sub: Any) -> argparse.ArgumentParser:
+    """plans remind."""
+    parser = sub.add_parser("plans", help=_("kế hoạch cải thiện: nhắc và cảnh báo cơ quan chậm, im lặng"))
+    plans = parser.add_subparsers(dest="plans_command", required=True)
+    p = plans.add_parser(
+        "remind",
+        help=_("ghi và gửi thư cảnh báo nhiệm vụ quá hạn, cơ quan không báo cáo tiến độ (mỗi việc một lần)"),
+    )
+    p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ liệt kê, không ghi, không gửi thư"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_remind"))
+    return parser
+
+
+def add_reports(sub: Any) -> None:
+    """report, proforma."""
+    p = sub.add_parser(
+        "report", help=_("báo cáo phân tích một chỉ số của một đơn vị: Word (mẫu sửa được), Excel, PDF")
+    )
+    p.add_argument("index", help="papi, pci, par_index, sipas …")
+    p.add_argument("year", type=int)
+    p.add_argument("unit", help=_('mã hoặc tên đơn vị, ví dụ "Ninh Thuận"'))
+    p.add_argument("-o", "--output", required=True, type=Path, help=_("tệp Word (.docx) xuất ra"))
+    p.add_argument("--xlsx", type=Path, help=_("kèm sổ Excel có mọi bảng của báo cáo"))
+    p.add_argument("--pdf", type=Path, help=_("kèm bản PDF (cần LibreOffice)"))
+    p.add_argument("--template", type=Path, help=_("mẫu Word riêng (sửa từ mẫu mặc định)"))
+    p.add_argument(
+        "--target-rank", type=int, help=_("hạng mục tiêu (mặc định: nhóm kế trên hoặc tốp 30/20/10)")
+    )
+    p.add_argument("--issuer", default="Sở Nội vụ", help=_("cơ quan lập báo cáo (mặc định: Sở Nội vụ)"))
+    p.add_argument("--charts-dir", type=Path, help=_("giữ lại các biểu đồ PNG trong thư mục này"))
+    p.set_defaults(func=Handler("chiso.cli.reports:cmd_report"))
+
+    p = sub.add_parser(
+        "proforma",
+        help=_("số liệu giả định (pro-forma) của tỉnh mới sau sáp nhập 2025, từ kết quả các tỉnh cũ"),
+    )
+    p.add_argument("index")
+    p.add_argument("year", type=int, help=_("năm kết quả của các tỉnh thành phần, ví dụ 2024"))
+    p.add_argument("unit", help=_('tỉnh mới, ví dụ "Khánh Hòa"'))
+    p.add_argument(
+        "--method",
+        choices=("mean", "population"),
+        default="mean",
+        help=_("mean: trung bình cộng; population: bình quân gia quyền theo dân số"),
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=Handler("chiso.cli.reports:cmd_proforma"))
+
+
+def add_setup(sub: Any) -> None:
+    """setup (alias migrate), demo."""
+    p = sub.add_parser(
+        "setup", aliases=["migrate"], help=_("tạo hoặc cập nhật cơ sở dữ liệu và nạp dữ liệu có sẵn")
+    )
+    p.add_argument("--communes", action="store_true", help=_("nạp cả 3.321 xã, phường, đặc khu"))
+    p.set_defaults(func=Handler("chiso.cli.setup:cmd_setup"))
+
+    p = sub.add_parser("demo", help=_("chạy ứng dụng web với dữ liệu thật (SQLite)"))
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=Handler("chiso.cli.setup:cmd_demo"))

@@ -1,0 +1,43 @@
+"""Machine-readable output shared by the command line, the web pages and the exports: JSON and CSV.
+
+Decimals become JSON numbers with at most 9 decimal places (`json_number`); text tables for people
+belong to the command line (`chiso.cli.common.render_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from chiso.engine.numbers import round_half_up
+
+JSON_PLACES = 9
+
+
+def json_number(value: Decimal | None) -> float | int | None:
+    """A Decimal as a JSON number. Values carry at most 15 significant digits once rounded to 9
+    places, so the float's shortest representation prints exactly the decimal digits."""
+    if value is None:
+        return None
+    rounded = round_half_up(value, JSON_PLACES).normalize()
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+def to_json(data: Any) -> str:
+    """Indented JSON that keeps Vietnamese letters as they are."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV text with a header row and Unix line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
