@@ -52,10 +52,24 @@ def _is_bilingual(text: str) -> bool:
     )
 
 
+def _docstrings(tree: ast.Module) -> set[int]:
+    """Docstrings are for developers, not messages: the ids of their nodes."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
 def _bilingual_strings(path: Path, root: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = _docstrings(tree)
     found = []
     for node in ast.walk(tree):
+        if id(node) in docstrings:
+            continue
         text = _text(node)
         if text is not None and _is_bilingual(text):
             found.append(f"{path.relative_to(root)}:{node.lineno}: {text[:80]!r}")
@@ -78,9 +92,39 @@ def test_no_bilingual_message_strings():
         ('raise ValueError(f"Không có nội dung {code!r} / no such node.")', True),
         ('label = "Điểm / 100"', False),
         ('raise ValueError(_("Bạn không có quyền gia hạn."))', False),
+        ('def f():\n    """Cột «tên» / name column of the sheet."""', False),
     ],
 )
 def test_the_bilingual_check(tmp_path, source, bilingual):
     sample = tmp_path / "sample.py"
     sample.write_text(source + "\n", encoding="utf-8")
     assert bool(_bilingual_strings(sample, tmp_path)) is bilingual
+
+
+def _entries(messages) -> dict[object, object]:
+    """(context, msgid) → msgstr, with plural ids and forms as tuples so the two files compare."""
+    entries = {}
+    for message in messages:
+        if not message.id:
+            continue
+        context = message.context.decode() if isinstance(message.context, bytes) else message.context
+        key = (context, message.id if isinstance(message.id, str) else tuple(message.id))
+        entries[key] = message.string if isinstance(message.string, str) else tuple(message.string)
+    return entries
+
+
+def test_the_compiled_catalogue_matches_its_source():
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    with catalogue.CATALOGUE.open("rb") as handle:
+        po = _entries(read_po(handle))
+    with catalogue.CATALOGUE.with_suffix(".mo").open("rb") as handle:
+        mo = _entries(read_mo(handle))
+    assert mo == po, "run: python scripts/i18n_update.py"
+
+
+def test_there_is_one_catalogue():
+    assert [p.relative_to(SOURCES) for p in SOURCES.glob("**/locale/*/LC_MESSAGES/*.po")] == [
+        Path("locale/en/LC_MESSAGES/django.po")
+    ]

@@ -26,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from chiso.engine.i18n import gettext as _
 from chiso.reports.tables import COLUMNS, INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Column
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "bao-cao-chi-so.docx"
@@ -378,7 +379,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     path = build_default_template(Path(args[0]) if args else DEFAULT_TEMPLATE)
-    print(f"Đã tạo mẫu báo cáo / template written: {path.name}")
+    print(_("Đã tạo mẫu báo cáo: {name}").format(name=path.name))
     return 0
 
 
