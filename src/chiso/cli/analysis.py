@@ -134,7 +134,7 @@ def cmd_target(args: argparse.Namespace) -> str:
         "gains": [
             {
                 "code": g.code,
-                "name": g.name_vi,
+                "name": g.name,
                 "points": json_number(g.points),
                 "total_points": json_number(g.total_points),
                 "feasible": json_number(g.feasible),
@@ -148,7 +148,7 @@ def cmd_target(args: argparse.Namespace) -> str:
         return to_json(data)
     places = analysis.framework.display_precision
     rows = [
-        [g.code, g.name_vi, format_number(g.points, places), format_number(g.feasible, places)]
+        [g.code, g.name, format_number(g.points, places), format_number(g.feasible, places)]
         for g in result.gains
     ]
     table = (

@@ -22,7 +22,7 @@ def cmd_frameworks(args: argparse.Namespace) -> str:
         return _import_framework(Path(args.name), args.replace)
     if args.action == "list":
         rows = [
-            [f.code, f.index.short_name, _years(f), f.status, f.name_vi]
+            [f.code, f.index.short_name, _years(f), f.status, f.name]
             for f in Framework.objects.select_related("index").order_by("index__code", "first_year")
         ]
         return render_table([_("Mã"), _("Chỉ số"), _("Năm"), _("Tình trạng"), _("Tên")], rows, [False] * 5)
@@ -63,10 +63,10 @@ def _show_framework(framework: Any, fmt: str) -> str:
             depth[child.code] = depth[node.code] + 1
         maximum = format_number(node.max_points, 2) if node.max_points is not None else _("chưa rõ")
         rule = node.rule.type if node.rule else ""
-        rows.append(["  " * depth[node.code] + node.code, node.name_vi, maximum, node.method, rule])
+        rows.append(["  " * depth[node.code] + node.code, node.name, maximum, node.method, rule])
     basis = "; ".join(f"{b.number} {b.date}".strip() for b in framework.legal_basis)
     head = [
-        f"{framework.code}: {framework.name_vi}",
+        f"{framework.code}: {framework.name}",
         _("Năm áp dụng: {years}; căn cứ: {basis}; tình trạng: {status}").format(
             years=framework.years_label, basis=basis or "–", status=framework.status
         ),

@@ -68,7 +68,7 @@ def _ranking_text(index: Any, analysis: Any, data: dict, headers: list, rows: li
 
     places = analysis.framework.display_precision
     national, source = analysis.national_mean(data["node"])
-    title = f"{index.short_name} {analysis.current.year} — {index.name_vi}"
+    title = f"{index.short_name} {analysis.current.year} — {index.name}"
     if data["node"] != analysis.framework.root.code:
         title += "\n" + _("Nội dung {code}: {name}").format(code=data["node"], name=data["node_name"])
     lines = [title, _("Khung tiêu chí: {code}").format(code=analysis.framework.code), ""]
@@ -180,7 +180,7 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
             f"{format_number(profile.score, places)}/{format_number(profile.framework.root.max_points, 0)}",
         ],
         [_("Xếp hạng"), format_rank(profile.rank, profile.of)],
-        [_("Nhóm"), profile.group.label_vi if profile.group else "–"],
+        [_("Nhóm"), profile.group.label if profile.group else "–"],
         [
             _("Năm trước ({year})").format(year=profile.previous_year or "–"),
             _("{score} — hạng {rank}").format(
@@ -221,7 +221,7 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
         rows.append(
             [
                 c.code,
-                c.name_vi if lang == "vi" else (c.name_en or c.name_vi),
+                c.name,
                 format_number(c.score, places),
                 format_number(c.max_points, 0) if c.max_points is not None else "?",
                 format_rank(c.rank, c.of),

@@ -77,7 +77,7 @@ def cmd_estimate(args: argparse.Namespace) -> str:
         raise SystemExit(f"chiso survey estimate: {exc}") from exc
 
     names = dict(zip(frame[R.UNIT], frame[R.UNIT_NAME], strict=False))
-    factor_names = {f.code: f.name_vi for f in form.factors}
+    factor_names = {f.code: f.name for f in form.factors}
     if not args.questions:
         result = result.filter(pl.col("level") != "question")
     order = {code: i for i, code in enumerate([f.code for f in form.factors] + ["overall"])}

@@ -23,6 +23,7 @@ from chiso.engine.compare import (
 )
 from chiso.engine.frameworks import Framework, Node
 from chiso.engine.i18n import gettext as _
+from chiso.engine.i18n import localized
 from chiso.engine.names import sort_key
 from chiso.engine.ranking import Ranking, rank, rank_within
 from chiso.engine.units import Unit, UnitRef
@@ -84,6 +85,11 @@ class ComponentResult:
     group: Group | None
     best: Decimal | None
     mean: Decimal | None
+
+    @property
+    def name(self) -> str:
+        """The component's name in the active language."""
+        return localized(self.name_vi, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,12 @@ class Gain:
     total_points: Decimal  # what that adds to the total
     feasible: Decimal
     effort: Decimal
+    name_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The component's name in the active language."""
+        return localized(self.name_vi, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -261,7 +267,7 @@ def rank_target(
         if remaining <= 0:
             break
         points = min(room, remaining / factor)
-        gains.append(Gain(node.code, node.name_vi, points, points * factor, room, cost))
+        gains.append(Gain(node.code, node.name_vi, points, points * factor, room, cost, node.name_en))
         remaining -= points * factor
         total_effort += points * cost
     reachable = remaining <= 0
@@ -322,7 +328,7 @@ def _explained(result: TargetResult, name: str, places: int, threshold: Decimal)
         parts = []
         for g in result.gains:
             part = _("{code} ({name}) thêm {points} điểm").format(
-                code=g.code, name=g.name_vi, points=fmt(g.points)
+                code=g.code, name=g.name, points=fmt(g.points)
             )
             if g.points == g.feasible:
                 part = _("{part} — tối đa còn {feasible}").format(part=part, feasible=fmt(g.feasible))

@@ -40,7 +40,7 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
             "score": json_number(change.score) if change else None,
             "rank": change.rank if change else None,
         },
-        "group": profile.group.label_vi if profile.group else None,
+        "group": profile.group.label if profile.group else None,
         "group_en": profile.group.label_en if profile.group else None,
         "national_mean": json_number(profile.national_mean),
         "national_mean_source": profile.national_mean_source,
@@ -58,7 +58,7 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
         "components": [
             {
                 "code": c.code,
-                "name": c.name_vi,
+                "name": c.name,
                 "name_en": c.name_en,
                 "score": json_number(c.score),
                 "max": json_number(c.max_points),
@@ -68,7 +68,7 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
                 "change_rank": c.change.rank if c.change else None,
                 "mean": json_number(c.mean),
                 "best": json_number(c.best),
-                "group": c.group.label_vi if c.group else None,
+                "group": c.group.label if c.group else None,
             }
             for c in profile.components
         ],
@@ -85,7 +85,7 @@ def league_row(row: LeagueRow, lang: str = "vi") -> dict[str, Any]:
     command line, the web page, the JSON/CSV export and the report's ranking table all show."""
     group = None
     if row.group is not None:
-        group = row.group.label_en if lang == "en" and row.group.label_en else row.group.label_vi
+        group = row.group.label
     return {
         "rank": row.rank,
         "code": row.unit.code,
@@ -145,7 +145,7 @@ def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> 
         "year": analysis.current.year,
         "framework": analysis.framework.code,
         "node": node,
-        "node_name": analysis.node_of(node).name_vi,
+        "node_name": analysis.node_of(node).name,
         "max": json_number(analysis.node_of(node).max_points),
         "of": ranking.of,
         "ranked": len(ranking),

@@ -72,7 +72,7 @@ class LinkForm(forms.Form):
         for node in criteria:
             name = f"c_{node.code}"
             self.fields[name] = forms.ChoiceField(
-                label=f"{node.code}. {node.name_vi}",
+                label=f"{node.code}. {node.name}",
                 required=False,
                 choices=[("", _("— không lấy từ khảo sát này —")), *codes],
             )

@@ -67,7 +67,7 @@ def message_of(exc: Exception) -> str:
 
 def node_name(node: Node) -> str:
     """A criterion's name in the reader's language."""
-    return node.name_en if lang() == "en" and node.name_en else node.name_vi
+    return node.name
 
 
 def get_assessment(request: HttpRequest, pk: int) -> Assessment:

@@ -70,7 +70,7 @@ def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
                 "change_score": format_signed(row.change.score, places, language) if row.change else "–",
                 "change_rank": signed_int(row.change.rank) if row.change else "–",
                 "trend": trend(row.change.rank if row.change else None),
-                "group": (group.label_en if language == "en" else group.label_vi) if group else "–",
+                "group": group.label if group else "–",
                 "group_position": group.position if group else None,
                 "components": components,
             }
@@ -90,7 +90,7 @@ def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
         "stage_label": STAGE_LABELS[stage],
         "bands": [
             {
-                "label": b.label_en if language == "en" else b.label_vi,
+                "label": b.label,
                 "min": fmt(b.min_percent, 0),
                 "position": i,
             }
@@ -189,9 +189,7 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
         "score": fmt(profile.score, places),
         "max_points": fmt(framework.root.max_points, 0),
         "rank": format_rank(profile.rank, profile.of),
-        "group": (profile.group.label_en if language == "en" else profile.group.label_vi)
-        if profile.group
-        else "–",
+        "group": profile.group.label if profile.group else "–",
         "group_position": profile.group.position if profile.group else None,
         "change_score": format_signed(change.score, places, language) if change else None,
         "change_rank": signed_int(change.rank) if change else None,

@@ -78,7 +78,7 @@ def _item_context(request: HttpRequest, item: PlanItem, today: date) -> dict:
 
 def _criteria_choices(plan: Plan) -> list[tuple[str, str]]:
     framework = plan.framework.to_engine()
-    return [(n.code, f"{n.code} — {n.name_vi}") for n in framework.nodes() if n.code != framework.root.code]
+    return [(n.code, f"{n.code} — {n.name}") for n in framework.nodes() if n.code != framework.root.code]
 
 
 def _losses_url(plan: Plan) -> str:

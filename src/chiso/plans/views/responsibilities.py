@@ -74,7 +74,7 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
         rows.append(
             {
                 "code": node.code,
-                "name": node.name_vi,
+                "name": node.name,
                 "depth": depth[node.code],
                 "row": row,
                 "inherited": inherited,

@@ -68,7 +68,7 @@ def _loss_rows(subject: Subject, rows: list[NodeLoss], weak: set[str]) -> list[d
         out.append(
             {
                 "code": r.code,
-                "name": r.name_vi,
+                "name": r.name,
                 "depth": r.depth,
                 "points": _num(r.points, places),
                 "max": _num(r.max_points, places),
@@ -103,7 +103,7 @@ def _charts(subject: Subject) -> dict:
         components.append(
             {
                 "code": node.code,
-                "name": node.name_vi,
+                "name": node.name,
                 "points": _float(analysis.current.value(subject.ref, node.code)),
                 "mean": _float(analysis.computed_mean(node.code)),
                 "best": _float(ranking.entries[0].value if ranking.entries else None),
@@ -140,7 +140,7 @@ def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
     at_stake = components_at_stake(rows)[:3]
     if not at_stake:
         return ""
-    parts = ", ".join(f"{r.code} {r.name_vi} ({_num(r.lost, places)})" for r in at_stake)
+    parts = ", ".join(f"{r.code} {r.name} ({_num(r.lost, places)})" for r in at_stake)
     return _("Mất nhiều điểm nhất ở: %(parts)s.") % {"parts": parts}
 
 
@@ -159,7 +159,7 @@ def losses(request: HttpRequest, **kwargs) -> HttpResponse:
     whatif_fields = [
         {
             "code": n.code,
-            "name": n.name_vi,
+            "name": n.name,
             "value": _num(analysis.current.value(subject.ref, n.code), places),
             "max": _num(n.max_points, places),
         }
@@ -171,14 +171,14 @@ def losses(request: HttpRequest, **kwargs) -> HttpResponse:
     context = {
         "subject": subject,
         "rows": _loss_rows(subject, rows, {r.code for r in weak}),
-        "weak": [{"code": r.code, "name": r.name_vi, "rank": format_rank(r.rank, r.of)} for r in weak],
+        "weak": [{"code": r.code, "name": r.name, "rank": format_rank(r.rank, r.of)} for r in weak],
         "charts": _charts(subject),
         "score": _num(score, places),
         "max_points": _num(analysis.framework.root.max_points, 0),
         "rank": format_rank(current_rank, analysis.total_ranking.of),
         "stake": _stake_sentence(rows, places),
         "whatif_fields": whatif_fields,
-        "effort_fields": [{"code": n.code, "name": n.name_vi} for n in analysis.components],
+        "effort_fields": [{"code": n.code, "name": n.name} for n in analysis.components],
         "target_default": target_rank or current_rank or 1,
         "of": analysis.total_ranking.of,
         "whatif_url": subject.url("whatif"),
@@ -235,7 +235,7 @@ def whatif(request: HttpRequest, **kwargs) -> HttpResponse:
                 "changes": [
                     {
                         "code": c.code,
-                        "name": subject.analysis.framework.node(c.code).name_vi,
+                        "name": subject.analysis.framework.node(c.code).name,
                         "old": _num(subject.analysis.current.value(subject.ref, c.code), places),
                         "new": _num(c.amount, places),
                     }
@@ -292,7 +292,7 @@ def target(request: HttpRequest, **kwargs) -> HttpResponse:
                 "gains": [
                     {
                         "code": g.code,
-                        "name": g.name_vi,
+                        "name": g.name,
                         "points": _num(g.points, places),
                         "raw": str(g.points),
                         "total_points": _num(g.total_points, places),

@@ -118,7 +118,7 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
     components = [
         {
             "code": c.code,
-            "name": c.name_en if lang == "en" and c.name_en else c.name_vi,
+            "name": c.name,
             "score": format_number(c.score, places, lang),
             "max": format_number(c.max_points, 0, lang) if c.max_points is not None else "?",
             "rank": format_rank(c.rank, c.of),
