@@ -1,4 +1,5 @@
-"""Who may do what to which assessment. One table, enforced per object everywhere.
+"""Who may do what to which assessment. One table, enforced per object everywhere, and on lists
+through the querysets: `Assessment.objects.restrict(user, action)`, `Cycle.objects.restrict(user)`.
 
 Unit staff and unit heads act on their own unit only; appraisers, the council, the Home Affairs
 officer and leaders see every unit of a cycle; the public sees published results only (the
@@ -7,11 +8,17 @@ results pages), never drafts, evidence or appraisal notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Membership, Role
 from chiso.assessments.models import Assessment, Cycle, State
@@ -67,6 +74,9 @@ RULES: dict[str, tuple[set[str], set[str], set[str] | None]] = {
     ENTER_SURVEY: ({Role.OFFICER, Role.ADMIN}, set(), None),
 }
 
+# The unit's own steps close at the self-assessment deadline; the officer can extend it.
+DEADLINE_BOUND = {EDIT_SELF, SEND_TO_HEAD, HEAD_APPROVE, WITHDRAW}
+
 
 def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
     """role → the units the user holds it for (None for roles without a unit)."""
@@ -111,9 +121,7 @@ def allowed(
         return False
     if states is not None and assessment.state not in states:
         return False
-    # The unit's own steps close at the self-assessment deadline; the officer can extend it.
-    bound_by_deadline = action in (EDIT_SELF, SEND_TO_HEAD, HEAD_APPROVE, WITHDRAW)
-    return not bound_by_deadline or _deadline_open(assessment, today)
+    return action not in DEADLINE_BOUND or _deadline_open(assessment, today)
 
 
 def allowed_actions(
@@ -130,15 +138,76 @@ def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
     return can_manage(user) and not cycle.is_published
 
 
+def restrict_assessments(
+    queryset: QuerySet[Assessment], user: User | AnonymousUser, action: str = VIEW, today: date | None = None
+) -> QuerySet[Assessment]:
+    """The assessments of `queryset` on which `user` may do `action` now: the rule of `allowed` as a
+    filter (roles, own units, states, the self-assessment deadline). Unknown actions give none."""
+    if action not in RULES:
+        return queryset.none()
+    any_unit, own_unit, states = RULES[action]
+    held = roles_of(user)
+    if not any(role in held for role in any_unit):
+        units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
+        if not units:
+            return queryset.none()
+        queryset = queryset.filter(unit_id__in=units)
+    if states is not None:
+        queryset = queryset.filter(state__in=states)
+    if action in DEADLINE_BOUND:
+        queryset = queryset.filter(cycle__self_assessment_due__gte=today or date.today())
+    return queryset
+
+
+def restrict_cycles(
+    queryset: QuerySet[Cycle], user: User | AnonymousUser, action: str = VIEW
+) -> QuerySet[Cycle]:
+    """The cycles of `queryset` in which `user` may do `action` on at least one assessment (all of
+    them for the roles acting on any unit); `MANAGE` keeps every cycle for officers only."""
+    if action == MANAGE:
+        return queryset if can_manage(user) else queryset.none()
+    if action not in RULES:
+        return queryset.none()
+    any_unit, own_unit, _states = RULES[action]
+    held = roles_of(user)
+    if any(role in held for role in any_unit):
+        return queryset
+    units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
+    return queryset.filter(assessments__unit_id__in=units).distinct()
+
+
 def visible_assessments(user: User | AnonymousUser, queryset: QuerySet[Assessment] | None = None) -> QuerySet:
     """The assessments a user may open: all of them for inside roles, their own unit's for unit roles."""
     queryset = queryset if queryset is not None else Assessment.objects.all()
-    if has_role(user, *EVERYONE_INSIDE):
-        return queryset
-    return queryset.filter(unit_id__in=own_units(user))
+    return restrict_assessments(queryset, user, VIEW)
 
 
-def visible_cycles(user: User | AnonymousUser) -> Iterable[Cycle]:
-    if has_role(user, *EVERYONE_INSIDE):
-        return Cycle.objects.all()
-    return Cycle.objects.filter(assessments__unit_id__in=own_units(user)).distinct()
+def visible_cycles(user: User | AnonymousUser) -> QuerySet[Cycle]:
+    """The cycles a user may open (`Cycle.objects.restrict(user)`)."""
+    return restrict_cycles(Cycle.objects.all(), user, VIEW)
+
+
+# -- views ------------------------------------------------------------------------------------------
+
+
+def _login_url() -> str:
+    for name in ("accounts:login", "admin:login"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/admin/login/"
+
+
+def officer_required(view: Callable) -> Callable:
+    """Anonymous users go to the login page; users who are not officers or administrators get 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), _login_url())
+        if not can_manage(request.user):
+            raise PermissionDenied(_("Chỉ Sở Nội vụ và quản trị hệ thống được mở trang này."))
+        return view(request, *args, **kwargs)
+
+    return wrapped

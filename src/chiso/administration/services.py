@@ -8,22 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
 from django.utils import translation
 
+from chiso.accounts import permissions as perm
 from chiso.accounts.models import UNIT_ROLES, Membership
-from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
-from chiso.engine.names import match_key, plain_key
 from chiso.engine.numbers import format_date
 from chiso.frameworks.copy import map_previous, mapping_between
-from chiso.units.models import Unit
+from chiso.units.services import vi_order
 
 NOT_SUBMITTED = (State.DRAFT, State.AWAITING_HEAD)
 IN_APPRAISAL = (State.SUBMITTED, State.UNDER_APPRAISAL)
@@ -38,42 +35,6 @@ DISPUTE = "disputing"
 COUNCIL = "council"
 APPROVED = "approved"
 LIST_KEYS = (NOT_STARTED, NOT_SUBMITTED_KEY, OVERDUE, APPRAISAL, DISPUTE, COUNCIL, APPROVED)
-
-
-def province_code() -> str:
-    """The province whose units are administered: settings.CHISO_PROVINCE_CODE, else the parent
-    most departments have (one province per installation)."""
-    configured = getattr(settings, "CHISO_PROVINCE_CODE", "")
-    if configured:
-        return str(configured)
-    top = (
-        Unit.objects.filter(level="department")
-        .exclude(parent_code="")
-        .values("parent_code")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
-    )
-    return top["parent_code"] if top else ""
-
-
-def vi_order(name: str) -> tuple[str, str]:
-    """Sort key close to Vietnamese dictionary order ("Đặc khu" after "Cẩm", not after "Yên")."""
-    return plain_key(name), match_key(name)
-
-
-def units_of_level(level: str, on: date | None = None) -> list[Unit]:
-    """Departments, or the communes of the province, valid on a day (today by default)."""
-    on = on or date.today()
-    queryset = Unit.objects.filter(level=level)
-    if level == "commune":
-        queryset = queryset.filter(parent_code=province_code())
-    return [
-        unit
-        for unit in queryset.order_by("name")
-        if (unit.valid_from is None or unit.valid_from <= on)
-        and (unit.valid_to is None or on <= unit.valid_to)
-    ]
 
 
 @dataclass

@@ -12,6 +12,14 @@ from chiso.results.models import VALUE_DIGITS, VALUE_PLACES
 from chiso.units.models import Unit
 
 
+class CycleQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> CycleQuerySet:
+        """The cycles in which `user` may do `action` (the rule lives in `chiso.accounts.permissions`)."""
+        from chiso.accounts.permissions import restrict_cycles  # accounts' rules read these models
+
+        return restrict_cycles(self, user, action)
+
+
 class Cycle(models.Model):
     """One block of units (departments, or communes) assessed on one framework version for a year."""
 
@@ -27,6 +35,8 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kỳ đánh giá")
@@ -54,6 +64,15 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt")
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AssessmentQuerySet:
+        """The assessments on which `user` may do `action` now (the rule lives in
+        `chiso.accounts.permissions`): `Assessment.objects.restrict(request.user, "view")`."""
+        from chiso.accounts.permissions import restrict_assessments  # accounts' rules read these models
+
+        return restrict_assessments(self, user, action)
+
+
 class Assessment(models.Model):
     """One unit in a cycle."""
 
@@ -68,6 +87,8 @@ class Assessment(models.Model):
     approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("vòng giải trình"), default=0)
     version = models.PositiveIntegerField(default=0)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bản đánh giá của đơn vị")

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from chiso.accounts import permissions as perm
 from chiso.assessments import forms, workflow
-from chiso.assessments import permissions as perm
 from chiso.assessments.models import (
     Assessment,
     AuditEntry,

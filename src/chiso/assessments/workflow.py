@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from chiso.assessments import permissions as perm
+from chiso.accounts import permissions as perm
 from chiso.assessments.models import (
     Assessment,
     AuditEntry,

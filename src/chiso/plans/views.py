@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.permissions import EVERYONE_INSIDE, has_role, own_units
 from chiso.assessments.models import Cycle
-from chiso.assessments.permissions import EVERYONE_INSIDE, has_role, own_units
 from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, loss_analysis
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal

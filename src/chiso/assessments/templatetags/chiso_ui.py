@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from chiso.accounts import permissions as perm
 from chiso.accounts.models import Membership, Role
-from chiso.assessments import permissions as perm
 from chiso.engine.numbers import format_number
 
 register = template.Library()
