@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chiso.accounts import permissions as perm
 from chiso.accounts.models import UNIT_ROLES, Membership
@@ -66,7 +67,7 @@ class Board:
 
     @property
     def total(self) -> int:
-        return sum(n for _, _, n in self.counts)
+        return sum(n for _value, _label, n in self.counts)
 
 
 def _previous_totals(cycle: Cycle, units: set[int]) -> tuple[Cycle | None, dict[int, Decimal | None]]:
@@ -162,7 +163,7 @@ def reminder_text(assessment: Assessment, today: date) -> tuple[str, str]:
 def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> ReminderReport:
     """E-mail the staff and heads of every unit that has not submitted, one message per unit."""
     if not perm.can_manage(user):
-        raise NotAllowed("Bạn không có quyền gửi nhắc nhở / not allowed.")
+        raise NotAllowed(_("Bạn không có quyền gửi nhắc nhở."))
     today = today or date.today()
     report = ReminderReport()
     pending = cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle")
@@ -196,16 +197,15 @@ def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> Remin
 def extend_deadline(user: User, cycle: Cycle, new_due: date, reason: str) -> Cycle:
     """Move the self-assessment deadline later, with a reason, in the audit log."""
     if not perm.can_manage(user):
-        raise NotAllowed("Bạn không có quyền gia hạn / not allowed.")
+        raise NotAllowed(_("Bạn không có quyền gia hạn."))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if not reason.strip():
-        raise WorkflowError("Cần nêu lý do gia hạn / a reason is required.")
+        raise WorkflowError(_("Cần nêu lý do gia hạn."))
     if cycle.is_published:
-        raise WorkflowError("Kỳ đánh giá đã công bố / the cycle is published.")
+        raise WorkflowError(_("Kỳ đánh giá đã công bố."))
     if new_due <= cycle.self_assessment_due:
         raise WorkflowError(
-            f"Hạn mới phải sau hạn hiện tại {format_date(cycle.self_assessment_due)} / "
-            "the new deadline must be later than the current one."
+            _("Hạn mới phải sau hạn hiện tại {date}.").format(date=format_date(cycle.self_assessment_due))
         )
     before = cycle.self_assessment_due
     cycle.self_assessment_due = new_due

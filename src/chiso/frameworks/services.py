@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chiso.data import data_path
 from chiso.engine.frameworks import Framework as EngineFramework
@@ -24,7 +25,7 @@ def find_index(text: str) -> Index:
         if key in {match_key(n) for n in names}:
             return index
     known = ", ".join(Index.objects.values_list("code", flat=True))
-    raise IndexNotFound(f"Không có chỉ số {text!r} / unknown index {text!r}. Có / known: {known}.")
+    raise IndexNotFound(_("Không có chỉ số {text}. Có: {known}.").format(text=repr(text), known=known))
 
 
 def framework_for(index: Index, year: int) -> Framework:
@@ -32,15 +33,16 @@ def framework_for(index: Index, year: int) -> Framework:
     candidates = [f for f in index.frameworks.filter(scope=index.unit_level) if f.covers(year)]
     if not candidates:
         raise LookupError(
-            f"Chỉ số {index.short_name} chưa có khung tiêu chí cho năm {year} / "
-            f"no framework of {index.short_name} covers {year}."
+            _("Chỉ số {index} chưa có khung tiêu chí cho năm {year}.").format(
+                index=index.short_name, year=year
+            )
         )
     return max(candidates, key=lambda f: f.first_year or 0)
 
 
 def save_framework(framework: EngineFramework, builtin: bool = False) -> Framework:
     index = Index.objects.get(code=framework.index)
-    row, _ = Framework.objects.update_or_create(
+    row, _created = Framework.objects.update_or_create(
         code=framework.code,
         defaults={
             "index": index,

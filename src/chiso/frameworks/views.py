@@ -70,9 +70,9 @@ def _read_framework(upload) -> object:
         try:
             text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FrameworkError("Tệp YAML phải mã hóa UTF-8 / the YAML file must be UTF-8.") from exc
+            raise FrameworkError(_("Tệp YAML phải mã hóa UTF-8.")) from exc
         return load_framework_yaml(text if "\n" in text else text + "\n")
-    raise FrameworkError("Chỉ nhận tệp .xlsx hoặc .yaml / only .xlsx or .yaml files.")
+    raise FrameworkError(_("Chỉ nhận tệp .xlsx hoặc .yaml."))
 
 
 @officer_required
