@@ -77,6 +77,7 @@ def _read_framework(upload) -> object:
 
 @officer_required
 def frameworks(request: HttpRequest) -> HttpResponse:
+    """The frameworks, national and internal, with their problems; the upload of a framework file."""
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     warnings: list[str] = []
@@ -158,6 +159,7 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
 
 @officer_required
 def framework_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """A framework as an Excel workbook or a YAML file."""
     framework = get_object_or_404(Framework, code=code)
     if fmt not in ("xlsx", "yaml"):
         raise Http404
@@ -179,6 +181,7 @@ def framework_download(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 @officer_required
 def framework_copy(request: HttpRequest, code: str) -> HttpResponse:
+    """Copy a framework into a new year; then the criterion mapping between the two is reviewed."""
     source = get_object_or_404(Framework, code=code)
     year = max(source.first_year or 0, source.last_year or 0, date.today().year) + 1
     initial = {"code": suggested_code(source.code, year), "name_vi": source.name_vi, "first_year": year}
@@ -314,6 +317,7 @@ def _settings_of(engine: EngineFramework) -> dict[str, Any]:
 
 @officer_required
 def framework_new(request: HttpRequest) -> HttpResponse:
+    """A new internal framework: its general information and the root of its tree."""
     form = FrameworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -347,6 +351,7 @@ def framework_new(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def framework_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The general information of a framework (names, years, legal basis, ranking, groups)."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     refusal = editor.edit_refusal(row)
     engine = row.to_engine()

@@ -130,6 +130,7 @@ def _editor(request: HttpRequest, row: Framework, status: int = 200, **kwargs) -
 
 @officer_required
 def framework_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The editor page: the tree, its problems, the history; `?sua=<code>` opens a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     return _editor(request, row, open_code=request.GET.get("sua") or None)
 
@@ -159,6 +160,7 @@ def _refused(request: HttpRequest, row: Framework, exc: editor.EditError, **kwar
 
 @officer_required
 def node_edit(request: HttpRequest, code: str, node: str) -> HttpResponse:
+    """The inline form of one node (htmx), and its saving."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     current = _node_or_404(row, node)
     if request.method != "POST":
@@ -207,6 +209,7 @@ def node_rule(request: HttpRequest, code: str, node: str) -> HttpResponse:
 @require_POST
 @officer_required
 def node_action(request: HttpRequest, code: str, node: str, action: str) -> HttpResponse:
+    """Add a child or a sibling, move up or down, or delete a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     if action not in ACTIONS:
         raise Http404
