@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tai-khoan/", include("chiso.accounts.urls")),
     path("danh-gia/", include("chiso.assessments.urls")),
     path("dieu-hanh/", include("chiso.administration.urls")),
+    path("dieu-hanh/", include("chiso.frameworks.urls")),
+    path("dieu-hanh/", include("chiso.units.urls")),
     path("khao-sat/", include("chiso.surveys.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
     path("", include("chiso.results.urls")),

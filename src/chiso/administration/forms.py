@@ -8,29 +8,15 @@ from django import forms
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from chiso.administration.services import units_of_level
 from chiso.assessments.models import Cycle
+from chiso.core.forms import date_field
 from chiso.engine.validation import errors, validate_framework
 from chiso.frameworks.models import Framework
+from chiso.units.forms import LEVELS
 from chiso.units.models import Unit
+from chiso.units.services import units_of_level
 
-LEVELS = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
-DEFAULT_BLOCK = {"department": _("Sở, ban, ngành"), "commune": _("UBND cấp xã")}
-
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """Dates typed dd/mm/yyyy whatever the browser's locale (a native date picker would show the
-    browser's own order, often mm/dd/yyyy)."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})}, "%d/%m/%Y")
-
-
-def date_field(**kwargs) -> forms.DateField:
-    return forms.DateField(widget=DateInput, input_formats=DATE_FORMATS, **kwargs)
+DEFAULT_BLOCK = dict(LEVELS)
 
 
 class UnitChoice(forms.ModelMultipleChoiceField):
@@ -94,21 +80,3 @@ class CycleForm(forms.Form):
 class ExtendForm(forms.Form):
     new_due = date_field(label=_("Hạn tự đánh giá mới"))
     reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500, widget=forms.TextInput)
-
-
-class UnitImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
-
-
-class FrameworkUploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp khung tiêu chí (.xlsx, .yaml)"))
-    replace = forms.BooleanField(
-        label=_("Thay thế khung cùng mã (nếu chưa dùng cho kỳ đánh giá nào)"), required=False
-    )
-
-
-class CopyForm(forms.Form):
-    code = forms.SlugField(label=_("Mã khung mới"), max_length=80)
-    name_vi = forms.CharField(label=_("Tên khung mới"), max_length=300)
-    first_year = forms.IntegerField(label=_("Áp dụng từ năm"), min_value=2000, max_value=2100)
-    last_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100, required=False)

@@ -8,22 +8,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chiso.accounts.models import UNIT_ROLES, Membership
-from chiso.assessments import permissions as perm
+from chiso.accounts.permissions import can_manage
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
-from chiso.engine.names import match_key, plain_key
 from chiso.engine.numbers import format_date
 from chiso.frameworks.copy import map_previous, mapping_between
-from chiso.units.models import Unit
+from chiso.units.services import vi_order
 
 NOT_SUBMITTED = (State.DRAFT, State.AWAITING_HEAD)
 IN_APPRAISAL = (State.SUBMITTED, State.UNDER_APPRAISAL)
@@ -38,42 +36,6 @@ DISPUTE = "disputing"
 COUNCIL = "council"
 APPROVED = "approved"
 LIST_KEYS = (NOT_STARTED, NOT_SUBMITTED_KEY, OVERDUE, APPRAISAL, DISPUTE, COUNCIL, APPROVED)
-
-
-def province_code() -> str:
-    """The province whose units are administered: settings.CHISO_PROVINCE_CODE, else the parent
-    most departments have (one province per installation)."""
-    configured = getattr(settings, "CHISO_PROVINCE_CODE", "")
-    if configured:
-        return str(configured)
-    top = (
-        Unit.objects.filter(level="department")
-        .exclude(parent_code="")
-        .values("parent_code")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
-    )
-    return top["parent_code"] if top else ""
-
-
-def vi_order(name: str) -> tuple[str, str]:
-    """Sort key close to Vietnamese dictionary order ("Đặc khu" after "Cẩm", not after "Yên")."""
-    return plain_key(name), match_key(name)
-
-
-def units_of_level(level: str, on: date | None = None) -> list[Unit]:
-    """Departments, or the communes of the province, valid on a day (today by default)."""
-    on = on or date.today()
-    queryset = Unit.objects.filter(level=level)
-    if level == "commune":
-        queryset = queryset.filter(parent_code=province_code())
-    return [
-        unit
-        for unit in queryset.order_by("name")
-        if (unit.valid_from is None or unit.valid_from <= on)
-        and (unit.valid_to is None or on <= unit.valid_to)
-    ]
 
 
 @dataclass
@@ -105,7 +67,7 @@ class Board:
 
     @property
     def total(self) -> int:
-        return sum(n for _, _, n in self.counts)
+        return sum(n for _value, _label, n in self.counts)
 
 
 def _previous_totals(cycle: Cycle, units: set[int]) -> tuple[Cycle | None, dict[int, Decimal | None]]:
@@ -200,8 +162,8 @@ def reminder_text(assessment: Assessment, today: date) -> tuple[str, str]:
 
 def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> ReminderReport:
     """E-mail the staff and heads of every unit that has not submitted, one message per unit."""
-    if not perm.can_manage(user):
-        raise NotAllowed("Bạn không có quyền gửi nhắc nhở / not allowed.")
+    if not can_manage(user):
+        raise NotAllowed(_("Bạn không có quyền gửi nhắc nhở."))
     today = today or date.today()
     report = ReminderReport()
     pending = cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle")
@@ -234,17 +196,16 @@ def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> Remin
 @transaction.atomic
 def extend_deadline(user: User, cycle: Cycle, new_due: date, reason: str) -> Cycle:
     """Move the self-assessment deadline later, with a reason, in the audit log."""
-    if not perm.can_manage(user):
-        raise NotAllowed("Bạn không có quyền gia hạn / not allowed.")
+    if not can_manage(user):
+        raise NotAllowed(_("Bạn không có quyền gia hạn."))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if not reason.strip():
-        raise WorkflowError("Cần nêu lý do gia hạn / a reason is required.")
+        raise WorkflowError(_("Cần nêu lý do gia hạn."))
     if cycle.is_published:
-        raise WorkflowError("Kỳ đánh giá đã công bố / the cycle is published.")
+        raise WorkflowError(_("Kỳ đánh giá đã công bố."))
     if new_due <= cycle.self_assessment_due:
         raise WorkflowError(
-            f"Hạn mới phải sau hạn hiện tại {format_date(cycle.self_assessment_due)} / "
-            "the new deadline must be later than the current one."
+            _("Hạn mới phải sau hạn hiện tại {date}.").format(date=format_date(cycle.self_assessment_due))
         )
     before = cycle.self_assessment_due
     cycle.self_assessment_due = new_due

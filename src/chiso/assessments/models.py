@@ -14,6 +14,14 @@ from chiso.results.models import VALUE_DIGITS, VALUE_PLACES
 from chiso.units.models import Unit
 
 
+class CycleQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> CycleQuerySet:
+        """The cycles in which `user` may do `action` (the rule: `chiso.assessments.actions`)."""
+        from chiso.assessments.actions import restrict_cycles  # the rules read these models
+
+        return restrict_cycles(self, user, action)
+
+
 class Cycle(models.Model):
     """One block of units (departments, or communes) assessed on one framework version for a year."""
 
@@ -29,6 +37,8 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kỳ đánh giá")
@@ -56,6 +66,15 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt")
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AssessmentQuerySet:
+        """The assessments on which `user` may do `action` now (the rule: `chiso.assessments.actions`):
+        `Assessment.objects.restrict(request.user, "view")`."""
+        from chiso.assessments.actions import restrict_assessments  # the rules read these models
+
+        return restrict_assessments(self, user, action)
+
+
 class Assessment(models.Model):
     """One unit in a cycle."""
 
@@ -70,6 +89,8 @@ class Assessment(models.Model):
     approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("vòng giải trình"), default=0)
     version = models.PositiveIntegerField(default=0)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bản đánh giá của đơn vị")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.assessments import permissions as perm
+from chiso.assessments import actions as perm
 from chiso.assessments.models import (
     Assessment,
     AuditEntry,

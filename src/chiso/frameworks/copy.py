@@ -16,9 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chiso.administration.models import CriterionMapping
 from chiso.engine.frameworks import Framework as EngineFramework
-from chiso.frameworks.models import Framework
+from chiso.frameworks.models import CriterionMapping, Framework
 from chiso.frameworks.services import save_framework
 
 

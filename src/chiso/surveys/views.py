@@ -20,9 +20,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, has_role
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
-from chiso.assessments.permissions import EVERYONE_INSIDE, can_manage, has_role
 from chiso.assessments.workflow import WorkflowError
 from chiso.engine.survey import OVERALL
 from chiso.surveys import services

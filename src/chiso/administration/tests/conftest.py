@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from chiso.accounts.models import Membership, Role
-from chiso.administration.demo import _drive
 from chiso.assessments.setup import create_cycle, load_sample_frameworks
+from chiso.demo.cycles import drive
 from chiso.units.models import Unit
 
 SLUGS = {"stp": "Sở Tư pháp", "syt": "Sở Y tế", "sxd": "Sở Xây dựng", "snv": "Sở Nội vụ"}
@@ -65,7 +65,7 @@ def cycle(framework, departments, people):
         framework, 2025, "Sở, ban, ngành", list(departments.values()), date.today() + timedelta(days=30)
     )
     for slug, state in (("stp", "started"), ("syt", "approved"), ("sxd", "submitted")):
-        _drive(cycle.assessments.get(unit=departments[slug]), state, people, slug)
+        drive(cycle.assessments.get(unit=departments[slug]), state, people, slug)
     return cycle
 
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from chiso.accounts.models import Membership, Role
-from chiso.assessments import permissions as perm
+from chiso.accounts.permissions import can_manage
 from chiso.engine.numbers import format_number
 
 register = template.Library()
@@ -37,7 +37,7 @@ def user_roles(user) -> list[str]:
 @register.filter
 def manages(user) -> bool:
     """Officers and administrators run the cycles (the "Điều hành" menu)."""
-    return perm.can_manage(user)
+    return can_manage(user)
 
 
 @register.filter

@@ -216,7 +216,7 @@ def test_every_role_on_cycle_pages(client, cycle, people, name):
 
 def test_the_expectations_agree_with_the_permission_table(cycle, people):
     """The matrix above and permissions.RULES say the same thing for every role and unit."""
-    from chiso.assessments import permissions as perm
+    from chiso.assessments import actions as perm
 
     action_of = {
         "view": perm.VIEW,

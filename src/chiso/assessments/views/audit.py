@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.assessments import actions as perm
 from chiso.assessments import forms
-from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, AuditEntry, State
 from chiso.assessments.views.common import fmt, get_assessment, leaf_or_404, places_of, when
 from chiso.engine.frameworks import Framework

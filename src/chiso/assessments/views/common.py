@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from chiso.accounts.permissions import EVERYONE_INSIDE, has_role
 from chiso.accounts.requests import AuthenticatedHttpRequest
-from chiso.assessments import permissions as perm
+from chiso.assessments import actions as perm
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF
 from chiso.assessments.templatetags.chiso_ui import lang
@@ -82,7 +83,7 @@ def get_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 def is_inside(user) -> bool:
     """True for the roles inside the appraising office (officers, appraisers, council)."""
-    return perm.has_role(user, *perm.EVERYONE_INSIDE)
+    return has_role(user, *EVERYONE_INSIDE)
 
 
 def forbidden(request: AuthenticatedHttpRequest, message: str) -> HttpResponse:

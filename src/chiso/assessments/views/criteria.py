@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.assessments import actions as perm
 from chiso.assessments import forms, workflow
-from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment
 from chiso.assessments.scoring import leaf_points
 from chiso.assessments.templatetags.chiso_ui import lang

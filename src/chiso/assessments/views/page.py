@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chiso.assessments import actions as perm
 from chiso.assessments import forms, workflow
-from chiso.assessments import permissions as perm
 from chiso.assessments.models import Assessment, CriterionScore, Evidence, Explanation, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF, row_points, stage_tree
 from chiso.assessments.templatetags.chiso_ui import lang

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
-from chiso.assessments import permissions as perm
+from chiso.assessments import actions as perm
 from chiso.assessments import workflow
 from chiso.assessments.models import Cycle, State
 from chiso.assessments.scoring import APPRAISED, FINAL, cycle_analysis, stage_tree

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from chiso.assessments import permissions as perm
-from chiso.assessments.models import Assessment, State
+from chiso.accounts.permissions import own_units
+from chiso.assessments import actions as perm
+from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF, stage_tree
 from chiso.assessments.views.common import (
     APPRAISAL_SENT,
@@ -53,12 +54,14 @@ def _next_step(actions: set[str]) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """What the user has to do now, and the cycles or units they follow."""
     user = request.user
-    visible = perm.visible_assessments(
-        user, Assessment.objects.select_related("cycle__framework", "unit")
-    ).order_by("-cycle__year", "cycle__block", "unit__name")
+    visible = (
+        Assessment.objects.restrict(user, perm.VIEW)
+        .select_related("cycle__framework", "unit")
+        .order_by("-cycle__year", "cycle__block", "unit__name")
+    )
     todo, mine = [], []
     inside = is_inside(user)
-    own = perm.own_units(user)
+    own = own_units(user)
     for assessment in visible:
         actions = perm.allowed_actions(user, assessment)
         item = {
@@ -73,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             mine.append(item)
     cycles = []
     if inside:
-        for cycle in perm.visible_cycles(user).select_related("framework__index"):
+        for cycle in Cycle.objects.restrict(user, perm.VIEW).select_related("framework__index"):
             counts: defaultdict[str, int] = defaultdict(int)
             for state in cycle.assessments.values_list("state", flat=True):
                 counts[state] += 1

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from chiso.administration.models import CriterionMapping
 from chiso.assessments.setup import load_sample_frameworks
 from chiso.frameworks.copy import (
     CopyError,
@@ -15,6 +14,7 @@ from chiso.frameworks.copy import (
     mapping_between,
     suggested_code,
 )
+from chiso.frameworks.models import CriterionMapping
 
 
 def test_map_previous_renames_drops_and_merges():

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
-from chiso.assessments.permissions import can_manage, has_role, own_units
+from chiso.accounts.permissions import can_manage, has_role, own_units
 from chiso.engine.names import match_key
 from chiso.plans.models import (
     ItemStatus,
@@ -46,7 +46,7 @@ def agencies_of(user: User | AnonymousUser) -> set[int]:
 
 
 def heads_of(user: User | AnonymousUser) -> set[int]:
-    from chiso.assessments.permissions import roles_of
+    from chiso.accounts.permissions import roles_of
 
     return {u for u in roles_of(user).get(Role.UNIT_HEAD, set()) if u is not None}
 

@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.accounts.permissions import EVERYONE_INSIDE, has_role, own_units
 from chiso.assessments.models import Cycle
-from chiso.assessments.permissions import EVERYONE_INSIDE, has_role, own_units
 from chiso.core.plotly import plotly_version
 from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import File
 from django.utils.translation import gettext as _
 
-from chiso.assessments.permissions import can_manage
+from chiso.accounts.permissions import can_manage
 from chiso.surveys.models import SurveyResult
 from chiso.surveys.responses import ImportReport
 

@@ -1,8 +1,9 @@
-"""Who may do what to which assessment. One table, enforced per object everywhere.
+"""Who may do what to which assessment: one table, enforced per object everywhere, and on lists
+through the querysets `Assessment.objects.restrict(user, action)` and `Cycle.objects.restrict(user)`.
 
 Unit staff and unit heads act on their own unit only; appraisers, the council, the Home Affairs
 officer and leaders see every unit of a cycle; the public sees published results only (the
-results pages), never drafts, evidence or appraisal notes.
+results pages), never drafts, evidence or appraisal notes. Roles themselves are the accounts app's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from chiso.accounts.models import Membership, Role
+from chiso.accounts.models import Role
+from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, roles_of
 from chiso.assessments.models import Assessment, Cycle, State
 
 # Actions on one assessment, and the roles and states that allow each.
@@ -48,7 +50,6 @@ ASSESSMENT_ACTIONS = (
 MANAGE = "manage"  # cycles, frameworks, units, users, reminders
 PUBLISH = "publish"
 
-EVERYONE_INSIDE = {Role.ADMIN, Role.OFFICER, Role.APPRAISER, Role.COUNCIL, Role.LEADER}
 
 # action → (roles acting on any unit, roles acting on their own unit, states in which it is allowed)
 RULES: dict[str, tuple[set[str], set[str], set[str] | None]] = {
@@ -66,30 +67,8 @@ RULES: dict[str, tuple[set[str], set[str], set[str] | None]] = {
     ENTER_SURVEY: ({Role.OFFICER, Role.ADMIN}, set(), None),
 }
 
-
-def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
-    """role → the units the user holds it for (None for roles without a unit)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_chiso_roles", None)
-    if cached is None:
-        cached = {}
-        for role, unit_id in Membership.objects.filter(user=user).values_list("role", "unit_id"):
-            cached.setdefault(role, set()).add(unit_id)
-        if user.is_superuser:
-            cached.setdefault(Role.ADMIN, set()).add(None)
-        user._chiso_roles = cached  # type: ignore[union-attr]
-    return cached
-
-
-def has_role(user: User | AnonymousUser, *roles: str) -> bool:
-    held = roles_of(user)
-    return any(role in held for role in roles)
-
-
-def own_units(user: User | AnonymousUser) -> set[int]:
-    held = roles_of(user)
-    return {u for role in (Role.UNIT_STAFF, Role.UNIT_HEAD) for u in held.get(role, set()) if u is not None}
+# The unit's own steps close at the self-assessment deadline; the officer can extend it.
+DEADLINE_BOUND = {EDIT_SELF, SEND_TO_HEAD, HEAD_APPROVE, WITHDRAW}
 
 
 def _deadline_open(assessment: Assessment, today: date | None = None) -> bool:
@@ -110,9 +89,7 @@ def allowed(
         return False
     if states is not None and assessment.state not in states:
         return False
-    # The unit's own steps close at the self-assessment deadline; the officer can extend it.
-    bound_by_deadline = action in (EDIT_SELF, SEND_TO_HEAD, HEAD_APPROVE, WITHDRAW)
-    return not bound_by_deadline or _deadline_open(assessment, today)
+    return action not in DEADLINE_BOUND or _deadline_open(assessment, today)
 
 
 def allowed_actions(
@@ -121,23 +98,43 @@ def allowed_actions(
     return {action for action in ASSESSMENT_ACTIONS if allowed(user, action, assessment, today)}
 
 
-def can_manage(user: User | AnonymousUser) -> bool:
-    return has_role(user, Role.ADMIN, Role.OFFICER)
-
-
 def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
     return can_manage(user) and not cycle.is_published
 
 
-def visible_assessments(user: User | AnonymousUser, queryset: QuerySet[Assessment] | None = None) -> QuerySet:
-    """The assessments a user may open: all of them for inside roles, their own unit's for unit roles."""
-    queryset = queryset if queryset is not None else Assessment.objects.all()
-    if has_role(user, *EVERYONE_INSIDE):
+def restrict_assessments(
+    queryset: QuerySet[Assessment], user: User | AnonymousUser, action: str = VIEW, today: date | None = None
+) -> QuerySet[Assessment]:
+    """The assessments of `queryset` on which `user` may do `action` now: the rule of `allowed` as a
+    filter (roles, own units, states, the self-assessment deadline). Unknown actions give none."""
+    if action not in RULES:
+        return queryset.none()
+    any_unit, own_unit, states = RULES[action]
+    held = roles_of(user)
+    if not any(role in held for role in any_unit):
+        units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
+        if not units:
+            return queryset.none()
+        queryset = queryset.filter(unit_id__in=units)
+    if states is not None:
+        queryset = queryset.filter(state__in=states)
+    if action in DEADLINE_BOUND:
+        queryset = queryset.filter(cycle__self_assessment_due__gte=today or date.today())
+    return queryset
+
+
+def restrict_cycles(
+    queryset: QuerySet[Cycle], user: User | AnonymousUser, action: str = VIEW
+) -> QuerySet[Cycle]:
+    """The cycles of `queryset` in which `user` may do `action` on at least one assessment (all of
+    them for the roles acting on any unit); `MANAGE` keeps every cycle for officers only."""
+    if action == MANAGE:
+        return queryset if can_manage(user) else queryset.none()
+    if action not in RULES:
+        return queryset.none()
+    any_unit, own_unit, _states = RULES[action]
+    held = roles_of(user)
+    if any(role in held for role in any_unit):
         return queryset
-    return queryset.filter(unit_id__in=own_units(user))
-
-
-def visible_cycles(user: User | AnonymousUser) -> QuerySet[Cycle]:
-    if has_role(user, *EVERYONE_INSIDE):
-        return Cycle.objects.all()
-    return Cycle.objects.filter(assessments__unit_id__in=own_units(user)).distinct()
+    units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
+    return queryset.filter(assessments__unit_id__in=units).distinct()

@@ -36,9 +36,12 @@ class Visit:
 @pytest.fixture
 def demo(live_server, settings, tmp_path, monkeypatch):
     """The live server with the whole demo seeded; returns the URLs the accounts need."""
-    from chiso.administration.demo import CYCLE_NAMES, PLAN_TITLE, SURVEY_TITLES, seed_demo
     from chiso.assessments.models import Cycle
     from chiso.bootstrap import ensure_ready
+    from chiso.demo.build import seed_demo
+    from chiso.demo.cycles import CYCLE_NAMES
+    from chiso.demo.plans import PLAN_TITLE
+    from chiso.demo.surveys import SURVEY_TITLES
     from chiso.plans.models import Plan
     from chiso.surveys.models import Survey
 
@@ -74,7 +77,7 @@ def demo(live_server, settings, tmp_path, monkeypatch):
 
 
 def visits(urls: dict) -> dict[str, Visit]:
-    from chiso.administration.demo import PLAN_TITLE
+    from chiso.demo.plans import PLAN_TITLE
 
     work = ("/danh-gia/", "Công việc đánh giá")
     public = ("/danh-gia/cong-bo/", "Chỉ số của tỉnh")
@@ -109,7 +112,7 @@ def visits(urls: dict) -> dict[str, Visit]:
 
 
 def sign_in(browser, site: str, username: str):
-    from chiso.administration.demo import DEMO_PASSWORD
+    from chiso.demo.people import DEMO_PASSWORD
 
     context = browser.new_context(viewport=LAPTOP, locale="vi-VN")
     page = context.new_page()
@@ -128,22 +131,22 @@ def shoot(page, name: str, full_page: bool = True) -> None:
 
 def import_sample(page, site: str, survey: int) -> None:
     """The officer imports the synthetic file: refused with its row report, then the valid rows."""
-    from chiso.administration import make_demo_survey
     from chiso.data import data_path
+    from chiso.demo import survey_file
 
     page.goto(f"{site}/khao-sat/{survey}/nhap/")
-    page.locator("input[type=file][name=file]").set_input_files(str(data_path(*make_demo_survey.SAMPLE_FILE)))
+    page.locator("input[type=file][name=file]").set_input_files(str(data_path(*survey_file.SAMPLE_FILE)))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
     report = page.locator("table.sv-problems")
     report.wait_for()
     text = report.inner_text()
     assert report.locator("tbody tr").count() == 2
-    assert make_demo_survey.NEAR_MISS_UNIT in text and "Sở Khoa học và Công nghệ" in text and "q9_27" in text
+    assert survey_file.NEAR_MISS_UNIT in text and "Sở Khoa học và Công nghệ" in text and "q9_27" in text
     assert "1 phiếu trùng" in page.locator(".notice").inner_text()
     shoot(page, "demo-sonoivu-import-report")
     page.get_by_role("button", name="Chỉ nhập các dòng hợp lệ").click()
     page.locator(".sv-ok").wait_for()
-    total = len(make_demo_survey.responses(2025))
+    total = len(survey_file.responses(2025))
     assert (
         f"đã nhập {total - 3} phiếu, 2 dòng lỗi không nhập, 1 phiếu trùng"
         in page.locator(".sv-ok").inner_text()

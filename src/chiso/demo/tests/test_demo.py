@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from chiso.accounts.models import Membership, Role
 from chiso.administration import services
-from chiso.administration.demo import DEMO_PASSWORD, DemoRefused, seed_demo
 from chiso.assessments.models import Assessment, AuditEntry, CriterionScore, Cycle, State
+from chiso.demo.build import DemoRefused, seed_demo
+from chiso.demo.people import DEMO_PASSWORD
 from chiso.units.models import Unit
 
 pytestmark = pytest.mark.django_db

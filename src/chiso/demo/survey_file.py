@@ -23,7 +23,7 @@ an unknown unit written as a near-miss name ("Sở Khoa học Công nghệ"), an
 
 Regenerate the shipped file with::
 
-    python -m chiso.administration.make_demo_survey [OUT.csv]
+    python -m chiso.demo.survey_file [OUT.csv]
 
 (default OUT: the package's ``data/demo/sipas-2025-kobo-demo.csv``). The demo's already-imported
 2024 survey uses ``responses(2024, bad_rows=False)``.
@@ -46,7 +46,7 @@ NEAR_MISS_UNIT = "Sở Khoa học Công nghệ"  # the real name has "và"
 OUT_OF_SCALE = ("q9_27", "6")
 
 # demo code → (dossiers per year, share from organisations, satisfaction level on the latent scale)
-# The figures are invented; the codes are those of `chiso.administration.demo.DEPARTMENTS`.
+# The figures are invented; the codes are those of `chiso.demo.people.DEPARTMENTS`.
 PROFILES: dict[str, tuple[int, float, float]] = {
     "22.VP": (3200, 0.45, 0.95),
     "22.SNV": (2100, 0.35, 1.05),

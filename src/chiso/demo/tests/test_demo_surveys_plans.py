@@ -10,9 +10,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from chiso.administration import make_demo_survey
-from chiso.administration.demo import DEPARTMENTS, PLAN_TITLE, SURVEY_TITLES, seed_demo
 from chiso.data import data_path
+from chiso.demo import survey_file
+from chiso.demo.build import seed_demo
+from chiso.demo.people import DEPARTMENTS
+from chiso.demo.plans import PLAN_TITLE
+from chiso.demo.surveys import SURVEY_TITLES
 from chiso.plans import services as plans
 from chiso.plans.models import (
     Commitment,
@@ -28,27 +31,27 @@ from chiso.surveys import services as surveys
 from chiso.surveys.models import ImportBatch, Questionnaire, Response, Survey, SurveyResult
 
 TODAY = date.today()
-SAMPLE = data_path(*make_demo_survey.SAMPLE_FILE)
+SAMPLE = data_path(*survey_file.SAMPLE_FILE)
 
 
 def test_sample_file_is_reproducible_and_synthetic():
-    rows = make_demo_survey.responses(2025)
-    assert SAMPLE.read_bytes() == make_demo_survey.to_csv(rows)
-    assert {row[make_demo_survey.NOTE_COLUMN] for row in rows} == {make_demo_survey.NOTE}
-    assert "SYNTHETIC" in make_demo_survey.NOTE and "GIẢ LẬP" in make_demo_survey.NOTE
-    assert "synthetic" in (make_demo_survey.__doc__ or "").lower()
+    rows = survey_file.responses(2025)
+    assert SAMPLE.read_bytes() == survey_file.to_csv(rows)
+    assert {row[survey_file.NOTE_COLUMN] for row in rows} == {survey_file.NOTE}
+    assert "SYNTHETIC" in survey_file.NOTE and "GIẢ LẬP" in survey_file.NOTE
+    assert "synthetic" in (survey_file.__doc__ or "").lower()
     # the units are the demo's departments, by code; both respondent types; a design
     codes = {row["design/province"] for row in rows}
-    assert codes - {make_demo_survey.NEAR_MISS_UNIT} == {code for code, *_ in DEPARTMENTS}
+    assert codes - {survey_file.NEAR_MISS_UNIT} == {code for code, *_ in DEPARTMENTS}
     assert {row["design/respondent_type"] for row in rows} == {"citizen", "organisation"}
     assert all(
         row["design/stratum"] and row["design/psu"] and float(row["design/weight"]) > 0 for row in rows
     )
     assert 300 <= len(rows) <= 500
     # last year's rows have none of the bad ones
-    last_year = make_demo_survey.responses(2024, bad_rows=False)
+    last_year = survey_file.responses(2024, bad_rows=False)
     assert len({row["_uuid"] for row in last_year}) == len(last_year)
-    assert make_demo_survey.NEAR_MISS_UNIT not in {row["design/province"] for row in last_year}
+    assert survey_file.NEAR_MISS_UNIT not in {row["design/province"] for row in last_year}
 
 
 SEEDED = (
@@ -157,7 +160,7 @@ def test_demo_surveys_and_plan(monkeypatch, client):
     assert report is not None and report.invalid_rows == 2 and len(report.duplicates) == 1
     assert not waiting.responses.exists()
     batch = surveys.import_responses(waiting, SAMPLE, valid_only=True, user=officer)
-    total = len(make_demo_survey.responses(2025))
+    total = len(survey_file.responses(2025))
     assert (batch.total_rows, batch.imported, batch.invalid_rows, batch.duplicates) == (
         total,
         total - 3,

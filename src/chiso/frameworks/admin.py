@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chiso.administration.models import CriterionMapping
+from chiso.frameworks.models import CriterionMapping
 
 
 @admin.register(CriterionMapping)

@@ -1,181 +1,27 @@
-"""The framework editor: create a framework, edit its general information and its tree node by node
-(htmx inline forms, with plain page fallbacks), every change validated and audited."""
+"""The framework editor: the tree of a framework edited node by node (htmx inline forms, with plain
+page fallbacks), every change validated and audited."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from chiso.administration import editor
-from chiso.administration.forms_frameworks import FrameworkForm, NodeForm
-from chiso.administration.views import _lang, _years, officer_required
-from chiso.assessments import workflow
-from chiso.engine.frameworks import (
-    BANDS,
-    GroupBand,
-    GroupRule,
-    LegalBasis,
-    Node,
-    RankingRule,
-    framework_to_dict,
-)
-from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.accounts.permissions import officer_required
+from chiso.engine.frameworks import Node
 from chiso.engine.validation import validate_framework
+from chiso.frameworks import editor
+from chiso.frameworks.forms import NodeForm
 from chiso.frameworks.models import Framework
-from chiso.frameworks.services import save_framework
+from chiso.frameworks.views import lang_of, years_of
 
 ACTIONS = {"them-con", "them-sau", "len", "xuong", "xoa"}
-
-
-# -- creating a framework and its general information -----------------------------------------------
-
-
-def _apply_settings(engine: EngineFramework, data: dict[str, Any]) -> None:
-    engine.name_vi = data["name_vi"]
-    engine.name_en = data.get("name_en", "")
-    engine.scope = data["scope"]
-    engine.first_year = data["first_year"]
-    engine.last_year = data.get("last_year")
-    engine.status = data["status"]
-    engine.display_precision = data["display_precision"]
-    legal = [
-        LegalBasis(
-            number=data.get("legal_number", ""),
-            date=data["legal_date"].strftime("%d/%m/%Y") if data.get("legal_date") else "",
-            issuer=data.get("legal_issuer", ""),
-        )
-    ]
-    engine.legal_basis = legal if legal[0].number else []
-    method = data["group_method"]
-    groups = GroupRule(method=method)
-    if method == BANDS:
-        groups.labels_vi, groups.labels_en = (), ()
-        groups.bands = [
-            GroupBand(label_vi=b["label_vi"], label_en=b["label_en"], min_percent=b["min_percent"])
-            for b in data.get("bands", [])
-        ]
-    elif method == "none":
-        groups.labels_vi, groups.labels_en = (), ()
-    engine.ranking = RankingRule(
-        precision=data["ranking_precision"],
-        of=engine.ranking.of if engine.ranking else "peer_set",
-        groups=groups,
-    )
-
-
-def _settings_of(engine: EngineFramework) -> dict[str, Any]:
-    """The general information as the form's initial values."""
-    legal = engine.legal_basis[0] if engine.legal_basis else None
-    when = None
-    if legal and legal.date:
-        try:
-            when = datetime.strptime(legal.date, "%d/%m/%Y").date()
-        except ValueError:
-            when = None
-    method = engine.ranking.groups.method
-    return {
-        "name_vi": engine.name_vi,
-        "name_en": engine.name_en,
-        "scope": engine.scope,
-        "first_year": engine.first_year,
-        "last_year": engine.last_year,
-        "legal_number": legal.number if legal else "",
-        "legal_date": when,
-        "legal_issuer": legal.issuer if legal else "",
-        "status": engine.status,
-        "display_precision": engine.display_precision,
-        "ranking_precision": engine.ranking.precision,
-        "group_method": method if method in ("bands", "quartiles", "none") else "none",
-    }
-
-
-@officer_required
-def framework_new(request: HttpRequest) -> HttpResponse:
-    form = FrameworkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        root = Node(
-            code="total", name_vi=data["root_name"], level="index", max_points=data["root_max"], method="self"
-        )
-        engine = EngineFramework(
-            code=data["code"], index=data["index"].code, name_vi=data["name_vi"], root=root, version="1"
-        )
-        _apply_settings(engine, data)
-        row = save_framework(engine)
-        workflow.audit(
-            request.user,
-            editor.ACTION,
-            field="framework",
-            before={"framework": row.code, "op": "create", "node": None},
-            after={"framework": row.code, "op": "create", "node": editor.shallow(root)},
-            reason=_("Tạo khung %(code)s.") % {"code": row.code},
-        )
-        messages.success(
-            request, _("Đã tạo khung %(code)s. Thêm lĩnh vực và tiêu chí vào cây.") % {"code": row.code}
-        )
-        return redirect("administration:framework_edit", code=row.code)
-    return render(
-        request,
-        "administration/framework_edit_new.html",
-        {"form": form, "section": "frameworks", "framework": None},
-        status=422 if form.errors else 200,
-    )
-
-
-@officer_required
-def framework_settings(request: HttpRequest, code: str) -> HttpResponse:
-    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
-    refusal = editor.edit_refusal(row)
-    engine = row.to_engine()
-    form = FrameworkForm(
-        request.POST if request.method == "POST" and not refusal else None,
-        existing=row,
-        initial=_settings_of(engine),
-    )
-    status = 200
-    if request.method == "POST":
-        if refusal:
-            messages.error(request, refusal)
-            status = 409
-        elif form.is_valid():
-
-            def change(engine: EngineFramework):
-                before = _plain_settings(engine)
-                _apply_settings(engine, form.cleaned_data)
-                message = _("Đã lưu thông tin chung của khung %(code)s.") % {"code": engine.code}
-                return "framework", before, _plain_settings(engine), engine.root.code, message
-
-            try:
-                outcome = editor.apply(row, request.user, "settings", change)
-            except editor.EditError as exc:
-                messages.error(request, str(exc))
-                status = 409
-            else:
-                messages.success(request, outcome.message)
-                return redirect("administration:framework_edit", code=row.code)
-        else:
-            status = 422
-    return render(
-        request,
-        "administration/framework_edit_new.html",
-        {"form": form, "section": "frameworks", "framework": row, "refusal": refusal},
-        status=status,
-    )
-
-
-def _plain_settings(engine: EngineFramework) -> dict[str, Any]:
-    data = framework_to_dict(engine)
-    data.pop("root", None)
-    return data
 
 
 # -- the editor -------------------------------------------------------------------------------------
@@ -199,7 +45,7 @@ def _editor_context(
     notice: str = "",
     notice_kind: str = "success",
 ) -> dict[str, Any]:
-    lang = _lang(request)
+    lang = lang_of(request)
     engine = row.to_engine()
     refusal = editor.edit_refusal(row)
     codes = {node.code for node in engine.nodes()}
@@ -243,7 +89,7 @@ def _editor_context(
     return {
         "framework": row,
         "engine": engine,
-        "years": _years(row),
+        "years": years_of(row),
         "rows": rows,
         "problems": problems,
         "n_errors": sum(1 for p in problems if p["error"]),
@@ -277,13 +123,14 @@ def _editor(request: HttpRequest, row: Framework, status: int = 200, **kwargs) -
     """The editor: the whole page, or (htmx) the part with the problems and the tree."""
     context = _editor_context(request, row, **kwargs)
     if request.htmx:
-        response = render(request, "administration/framework_edit_tree.html", context, status=status)
+        response = render(request, "frameworks/framework_edit_tree.html", context, status=status)
         return reswap(retarget(response, "#editor"), "innerHTML")
-    return render(request, "administration/framework_edit.html", context, status=status)
+    return render(request, "frameworks/framework_edit.html", context, status=status)
 
 
 @officer_required
 def framework_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The editor page: the tree, its problems, the history; `?sua=<code>` opens a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     return _editor(request, row, open_code=request.GET.get("sua") or None)
 
@@ -300,7 +147,7 @@ def _after_change(request: HttpRequest, row: Framework, outcome: editor.Outcome,
     if request.htmx:
         return _editor(request, row, open_code=outcome.focus if open_new else None, notice=outcome.message)
     messages.success(request, outcome.message)
-    url = reverse("administration:framework_edit", args=[row.code])
+    url = reverse("frameworks:edit", args=[row.code])
     if open_new:
         url += f"?sua={outcome.focus}"
     return redirect(f"{url}#n-{outcome.focus.replace('.', '-')}")
@@ -313,13 +160,12 @@ def _refused(request: HttpRequest, row: Framework, exc: editor.EditError, **kwar
 
 @officer_required
 def node_edit(request: HttpRequest, code: str, node: str) -> HttpResponse:
+    """The inline form of one node (htmx), and its saving."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     current = _node_or_404(row, node)
     if request.method != "POST":
         if not request.htmx:
-            return redirect(
-                f"{reverse('administration:framework_edit', args=[row.code])}?sua={node}#n-{node}"
-            )
+            return redirect(f"{reverse('frameworks:edit', args=[row.code])}?sua={node}#n-{node}")
         open_code = None if request.GET.get("dong") else node
         return _node_fragment(request, row, node, open_code=open_code)
     refusal = editor.edit_refusal(row)
@@ -344,7 +190,7 @@ def _node_fragment(
 ) -> HttpResponse:
     context = _editor_context(request, row, **kwargs)
     r = next(r for r in context["rows"] if r["node"].code == node)
-    return render(request, "administration/framework_edit_node.html", {**context, "r": r}, status=status)
+    return render(request, "frameworks/framework_edit_node.html", {**context, "r": r}, status=status)
 
 
 @officer_required
@@ -356,13 +202,14 @@ def node_rule(request: HttpRequest, code: str, node: str) -> HttpResponse:
     if rule_type and rule_type not in editor.CRITERION_RULES:
         raise Http404
     same = current.rule is not None and current.rule.type == rule_type
-    params = editor.params_view(rule_type, current.rule.params if same else {}, _lang(request))
-    return render(request, "administration/framework_edit_rule.html", {"params": params})
+    params = editor.params_view(rule_type, current.rule.params if same else {}, lang_of(request))
+    return render(request, "frameworks/framework_edit_rule.html", {"params": params})
 
 
 @require_POST
 @officer_required
 def node_action(request: HttpRequest, code: str, node: str, action: str) -> HttpResponse:
+    """Add a child or a sibling, move up or down, or delete a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     if action not in ACTIONS:
         raise Http404

@@ -1,4 +1,5 @@
-"""Forms of the framework editor: a framework's general information and one node of its tree."""
+"""Forms of the framework pages: upload, copy into a new year, a framework's general information and
+one node of its tree."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chiso.administration.editor import (
+from chiso.core.forms import DATE_FORMATS, DateInput
+from chiso.frameworks.editor import (
     CRITERION_RULES,
     LEVEL_LABELS,
     METHOD_LABELS,
@@ -18,7 +20,6 @@ from chiso.administration.editor import (
     params_from_post,
     read_number,
 )
-from chiso.administration.forms import DATE_FORMATS, DateInput
 from chiso.frameworks.models import Framework, Index
 
 SCOPES = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
@@ -220,3 +221,17 @@ class NodeForm(forms.Form):
         except EditError as exc:
             self.add_error("rule_type", str(exc))
         return data
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp khung tiêu chí (.xlsx, .yaml)"))
+    replace = forms.BooleanField(
+        label=_("Thay thế khung cùng mã (nếu chưa dùng cho kỳ đánh giá nào)"), required=False
+    )
+
+
+class CopyForm(forms.Form):
+    code = forms.SlugField(label=_("Mã khung mới"), max_length=80)
+    name_vi = forms.CharField(label=_("Tên khung mới"), max_length=300)
+    first_year = forms.IntegerField(label=_("Áp dụng từ năm"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100, required=False)

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from chiso.administration import editor
 from chiso.assessments.models import AuditEntry, CriterionScore, Cycle
 from chiso.assessments.setup import INTERNAL_INDICES, create_cycle
+from chiso.frameworks import editor
 from chiso.frameworks.models import Framework, Index
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,11 @@ def _new(client, **changes):
         "root_max": "100",
     }
     data.update(changes)
-    return client.post(reverse("administration:framework_new"), data)
+    return client.post(reverse("frameworks:new"), data)
 
 
 def _action(client, node, action, fw=CODE, **headers):
-    return client.post(reverse("administration:node_action", args=[fw, node, action]), **headers)
+    return client.post(reverse("frameworks:node_action", args=[fw, node, action]), **headers)
 
 
 def _edit(client, node, fw=CODE, headers=None, **fields):
@@ -73,7 +73,7 @@ def _edit(client, node, fw=CODE, headers=None, **fields):
         "rule_type": "",
     }
     data.update(fields)
-    return client.post(reverse("administration:node_edit", args=[fw, node]), data, **(headers or {}))
+    return client.post(reverse("frameworks:node_edit", args=[fw, node]), data, **(headers or {}))
 
 
 def _engine(code=CODE):
@@ -140,7 +140,7 @@ def _build(client):
 
 
 def test_build_a_framework_fix_its_maxima_and_create_a_cycle(officer_client, departments):
-    page = officer_client.get(reverse("administration:framework_new"))
+    page = officer_client.get(reverse("frameworks:new"))
     assert page.status_code == 200 and "Tạo khung mới" in page.content.decode()
     response = _build(officer_client)
     assert response.status_code == 302
@@ -163,11 +163,11 @@ def test_build_a_framework_fix_its_maxima_and_create_a_cycle(officer_client, dep
     assert engine.node("2.1").rule.params["cap"] == "30"
 
     # The live check: field 2 is worth 40 but its only criterion 30 — an error, shown red.
-    page = officer_client.get(reverse("administration:framework_edit", args=[CODE])).content.decode()
+    page = officer_client.get(reverse("frameworks:edit", args=[CODE])).content.decode()
     assert "tổng điểm tối đa của các nút con là 30, khác điểm tối đa 40" in page
     assert 'class="fw-node d1 has-error' in page
     assert "khung chưa dùng được để tạo kỳ đánh giá" in page
-    listing = officer_client.get(reverse("administration:frameworks")).content.decode()
+    listing = officer_client.get(reverse("frameworks:list")).content.decode()
     assert "1 lỗi" in listing
 
     # A framework with errors cannot be used for a cycle.
@@ -263,9 +263,7 @@ def test_rule_parameters_forms_json_and_bad_input(officer_client):
         rule_mode="json",
         rule_json='{"then": {"type": "manual"}}',
     )
-    page = officer_client.get(
-        reverse("administration:framework_edit", args=[CODE]) + "?sua=1"
-    ).content.decode()
+    page = officer_client.get(reverse("frameworks:edit", args=[CODE]) + "?sua=1").content.decode()
     assert 'name="rule_json"' in page and "&quot;then&quot;" in page
     bad = _edit(
         officer_client, "1", max_points="mười", rule_type="step_table", **{"r-0-min": "x", "r-0-points": "1"}
@@ -276,7 +274,7 @@ def test_rule_parameters_forms_json_and_bad_input(officer_client):
     bad_json = _edit(officer_client, "1", max_points="100", rule_type="normalised_to_best", rule_json="{oops")
     assert bad_json.status_code == 422 and "không phải JSON hợp lệ" in bad_json.content.decode()
     fragment = officer_client.get(
-        reverse("administration:node_rule", args=[CODE, "1"]), {"rule_type": "checklist"}
+        reverse("frameworks:node_rule", args=[CODE, "1"]), {"rule_type": "checklist"}
     ).content.decode()
     assert 'name="r-0-code"' in fragment and 'name="p-cap"' in fragment
 
@@ -284,9 +282,7 @@ def test_rule_parameters_forms_json_and_bad_input(officer_client):
 def test_a_framework_in_use_is_not_edited(officer_client, framework, cycle):
     # The cycle fixture has Sở Tư pháp started on the sample framework.
     before = Framework.objects.get(pk=framework.pk).definition
-    page = officer_client.get(
-        reverse("administration:framework_edit", args=[framework.code])
-    ).content.decode()
+    page = officer_client.get(reverse("frameworks:edit", args=[framework.code])).content.decode()
     assert "đã bắt đầu tự đánh giá" in page and "Sao chép sang năm mới" in page
     assert "hx-post" not in page
     response = _edit(officer_client, "1.1", fw=framework.code, max_points="3")
@@ -317,11 +313,11 @@ def test_a_node_with_scores_is_not_deleted(officer_client, departments):
 def test_permissions_and_builtin_frameworks(client, people, officer_client):
     _new(officer_client)
     urls = [
-        ("get", reverse("administration:framework_new")),
-        ("get", reverse("administration:framework_edit", args=[CODE])),
-        ("get", reverse("administration:framework_settings", args=[CODE])),
-        ("post", reverse("administration:node_action", args=[CODE, "total", "them-con"])),
-        ("post", reverse("administration:node_edit", args=[CODE, "total"])),
+        ("get", reverse("frameworks:new")),
+        ("get", reverse("frameworks:edit", args=[CODE])),
+        ("get", reverse("frameworks:settings", args=[CODE])),
+        ("post", reverse("frameworks:node_action", args=[CODE, "total", "them-con"])),
+        ("post", reverse("frameworks:node_edit", args=[CODE, "total"])),
     ]
     login = reverse("accounts:login")
     client.logout()  # the same client as officer_client
@@ -337,22 +333,22 @@ def test_permissions_and_builtin_frameworks(client, people, officer_client):
     assert len(_engine().root.children) == 0
 
     builtin = Framework.objects.filter(builtin=True).first()
-    page = officer_client.get(reverse("administration:framework_edit", args=[builtin.code])).content.decode()
+    page = officer_client.get(reverse("frameworks:edit", args=[builtin.code])).content.decode()
     assert "chỉ xem được" in page and "Sao chép để sửa" in page and "hx-post" not in page
     root = builtin.to_engine().root.code
     response = _action(officer_client, root, "them-con", fw=builtin.code)
     assert response.status_code == 409 and "chỉ xem được" in response.content.decode()
-    settings_page = officer_client.post(reverse("administration:framework_settings", args=[builtin.code]), {})
+    settings_page = officer_client.post(reverse("frameworks:settings", args=[builtin.code]), {})
     assert settings_page.status_code == 409
 
 
 def test_general_information_is_edited(officer_client):
     _new(officer_client)
-    page = officer_client.get(reverse("administration:framework_settings", args=[CODE]))
+    page = officer_client.get(reverse("frameworks:settings", args=[CODE]))
     html = page.content.decode()
     assert page.status_code == 200 and 'value="1234/QĐ-UBND"' in html and 'value="65,5"' in html
     response = officer_client.post(
-        reverse("administration:framework_settings", args=[CODE]),
+        reverse("frameworks:settings", args=[CODE]),
         {
             "name_vi": "Tên mới",
             "scope": "department",
@@ -401,7 +397,7 @@ def test_every_edit_is_audited(officer_client, people):
     _action(officer_client, "2", "xoa")
     deleted = AuditEntry.objects.filter(action="framework_edit", field="2").latest("id")
     assert deleted.after["node"] is None and deleted.before["node"]["children"][0]["code"] == "2.1"
-    page = officer_client.get(reverse("administration:framework_edit", args=[CODE])).content.decode()
+    page = officer_client.get(reverse("frameworks:edit", args=[CODE])).content.decode()
     assert "Lịch sử sửa khung" in page and "Đã xóa nút 2." in page
     assert editor.history(Framework.objects.get(code=CODE))[0] == deleted
 
@@ -409,11 +405,9 @@ def test_every_edit_is_audited(officer_client, people):
 def test_editor_in_english(officer_client, settings):
     _build(officer_client)
     officer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = officer_client.get(reverse("administration:framework_edit", args=[CODE])).content.decode()
+    html = officer_client.get(reverse("frameworks:edit", args=[CODE])).content.decode()
     assert "1 error(s)" in html and "the framework cannot be used for a cycle yet" in html
     assert "children&#x27;s maxima add up to 30, not the maximum 40" in html
     assert "Step table (≥ 70 → 15; ≥ 90 → 30)" in html and "Edit history" in html
-    html = officer_client.get(
-        reverse("administration:framework_edit", args=[CODE]) + "?sua=1.2"
-    ).content.decode()
+    html = officer_client.get(reverse("frameworks:edit", args=[CODE]) + "?sua=1.2").content.decode()
     assert "Scoring rule" in html and 'value="15.5"' in html

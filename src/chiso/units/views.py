@@ -1,0 +1,60 @@
+"""The officer's units page: the departments and communes of the province, and their import from
+Excel (all rows or none)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chiso.accounts.permissions import officer_required
+from chiso.units.forms import LEVELS, UnitImportForm
+from chiso.units.importer import UnitImportError, import_units
+from chiso.units.models import Unit
+from chiso.units.services import province_code
+
+
+@officer_required
+def units(request: HttpRequest) -> HttpResponse:
+    """The units of one level, and the form that imports units from an Excel workbook."""
+    level = request.GET.get("cap", "department")
+    if level not in dict(LEVELS):
+        level = "department"
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_units(form.cleaned_data["file"])
+        except UnitImportError as exc:
+            problems = exc.problems
+            status = 422
+            messages.error(
+                request, _("Tệp bị từ chối; chưa ghi đơn vị nào. Sửa các lỗi dưới đây rồi nhập lại.")
+            )
+        else:
+            messages.success(
+                request,
+                _("Đã nhập: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect(f"{reverse('units:list')}?cap={level}")
+    rows = Unit.objects.filter(level=level).order_by("code", "valid_from")
+    if level == "commune":
+        rows = rows.filter(parent_code=province_code())
+    return render(
+        request,
+        "units/units.html",
+        {
+            "rows": rows,
+            "level": level,
+            "levels": LEVELS,
+            "form": form,
+            "problems": problems,
+            "section": "units",
+            "province": province_code(),
+        },
+        status=status,
+    )
