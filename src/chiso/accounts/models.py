@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chiso.units.models import Unit
-
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
@@ -27,7 +25,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="members")
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="members"
+    )
 
     class Meta:
         verbose_name = _("vai trò của người dùng")

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
 from chiso.frameworks.models import Framework
-from chiso.results.models import VALUE_DIGITS, VALUE_PLACES
 from chiso.units.models import Unit
 
 

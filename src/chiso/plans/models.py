@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.assessments.models import Cycle
+from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
 from chiso.frameworks.models import Framework, Index
-from chiso.results.models import VALUE_DIGITS, VALUE_PLACES
 from chiso.units.models import Unit
 
 

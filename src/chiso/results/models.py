@@ -6,13 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
 from chiso.frameworks.models import Framework, Index
 from chiso.units.models import Unit
-
-# Values keep 9 decimals and 15 significant digits, so that SQLite (which stores a decimal column
-# as a double) gives back exactly the Decimal that was written.
-VALUE_DIGITS = 15
-VALUE_PLACES = 9
 
 
 class Dataset(models.Model):

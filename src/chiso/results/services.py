@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.points import VALUE_PLACES
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.numbers import round_half_up
 from chiso.engine.scoring import aggregate
@@ -16,7 +17,6 @@ from chiso.engine.units import Unit as EngineUnit
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
 from chiso.results.models import (
-    VALUE_PLACES,
     Dataset,
     NodeValue,
     PublishedFigure,
