@@ -101,8 +101,9 @@ def is_new_embedded_database() -> bool:
     """Whether the database is chiso's own SQLite file (no DATABASE_URL) and that file does not exist
     yet. Must be asked before anything connects, since connecting creates the file."""
     from django.db import connection
+    from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
-    if os.environ.get("DATABASE_URL") or connection.vendor != "sqlite":
+    if os.environ.get("DATABASE_URL") or not isinstance(connection.creation, SQLiteCreation):
         return False
     name = str(connection.settings_dict["NAME"])
     if connection.creation.is_in_memory_db(name):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Membership, Role
 
 # The roles that see every unit (the others act on their own unit only).
-EVERYONE_INSIDE = {Role.ADMIN, Role.OFFICER, Role.APPRAISER, Role.COUNCIL, Role.LEADER}
+EVERYONE_INSIDE: set[str] = {Role.ADMIN, Role.OFFICER, Role.APPRAISER, Role.COUNCIL, Role.LEADER}
 
 
 def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
@@ -33,7 +33,7 @@ def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
             cached.setdefault(role, set()).add(unit_id)
         if user.is_superuser:
             cached.setdefault(Role.ADMIN, set()).add(None)
-        user._chiso_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_chiso_roles", cached)  # noqa: B010 — kept on the user object for this request
     return cached
 
 

@@ -9,6 +9,7 @@ results pages), never drafts, evidence or appraisal notes. Roles themselves are 
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
@@ -16,6 +17,9 @@ from django.db.models import QuerySet
 from chiso.accounts.models import Role
 from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, roles_of
 from chiso.assessments.models import Assessment, Cycle, State
+
+AssessmentsQ = TypeVar("AssessmentsQ", bound="QuerySet[Assessment]")
+CyclesQ = TypeVar("CyclesQ", bound="QuerySet[Cycle]")
 
 # Actions on one assessment, and the roles and states that allow each.
 VIEW = "view"
@@ -103,8 +107,8 @@ def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
 
 
 def restrict_assessments(
-    queryset: QuerySet[Assessment], user: User | AnonymousUser, action: str = VIEW, today: date | None = None
-) -> QuerySet[Assessment]:
+    queryset: AssessmentsQ, user: User | AnonymousUser, action: str = VIEW, today: date | None = None
+) -> AssessmentsQ:
     """The assessments of `queryset` on which `user` may do `action` now: the rule of `allowed` as a
     filter (roles, own units, states, the self-assessment deadline). Unknown actions give none."""
     if action not in RULES:
@@ -123,9 +127,7 @@ def restrict_assessments(
     return queryset
 
 
-def restrict_cycles(
-    queryset: QuerySet[Cycle], user: User | AnonymousUser, action: str = VIEW
-) -> QuerySet[Cycle]:
+def restrict_cycles(queryset: CyclesQ, user: User | AnonymousUser, action: str = VIEW) -> CyclesQ:
     """The cycles of `queryset` in which `user` may do `action` on at least one assessment (all of
     them for the roles acting on any unit); `MANAGE` keeps every cycle for officers only."""
     if action == MANAGE:

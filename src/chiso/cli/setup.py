@@ -36,7 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> str:
 
     _django_in_our_language()
     ensure_ready(out=sys.stdout)
-    from chiso.administration.demo import seed_demo
+    from chiso.demo.build import seed_demo
 
     seed_demo(out=sys.stdout)
     from django.core.management import call_command
