@@ -4,23 +4,23 @@ forms, the guards (built-in frameworks, frameworks in use, nodes with scores) an
 A framework is edited as its engine form (`chiso.engine.frameworks.Framework`) and stored back with
 `save_framework`; every change is validated afterwards and written to the audit log with action
 "framework_edit", the node code as `field` and the node before and after as JSON.
+
+What the guards and the audit trail need to know about cycles (the higher layer) they ask through
+`chiso.frameworks.usage`, which the assessments app answers.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chiso.assessments import workflow
-from chiso.assessments.models import Assessment, AuditEntry, CriterionScore, State
 from chiso.engine.frameworks import SELF_ASSESSED, Node, Rule, node_to_dict
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
@@ -28,8 +28,9 @@ from chiso.engine.rules import RULE_TYPES
 from chiso.engine.validation import Problem, validate_framework
 from chiso.frameworks.models import Framework
 from chiso.frameworks.services import save_framework
+from chiso.frameworks.usage import EDIT_ACTION, EditRecord, usage
 
-ACTION = "framework_edit"
+ACTION = EDIT_ACTION
 
 LEVEL_LABELS = {
     "index": gettext_lazy("Chỉ số"),
@@ -84,10 +85,6 @@ class EditRefused(EditError):
 # -- guards -----------------------------------------------------------------------------------------
 
 
-def started_assessments(row: Framework):
-    return Assessment.objects.filter(cycle__framework=row).filter(Q(started=True) | ~Q(state=State.DRAFT))
-
-
 def edit_refusal(row: Framework) -> str:
     """Why this framework cannot be edited, or "" when it can."""
     if row.builtin:
@@ -95,19 +92,18 @@ def edit_refusal(row: Framework) -> str:
             "Khung %(code)s có sẵn trong chiso (khung của chỉ số quốc gia) nên chỉ xem được. "
             "Hãy sao chép thành khung mới rồi sửa bản sao."
         ) % {"code": row.code}
-    started = started_assessments(row).select_related("cycle").first()
-    if started is not None:
+    cycle = usage().cycle_in_progress(row)
+    if cycle is not None:
         return _(
             "Khung %(code)s đang dùng cho kỳ «%(cycle)s», các đơn vị đã bắt đầu tự đánh giá nên không "
             "sửa được khung. Hãy sao chép sang năm mới rồi sửa bản sao."
-        ) % {"code": row.code, "cycle": started.cycle.name}
+        ) % {"code": row.code, "cycle": cycle}
     return ""
 
 
 def scored_codes(row: Framework, codes: set[str]) -> list[str]:
     """The codes among `codes` that have a score row in some cycle on this framework."""
-    found = CriterionScore.objects.filter(assessment__cycle__framework=row, criterion__in=codes)
-    return sorted(set(found.values_list("criterion", flat=True)))
+    return sorted(usage().scored_criteria(row, codes))
 
 
 def usable_for_cycles(engine: EngineFramework) -> bool:
@@ -375,9 +371,8 @@ def apply(row: Framework, user, op: str, change: Change) -> Outcome:
     code, before, after, focus, message = change(engine)
     problems = validate_framework(engine)
     save_framework(engine)
-    workflow.audit(
+    usage().record_edit(
         user,
-        ACTION,
         field=code[:40],
         before={"framework": locked.code, "op": op, "node": before},
         after={"framework": locked.code, "op": op, "node": after},
@@ -472,9 +467,9 @@ def delete_node(row: Framework, user, code: str) -> Outcome:
     return apply(row, user, "delete", change)
 
 
-def history(row: Framework, limit: int = 30):
+def history(row: Framework, limit: int = 30) -> Sequence[EditRecord]:
     """The framework's edits, newest first."""
-    return AuditEntry.objects.filter(action=ACTION, after__framework=row.code)[:limit]
+    return usage().edit_history(row, limit)
 
 
 def posted_params_view(rule_type: str, data: Mapping[str, str]) -> RuleParamsView:

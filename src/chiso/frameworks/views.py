@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import officer_required
-from chiso.assessments import workflow
 from chiso.engine.frameworks import (
     BANDS,
     FrameworkError,
@@ -40,6 +39,7 @@ from chiso.frameworks.io import (
 )
 from chiso.frameworks.models import CriterionMapping, Framework, Index
 from chiso.frameworks.services import save_framework
+from chiso.frameworks.usage import usage
 
 
 def lang_of(request: HttpRequest) -> str:
@@ -329,9 +329,8 @@ def framework_new(request: HttpRequest) -> HttpResponse:
         )
         _apply_settings(engine, data)
         row = save_framework(engine)
-        workflow.audit(
+        usage().record_edit(
             request.user,
-            editor.ACTION,
             field="framework",
             before={"framework": row.code, "op": "create", "node": None},
             after={"framework": row.code, "op": "create", "node": editor.shallow(root)},
