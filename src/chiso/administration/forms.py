@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Case, When
@@ -44,18 +45,21 @@ class CycleForm(forms.Form):
     def __init__(self, *args, level: str = "department", **kwargs):
         super().__init__(*args, **kwargs)
         self.level = level
-        self.fields["framework"].queryset = Framework.objects.filter(scope=level).select_related("index")
+        frameworks = Framework.objects.filter(scope=level).select_related("index")
+        cast("forms.ModelChoiceField[Framework]", self.fields["framework"]).queryset = frameworks
         units = units_of_level(level)
         order = Case(*[When(pk=unit.pk, then=position) for position, unit in enumerate(units)])
-        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(order)
-        self.fields["units"].initial = [unit.pk for unit in units]
-        latest = self.fields["framework"].queryset.order_by("-first_year").first()
+        unit_field = cast(UnitChoice, self.fields["units"])
+        unit_field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(order)
+        unit_field.initial = [unit.pk for unit in units]
+        latest = frameworks.order_by("-first_year").first()
         self.fields["framework"].initial = latest.pk if latest else None
         self.fields["block"].initial = DEFAULT_BLOCK[level]
         self.fields["year"].initial = date.today().year
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         framework, year, block = data.get("framework"), data.get("year"), data.get("block")
         if framework and year and not framework.covers(year):
             self.add_error(

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
@@ -22,6 +23,9 @@ from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.engine.numbers import format_date
 from chiso.frameworks.copy import map_previous, mapping_between
 from chiso.units.services import vi_order
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NOT_SUBMITTED = (State.DRAFT, State.AWAITING_HEAD)
 IN_APPRAISAL = (State.SUBMITTED, State.UNDER_APPRAISAL)
@@ -57,7 +61,7 @@ class Row:
 class Board:
     cycle: Cycle
     today: date
-    counts: list[tuple[str, str, int]]
+    counts: list[tuple[str, StrOrPromise, int]]  # state, its label, how many
     lists: dict[str, list[Row]] = field(default_factory=dict)
     previous: Cycle | None = None
 
@@ -93,7 +97,9 @@ def board(cycle: Cycle, today: date | None = None) -> Board:
         cycle.assessments.select_related("unit", "cycle"), key=lambda a: vi_order(a.unit.name)
     )
     by_state = Counter(a.state for a in assessments)
-    counts = [(value, label, by_state.get(value, 0)) for value, label in State.choices]
+    counts: list[tuple[str, StrOrPromise, int]] = [
+        (value, label, by_state.get(value, 0)) for value, label in State.choices
+    ]
     result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS})
     overdue = today > cycle.self_assessment_due
     approved = [a for a in assessments if a.state == State.APPROVED]

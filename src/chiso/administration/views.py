@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.accounts.models import Membership, Role
 from chiso.accounts.permissions import officer_required
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import services
 from chiso.administration.forms import CycleForm, ExtendForm
 from chiso.assessments import workflow
@@ -32,7 +33,7 @@ def _lang(request: HttpRequest) -> str:
 
 
 @officer_required
-def dashboard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) -> HttpResponse:
     cycles = list(Cycle.objects.select_related("framework__index").order_by("-year", "block"))
     if cycle_id is None and request.GET.get("ky", "").isdigit():
         cycle_id = int(request.GET["ky"])
@@ -43,8 +44,9 @@ def dashboard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse
         cycle = (unpublished or cycles or [None])[0]
     context = {"cycles": cycles, "cycle": cycle, "section": "dashboard"}
     if cycle is not None:
-        context["board"] = services.board(cycle)
-        context["lists"] = _list_titles(context["board"])
+        board = services.board(cycle)
+        context["board"] = board
+        context["lists"] = _list_titles(board)
         context["extend_form"] = ExtendForm(initial={"new_due": cycle.self_assessment_due})
     return render(request, "administration/dashboard.html", context)
 
@@ -64,7 +66,7 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
 
 @require_POST
 @officer_required
-def send_reminders(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     report = services.send_reminders(request.user, cycle)
     if report.emails:
@@ -86,13 +88,13 @@ def send_reminders(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def extend_deadline(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def extend_deadline(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         for field_errors in form.errors.values():
             for error in field_errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # ErrorList yields each error's message
         return redirect("administration:cycle", cycle_id=cycle.pk)
     try:
         cycle = services.extend_deadline(
@@ -113,7 +115,7 @@ def extend_deadline(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @officer_required
-def cycle_create(request: HttpRequest) -> HttpResponse:
+def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     level = request.POST.get("level") or request.GET.get("cap") or "department"
     if level not in dict(LEVELS):
         level = "department"
@@ -146,7 +148,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     leaves = survey_leaves(cycle)
     assessments = sorted(
@@ -208,7 +210,7 @@ def survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
         for leaf in leaves:
             key = f"v-{assessment.pk}-{leaf.code}"
             row = stored.get((assessment.pk, leaf.code))
-            value = (
+            shown = (
                 submitted[key]
                 if key in cell_errors
                 else (
@@ -218,7 +220,7 @@ def survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
             cells.append(
                 {
                     "key": key,
-                    "value": value,
+                    "value": shown,
                     "points": row.self_points if row else None,
                     "error": cell_errors.get(key, ""),
                 }
@@ -243,14 +245,14 @@ def survey(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @officer_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who holds which role, for which unit. Accounts are created and edited in the admin site."""
     memberships = Membership.objects.select_related("user", "unit").order_by("user__username", "role")
     rows: dict[int, dict] = {}
     for membership in memberships:
         row = rows.setdefault(membership.user_id, {"user": membership.user, "roles": []})
         label = str(Role(membership.role).label)
-        row["roles"].append(f"{label} — {membership.unit.name}" if membership.unit_id else label)
+        row["roles"].append(f"{label} — {membership.unit.name}" if membership.unit is not None else label)
     by_role = {value: 0 for value, _label in Role.choices}
     for role in memberships.values_list("role", flat=True):
         by_role[role] += 1

@@ -151,6 +151,7 @@ def _appraise(appraiser: User, assessment: Assessment, rng: random.Random) -> st
     candidates = [n for n in _self_leaves(assessment) if rows.get(n.code) and rows[n.code].self_points]
     node = rng.choice(candidates)
     own = rows[node.code].self_points
+    assert own is not None  # the candidates are the criteria with self points
     lower = max(Decimal(0), own - max(Decimal("0.5"), (own / 4).quantize(Decimal("0.25"))))
     workflow.set_appraised(appraiser, assessment, node.code, lower, rng.choice(APPRAISAL_REASONS))
     return node.code

@@ -168,7 +168,9 @@ def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) ->
     rng = random.Random("chiso-demo-plan")
     for proposal in plans.propose_items(subject.analysis, subject.ref, PLAN_THRESHOLD, subject.framework):
         deadline_days, actions, percent, tasks = PLAN_ITEMS[proposal.code]
-        target = max(proposal.points, proposal.max_points * PLAN_THRESHOLD / 100)
+        points, maximum = proposal.points, proposal.max_points
+        assert points is not None and maximum is not None  # propose_items skips criteria without them
+        target = max(points, maximum * PLAN_THRESHOLD / 100)
         item = plans.add_item(
             officer,
             plan,
@@ -178,8 +180,8 @@ def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) ->
             deadline=today + timedelta(days=deadline_days),
             actions=actions,
             target_points=target,
-            expected_gain=target - proposal.points,
-            current_points=proposal.points,
+            expected_gain=target - points,
+            current_points=points,
         )
         PlanItem.objects.filter(pk=item.pk).update(created=started)
         item.created = started

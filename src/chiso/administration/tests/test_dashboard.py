@@ -84,7 +84,8 @@ def test_reminders_go_to_units_that_have_not_submitted(officer_client, cycle):
     html = response.content.decode()
     assert "Sở Nội vụ" in html and "Không có địa chỉ thư" in html
     entry = AuditEntry.objects.get(cycle=cycle, action="send_reminders")
-    assert entry.user.username == "sonoivu" and entry.after["units"] == ["Sở Tư pháp"]
+    assert entry.user is not None and entry.user.username == "sonoivu"
+    assert entry.after is not None and entry.after["units"] == ["Sở Tư pháp"]
 
 
 def test_reminder_says_how_late(cycle):

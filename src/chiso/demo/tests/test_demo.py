@@ -64,7 +64,8 @@ def test_seed_demo(monkeypatch, client):
     assert DEMO_PASSWORD in first.getvalue() and "Sở Tư pháp" in first.getvalue()
     assert User.objects.get(username="admin").is_superuser
     assert Membership.objects.filter(user__username="sonoivu", role=Role.OFFICER).exists()
-    assert Membership.objects.get(user__username="canbo_halong").unit.name == "Phường Hạ Long"
+    halong_staff = Membership.objects.get(user__username="canbo_halong")
+    assert halong_staff.unit is not None and halong_staff.unit.name == "Phường Hạ Long"
     # accounts that only authored the seeded history cannot log in
     assert not User.objects.get(username="canbo_soxaydung").has_usable_password()
 
@@ -85,6 +86,7 @@ def test_seed_demo(monkeypatch, client):
 
     # the audit log is real: every state change went through the workflow services
     approved = departments.assessments.filter(state=State.APPROVED).first()
+    assert approved is not None
     actions = set(AuditEntry.objects.filter(assessment=approved).values_list("action", flat=True))
     assert {
         "self_score",

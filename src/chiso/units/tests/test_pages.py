@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chiso.units.models import Unit
 
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def _xlsx(*rows) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(["mã", "tên", "loại", "cấp", "mã đơn vị cấp trên", "hiệu lực từ", "hiệu lực đến"])
     for row in rows:
         sheet.append(list(row))
