@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chiso.administration",
     "chiso.surveys",
     "chiso.plans",
+    "chiso.reports",
     "django_htmx",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dieu-hanh/", include("chiso.units.urls")),
     path("khao-sat/", include("chiso.surveys.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
+    path("", include("chiso.reports.urls")),
     path("", include("chiso.results.urls")),
 ]
 

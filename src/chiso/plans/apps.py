@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "chiso.plans"
     verbose_name = _("Kế hoạch cải thiện chỉ số")
+
+    def ready(self) -> None:
+        """Show the plans of a result on its analysis pages (the results app does not know plans)."""
+        from chiso.plans.views.panels import register
+
+        register()

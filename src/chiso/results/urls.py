@@ -18,11 +18,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ket-qua/<str:index_code>/<int:year>/", views.ranking, name="ranking"),
     path("ket-qua/<str:index_code>/<int:year>/<str:unit_code>/", views.profile, name="profile"),
-    path(
-        "ket-qua/<str:index_code>/<int:year>/<str:unit_code>/bao-cao.<str:kind>",
-        views.report_file,
-        name="report",
-    ),
     # Paths kept from when these pages were in the plans app (links and bookmarks keep working).
     path(
         "ke-hoach/phan-tich/<str:index_code>/<int:year>/<str:unit_code>/",

@@ -38,22 +38,3 @@ def test_profile_page_and_english(client):
 @pytest.mark.parametrize("url", ["/ket-qua/dti/2021/", "/ket-qua/papi/1999/", "/ket-qua/papi/2021/99/"])
 def test_unknown_things_are_404(client, url):
     assert client.get(url).status_code == 404
-
-
-def test_conference_report_downloads(client):
-    import io
-    import zipfile
-
-    import openpyxl
-
-    response = client.get("/ket-qua/papi/2021/58/bao-cao.docx")
-    assert response.status_code == 200
-    document = (
-        zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("word/document.xml").decode()
-    )
-    assert "Ninh Thuận" in document and "43,83/80" in document
-    response = client.get("/ket-qua/papi/2021/58/bao-cao.xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(workbook.sheetnames) >= 3
-    assert client.get("/ket-qua/papi/2021/58/bao-cao.exe").status_code == 404
-    assert client.get("/ket-qua/papi/2021/99/bao-cao.docx").status_code == 404

@@ -25,6 +25,7 @@ from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
+from chiso.results.extensions import panels_for
 from chiso.results.subjects import Subject, cycle_subject, national_subject
 
 
@@ -50,10 +51,6 @@ def subject_from(request: HttpRequest, kwargs: dict) -> Subject:
         return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"])
     except LookupError as exc:
         raise Http404(str(exc)) from exc
-
-
-def _propose_url(subject: Subject) -> str:
-    return reverse(f"plans:{subject.url_prefix}_propose", args=subject.url_args)
 
 
 # -- where points were lost -------------------------------------------------------------------------
@@ -145,9 +142,8 @@ def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
 
 
 def losses(request: HttpRequest, **kwargs) -> HttpResponse:
-    """Every node's points, points lost, rank and gaps; the charts; the what-if and target tools."""
-    from chiso.plans.services import manages, plans_of, visible_plans
-
+    """Every node's points, points lost, rank and gaps; the charts; the what-if and target tools;
+    the panels higher apps register (`chiso.results.extensions`: the plans made after this result)."""
     subject = subject_from(request, kwargs)
     analysis = subject.analysis
     places = analysis.framework.display_precision
@@ -183,9 +179,7 @@ def losses(request: HttpRequest, **kwargs) -> HttpResponse:
         "of": analysis.total_ranking.of,
         "whatif_url": subject.url("whatif"),
         "target_url": subject.url("target"),
-        "propose_url": _propose_url(subject),
-        "manages": manages(request.user),
-        "plans": plans_of(subject).filter(pk__in=visible_plans(request.user).values("pk")),
+        "panels": panels_for("losses", request, subject),
         "plotly_version": plotly_version(),
         "profile_url": reverse("results:profile", args=subject.url_args) if subject.index else "",
     }
@@ -262,9 +256,8 @@ def _efforts(request: HttpRequest, errors: list[str]) -> dict[str, Decimal]:
 
 @require_POST
 def target(request: HttpRequest, **kwargs) -> HttpResponse:
-    """htmx: the cheapest way to a target rank, explained, with a button to plan it."""
-    from chiso.plans.services import manages
-
+    """htmx: the cheapest way to a target rank, explained, with the panels registered under it
+    (the plans app's button to plan it)."""
     subject = subject_from(request, kwargs)
     analysis = subject.analysis
     places = analysis.framework.display_precision
@@ -283,7 +276,7 @@ def target(request: HttpRequest, **kwargs) -> HttpResponse:
             )
         except WhatIfError as exc:
             errors.append(str(exc))
-    context: dict = {"errors": errors, "manages": manages(request.user)}
+    context: dict = {"errors": errors}
     if result is not None:
         context.update(
             {
@@ -302,7 +295,7 @@ def target(request: HttpRequest, **kwargs) -> HttpResponse:
                     }
                     for g in result.gains
                 ],
-                "propose_url": _propose_url(subject),
+                "panels": panels_for("target", request, subject),
             }
         )
     return render(request, "results/_target_result.html", context, status=422 if errors else 200)

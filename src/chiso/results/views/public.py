@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
@@ -154,32 +154,6 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "components": components,
     }
     return render(request, "results/profile.html", context)
-
-
-def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str, kind: str) -> FileResponse:
-    """The conference report of a unit (Word, or the Excel workbook of its tables), made on request."""
-    import tempfile
-    from pathlib import Path
-
-    from chiso.reports.data import ReportError, build_report
-    from chiso.reports.word import write_docx
-    from chiso.reports.xlsx import write_xlsx
-
-    if kind not in ("docx", "xlsx"):
-        raise Http404("docx | xlsx")
-    index = _index_or_404(index_code)
-    try:
-        report = build_report(index, year, unit_code)
-    except ReportError as exc:
-        raise Http404(str(exc)) from exc
-    folder = Path(tempfile.mkdtemp(prefix="chiso-report-"))
-    name = f"bao-cao-{index.code}-{year}-{unit_code}.{kind}"
-    target = folder / name
-    if kind == "docx":
-        write_docx(report, target, None)
-    else:
-        write_xlsx(report, target)
-    return FileResponse(target.open("rb"), as_attachment=True, filename=name)
 
 
 def _trend(rank_change: int | None) -> str:
