@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gettext as stdlib_gettext
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,9 +62,21 @@ def activate(code: str | None) -> None:
         _catalogue = stdlib_gettext.NullTranslations()
     else:
         _catalogue = stdlib_gettext.translation("django", LOCALE_DIR, languages=[_language], fallback=True)
+    if _django_is_set_up():
+        # Django's gettext already serves the engine (chiso.core): only its language changes.
+        from django.utils import translation
+
+        translation.activate(_language)
+        return
     from chiso.engine import i18n as engine_i18n
 
     engine_i18n.install(_catalogue.gettext, _catalogue.ngettext, language)
+
+
+def _django_is_set_up() -> bool:
+    """Whether Django's apps are loaded in this process (without importing Django to find out)."""
+    registry = sys.modules.get("django.apps")
+    return bool(registry is not None and registry.apps.ready)
 
 
 def language_in(argv: Sequence[str]) -> str | None:
