@@ -89,14 +89,14 @@ def league_row(row: LeagueRow, lang: str = "vi") -> dict[str, Any]:
     return {
         "rank": row.rank,
         "code": row.unit.code,
-        "name": row.unit.name,
+        "name": row.unit.display_name,
         "score": row.score,
         "group": group,
         "group_position": row.group.position if row.group else None,
         "change_score": row.change.score if row.change else None,
         "change_rank": row.change.rank if row.change else None,
         "previous_rank": row.change.previous_rank if row.change else None,
-        "region": row.unit.region,
+        "region": row.unit.region_name,
         "regional_rank": row.regional_rank,
         "regional_of": row.regional_of,
     }

@@ -38,3 +38,16 @@ def test_profile_page_and_english(client):
 @pytest.mark.parametrize("url", ["/ket-qua/dti/2021/", "/ket-qua/papi/1999/", "/ket-qua/papi/2021/99/"])
 def test_unknown_things_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_names_of_units_and_regions_follow_the_language(client):
+    vietnamese = client.get("/ket-qua/papi/2020/04/").content.decode()
+    assert "<h1>Cao Bằng</h1>" in vietnamese and "Trung du và miền núi phía Bắc" in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get("/ket-qua/papi/2020/04/").content.decode()
+    assert "<h1>Cao Bang</h1>" in english and "Northern Midlands and Mountain Areas" in english
+    ranking = client.get("/ket-qua/papi/2020/")
+    assert any(row["name"] == "Cao Bang" for row in ranking.context["rows"])
+    assert ("Trung du và miền núi phía Bắc", "Northern Midlands and Mountain Areas") in ranking.context[
+        "regions"
+    ]

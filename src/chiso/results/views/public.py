@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         top = [
             {
                 "rank": row.rank,
-                "name": row.unit.name,
+                "name": row.unit.display_name,
                 "code": row.unit.code,
                 "score": format_number(row.score, places, _lang()),
             }
@@ -81,7 +81,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
             }
         )
     national, source = analysis.national_mean()
-    regions = sorted({u.region for u in analysis.current.peers if u.region})
+    regions = sorted({(u.region, u.region_name) for u in analysis.current.peers if u.region})
     years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True))
     context = {
         "index": index,
@@ -91,7 +91,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "rows": rows,
         "of": analysis.total_ranking.of,
         "ranked": len(analysis.total_ranking),
-        "unranked": [analysis.units[ref].name for ref in analysis.total_ranking.unranked],
+        "unranked": [analysis.units[ref].display_name for ref in analysis.total_ranking.unranked],
         "national_mean": format_number(national, places, lang),
         "mean_is_published": bool(source and source.startswith("published")),
         "previous": analysis.previous.year if analysis.previous else None,
