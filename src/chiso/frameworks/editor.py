@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -129,6 +129,12 @@ def stored(value: Decimal) -> str:
     return text
 
 
+@overload
+def read_number(text: str, what: str, required: Literal[True]) -> Decimal: ...
+@overload
+def read_number(text: str, what: str, required: bool = False) -> Decimal | None: ...
+
+
 def read_number(text: str, what: str, required: bool = False) -> Decimal | None:
     text = (text or "").strip()
     if not text:
@@ -221,15 +227,15 @@ def params_from_post(rule_type: str, data: Mapping[str, str]) -> dict[str, Any]:
     if data.get("rule_mode") == "json" or rule_type not in SIMPLE_RULES:
         text = (data.get("rule_json") or "").strip() or "{}"
         try:
-            params = json.loads(text)
+            decoded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise EditError(
                 _("Tham số quy tắc không phải JSON hợp lệ (dòng %(line)s): %(msg)s")
                 % {"line": exc.lineno, "msg": exc.msg}
             ) from None
-        if not isinstance(params, dict):
+        if not isinstance(decoded, dict):
             raise EditError(_("Tham số quy tắc phải là một đối tượng JSON {…}."))
-        return params
+        return decoded
     keys, columns, rows_key = SIMPLE_RULES[rule_type]
     params: dict[str, Any] = {}
     for key in sorted(keys - {rows_key}):
@@ -239,7 +245,7 @@ def params_from_post(rule_type: str, data: Mapping[str, str]) -> dict[str, Any]:
         if key in ("when_no_occurrence", "partial"):
             params[key] = text
         else:
-            params[key] = stored(read_number(text, key))
+            params[key] = stored(read_number(text, key, required=True))  # text is not empty
     if rows_key:
         rows = []
         for i in range(200):

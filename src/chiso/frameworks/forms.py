@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -21,6 +22,9 @@ from chiso.frameworks.editor import (
     read_number,
 )
 from chiso.frameworks.models import Framework, Index
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SCOPES = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
 STATUSES = [
@@ -88,7 +92,7 @@ class FrameworkForm(forms.Form):
     def __init__(self, *args, existing: Framework | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing = existing
-        self.fields["index"].queryset = internal_indices()
+        cast(IndexChoice, self.fields["index"]).queryset = internal_indices()
         self.bands: list[dict[str, str]] = []
         self.band_errors: list[str] = []
         if existing is not None:
@@ -140,8 +144,9 @@ class FrameworkForm(forms.Form):
             raise forms.ValidationError(gettext("Đã có khung mã %(code)s.") % {"code": code})
         return code
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         index, scope = data.get("index"), data.get("scope")
         if index is not None and scope and index.unit_level != scope:
             self.add_error(
@@ -191,13 +196,13 @@ class NodeForm(forms.Form):
 
     def __init__(self, *args, current_level: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        levels = list(LEVEL_LABELS.items())
+        levels: list[tuple[str, StrOrPromise]] = list(LEVEL_LABELS.items())
         if current_level and current_level not in LEVEL_LABELS:
             levels.append((current_level, current_level))
-        self.fields["level"].choices = levels
-        self.fields["rule_type"].choices = [("", _("Không có (nút cha, hoặc nhập điểm công bố)"))] + [
-            (name, RULE_LABELS.get(name, name)) for name in CRITERION_RULES
-        ]
+        cast(forms.ChoiceField, self.fields["level"]).choices = levels
+        cast(forms.ChoiceField, self.fields["rule_type"]).choices = [
+            ("", _("Không có (nút cha, hoặc nhập điểm công bố)"))
+        ] + [(name, RULE_LABELS.get(name, name)) for name in CRITERION_RULES]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -214,8 +219,9 @@ class NodeForm(forms.Form):
             raise forms.ValidationError(gettext("Điểm tối đa không âm."))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         try:
             data["rule_params"] = params_from_post(data.get("rule_type") or "", self.data)
         except EditError as exc:

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import officer_required
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.frameworks import (
     BANDS,
     FrameworkError,
@@ -59,7 +61,7 @@ def years_of(framework: Framework) -> str:
 # -- frameworks -------------------------------------------------------------------------------------
 
 
-def _read_framework(upload) -> object:
+def _read_framework(upload: UploadedFile) -> EngineFramework:
     name = (upload.name or "").lower()
     if name.endswith(".xlsx"):
         with tempfile.TemporaryDirectory() as folder:
@@ -76,7 +78,7 @@ def _read_framework(upload) -> object:
 
 
 @officer_required
-def frameworks(request: HttpRequest) -> HttpResponse:
+def frameworks(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The frameworks, national and internal, with their problems; the upload of a framework file."""
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -158,7 +160,7 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
 
 
 @officer_required
-def framework_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def framework_download(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
     """A framework as an Excel workbook or a YAML file."""
     framework = get_object_or_404(Framework, code=code)
     if fmt not in ("xlsx", "yaml"):
@@ -180,7 +182,7 @@ def framework_download(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 @officer_required
-def framework_copy(request: HttpRequest, code: str) -> HttpResponse:
+def framework_copy(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Copy a framework into a new year; then the criterion mapping between the two is reviewed."""
     source = get_object_or_404(Framework, code=code)
     year = max(source.first_year or 0, source.last_year or 0, date.today().year) + 1
@@ -209,7 +211,7 @@ def framework_copy(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @officer_required
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Old criterion → new criterion, one select per old node; blank means no counterpart."""
     stored = get_object_or_404(CriterionMapping.objects.select_related("source", "target"), pk=pk)
     old = stored.source.to_engine()
@@ -316,7 +318,7 @@ def _settings_of(engine: EngineFramework) -> dict[str, Any]:
 
 
 @officer_required
-def framework_new(request: HttpRequest) -> HttpResponse:
+def framework_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new internal framework: its general information and the root of its tree."""
     form = FrameworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +351,7 @@ def framework_new(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def framework_settings(request: HttpRequest, code: str) -> HttpResponse:
+def framework_settings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The general information of a framework (names, years, legal basis, ranking, groups)."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     refusal = editor.edit_refusal(row)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from chiso.accounts.permissions import officer_required
+from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.frameworks import Node
 from chiso.engine.validation import validate_framework
 from chiso.frameworks import editor
@@ -119,7 +120,7 @@ def _node_initial(node: Node, lang: str) -> dict[str, Any]:
     }
 
 
-def _editor(request: HttpRequest, row: Framework, status: int = 200, **kwargs) -> HttpResponse:
+def _editor(request: AuthenticatedHttpRequest, row: Framework, status: int = 200, **kwargs) -> HttpResponse:
     """The editor: the whole page, or (htmx) the part with the problems and the tree."""
     context = _editor_context(request, row, **kwargs)
     if request.htmx:
@@ -129,7 +130,7 @@ def _editor(request: HttpRequest, row: Framework, status: int = 200, **kwargs) -
 
 
 @officer_required
-def framework_edit(request: HttpRequest, code: str) -> HttpResponse:
+def framework_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The editor page: the tree, its problems, the history; `?sua=<code>` opens a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     return _editor(request, row, open_code=request.GET.get("sua") or None)
@@ -142,7 +143,9 @@ def _node_or_404(row: Framework, node_code: str) -> Node:
         raise Http404 from None
 
 
-def _after_change(request: HttpRequest, row: Framework, outcome: editor.Outcome, open_new: bool = False):
+def _after_change(
+    request: AuthenticatedHttpRequest, row: Framework, outcome: editor.Outcome, open_new: bool = False
+) -> HttpResponse:
     row.refresh_from_db()
     if request.htmx:
         return _editor(request, row, open_code=outcome.focus if open_new else None, notice=outcome.message)
@@ -153,13 +156,15 @@ def _after_change(request: HttpRequest, row: Framework, outcome: editor.Outcome,
     return redirect(f"{url}#n-{outcome.focus.replace('.', '-')}")
 
 
-def _refused(request: HttpRequest, row: Framework, exc: editor.EditError, **kwargs) -> HttpResponse:
+def _refused(
+    request: AuthenticatedHttpRequest, row: Framework, exc: editor.EditError, **kwargs
+) -> HttpResponse:
     status = 409 if isinstance(exc, editor.EditRefused) else 422
     return _editor(request, row, status=status, notice=str(exc), notice_kind="error", **kwargs)
 
 
 @officer_required
-def node_edit(request: HttpRequest, code: str, node: str) -> HttpResponse:
+def node_edit(request: AuthenticatedHttpRequest, code: str, node: str) -> HttpResponse:
     """The inline form of one node (htmx), and its saving."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     current = _node_or_404(row, node)
@@ -186,7 +191,7 @@ def node_edit(request: HttpRequest, code: str, node: str) -> HttpResponse:
 
 
 def _node_fragment(
-    request: HttpRequest, row: Framework, node: str, status: int = 200, **kwargs
+    request: AuthenticatedHttpRequest, row: Framework, node: str, status: int = 200, **kwargs
 ) -> HttpResponse:
     context = _editor_context(request, row, **kwargs)
     r = next(r for r in context["rows"] if r["node"].code == node)
@@ -194,21 +199,22 @@ def _node_fragment(
 
 
 @officer_required
-def node_rule(request: HttpRequest, code: str, node: str) -> HttpResponse:
+def node_rule(request: AuthenticatedHttpRequest, code: str, node: str) -> HttpResponse:
     """The rule parameters block for the rule type chosen in the form (htmx, on change)."""
     row = get_object_or_404(Framework, code=code)
     current = _node_or_404(row, node)
     rule_type = request.GET.get("rule_type", "")
     if rule_type and rule_type not in editor.CRITERION_RULES:
         raise Http404
-    same = current.rule is not None and current.rule.type == rule_type
-    params = editor.params_view(rule_type, current.rule.params if same else {}, lang_of(request))
+    rule = current.rule
+    current_params = rule.params if rule is not None and rule.type == rule_type else {}
+    params = editor.params_view(rule_type, current_params, lang_of(request))
     return render(request, "frameworks/framework_edit_rule.html", {"params": params})
 
 
 @require_POST
 @officer_required
-def node_action(request: HttpRequest, code: str, node: str, action: str) -> HttpResponse:
+def node_action(request: AuthenticatedHttpRequest, code: str, node: str, action: str) -> HttpResponse:
     """Add a child or a sibling, move up or down, or delete a node."""
     row = get_object_or_404(Framework.objects.select_related("index"), code=code)
     if action not in ACTIONS:

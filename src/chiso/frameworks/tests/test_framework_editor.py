@@ -333,6 +333,7 @@ def test_permissions_and_builtin_frameworks(client, people, officer_client):
     assert len(_engine().root.children) == 0
 
     builtin = Framework.objects.filter(builtin=True).first()
+    assert builtin is not None
     page = officer_client.get(reverse("frameworks:edit", args=[builtin.code])).content.decode()
     assert "chỉ xem được" in page and "Sao chép để sửa" in page and "hx-post" not in page
     root = builtin.to_engine().root.code
@@ -386,16 +387,18 @@ def test_new_framework_form_refuses_bad_input(officer_client):
 def test_every_edit_is_audited(officer_client, people):
     _build(officer_client)
     entries = AuditEntry.objects.filter(action="framework_edit", after__framework=CODE).order_by("id")
-    ops = [(e.field, e.after["op"]) for e in entries]
+    ops = [(e.field, e.after["op"]) for e in entries if e.after is not None]  # never None: filtered on it
     assert ops[0] == ("framework", "create")
     assert ("1.1", "add_after") not in ops and ("1.2", "add_after") in ops
     assert ("2.1", "edit") in ops
     edit = entries.filter(field="2.1", after__op="edit").get()
     assert edit.user == people["sonoivu"]
+    assert edit.before is not None and edit.after is not None
     assert edit.before["node"]["name_vi"] == "Tiêu chí mới"
     assert edit.after["node"]["max_points"] == "30" and edit.after["node"]["rule"]["type"] == "checklist"
     _action(officer_client, "2", "xoa")
     deleted = AuditEntry.objects.filter(action="framework_edit", field="2").latest("id")
+    assert deleted.before is not None and deleted.after is not None
     assert deleted.after["node"] is None and deleted.before["node"]["children"][0]["code"] == "2.1"
     page = officer_client.get(reverse("frameworks:edit", args=[CODE])).content.decode()
     assert "Lịch sử sửa khung" in page and "Đã xóa nút 2." in page
