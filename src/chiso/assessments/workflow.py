@@ -3,14 +3,11 @@ applied in a transaction, written to the audit log. Views and commands call thes
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +18,6 @@ from chiso.assessments.models import (
     AuditEntry,
     CriterionScore,
     Cycle,
-    Evidence,
     Explanation,
     State,
 )
@@ -29,29 +25,6 @@ from chiso.assessments.scoring import leaf_points, survey_leaves
 from chiso.engine.frameworks import SURVEY, Node
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.engine.rules import ScoringInputError
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".xls": "application/vnd.ms-excel",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-}
-# The first bytes each kind of file starts with, so that a renamed file is refused.
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
 
 
 class WorkflowError(Exception):
@@ -78,7 +51,7 @@ class StaleEdit(WorkflowError):
         ).format(criterion=self.criterion, by=self.by, theirs=self.theirs, yours=self.yours)
 
 
-def _require(user: User, action: str, assessment: Assessment) -> None:
+def require_allowed(user: User, action: str, assessment: Assessment) -> None:
     if not perm.allowed(user, action, assessment):
         state = assessment.get_state_display()
         raise NotAllowed(
@@ -124,7 +97,7 @@ def audit(
     )
 
 
-def _locked(assessment: Assessment) -> Assessment:
+def locked_for_update(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update()
         .select_related("cycle__framework", "unit")
@@ -132,7 +105,7 @@ def _locked(assessment: Assessment) -> Assessment:
     )
 
 
-def _leaf(assessment: Assessment, criterion: str) -> Node:
+def leaf_node(assessment: Assessment, criterion: str) -> Node:
     framework = assessment.cycle.framework.to_engine()
     try:
         node = framework.node(criterion)
@@ -173,9 +146,9 @@ def save_self_score(
     expected_version: int | None = None,
 ) -> CriterionScore:
     """Save the unit's raw inputs (or points) for a leaf; the points follow from the leaf's rule."""
-    assessment = _locked(assessment)
-    _require(user, perm.EDIT_SELF, assessment)
-    node = _leaf(assessment, criterion)
+    assessment = locked_for_update(assessment)
+    require_allowed(user, perm.EDIT_SELF, assessment)
+    node = leaf_node(assessment, criterion)
     if node.method == SURVEY:
         raise WorkflowError(
             _("Tiêu chí {criterion} chấm qua điều tra xã hội học, không tự chấm.").format(criterion=criterion)
@@ -207,74 +180,6 @@ def save_self_score(
     return row
 
 
-def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
-    name = upload.name or _("tệp")
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if suffix not in EVIDENCE_TYPES:
-        raise WorkflowError(_("Tệp {name}: chỉ nhận PDF, DOC/DOCX, XLS/XLSX, PNG, JPG.").format(name=name))
-    if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-        raise WorkflowError(_("Tệp {name} lớn hơn 20 MB.").format(name=name))
-    content = upload.read()
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise WorkflowError(_("Tệp {name} lớn hơn 20 MB.").format(name=name))
-    if not content:
-        raise WorkflowError(_("Tệp {name} rỗng.").format(name=name))
-    if not content.startswith(MAGIC[suffix]):
-        raise WorkflowError(_("Tệp {name} không đúng định dạng {suffix}.").format(name=name, suffix=suffix))
-    return suffix, content
-
-
-@transaction.atomic
-def add_evidence(user: User, assessment: Assessment, criterion: str, upload: UploadedFile) -> Evidence:
-    """Attach a document to a criterion; stored under its SHA-256, never overwriting another file."""
-    assessment = _locked(assessment)
-    _require(user, perm.EDIT_SELF, assessment)
-    _leaf(assessment, criterion)
-    suffix, content = _check_upload(upload)
-    digest = hashlib.sha256(content).hexdigest()
-    evidence = Evidence(
-        assessment=assessment,
-        criterion=criterion,
-        original_name=upload.name or "",
-        content_type=EVIDENCE_TYPES[suffix],
-        size=len(content),
-        sha256=digest,
-        uploaded_by=user,
-    )
-    existing = Evidence.objects.filter(sha256=digest).first()
-    if existing is not None:
-        evidence.file.name = existing.file.name  # same bytes: share the stored file
-    else:
-        evidence.file.save(digest, ContentFile(content), save=False)
-    evidence.save()
-    audit(
-        user,
-        "add_evidence",
-        assessment=assessment,
-        criterion=criterion,
-        field="evidence",
-        after={"name": upload.name, "sha256": digest, "size": len(content)},
-    )
-    return evidence
-
-
-@transaction.atomic
-def remove_evidence(user: User, evidence: Evidence) -> None:
-    """Take a document off a criterion; the stored file and the record are kept for the audit."""
-    assessment = _locked(evidence.assessment)
-    _require(user, perm.EDIT_SELF, assessment)
-    evidence.removed = True
-    evidence.save(update_fields=["removed"])
-    audit(
-        user,
-        "remove_evidence",
-        assessment=assessment,
-        criterion=evidence.criterion,
-        field="evidence",
-        before={"name": evidence.original_name, "sha256": evidence.sha256},
-    )
-
-
 def missing_for_submission(assessment: Assessment) -> list[str]:
     """What stops a submission: leaves without points, and leaves requiring evidence with neither a
     document nor an explanation."""
@@ -298,8 +203,8 @@ def missing_for_submission(assessment: Assessment) -> list[str]:
 def _transition(
     user: User, assessment: Assessment, action: str, new_state: str, reason: str = ""
 ) -> Assessment:
-    assessment = _locked(assessment)
-    _require(user, action, assessment)
+    assessment = locked_for_update(assessment)
+    require_allowed(user, action, assessment)
     old_state = assessment.state
     assessment.state = new_state
     assessment.version += 1
@@ -312,7 +217,7 @@ def _transition(
 
 @transaction.atomic
 def send_to_head(user: User, assessment: Assessment) -> Assessment:
-    _require(user, perm.SEND_TO_HEAD, _locked(assessment))
+    require_allowed(user, perm.SEND_TO_HEAD, locked_for_update(assessment))
     problems = missing_for_submission(assessment)
     if problems:
         raise WorkflowError(_("Chưa thể gửi: {problems}").format(problems="; ".join(problems[:10])))
@@ -322,7 +227,7 @@ def send_to_head(user: User, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def head_approve(user: User, assessment: Assessment) -> Assessment:
     """The unit head approves the self-assessment; this is the submission for appraisal."""
-    _require(user, perm.HEAD_APPROVE, _locked(assessment))
+    require_allowed(user, perm.HEAD_APPROVE, locked_for_update(assessment))
     problems = missing_for_submission(assessment)
     if problems:
         raise WorkflowError(_("Chưa thể phê duyệt: {problems}").format(problems="; ".join(problems[:10])))
@@ -335,7 +240,9 @@ def head_approve(user: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def withdraw(user: User, assessment: Assessment, reason: str) -> Assessment:
-    _require(user, perm.WITHDRAW, _locked(assessment))  # refuse the wrong people before judging input
+    require_allowed(
+        user, perm.WITHDRAW, locked_for_update(assessment)
+    )  # refuse the wrong people before judging input
     if not reason.strip():
         raise WorkflowError(_("Cần nêu lý do rút lại."))
     assessment = _transition(user, assessment, perm.WITHDRAW, State.DRAFT, reason)
@@ -358,9 +265,9 @@ def set_appraised(
     expected_version: int | None = None,
 ) -> CriterionScore:
     """The appraiser sets a leaf's appraised points; a difference from the self score needs a reason."""
-    assessment = _locked(assessment)
-    _require(user, perm.APPRAISE, assessment)
-    node = _leaf(assessment, criterion)
+    assessment = locked_for_update(assessment)
+    require_allowed(user, perm.APPRAISE, assessment)
+    node = leaf_node(assessment, criterion)
     try:
         value = parse_decimal(points)
     except NumberError as exc:
@@ -411,7 +318,7 @@ def set_appraised(
 @transaction.atomic
 def send_appraisal(user: User, assessment: Assessment) -> Assessment:
     """Send the appraised result to the unit; unappraised leaves keep their self points."""
-    locked = _locked(assessment)
+    locked = locked_for_update(assessment)
     for row in locked.scores.select_for_update():
         if row.appraised_points is None and row.self_points is not None:
             row.appraised_points = row.self_points
@@ -424,9 +331,9 @@ def send_appraisal(user: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def explain(user: User, assessment: Assessment, criterion: str, text: str) -> Explanation:
-    assessment = _locked(assessment)
-    _require(user, perm.EXPLAIN, assessment)
-    _leaf(assessment, criterion)
+    assessment = locked_for_update(assessment)
+    require_allowed(user, perm.EXPLAIN, assessment)
+    leaf_node(assessment, criterion)
     if not text.strip():
         raise WorkflowError(_("Nội dung giải trình trống."))
     row = _score_row(assessment, criterion)
@@ -454,8 +361,8 @@ def send_to_council(user: User, assessment: Assessment) -> Assessment:
 def council_approve(user: User, assessment: Assessment) -> Assessment:
     """The council finalises: final points = appraised points (survey leaves keep their survey points);
     the assessment is locked."""
-    locked = _locked(assessment)
-    _require(user, perm.COUNCIL_APPROVE, locked)
+    locked = locked_for_update(assessment)
+    require_allowed(user, perm.COUNCIL_APPROVE, locked)
     for row in locked.scores.select_for_update():
         final = row.appraised_or_self_points
         if row.final_points != final:
@@ -478,7 +385,9 @@ def council_approve(user: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def reopen(user: User, assessment: Assessment, reason: str) -> Assessment:
-    _require(user, perm.REOPEN, _locked(assessment))  # refuse the wrong people before judging input
+    require_allowed(
+        user, perm.REOPEN, locked_for_update(assessment)
+    )  # refuse the wrong people before judging input
     if not reason.strip():
         raise WorkflowError(_("Cần nêu lý do mở lại."))
     if assessment.cycle.is_published:
@@ -494,9 +403,9 @@ def set_survey_index(
     user: User, assessment: Assessment, criterion: str, percent: Any, source: str = ""
 ) -> CriterionScore:
     """Survey criteria: the officer enters the survey index (%); the points follow from the rule."""
-    assessment = _locked(assessment)
-    _require(user, perm.ENTER_SURVEY, assessment)
-    node = _leaf(assessment, criterion)
+    assessment = locked_for_update(assessment)
+    require_allowed(user, perm.ENTER_SURVEY, assessment)
+    node = leaf_node(assessment, criterion)
     if node.code not in {n.code for n in survey_leaves(assessment.cycle)}:
         raise WorkflowError(
             _("{criterion} không phải tiêu chí điều tra xã hội học.").format(criterion=criterion)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.setup import create_cycle
@@ -138,7 +139,7 @@ def _fill(staff: User, assessment: Assessment, rng: random.Random, share: float 
             upload = SimpleUploadedFile(
                 f"tai-lieu-{node.code}.pdf", EVIDENCE_PDF, content_type="application/pdf"
             )
-            workflow.add_evidence(staff, assessment, node.code, upload)
+            evidence_service.add_evidence(staff, assessment, node.code, upload)
         else:
             workflow.save_self_score(
                 staff, assessment, node.code, inputs, note=NOTE if node.evidence_required else ""

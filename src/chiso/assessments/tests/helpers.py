@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
 from chiso.engine.frameworks import SURVEY
 
@@ -40,7 +41,7 @@ def fill_self_assessment(user, assessment, with_evidence: bool = True) -> None:
         if node.evidence_required:
             if with_evidence:
                 upload = SimpleUploadedFile(f"bao-cao-{node.code}.pdf", PDF, content_type="application/pdf")
-                workflow.add_evidence(user, assessment, node.code, upload)
+                evidence_service.add_evidence(user, assessment, node.code, upload)
             else:
                 workflow.save_self_score(
                     user, assessment, node.code, inputs_for(node), note="Tài liệu đang trình ký, sẽ bổ sung."

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from chiso.assessments import workflow
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments.models import (
     Assessment,
     AuditEntry,
@@ -118,7 +118,7 @@ def prepare(cycle: Cycle, people: dict, state: str) -> dict[int, int]:
     ):
         fill_self_assessment(staff, assessment, with_evidence=False)
         upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
-        evidence[assessment.pk] = workflow.add_evidence(staff, assessment, "3.2", upload).pk
+        evidence[assessment.pk] = evidence_service.add_evidence(staff, assessment, "3.2", upload).pk
         if state != State.DRAFT:
             CriterionScore.objects.filter(assessment=assessment).update(appraised_points=None)
             Assessment.objects.filter(pk=assessment.pk).update(state=state, round=1)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
 from chiso.assessments.models import AuditEntry, Evidence, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF, cycle_analysis, stage_tree
@@ -159,17 +160,23 @@ def test_concurrent_edits_never_overwrite_silently(cycle, people):
 def test_evidence_is_checked_and_stored_by_content_hash(cycle, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     assessment = justice(cycle)
-    first = workflow.add_evidence(people["staff"], assessment, "3.2", SimpleUploadedFile("a.pdf", PDF))
-    second = workflow.add_evidence(people["staff"], assessment, "3.3", SimpleUploadedFile("b.pdf", PDF))
+    first = evidence_service.add_evidence(
+        people["staff"], assessment, "3.2", SimpleUploadedFile("a.pdf", PDF)
+    )
+    second = evidence_service.add_evidence(
+        people["staff"], assessment, "3.3", SimpleUploadedFile("b.pdf", PDF)
+    )
     assert first.sha256 == second.sha256 and first.file.name == second.file.name
     assert first.file.name.endswith(first.sha256)
     with pytest.raises(workflow.WorkflowError, match="không đúng định dạng"):
-        workflow.add_evidence(
+        evidence_service.add_evidence(
             people["staff"], assessment, "3.2", SimpleUploadedFile("fake.pdf", b"MZ not a pdf")
         )
     with pytest.raises(workflow.WorkflowError, match="chỉ nhận"):
-        workflow.add_evidence(people["staff"], assessment, "3.2", SimpleUploadedFile("virus.exe", b"MZ"))
-    workflow.remove_evidence(people["staff"], first)
+        evidence_service.add_evidence(
+            people["staff"], assessment, "3.2", SimpleUploadedFile("virus.exe", b"MZ")
+        )
+    evidence_service.remove_evidence(people["staff"], first)
     assert Evidence.objects.filter(pk=first.pk, removed=True).exists()  # kept for the audit
     assert (tmp_path / first.file.name).exists()
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import actions as perm
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, State
 from chiso.assessments.views.common import (
@@ -72,7 +73,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         else "",
         "submitted": when(the_assessment.submitted_at),
         "approved": when(the_assessment.approved_at),
-        "evidence_accept": ",".join(workflow.EVIDENCE_TYPES),
+        "evidence_accept": ",".join(evidence_service.EVIDENCE_TYPES),
         "steps": progress_steps(the_assessment),
     }
     return render(request, "assessments/assessment.html", context)
@@ -94,7 +95,12 @@ def render_criterion(
     field_node = _field_of(page.framework, node)
     html = render_to_string(
         "assessments/_criterion.html",
-        {"c": criterion, "a": assessment, "page": page, "evidence_accept": ",".join(workflow.EVIDENCE_TYPES)},
+        {
+            "c": criterion,
+            "a": assessment,
+            "page": page,
+            "evidence_accept": ",".join(evidence_service.EVIDENCE_TYPES),
+        },
         request=request,
     )
     html += render_to_string(

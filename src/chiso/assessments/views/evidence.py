@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Evidence
 from chiso.assessments.views.assessment import criterion_post, error_response, render_criterion
@@ -27,7 +28,7 @@ def upload(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node
     added = 0
     for upload_file in files:
         try:
-            workflow.add_evidence(request.user, assessment, node.code, upload_file)
+            evidence_service.add_evidence(request.user, assessment, node.code, upload_file)
             added += 1
         except workflow.NotAllowed:
             raise
@@ -53,7 +54,7 @@ def remove_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_id: int
     the_assessment, evidence = _evidence_or_404(request, pk, evidence_id)
     node = leaf_or_404(the_assessment.cycle.framework.to_engine(), evidence.criterion)
     try:
-        workflow.remove_evidence(request.user, evidence)
+        evidence_service.remove_evidence(request.user, evidence)
     except workflow.NotAllowed as exc:
         return forbidden(request, message_of(exc))
     if request.htmx:
