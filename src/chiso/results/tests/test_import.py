@@ -123,5 +123,5 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
 
 def test_unknown_index_lists_the_known_ones(tmp_path, capsys):
     path = write(tmp_path, "x.csv", PAR_2023)
-    code, _, err = run(capsys, "import-results", str(path), "--index", "dti", "--year", "2023")
+    code, _, err = run(capsys, "import-results", str(path), "--index", "no-such-index", "--year", "2023")
     assert code == 1 and "papi" in err and "par_index" in err
