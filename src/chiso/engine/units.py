@@ -170,10 +170,14 @@ class UnitRegistry:
                 for key in {match_key(name), strip_type_prefix(match_key(name))}:
                     self._add_unique(self._by_key[(unit.level, key)], unit)
                     self._add_unique(self._by_plain[(unit.level, plain_key(key))], unit)
+        self._successors: dict[UnitRef, list[Lineage]] = defaultdict(list)
+        self._predecessors: dict[UnitRef, list[Lineage]] = defaultdict(list)
         for edge in self.lineage:
             for ref in (edge.old, edge.new):
                 if ref not in self._by_ref:
                     raise ValueError(f"lineage names an unknown unit {ref}")
+            self._successors[edge.old].append(edge)
+            self._predecessors[edge.new].append(edge)
 
     @staticmethod
     def _add_unique(bucket: list[Unit], unit: Unit) -> None:
@@ -334,10 +338,10 @@ class UnitRegistry:
     # -- lineage ----------------------------------------------------------------------------------
 
     def successors(self, unit: Unit) -> list[Lineage]:
-        return [edge for edge in self.lineage if edge.old == unit.ref]
+        return list(self._successors.get(unit.ref, ()))
 
     def predecessors(self, unit: Unit) -> list[Lineage]:
-        return [edge for edge in self.lineage if edge.new == unit.ref]
+        return list(self._predecessors.get(unit.ref, ()))
 
     def current_successor(self, unit: Unit, on: date) -> Unit | None:
         """Follow lineage forward until a unit valid on `on` (None if the line ends)."""
