@@ -8,7 +8,7 @@ What is measured
     full points when the denominator is 0), step_table (thresholds on a percentage) and
     checklist (items done, capped at the maximum). Inputs are random but seeded
     (random.Random(2025)), every number a Decimal; the communes are the 3,321 units valid from
-    01/07/2025 (their official codes when the `vietnam-provinces` data is installed).
+    01/07/2025 (their official codes, from chiso's own data files).
 
     chiso: `ScoringPlan(framework)` (validation, rules built) + `score_units` for every commune
     + `rank` of the totals with ties at the framework's 2 decimals + every node's component
@@ -166,7 +166,7 @@ def build_framework(rng: random.Random) -> Framework:
 
 
 def commune_codes() -> list[str]:
-    """The official codes of the 3,321 communes, or made-up ones without the package's data."""
+    """The official codes of the 3,321 communes, or made-up ones if chiso's data is missing."""
     try:
         from chiso.data import commune_units
 

@@ -158,12 +158,18 @@ def add_frameworks(sub: Any) -> None:
 
 
 def add_units(sub: Any) -> None:
-    """units resolve | lineage | list | load-communes."""
-    p = sub.add_parser("units", help=_("đơn vị: resolve NAME | lineage NAME | list | load-communes"))
-    p.add_argument("action", choices=("resolve", "lineage", "list", "load-communes"))
+    """units resolve | lineage | list | load-communes | load-districts."""
+    p = sub.add_parser(
+        "units", help=_("đơn vị: resolve NAME | lineage NAME | list | load-communes | load-districts")
+    )
+    p.add_argument("action", choices=("resolve", "lineage", "list", "load-communes", "load-districts"))
     p.add_argument("name", nargs="?", default="")
     p.add_argument("--year", type=int, help=_("năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)"))
-    p.add_argument("--level", default="province", choices=("province", "commune"))
+    p.add_argument(
+        "--level",
+        choices=("province", "district", "commune"),
+        help=_("cấp đơn vị (mặc định: list — tỉnh; resolve — cấp nào có tên ấy trong năm, từ tỉnh xuống xã)"),
+    )
     p.set_defaults(func=Handler("chiso.cli.units:cmd_units"))
 
 

@@ -17,17 +17,31 @@ def cmd_units(args: argparse.Namespace) -> str:
     from datetime import date
 
     from chiso.engine.numbers import format_date
-    from chiso.engine.units import UnitError
-    from chiso.units.registry import load_communes, registry
+    from chiso.engine.units import TERRITORIAL_LEVELS, UnitError
+    from chiso.units.registry import load_communes, load_districts, registry
 
     if args.action == "load-communes":
         count = load_communes()
         return ngettext(
             "Đã nạp {count} xã, phường, đặc khu.", "Đã nạp {count} xã, phường, đặc khu.", count
         ).format(count=count)
-    level = args.level
-    units = registry((level, "province") if level != "province" else ("province",))
+    if args.action == "load-districts":
+        districts, communes = load_districts()
+        return _(
+            "Đã nạp {districts} huyện, quận, thị xã, thành phố thuộc tỉnh và {communes} xã, phường, "
+            "thị trấn có hiệu lực đến 30/06/2025, cùng lịch sử sắp xếp vào các xã, phường, đặc khu từ "
+            "01/07/2025."
+        ).format(districts=districts, communes=communes)
+    level = args.level or ("province" if args.action == "list" else None)
     on = date(args.year, 12, 31) if args.year else None
+    if level is None:
+        units = registry(TERRITORIAL_LEVELS)
+        try:
+            unit = units.resolve_any(args.name, on=on)
+        except UnitError as exc:
+            raise CommandError(str(exc)) from exc
+        return _describe(args, units, unit, format_date)
+    units = registry(("province",) if level == "province" else (level, "province"))
     if args.action == "list":
         listed = units.valid_units(level, on=on or date.today())
         rows = [[u.code, u.name, u.kind, u.region or "–", _validity(u, format_date)] for u in listed]
@@ -40,11 +54,21 @@ def cmd_units(args: argparse.Namespace) -> str:
         unit = units.resolve(args.name, level=level, on=on)
     except UnitError as exc:
         raise CommandError(str(exc)) from exc
+    return _describe(args, units, unit, format_date)
+
+
+def _describe(args: argparse.Namespace, units: Any, unit: Any, format_date: Callable) -> str:
+    """A unit's code, kind, validity, region and lineage, as `resolve` and `lineage` print them."""
+    from datetime import date
+
     lines = [
         _("{name} — mã {code}, {kind}, hiệu lực {validity}").format(
             name=unit.name, code=unit.code, kind=unit.kind, validity=_validity(unit, format_date)
         )
     ]
+    parent = _parent(units, unit)
+    if parent is not None:
+        lines.append(_("Thuộc: {name} (mã {code})").format(name=parent.name, code=parent.code))
     if unit.region:
         region = unit.region + (f" ({unit.subregion})" if unit.subregion else "")
         lines.append(_("Vùng: {region}").format(region=region))
@@ -52,11 +76,10 @@ def cmd_units(args: argparse.Namespace) -> str:
     predecessors = units.predecessors(unit)
     for edge in successors:
         new = units.get(edge.new)
-        relation = (
-            _("→ từ {date} đổi tên thành {name} (mã {code})")
-            if edge.relation == "renamed"
-            else _("→ từ {date} sáp nhập vào {name} (mã {code})")
-        )
+        relation = {
+            "renamed": _("→ từ {date} đổi tên thành {name} (mã {code})"),
+            "split_into": _("→ từ {date} một phần nhập vào {name} (mã {code})"),
+        }.get(edge.relation, _("→ từ {date} sáp nhập vào {name} (mã {code})"))
         lines.append(relation.format(date=format_date(edge.effective), name=new.name, code=new.code))
     if args.action == "lineage":
         for edge in predecessors:
@@ -77,3 +100,16 @@ def _validity(unit: Any, format_date: Callable) -> str:
     start = format_date(unit.valid_from) if unit.valid_from else "…"
     end = format_date(unit.valid_to) if unit.valid_to else _("nay")
     return f"{start}–{end}"
+
+
+def _parent(units: Any, unit: Any) -> Any:
+    """The unit one level up (a district's province, an old commune's district), None if unknown."""
+    from chiso.engine.units import COMMUNE, DISTRICT, PROVINCE, UnitError
+
+    if not unit.parent_code:
+        return None
+    level = DISTRICT if unit.level == COMMUNE and len(unit.parent_code) == 3 else PROVINCE
+    try:
+        return units.by_code(unit.parent_code, level, unit.valid_to or unit.valid_from)
+    except UnitError:
+        return None

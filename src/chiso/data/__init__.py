@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 
 from chiso.engine.i18n import gettext_noop
-from chiso.engine.units import COMMUNE, PROVINCE, Lineage, Unit, UnitRef, UnitRegistry
+from chiso.engine.units import COMMUNE, DISTRICT, PROVINCE, Lineage, Unit, UnitRef, UnitRegistry
 
 REORGANISATION_2025 = date(2025, 7, 1)
+LAST_DAY_BEFORE_2025 = date(2025, 6, 30)
 
 
 def data_path(*parts: str) -> Path:
@@ -90,29 +91,64 @@ def province_units() -> tuple[list[Unit], list[Lineage]]:
 def commune_units() -> list[Unit]:
     """The 3,321 communes, wards and special zones valid from 01/07/2025.
 
-    Read from the `vietnam-provinces` package (codes and names of the National Statistics Office
-    list; see SOURCES.md for its licence). Commune codes are five-digit texts ("00070").
+    Codes of the National Statistics Office list (Quyết định 19/2025/QĐ-TTg); names and lineage
+    transcribed from the `vietnamadminunits` package (see docs/sources.md). Commune codes are
+    five-digit texts ("00070").
     """
-    import vietnam_provinces  # imported here: only needed when communes are asked for
+    return [
+        Unit(
+            code=row["code"],
+            name=row["name"],
+            level=COMMUNE,
+            kind=row["kind"],
+            valid_from=REORGANISATION_2025,
+            parent_code=row["province_code"],
+        )
+        for row in read_csv("units", "communes_2025.csv")
+    ]
 
-    nested = Path(vietnam_provinces.__file__).parent / "data" / "nested-divisions.json"
-    import json
 
-    provinces = json.loads(nested.read_text(encoding="utf-8"))
+def district_units() -> tuple[list[Unit], list[Lineage]]:
+    """The 696 districts (huyện, quận, thị xã, thành phố thuộc tỉnh) in force until 30/06/2025,
+    and the lineage of the five island districts without communes into their special zones."""
     units: list[Unit] = []
-    for province in provinces:
-        for ward in province["wards"]:
-            units.append(
-                Unit(
-                    code=f"{ward['code']:05d}",
-                    name=ward["name"],
-                    level=COMMUNE,
-                    kind=ward["division_type"],
-                    valid_from=REORGANISATION_2025,
-                    parent_code=f"{province['code']:02d}",
-                )
-            )
-    return units
+    lineage: list[Lineage] = []
+    for row in read_csv("units", "districts_2024.csv"):
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            level=DISTRICT,
+            kind=row["kind"],
+            valid_to=LAST_DAY_BEFORE_2025,
+            parent_code=row["province_code"],
+        )
+        units.append(unit)
+        for new_code in row["became"].split():
+            new = UnitRef(COMMUNE, new_code, REORGANISATION_2025)
+            lineage.append(Lineage(unit.ref, new, REORGANISATION_2025, "merged_into"))
+    return units, lineage
+
+
+def communes_before_2025() -> tuple[list[Unit], list[Lineage]]:
+    """The 10,035 communes, wards and towns in force until 30/06/2025 (parent: their district)
+    and the 2025 communes each became part of ("split_into" where it was divided)."""
+    units: list[Unit] = []
+    lineage: list[Lineage] = []
+    for row in read_csv("units", "communes_2024.csv"):
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            level=COMMUNE,
+            kind=row["kind"],
+            valid_to=LAST_DAY_BEFORE_2025,
+            parent_code=row["district_code"],
+        )
+        units.append(unit)
+        relation = "split_into" if row["split"] == "true" else "merged_into"
+        for new_code in row["became"].split():
+            new = UnitRef(COMMUNE, new_code, REORGANISATION_2025)
+            lineage.append(Lineage(unit.ref, new, REORGANISATION_2025, relation))
+    return units, lineage
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ Sources of the real facts used here:
   replace them. Validity dates are left open, and the 2024 demo cycle uses the same list (the
   pre-2025 departments and their lineage are not modelled here).
 - Communes: the official 5-digit codes and names of the communes, wards and special zones valid
-  from 01/07/2025, from the vietnam-provinces data loaded by `units.registry.load_communes`.
+  from 01/07/2025, from chiso's commune list loaded by `units.registry.load_communes`.
 
 Everything the demo units "did" goes through the workflow services, so the audit log is real.
 Points are invented (deterministic per unit), like the sample frameworks themselves.

@@ -18,24 +18,39 @@ from chiso.engine.i18n import localized
 from chiso.engine.names import match_key, nfc, plain_key, sort_key
 
 PROVINCE = "province"
+DISTRICT = "district"  # huyện, quận, thị xã, thành phố thuộc tỉnh: until 30/06/2025
 COMMUNE = "commune"
 DEPARTMENT = "department"
 MINISTRY = "ministry"
 
-# Words that precede a name without being part of it ("Tỉnh Ninh Thuận", "TP. Cần Thơ").
-_TYPE_PREFIXES = tuple(
-    match_key(p)
-    for p in (
-        "thành phố trực thuộc trung ương",
-        "thành phố",
-        "tp",
-        "tỉnh",
-        "phường",
-        "xã",
-        "đặc khu",
-        "thị trấn",
+# The territorial levels, highest first: the order in which `resolve_any` looks for a name.
+TERRITORIAL_LEVELS = (PROVINCE, DISTRICT, COMMUNE)
+
+# Words (and their usual abbreviations) that precede a name without being part of it ("Tỉnh Ninh
+# Thuận", "TP. Cần Thơ", "H. Bình Liêu", "Q. 1"), with the levels each can name. Longest first.
+_PREFIX_LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (match_key(prefix), levels)
+    for prefix, levels in (
+        ("thành phố trực thuộc trung ương", (PROVINCE,)),
+        ("thành phố thuộc tỉnh", (DISTRICT,)),
+        ("thành phố", (PROVINCE, DISTRICT)),
+        ("tp", (PROVINCE, DISTRICT)),
+        ("tỉnh", (PROVINCE,)),
+        ("huyện", (DISTRICT,)),
+        ("h", (DISTRICT,)),
+        ("quận", (DISTRICT,)),
+        ("q", (DISTRICT,)),
+        ("thị xã", (DISTRICT,)),
+        ("tx", (DISTRICT,)),
+        ("thị trấn", (COMMUNE,)),
+        ("tt", (COMMUNE,)),
+        ("phường", (COMMUNE,)),
+        ("p", (COMMUNE,)),
+        ("xã", (COMMUNE,)),
+        ("đặc khu", (COMMUNE,)),
     )
 )
+_TYPE_PREFIXES = tuple(prefix for prefix, _levels in _PREFIX_LEVELS)
 
 
 def strip_type_prefix(key: str) -> str:
@@ -44,6 +59,14 @@ def strip_type_prefix(key: str) -> str:
         if key.startswith(prefix + " "):
             return key[len(prefix) + 1 :]
     return key
+
+
+def prefix_levels(key: str) -> tuple[str, ...] | None:
+    """The levels a leading type word allows ("huyện bình liêu" → district), None without one."""
+    for prefix, levels in _PREFIX_LEVELS:
+        if key.startswith(prefix + " "):
+            return levels
+    return None
 
 
 @dataclass(frozen=True)
@@ -147,10 +170,14 @@ class UnitRegistry:
                 for key in {match_key(name), strip_type_prefix(match_key(name))}:
                     self._add_unique(self._by_key[(unit.level, key)], unit)
                     self._add_unique(self._by_plain[(unit.level, plain_key(key))], unit)
+        self._successors: dict[UnitRef, list[Lineage]] = defaultdict(list)
+        self._predecessors: dict[UnitRef, list[Lineage]] = defaultdict(list)
         for edge in self.lineage:
             for ref in (edge.old, edge.new):
                 if ref not in self._by_ref:
                     raise ValueError(f"lineage names an unknown unit {ref}")
+            self._successors[edge.old].append(edge)
+            self._predecessors[edge.new].append(edge)
 
     @staticmethod
     def _add_unique(bucket: list[Unit], unit: Unit) -> None:
@@ -196,8 +223,7 @@ class UnitRegistry:
         key = match_key(text)
         candidates = self._candidates(level, key)
         if parent_code is not None:
-            parent = _normalise_code(parent_code)
-            candidates = [u for u in candidates if _normalise_code(u.parent_code or "") == parent]
+            candidates = [u for u in candidates if self.is_within(u, parent_code)]
         if not candidates:
             raise UnknownUnitError(
                 _("Không tìm thấy đơn vị {name!r}.").format(name=text),
@@ -211,17 +237,72 @@ class UnitRegistry:
                 text,
                 [f"{u.name} ({_validity(u)})" for u in candidates],
             )
-        same_time = [u for u in candidates if _same_period(u, chosen)]
-        if len({u.ref for u in same_time}) > 1:
-            raise AmbiguousUnitError(
-                _("Có nhiều đơn vị tên {name!r}; hãy dùng mã.").format(name=text),
+        return _only_one(text, candidates, chosen)
+
+    def resolve_any(
+        self,
+        query: str,
+        on: date | None = None,
+        levels: tuple[str, ...] = TERRITORIAL_LEVELS,
+        parent_code: str | None = None,
+    ) -> Unit:
+        """Find a unit by code or name at whichever level holds it on a day, highest level first.
+
+        "Bình Liêu" on a day of 2022 is the district (code 198), on a day after 30/06/2025 the
+        commune; a type word narrows the levels ("Huyện Bình Liêu", "H. Bình Liêu" → district;
+        "Thị trấn Bình Liêu" → commune). A code is read by its length (2 digits: province, 3:
+        district, 5: commune).
+        """
+        text = nfc(str(query))
+        if not text:
+            raise UnknownUnitError(_("Tên đơn vị trống."), query)
+        if _looks_like_code(text):
+            return self.by_code(text, _level_of_code(text), on)
+        key = match_key(text)
+        allowed = prefix_levels(key) or levels
+        allowed = tuple(level for level in levels if level in allowed) or levels
+        day = on or date.today()
+        out_of_date: list[Unit] = []
+        for lookup in (
+            lambda level: self._by_key.get((level, key)),
+            lambda level: self._by_key.get((level, strip_type_prefix(key))),
+            lambda level: self._by_plain.get((level, plain_key(key))),
+            lambda level: self._by_plain.get((level, plain_key(strip_type_prefix(key)))),
+        ):
+            for level in allowed:
+                candidates = [
+                    u for u in lookup(level) or [] if parent_code is None or self.is_within(u, parent_code)
+                ]
+                chosen = _pick_by_date(candidates, day)
+                if chosen is not None:
+                    return _only_one(text, candidates, chosen)
+                out_of_date.extend(u for u in candidates if u not in out_of_date)
+        if out_of_date and on is not None:
+            raise UnknownUnitError(
+                _("{name!r} không còn hiệu lực vào ngày {day}.").format(name=text, day=f"{on:%d/%m/%Y}"),
                 text,
-                [
-                    _("{name} (mã {code}{parent})").format(name=u.name, code=u.code, parent=_parent_label(u))
-                    for u in same_time
-                ],
+                [f"{u.name} ({_validity(u)})" for u in out_of_date],
             )
-        return chosen
+        if out_of_date:
+            return max(out_of_date, key=lambda u: u.valid_to or date.max)
+        suggestions: list[str] = []
+        for level in allowed:
+            suggestions.extend(self.closest_names(text, level, limit=3, parent_code=parent_code))
+        raise UnknownUnitError(_("Không tìm thấy đơn vị {name!r}.").format(name=text), text, suggestions)
+
+    def is_within(self, unit: Unit, parent_code: str) -> bool:
+        """Whether a unit lies in the unit of this code: its parent, or (for a commune before
+        01/07/2025) the province of its district."""
+        parent = _normalise_code(parent_code)
+        own = _normalise_code(unit.parent_code or "")
+        if own == parent:
+            return True
+        if unit.level != COMMUNE or not own:
+            return False
+        return any(
+            _normalise_code(district.parent_code or "") == parent and _overlap(district, unit)
+            for district in self._by_code.get((DISTRICT, own), [])
+        )
 
     def _candidates(self, level: str, key: str) -> list[Unit]:
         for lookup_key in (key, strip_type_prefix(key)):
@@ -242,9 +323,7 @@ class UnitRegistry:
         for unit in self.units:
             if unit.level != level:
                 continue
-            if parent_code is not None and _normalise_code(unit.parent_code or "") != _normalise_code(
-                parent_code
-            ):
+            if parent_code is not None and not self.is_within(unit, parent_code):
                 continue
             for name in unit.names():
                 names.setdefault(plain_key(strip_type_prefix(match_key(name))), unit.name)
@@ -259,10 +338,10 @@ class UnitRegistry:
     # -- lineage ----------------------------------------------------------------------------------
 
     def successors(self, unit: Unit) -> list[Lineage]:
-        return [edge for edge in self.lineage if edge.old == unit.ref]
+        return list(self._successors.get(unit.ref, ()))
 
     def predecessors(self, unit: Unit) -> list[Lineage]:
-        return [edge for edge in self.lineage if edge.new == unit.ref]
+        return list(self._predecessors.get(unit.ref, ()))
 
     def current_successor(self, unit: Unit, on: date) -> Unit | None:
         """Follow lineage forward until a unit valid on `on` (None if the line ends)."""
@@ -302,6 +381,34 @@ def _pick_by_date(candidates: list[Unit], on: date | None) -> Unit | None:
     if valid_today:
         return valid_today[0]
     return max(candidates, key=lambda u: u.valid_to or date.max)
+
+
+def _only_one(text: str, candidates: list[Unit], chosen: Unit) -> Unit:
+    """The chosen unit, unless another unit of the same name is valid over the same period."""
+    same_time = [u for u in candidates if _same_period(u, chosen)]
+    if len({u.ref for u in same_time}) > 1:
+        raise AmbiguousUnitError(
+            _("Có nhiều đơn vị tên {name!r}; hãy dùng mã.").format(name=text),
+            text,
+            [
+                _("{name} (mã {code}{parent})").format(name=u.name, code=u.code, parent=_parent_label(u))
+                for u in same_time
+            ],
+        )
+    return chosen
+
+
+def _level_of_code(code: str) -> str:
+    """The territorial level an official code belongs to, by its number of digits."""
+    digits = len(code.strip())
+    return PROVINCE if digits <= 2 else DISTRICT if digits == 3 else COMMUNE
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    """Whether two units' periods of validity share at least one day."""
+    starts_before_b_ends = a.valid_from is None or b.valid_to is None or a.valid_from <= b.valid_to
+    ends_after_b_starts = a.valid_to is None or b.valid_from is None or a.valid_to >= b.valid_from
+    return starts_before_b_ends and ends_after_b_starts
 
 
 def _same_period(a: Unit, b: Unit) -> bool:

@@ -49,6 +49,16 @@ LEVELS: dict[str, str] = {
     plain_key(text): level
     for level, texts in {
         engine_units.DEPARTMENT: ("department", "sở", "sở, ban, ngành", "sở ban ngành", "cơ quan"),
+        engine_units.DISTRICT: (
+            "district",
+            "huyện",
+            "cấp huyện",
+            "quận",
+            "thị xã",
+            "thành phố thuộc tỉnh",
+            "huyện, quận, thị xã, thành phố thuộc tỉnh",
+            "huyện, thị xã, thành phố",
+        ),
         engine_units.COMMUNE: ("commune", "xã", "xã, phường, đặc khu", "cấp xã", "phường", "đặc khu"),
     }.items()
     for text in texts
@@ -158,7 +168,9 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     number,
                     "level",
-                    _("«{value}» không phải department (sở) hoặc commune (xã)").format(value=level_text),
+                    _("«{value}» không phải department (sở), district (huyện) hoặc commune (xã)").format(
+                        value=level_text
+                    ),
                 )
             )
         dates: dict[str, date | None] = {}

@@ -11,6 +11,7 @@ from chiso.engine.i18n import localized
 
 class Level(models.TextChoices):
     PROVINCE = engine_units.PROVINCE, _("Tỉnh, thành phố")
+    DISTRICT = engine_units.DISTRICT, _("Huyện, quận, thị xã, thành phố thuộc tỉnh")
     COMMUNE = engine_units.COMMUNE, _("Xã, phường, đặc khu")
     DEPARTMENT = engine_units.DEPARTMENT, _("Sở, ban, ngành")
     MINISTRY = engine_units.MINISTRY, _("Bộ, cơ quan ngang bộ")

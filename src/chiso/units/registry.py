@@ -13,11 +13,11 @@ from chiso.units.models import Unit, UnitLineage, UnitStatistic
 def registry(levels: tuple[str, ...] = (engine_units.PROVINCE,)) -> engine_units.UnitRegistry:
     """All units of the given levels and their lineage, as an engine registry."""
     rows = list(Unit.objects.filter(level__in=levels))
-    ids = {row.pk for row in rows}
     by_pk = {row.pk: row.to_engine() for row in rows}
+    # Filtered by a join on the levels, not by a list of ids (thousands of communes).
     edges = [
         engine_units.Lineage(by_pk[e.old_id].ref, by_pk[e.new_id].ref, e.effective, e.relation, e.note)
-        for e in UnitLineage.objects.filter(old_id__in=ids, new_id__in=ids)
+        for e in UnitLineage.objects.filter(old__level__in=levels, new__level__in=levels)
     ]
     return engine_units.UnitRegistry(list(by_pk.values()), edges)
 
@@ -84,20 +84,62 @@ def _load_population(old_provinces: dict[str, Unit]) -> None:
 
 @transaction.atomic
 def load_communes() -> int:
-    """Load (or refresh) the 3,321 communes valid from 01/07/2025; returns how many."""
+    """Load the 3,321 communes valid from 01/07/2025 (those missing); returns how many there are."""
     communes = data.commune_units()
-    existing = {(u.code, u.valid_from): u.pk for u in Unit.objects.filter(level=engine_units.COMMUNE)}
-    new_rows = [
-        Unit(
-            level=c.level,
-            code=c.code,
-            name=c.name,
-            kind=c.kind,
-            valid_from=c.valid_from,
-            parent_code=c.parent_code or "",
-        )
-        for c in communes
-        if (c.code, c.valid_from) not in existing
-    ]
-    Unit.objects.bulk_create(new_rows, batch_size=500)
+    _create_missing(communes)
     return len(communes)
+
+
+@transaction.atomic
+def load_districts() -> tuple[int, int]:
+    """Load the 696 districts and the 10,035 communes in force until 30/06/2025 (those missing),
+    with the lineage of each old commune into its 2025 commune(s); the 2025 communes are loaded
+    first if they are not. Returns (districts, communes before 2025)."""
+    load_communes()
+    districts, district_lineage = data.district_units()
+    communes, commune_lineage = data.communes_before_2025()
+    _create_missing(districts + communes)
+    levels = (engine_units.DISTRICT, engine_units.COMMUNE)
+    pk_by_ref = {
+        engine_units.UnitRef(level, code, valid_from): pk
+        for pk, level, code, valid_from in Unit.objects.filter(level__in=levels).values_list(
+            "pk", "level", "code", "valid_from"
+        )
+    }
+    UnitLineage.objects.bulk_create(
+        [
+            UnitLineage(
+                old_id=pk_by_ref[edge.old],
+                new_id=pk_by_ref[edge.new],
+                effective=edge.effective,
+                relation=edge.relation,
+                note=edge.note,
+            )
+            for edge in district_lineage + commune_lineage
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return len(districts), len(communes)
+
+
+def _create_missing(units: list[engine_units.Unit]) -> None:
+    """Insert the units not yet in the database (same level, code and first valid day)."""
+    levels = {u.level for u in units}
+    existing = set(Unit.objects.filter(level__in=levels).values_list("level", "code", "valid_from"))
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                level=u.level,
+                code=u.code,
+                name=u.name,
+                kind=u.kind,
+                valid_from=u.valid_from,
+                valid_to=u.valid_to,
+                parent_code=u.parent_code or "",
+            )
+            for u in units
+            if (u.level, u.code, u.valid_from) not in existing
+        ],
+        batch_size=500,
+    )

@@ -60,3 +60,24 @@ def test_population_is_stored_with_its_year_and_source():
     assert "luatduonggia" in census.source
     assert UnitStatistic.objects.filter(kind=UnitStatistic.Kind.POPULATION_CENSUS).count() == 55
     assert UnitStatistic.objects.filter(kind=UnitStatistic.Kind.POPULATION_AVERAGE).count() == 63
+
+
+def test_load_districts_then_resolve_binh_lieu_at_the_date_of_the_year(capsys):
+    from chiso.units.models import Unit, UnitLineage
+
+    code, out, _ = run(capsys, "units", "load-districts")
+    assert code == 0 and "696" in out and "10035" in out
+    assert Unit.objects.filter(level="district").count() == 696
+    edges = UnitLineage.objects.count()
+    code, out, _ = run(capsys, "units", "resolve", "Bình Liêu", "--year", "2022")
+    assert code == 0 and out.startswith("Huyện Bình Liêu — mã 198, huyện, hiệu lực …–30/06/2025")
+    assert "Thuộc: Quảng Ninh (mã 22)" in out
+    code, out, _ = run(capsys, "units", "resolve", "Bình Liêu", "--year", "2025")
+    assert code == 0 and out.startswith("Xã Bình Liêu — mã 06838, xã, hiệu lực 01/07/2025–nay")
+    code, out, _ = run(capsys, "units", "lineage", "TT Bình Liêu", "--year", "2022")
+    assert code == 0 and "→ từ 01/07/2025 sáp nhập vào Xã Bình Liêu (mã 06838)" in out
+    assert "Thuộc: Huyện Bình Liêu (mã 198)" in out
+    code, _, _ = run(capsys, "units", "load-districts")
+    assert code == 0 and UnitLineage.objects.count() == edges  # loading again adds nothing
+    code, _, err = run(capsys, "units", "resolve", "Huyện Bình Liêu", "--year", "2025")
+    assert code == 1 and "không còn hiệu lực" in err

@@ -88,3 +88,12 @@ def test_missing_columns_and_not_excel():
         read_rows(workbook(["X", "Y"], header=["mã", "tên"]))
     with pytest.raises(UnitImportError, match="Không mở được"):
         read_rows(io.BytesIO(b"not a workbook"))
+
+
+def test_a_district_level_in_vietnamese_is_understood():
+    data = workbook(
+        ["198", "Huyện Bình Liêu", "huyện", "Huyện", "22", "", "30/06/2025"],
+        ["206", "Thị xã Quảng Yên", "thị xã", "huyện, thị xã, thành phố", "22", "", "30/06/2025"],
+    )
+    assert import_units(data).created == 2
+    assert set(Unit.objects.filter(code__in=("198", "206")).values_list("level", flat=True)) == {"district"}
