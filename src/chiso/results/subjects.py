@@ -52,8 +52,7 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
     """A unit's result in a published index-year. LookupError when there is none."""
     from chiso.engine.units import UnitError
     from chiso.frameworks.services import IndexNotFound, find_index
-    from chiso.results.models import ResultSet
-    from chiso.results.services import analyse, reference_date
+    from chiso.results.services import analyse, reference_date, result_set_of
     from chiso.units.registry import registry
 
     try:
@@ -65,7 +64,10 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
     row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
     if row is None or unit.ref not in analysis.units:
         raise LookupError(unit_code)
-    framework = ResultSet.objects.get(index=index, year=year).framework
+    result_set = result_set_of(index, year)
+    if result_set is None:
+        raise LookupError(unit_code)
+    framework = result_set.framework
     return Subject(analysis, framework, row, unit.ref, year, index=index)
 
 
