@@ -198,3 +198,21 @@ def test_cli_national_mean_must_agree_with_the_table(tmp_path, capsys):
     )
     assert code == 1 and "khác số đã nhập" in err
     assert not ResultSet.objects.filter(index__code="par_index", year=2023).exists()
+
+
+def test_the_excel_export_credits_the_dataset(officer, client, tmp_path):
+    import io
+
+    import openpyxl
+
+    save(officer, upload(officer))
+    draft = ResultSet.objects.get(index__code="par_index", year=2023)
+    officer.post(f"/dieu-hanh/bang-ket-qua/{draft.pk}/cong-bo/")
+    response = client.get("/ket-qua/par_index/2023/22/bao-cao.xlsx")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sources = [row[0] for row in workbook["Nguồn"].iter_rows(values_only=True)]
+    assert "Bộ Nội vụ, Quyết định 268/QĐ-BNV" in sources
+    assert any(str(line).startswith("Trung bình cả nước: số công bố (Bộ Nội vụ") for line in sources)
+    home = client.get("/").content.decode()
+    assert "PAR INDEX 2023" in home and "Quyết định 268/QĐ-BNV" in home
