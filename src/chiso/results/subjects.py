@@ -34,6 +34,16 @@ class Subject:
         return f"{self.index.short_name} {self.year}"  # type: ignore[union-attr]
 
     @property
+    def source(self) -> str:
+        """Whom the figures are credited to: the published dataset's source and document for an
+        index-year, the framework's source for an internal cycle."""
+        if self.index is not None:
+            from chiso.results.services import credit_of
+
+            return credit_of(self.index, self.year) or self.analysis.framework.source
+        return self.analysis.framework.source
+
+    @property
     def url_args(self) -> list[Any]:
         if self.cycle is not None:
             return [self.cycle.pk, self.unit.code]

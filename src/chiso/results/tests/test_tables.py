@@ -216,3 +216,16 @@ def test_the_excel_export_credits_the_dataset(officer, client, tmp_path):
     assert any(str(line).startswith("Trung bình cả nước: số công bố (Bộ Nội vụ") for line in sources)
     home = client.get("/").content.decode()
     assert "PAR INDEX 2023" in home and "Quyết định 268/QĐ-BNV" in home
+
+
+def test_a_new_draft_supersedes_the_old_draft_and_leaves_the_published_version(tmp_path, capsys):
+    path = tmp_path / "papi.csv"
+    path.write_text("Tỉnh;Tổng\nCao Bằng;40\n", encoding="utf-8")
+    args = ["import-results", str(path), "--index", "papi", "--year", "2021", "--replace"]
+    assert run(capsys, *args)[0] == 0
+    assert run(capsys, *args, "--document", "Bản 2")[0] == 0
+    versions = list(ResultSet.objects.filter(index__code="papi", year=2021).order_by("version"))
+    assert [v.status for v in versions] == ["published", "superseded", "draft"]
+    assert versions[2].dataset.credit == "Bản 2"
+    code, out, _ = run(capsys, "losses", "papi", "2021", "Cao Bằng", "--format", "json")
+    assert code == 0 and json.loads(out)  # the published table still answers
