@@ -229,3 +229,40 @@ def test_a_new_draft_supersedes_the_old_draft_and_leaves_the_published_version(t
     assert versions[2].dataset.credit == "Bản 2"
     code, out, _ = run(capsys, "losses", "papi", "2021", "Cao Bằng", "--format", "json")
     assert code == 0 and json.loads(out)  # the published table still answers
+
+
+def test_an_excel_table_uploads_like_a_csv(officer):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.append(["Mã", "Tên", "Tổng điểm", "Xếp hạng"])
+    sheet.append(["22", "Quảng Ninh", 92.18, 1])
+    sheet.append(["04", "Cao Bằng", 81.07, 2])
+    content = io.BytesIO()
+    workbook.save(content)
+    response = officer.post(
+        "/dieu-hanh/bang-ket-qua/",
+        {
+            "index": Index.objects.get(code="par_index").pk,
+            "year": 2023,
+            "file": SimpleUploadedFile("par.xlsx", content.getvalue()),
+            "publisher": "Bộ Nội vụ",
+            "document": "Quyết định 268/QĐ-BNV",
+        },
+    )
+    assert response.status_code == 200 and response.context["report"].units == 2
+    assert response.context["report"].differences == []
+    save(officer, response)
+    assert ResultSet.objects.get(index__code="par_index", year=2023).unit_results.count() == 2
+
+
+def test_only_officers_upload_and_publish(client):
+    draft = ResultSet.objects.filter(index__code="papi").first()
+    user = User.objects.create_user("canbo", "", "pw")
+    Membership.objects.create(user=user, role=Role.APPRAISER)
+    client.force_login(user)
+    assert client.get("/dieu-hanh/bang-ket-qua/").status_code == 403
+    assert client.post(f"/dieu-hanh/bang-ket-qua/{draft.pk}/cong-bo/").status_code == 403

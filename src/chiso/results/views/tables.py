@@ -8,6 +8,7 @@ token kept in the officer's session, and is imported (validated again) when the 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -37,9 +38,17 @@ SESSION_KEY = "results-upload-{token}"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
+PENDING_HOURS = 24
+
+
 def _pending_folder() -> Path:
+    """Where uploads wait between preview and save; uploads never saved are removed after a day."""
     folder = Path(settings.MEDIA_ROOT) / "result-tables"
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - PENDING_HOURS * 3600
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < stale:
+            path.unlink(missing_ok=True)
     return folder
 
 
