@@ -266,3 +266,14 @@ def test_only_officers_upload_and_publish(client):
     client.force_login(user)
     assert client.get("/dieu-hanh/bang-ket-qua/").status_code == 403
     assert client.post(f"/dieu-hanh/bang-ket-qua/{draft.pk}/cong-bo/").status_code == 403
+
+
+def test_the_migration_publishes_the_result_sets_that_existed_before_drafts():
+    from importlib import import_module
+
+    from django.db.migrations import AddField
+
+    migration = import_module("chiso.results.migrations.0002_versions_and_publication").Migration
+    added = next(op for op in migration.operations if isinstance(op, AddField) and op.name == "status")
+    assert added.field.default == "published"
+    assert ResultSet._meta.get_field("status").default == "draft"
