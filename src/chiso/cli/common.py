@@ -64,12 +64,13 @@ def index_named(name: str) -> Any:
         raise CommandError(str(exc)) from exc
 
 
-def analysis_of(index: Any, year: int) -> Any:
-    """The analysis of one year's results of an index (ranks, groups, changes)."""
+def analysis_of(index: Any, year: int, drafts: bool = False) -> Any:
+    """The analysis of one year's published results of an index (ranks, groups, changes); with
+    `drafts`, of its draft where there is one (the officer's preview before publishing)."""
     from chiso.results.services import analyse
 
     try:
-        return analyse(index, year)
+        return analyse(index, year, drafts=drafts)
     except LookupError as exc:
         raise CommandError(str(exc)) from exc
 

@@ -79,6 +79,9 @@ def add_results(sub: Any) -> None:
     p.add_argument("index", help="papi, pci, par_index, sipas …")
     p.add_argument("year", type=int)
     p.add_argument("--node", help=_("xếp hạng theo một nội dung/lĩnh vực (mã hoặc tên), ví dụ d5"))
+    p.add_argument(
+        "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
+    )
     _output_options(p)
     p.set_defaults(func=Handler("chiso.cli.results:cmd_ranking"))
 
@@ -86,6 +89,9 @@ def add_results(sub: Any) -> None:
     p.add_argument("index")
     p.add_argument("year", type=int)
     p.add_argument("unit", help=_('mã hoặc tên đơn vị, ví dụ 58 hoặc "Ninh Thuận"'))
+    p.add_argument(
+        "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
+    )
     _output_options(p)
     p.set_defaults(func=Handler("chiso.cli.results:cmd_profile"))
 
@@ -98,7 +104,27 @@ def add_results(sub: Any) -> None:
     p.add_argument("--replace", action="store_true", help=_("thay thế kết quả đã có của năm đó"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không ghi"))
     p.add_argument("--source", help=_("nguồn số liệu (quyết định, trang tin …)"))
+    p.add_argument("--publisher", help=_("cơ quan công bố, ví dụ Bộ Nội vụ"))
+    p.add_argument("--document", help=_('văn bản công bố, ví dụ "Quyết định 268/QĐ-BNV"'))
+    p.add_argument("--national-mean", help=_("trung bình cả nước đã công bố (tổng điểm)"))
+    p.add_argument(
+        "--publish", action="store_true", help=_("công bố ngay (mặc định: lưu bản nháp, chưa công khai)")
+    )
     p.set_defaults(func=Handler("chiso.cli.results:cmd_import_results"))
+
+    p = sub.add_parser(
+        "publish-results", help=_("công bố bản nháp kết quả của một chỉ số, một năm (bản cũ được giữ lại)")
+    )
+    p.add_argument("index")
+    p.add_argument("year", type=int)
+    p.set_defaults(func=Handler("chiso.cli.results:cmd_publish_results"))
+
+    p = sub.add_parser(
+        "result-versions", help=_("các phiên bản kết quả của một chỉ số: nháp, công bố, đã thay")
+    )
+    p.add_argument("index")
+    p.add_argument("--year", type=int)
+    p.set_defaults(func=Handler("chiso.cli.results:cmd_result_versions"))
 
 
 def add_analysis(sub: Any) -> None:

@@ -28,11 +28,13 @@ def cmd_ranking(args: argparse.Namespace) -> str:
     """The league table of one index in one year, for the total or one node."""
     django_ready()
     from chiso.results.presenters import league_table_cells, ranking_to_dict
+    from chiso.results.services import credit_of
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year)
+    analysis = analysis_of(index, args.year, drafts=args.draft)
     node = _node_code(analysis.framework, args.node)
     data = ranking_to_dict(analysis, index, node)
+    data["source"] = credit_of(index, args.year, drafts=args.draft)
     if args.format == "json":
         return to_json(data)
     headers, rows, right = league_table_cells(analysis, args.lang, node)
@@ -110,7 +112,7 @@ def _ranking_text(index: Any, analysis: Any, data: dict, headers: list, rows: li
             lines.append(_("Giảm nhiều nhất: {units}.").format(units=losses))
     elif analysis.previous_not_comparable:
         lines.append(_("Không so sánh với năm trước: khung tiêu chí khác (thang điểm khác)."))
-    lines.append(_("Nguồn: {source}").format(source=analysis.framework.source))
+    lines.append(_("Nguồn: {source}").format(source=data["source"]))
     return "\n".join(lines)
 
 
@@ -134,12 +136,14 @@ def cmd_profile(args: argparse.Namespace) -> str:
     """Where one unit stands: score, rank, change, group and every component."""
     django_ready()
     from chiso.results.presenters import profile_to_dict
+    from chiso.results.services import credit_of
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year)
+    analysis = analysis_of(index, args.year, drafts=args.draft)
     unit = unit_in(index, args.year, args.unit)
     profile = analysis.profile(unit.ref)
     data = profile_to_dict(profile, index)
+    data["source"] = credit_of(index, args.year, drafts=args.draft)
     if args.format == "json":
         return to_json(data)
     if args.format == "csv":
@@ -236,7 +240,7 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
     weak = ", ".join(f"{c.code} ({format_rank(c.rank, c.of)})" for c in profile.weaknesses) or "–"
     lines.append(_("Điểm mạnh (hạng thuộc một phần tư đầu bảng): {components}").format(components=strong))
     lines.append(_("Điểm yếu (hạng thuộc một phần tư cuối bảng): {components}").format(components=weak))
-    lines.append(_("Nguồn: {source}").format(source=profile.framework.source))
+    lines.append(_("Nguồn: {source}").format(source=data["source"]))
     return "\n".join(lines)
 
 
@@ -246,6 +250,7 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
 def cmd_import_results(args: argparse.Namespace) -> str:
     """Import one year's results of an index from a CSV or XLSX table (all rows or none)."""
     django_ready()
+    from chiso.engine.numbers import NumberError, parse_decimal
     from chiso.frameworks.models import Framework
     from chiso.frameworks.services import framework_for
     from chiso.results.importer import ImportFailed, import_results
@@ -263,6 +268,12 @@ def cmd_import_results(args: argparse.Namespace) -> str:
     except (LookupError, Framework.DoesNotExist) as exc:
         raise CommandError(str(exc)) from exc
     try:
+        national_mean = parse_decimal(args.national_mean) if args.national_mean else None
+    except NumberError as exc:
+        raise CommandError(
+            _("--national-mean: {value!r} không phải số.").format(value=args.national_mean)
+        ) from exc
+    try:
         report = import_results(
             path,
             index,
@@ -273,6 +284,10 @@ def cmd_import_results(args: argparse.Namespace) -> str:
             replace=args.replace,
             dry_run=args.dry_run,
             source=args.source or "",
+            publisher=args.publisher or "",
+            document=args.document or "",
+            national_mean=national_mean,
+            publish=args.publish,
         )
     except ImportFailed as exc:
         shown = exc.errors[:50]
@@ -298,8 +313,103 @@ def cmd_import_results(args: argparse.Namespace) -> str:
         if args.dry_run
         else _("Đã nhập: {index} {year}, {units} đơn vị, khung {framework}.")
     )
-    return (
-        done.format(index=index.short_name, year=args.year, units=report.units, framework=framework.code)
-        + "\n"
-        + _("Cột: {mapping}").format(mapping=mapping)
+    lines = [
+        done.format(index=index.short_name, year=args.year, units=report.units, framework=framework.code),
+        _("Cột: {mapping}").format(mapping=mapping),
+    ]
+    lines += _import_checks(report)
+    if report.result_set is not None:
+        if report.result_set.status == "published":
+            lines.append(_("Đã công bố (phiên bản {version}).").format(version=report.result_set.version))
+        else:
+            lines.append(
+                _(
+                    "Lưu bản nháp (phiên bản {version}), chưa công khai; công bố bằng: "
+                    "chiso publish-results {index} {year}"
+                ).format(version=report.result_set.version, index=index.code, year=args.year)
+            )
+    return "\n".join(lines)
+
+
+def _import_checks(report: Any) -> list[str]:
+    """The published means and every published rank that differs from chiso's."""
+    from chiso.engine.numbers import format_number
+
+    lines = []
+    for code, value in report.means.items():
+        lines.append(
+            _("Trung bình công bố ({code}): {value}").format(code=code, value=format_number(value, 2))
+        )
+    if report.ranks_compared:
+        if not report.differences:
+            lines.append(
+                _("Thứ hạng công bố khớp với thứ hạng chiso tính ({count} đơn vị).").format(
+                    count=report.ranks_compared
+                )
+            )
+        else:
+            lines.append(
+                _("{count} thứ hạng công bố khác thứ hạng chiso tính:").format(count=len(report.differences))
+            )
+            rows = [
+                [str(d.line), d.unit, str(d.published), str(d.computed or "–")] for d in report.differences
+            ]
+            lines.append(
+                render_table(
+                    [_("Dòng"), _("Đơn vị"), _("Hạng công bố"), _("Hạng chiso")],
+                    rows,
+                    [True, False, True, True],
+                )
+            )
+    return lines
+
+
+def cmd_publish_results(args: argparse.Namespace) -> str:
+    """Publish the draft of an index-year: the public sees it from now on; the version it replaces
+    is kept, marked superseded."""
+    django_ready()
+    from chiso.results.models import ResultSet
+    from chiso.results.services import publish_result_set
+
+    index = index_named(args.index)
+    draft = ResultSet.objects.filter(index=index, year=args.year, status=ResultSet.Status.DRAFT).first()
+    if draft is None:
+        raise CommandError(
+            _("Không có bản nháp {index} năm {year} để công bố.").format(
+                index=index.short_name, year=args.year
+            )
+        )
+    previous = publish_result_set(draft)
+    text = _("Đã công bố {index} {year} (phiên bản {version}, nguồn: {source}).").format(
+        index=index.short_name, year=args.year, version=draft.version, source=draft.dataset.credit
     )
+    if previous is not None:
+        text += "\n" + _("Phiên bản {version} được giữ lại, đánh dấu đã thay thế.").format(
+            version=previous.version
+        )
+    return text
+
+
+def cmd_result_versions(args: argparse.Namespace) -> str:
+    """Every version of an index's results: year, version, status, source, when imported."""
+    django_ready()
+    from chiso.results.models import ResultSet
+
+    index = index_named(args.index)
+    sets = ResultSet.objects.filter(index=index).select_related("dataset").order_by("year", "version")
+    if args.year:
+        sets = sets.filter(year=args.year)
+    rows = [
+        [
+            str(rs.year),
+            str(rs.version),
+            str(rs.get_status_display()),
+            rs.dataset.credit,
+            rs.dataset.imported_at.strftime("%d/%m/%Y %H:%M"),
+        ]
+        for rs in sets
+    ]
+    if not rows:
+        return _("Chưa có kết quả {index}.").format(index=index.short_name)
+    headers = [_("Năm"), _("Phiên bản"), _("Trạng thái"), _("Nguồn"), _("Nhập lúc")]
+    return render_table(headers, rows, [True, True, False, False, False])

@@ -240,7 +240,9 @@ def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
     from chiso.results.services import year_results
 
     points = []
-    for year in ResultSet.objects.filter(index=index).order_by("year").values_list("year", flat=True):
+    for year in (
+        ResultSet.objects.published().filter(index=index).order_by("year").values_list("year", flat=True)
+    ):
         if year == current.current.year:
             analysis = current
         else:
@@ -345,10 +347,12 @@ def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
 
 def _sources(index, year: int, framework, analysis: YearAnalysis, ResultSet) -> list[str]:
     sources = []
-    result_set = ResultSet.objects.filter(index=index, year=year).select_related("dataset").first()
+    result_set = (
+        ResultSet.objects.published().filter(index=index, year=year).select_related("dataset").first()
+    )
     if result_set is not None:
         dataset = result_set.dataset
-        sources.append(dataset.attribution or dataset.title)
+        sources.append(dataset.credit)
     if framework.source and framework.source not in sources:
         sources.append(f"Khung chỉ số {framework.code}: {framework.source}")
     _national, origin = analysis.national_mean()

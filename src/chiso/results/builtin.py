@@ -125,7 +125,9 @@ def _write_years(index: Index, dataset: Dataset, by_year: dict, means: dict | No
         if means and year in means:
             value, source = means[year]
             national.append(MeanFigure(parse_decimal(value), source))
-        write_result_set(ResultSetData(index, year, framework, unit_rows, national), dataset, replace=True)
+        write_result_set(
+            ResultSetData(index, year, framework, unit_rows, national), dataset, replace=True, publish=True
+        )
     return len(by_year)
 
 
@@ -176,7 +178,7 @@ def load_public_results() -> int:
     count += _write_years(papi, papi_data, _papi_2018_rows(), PAPI_NATIONAL_MEANS)
     for year, rows in sorted(_pci_rows().items()):
         framework = framework_services.framework_for(pci, year)
-        write_result_set(ResultSetData(pci, year, framework, rows), pci_data, replace=True)
+        write_result_set(ResultSetData(pci, year, framework, rows), pci_data, replace=True, publish=True)
         count += 1
     return count
 

@@ -14,17 +14,26 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.engine.analysis import YearAnalysis
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.names import match_key
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.engine.units import UnitError, UnitRegistry
 from chiso.frameworks.models import Framework, Index
 from chiso.results.models import Dataset, ResultSet, UnitResult
-from chiso.results.services import ResultSetData, UnitRow, reference_date, write_result_set
+from chiso.results.services import (
+    MeanFigure,
+    ResultSetData,
+    UnitRow,
+    build_year_results,
+    reference_date,
+    write_result_set,
+)
 
 CODE_HEADERS = {
     match_key(h) for h in ("mã", "ma", "code", "mã tỉnh", "mã đơn vị", "gso_code", "unit_code", "mã số")
@@ -63,6 +72,23 @@ TOTAL_HEADERS = {
 }
 RANK_HEADERS = {match_key(h) for h in ("rank", "xếp hạng", "hạng", "thứ hạng", "vị thứ")}
 GROUP_HEADERS = {match_key(h) for h in ("nhóm", "group", "xếp loại", "tier", "tier_vi")}
+# A row that carries the published mean of the peers rather than a unit's figures.
+MEAN_LABELS = {
+    match_key(h)
+    for h in (
+        "trung bình cả nước",
+        "trung bình",
+        "cả nước",
+        "toàn quốc",
+        "trung bình toàn quốc",
+        "trung bình của tỉnh",
+        "trung bình tỉnh",
+        "national mean",
+        "national average",
+        "average",
+        "mean",
+    )
+}
 IGNORED_HEADERS = {
     match_key(h) for h in ("stt", "tt", "số tt", "ghi chú", "note", "notes", "province_en", "year", "năm")
 }
@@ -77,12 +103,26 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class RankDifference:
+    """A unit whose published rank is not the rank chiso computes from the published scores."""
+
+    line: int
+    unit: str
+    published: int
+    computed: int | None
+
+
+@dataclass
 class ImportReport:
     rows: int
     units: int
     columns: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     result_set: ResultSet | None = None
+    differences: list[RankDifference] = field(default_factory=list)
+    ranks_compared: int = 0
+    means: dict[str, Decimal] = field(default_factory=dict)
+    replaces: ResultSet | None = None
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
@@ -231,11 +271,15 @@ def parse_results(
     year: int,
     level: str,
     index_names: tuple[str, ...] = (),
+    means: dict[str, Decimal] | None = None,
 ) -> tuple[list[UnitRow], _Columns, list[str]]:
     """Validate the table; returns the unit rows, the column mapping and every error found.
 
-    `index_names` are names of the index ("PAR INDEX", "Chỉ số CCHC") that a total column may carry."""
+    `index_names` are names of the index ("PAR INDEX", "Chỉ số CCHC") that a total column may carry.
+    A row named like "Trung bình cả nước" is the published mean: its figures go into `means`."""
     errors: list[str] = []
+    if means is None:
+        means = {}
     header_index = _find_header(rows)
     columns = _map_columns(rows[header_index], framework, errors, header_index + 1, index_names)
     on = reference_date(year)
@@ -255,6 +299,9 @@ def parse_results(
         if not query:
             errors.append(_("Dòng {row}: thiếu mã hoặc tên đơn vị.").format(row=offset))
             continue
+        if match_key(query) in MEAN_LABELS:
+            means.update(_values(cells, header, columns, maxima, offset, errors))
+            continue
         try:
             unit = registry.resolve(query, level=level, on=on)
         except UnitError as exc:
@@ -268,30 +315,7 @@ def parse_results(
             )
             continue
         seen[unit.ref] = offset
-        values: dict[str, Decimal] = {}
-        for column, code in columns.nodes.items():
-            text = cells[column]
-            if text == "" or text in ("-", "–"):
-                continue
-            try:
-                value = parse_decimal(text)
-            except NumberError:
-                errors.append(
-                    _("Dòng {row}, cột {column!r}: {value!r} không phải số.").format(
-                        row=offset, column=header[column], value=text
-                    )
-                )
-                continue
-            maximum = maxima.get(code)
-            if value < 0 or (maximum is not None and value > maximum):
-                bound = f"0–{maximum}" if maximum is not None else "≥ 0"
-                errors.append(
-                    _("Dòng {row}, cột {column!r}: {value} ngoài khoảng {bound}.").format(
-                        row=offset, column=header[column], value=text, bound=bound
-                    )
-                )
-                continue
-            values[code] = value
+        values = _values(cells, header, columns, maxima, offset, errors)
         published_rank = None
         if columns.rank is not None and cells[columns.rank]:
             try:
@@ -310,11 +334,63 @@ def parse_results(
                 status=status,
                 published_rank=published_rank,
                 published_group=cells[columns.group] if columns.group is not None else "",
+                line=offset,
             )
         )
     if not unit_rows and not errors:
         errors.append(_("Tệp không có dòng dữ liệu nào."))
     return unit_rows, columns, errors
+
+
+def _values(
+    cells: list[str], header: list[str], columns: _Columns, maxima: dict, line: int, errors: list[str]
+) -> dict[str, Decimal]:
+    """The numbers of one row by node code; a blank or a dash is no value, anything else not a
+    number or out of the node's range is an error."""
+    values: dict[str, Decimal] = {}
+    for column, code in columns.nodes.items():
+        text = cells[column]
+        if text == "" or text in ("-", "–"):
+            continue
+        try:
+            value = parse_decimal(text)
+        except NumberError:
+            errors.append(
+                _("Dòng {row}, cột {column!r}: {value!r} không phải số.").format(
+                    row=line, column=header[column], value=text
+                )
+            )
+            continue
+        maximum = maxima.get(code)
+        if value < 0 or (maximum is not None and value > maximum):
+            bound = f"0–{maximum}" if maximum is not None else "≥ 0"
+            errors.append(
+                _("Dòng {row}, cột {column!r}: {value} ngoài khoảng {bound}.").format(
+                    row=line, column=header[column], value=text, bound=bound
+                )
+            )
+            continue
+        values[code] = value
+    return values
+
+
+def rank_differences(
+    unit_rows: list[UnitRow], framework: EngineFramework, level: str, year: int
+) -> tuple[list[RankDifference], int]:
+    """Every row whose published rank differs from the rank chiso computes from the table's totals,
+    and how many published ranks were compared."""
+    results = build_year_results(framework, level, year, {row.unit.ref: row.values for row in unit_rows})
+    ranking = YearAnalysis(results).total_ranking
+    differences = []
+    compared = 0
+    for row in unit_rows:
+        if row.published_rank is None:
+            continue
+        compared += 1
+        computed = ranking.rank_of(row.unit.ref)
+        if computed != row.published_rank:
+            differences.append(RankDifference(row.line, row.unit.display_name, row.published_rank, computed))
+    return differences, compared
 
 
 def import_results(
@@ -328,32 +404,68 @@ def import_results(
     replace: bool = False,
     dry_run: bool = False,
     source: str = "",
+    publisher: str = "",
+    document: str = "",
+    source_url: str = "",
+    national_mean: Decimal | None = None,
+    publish: bool = False,
+    user: Any = None,
+    file_name: str | None = None,
 ) -> ImportReport:
-    """Validate a results file and, if it is entirely valid, write it as the index-year's results."""
+    """Validate a results file and, if it is entirely valid, write it as a new version of the
+    index-year's results: a draft unless `publish`. One service for `chiso import-results` and the
+    officer's upload page.
+
+    The report names every unit whose published rank differs from chiso's rank and the published
+    means (a "Trung bình cả nước" row, or `national_mean` for the total). `dry_run` writes nothing."""
     engine_framework = framework.to_engine()
     rows = read_table(path, sheet)
     names = (index.short_name, index.name_vi, *index.aliases, *(f"chỉ số {a}" for a in index.aliases))
+    means: dict[str, Decimal] = {}
     unit_rows, columns, errors = parse_results(
-        rows, engine_framework, registry, year, index.unit_level, names
+        rows, engine_framework, registry, year, index.unit_level, names, means
     )
+    root = engine_framework.root.code
+    if national_mean is not None:
+        if root in means and means[root] != national_mean:
+            errors.append(
+                _("Trung bình cả nước trong tệp ({table}) khác số đã nhập ({given}).").format(
+                    table=means[root], given=national_mean
+                )
+            )
+        means[root] = national_mean
     if errors:
         raise ImportFailed(errors)
     header = rows[_find_header(rows)]
+    differences, compared = rank_differences(unit_rows, engine_framework, index.unit_level, year)
     report = ImportReport(
         rows=len(unit_rows),
         units=len({r.unit.ref for r in unit_rows}),
         columns={header[i]: code for i, code in columns.nodes.items()},
+        differences=differences,
+        ranks_compared=compared,
+        means=means,
+        replaces=ResultSet.objects.current().filter(index=index, year=year).order_by("-version").first(),
     )
     if dry_run:
         return report
+    name = file_name or path.name
     with transaction.atomic():
         dataset = Dataset.objects.create(
             code=f"import-{index.code}-{year}-{uuid.uuid4().hex[:8]}",
-            title=f"{index.short_name} {year} — {path.name}",
+            title=f"{index.short_name} {year} — {name}",
             attribution=source,
-            imported_file=path.name,
+            publisher=publisher,
+            document=document,
+            source_url=source_url,
+            imported_file=name,
+            imported_by=user if getattr(user, "is_authenticated", False) else None,
         )
+        figures = [MeanFigure(value, dataset.credit, node_code=code) for code, value in means.items()]
         report.result_set = write_result_set(
-            ResultSetData(index, year, framework, unit_rows), dataset, replace=replace
+            ResultSetData(index, year, framework, unit_rows, figures),
+            dataset,
+            replace=replace,
+            publish=publish,
         )
     return report

@@ -17,6 +17,7 @@ class Dataset(models.Model):
     code = models.SlugField(_("mã"), max_length=80, unique=True)
     title = models.CharField(_("tên"), max_length=300)
     publisher = models.CharField(_("cơ quan công bố"), max_length=200, blank=True)
+    document = models.CharField(_("văn bản công bố"), max_length=200, blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     attribution = models.TextField(_("ghi nguồn"), blank=True)
     builtin = models.BooleanField(_("có sẵn"), default=False)
@@ -33,23 +34,67 @@ class Dataset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def credit(self) -> str:
+        """What public pages and exports cite for these figures: the dataset's own attribution,
+        else its publisher and the document that published it ("Bộ Nội vụ, Quyết định 268/QĐ-BNV")."""
+        if self.attribution:
+            return self.attribution
+        return ", ".join(part for part in (self.publisher, self.document) if part) or self.title
+
+
+class ResultSetQuerySet(models.QuerySet):
+    def published(self) -> ResultSetQuerySet:
+        """The result sets the public sees: one per index-year at most."""
+        return self.filter(status=ResultSet.Status.PUBLISHED)
+
+    def current(self) -> ResultSetQuerySet:
+        """Drafts and published result sets (not the superseded versions)."""
+        return self.exclude(status=ResultSet.Status.SUPERSEDED)
+
 
 class ResultSet(models.Model):
-    """The results of one index for one year, scored on one framework version."""
+    """The results of one index for one year, scored on one framework version.
+
+    An index-year may have several versions: at most one published (what the public sees), at most
+    one draft (imported, not yet published), and the superseded ones, kept for the officer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("bản nháp")
+        PUBLISHED = "published", _("đã công bố")
+        SUPERSEDED = "superseded", _("đã thay thế")
 
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="result_sets")
     year = models.PositiveSmallIntegerField(_("năm"))
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="result_sets")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="result_sets")
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("thời điểm công bố"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ResultSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kết quả năm")
         verbose_name_plural = _("kết quả năm")
-        ordering = ["index__code", "year"]
-        constraints = [models.UniqueConstraint(fields=["index", "year"], name="resultset_unique_index_year")]
+        ordering = ["index__code", "year", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["index", "year", "version"], name="resultset_unique_version"),
+            models.UniqueConstraint(
+                fields=["index", "year"],
+                condition=models.Q(status="published"),
+                name="resultset_one_published",
+            ),
+            models.UniqueConstraint(
+                fields=["index", "year"], condition=models.Q(status="draft"), name="resultset_one_draft"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.index.short_name} {self.year}"
+        return f"{self.index.short_name} {self.year} (v{self.version})"
 
 
 class UnitResult(models.Model):

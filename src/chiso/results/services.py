@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.core.points import VALUE_PLACES
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
+from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.numbers import round_half_up
 from chiso.engine.scoring import aggregate
 from chiso.engine.units import Unit as EngineUnit
@@ -42,6 +45,7 @@ class UnitRow:
     published_rank: int | None = None
     published_group: str = ""
     note: str = ""
+    line: int = 0  # the row of the imported file it came from (0: not from a file)
 
 
 @dataclass
@@ -76,22 +80,38 @@ def _stored(value: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def write_result_set(data: ResultSetData, dataset: Dataset, replace: bool = False) -> ResultSet:
-    """Write (or, with `replace`, overwrite) the results of one index-year, all or nothing."""
-    existing = ResultSet.objects.filter(index=data.index, year=data.year).first()
-    if existing is not None:
-        if not replace:
-            raise ResultSetExists(
-                _("Đã có kết quả {index} năm {year} (nguồn: {source}); dùng --replace để thay thế.").format(
-                    index=data.index.short_name, year=data.year, source=existing.dataset
-                )
+def write_result_set(
+    data: ResultSetData, dataset: Dataset, replace: bool = False, *, publish: bool = False
+) -> ResultSet:
+    """Write the results of one index-year, all or nothing, as a draft or (`publish`) published.
+
+    An index-year that already has results is refused unless `replace` is given; the new result set
+    is then a new version and nothing is lost: a draft it replaces is marked superseded at once, the
+    published version when the new one is published. Reloading a table from the same built-in
+    dataset replaces it in place (the shipped data is the same source)."""
+    existing = list(
+        ResultSet.objects.current().filter(index=data.index, year=data.year).select_related("dataset")
+    )
+    if existing and not replace:
+        raise ResultSetExists(
+            _("Đã có kết quả {index} năm {year} (nguồn: {source}); dùng --replace để thay thế.").format(
+                index=data.index.short_name, year=data.year, source=existing[0].dataset
             )
-        old_dataset = existing.dataset
-        existing.delete()
-        if not old_dataset.builtin and not old_dataset.result_sets.exists():
-            old_dataset.delete()
+        )
+    for old in existing:
+        if old.dataset.builtin and old.dataset_id == dataset.pk:
+            old.delete()
+        elif old.status == ResultSet.Status.DRAFT:
+            old.status = ResultSet.Status.SUPERSEDED
+            old.save(update_fields=["status"])
+    last = ResultSet.objects.filter(index=data.index, year=data.year).order_by("-version").first()
     result_set = ResultSet.objects.create(
-        index=data.index, year=data.year, framework=data.framework, dataset=dataset
+        index=data.index,
+        year=data.year,
+        framework=data.framework,
+        dataset=dataset,
+        version=last.version + 1 if last else 1,
+        status=ResultSet.Status.DRAFT,
     )
     unit_pks = _unit_pks([row.unit for row in data.rows])
     unit_results = UnitResult.objects.bulk_create(
@@ -127,7 +147,37 @@ def write_result_set(data: ResultSetData, dataset: Dataset, replace: bool = Fals
             for m in data.national_means
         ]
     )
+    if publish:
+        publish_result_set(result_set)
     return result_set
+
+
+@transaction.atomic
+def publish_result_set(result_set: ResultSet, user: Any = None) -> ResultSet | None:
+    """Publish a draft: the index-year's published version, if any, becomes superseded (kept).
+    Returns the superseded version, if there was one."""
+    if result_set.status == ResultSet.Status.PUBLISHED:
+        return None
+    if result_set.status != ResultSet.Status.DRAFT:
+        raise ValueError(
+            _("Chỉ công bố được bản nháp; phiên bản {version} đã bị thay thế.").format(
+                version=result_set.version
+            )
+        )
+    previous = (
+        ResultSet.objects.published()
+        .filter(index_id=result_set.index_id, year=result_set.year)
+        .exclude(pk=result_set.pk)
+        .first()
+    )
+    if previous is not None:
+        previous.status = ResultSet.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+    result_set.status = ResultSet.Status.PUBLISHED
+    result_set.published_at = timezone.now()
+    result_set.published_by = user if getattr(user, "is_authenticated", False) else None
+    result_set.save(update_fields=["status", "published_at", "published_by"])
+    return previous
 
 
 def _unit_pks(units: list[EngineUnit]) -> dict:
@@ -143,18 +193,35 @@ def _unit_pks(units: list[EngineUnit]) -> dict:
 # -- reading ----------------------------------------------------------------------------------------
 
 
-def year_results(index: Index, year: int) -> YearResults | None:
-    """The stored results of an index-year as engine input (None if there are none).
+def result_set_of(index: Index, year: int, *, drafts: bool = False) -> ResultSet | None:
+    """The published result set of an index-year; with `drafts`, its draft when there is one
+    (an officer's preview), else the published one."""
+    sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
+    rows = sets.filter(index=index, year=year).select_related("framework", "dataset").order_by("-version")
+    return rows.first()
+
+
+def result_years(index: Index, *, drafts: bool = False) -> list[int]:
+    """The years of an index that have results the caller may see, in order."""
+    sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
+    return sorted(set(sets.filter(index=index).values_list("year", flat=True)))
+
+
+def year_results(index: Index, year: int, *, drafts: bool = False) -> YearResults | None:
+    """The stored results of an index-year as engine input (None if there are none): the published
+    version, or with `drafts` the draft when there is one.
 
     Published values are completed upward: a parent without a published value gets the sum of its
     children when all of them are there; otherwise it stays missing (never zero).
     """
-    result_set = ResultSet.objects.filter(index=index, year=year).select_related("framework").first()
+    result_set = result_set_of(index, year, drafts=drafts)
     if result_set is None:
         return None
-    framework = result_set.framework.to_engine()
-    units = registry((index.unit_level,))
-    peers = units.valid_units(index.unit_level, on=reference_date(year))
+    return results_of(result_set)
+
+
+def results_of(result_set: ResultSet) -> YearResults:
+    """One stored result set (any version) as engine input."""
     raw: dict = {}
     groups: dict = {}
     ranks: dict = {}
@@ -166,37 +233,66 @@ def year_results(index: Index, year: int) -> YearResults | None:
             groups[ref] = unit_result.published_group
         if unit_result.published_rank:
             ranks[ref] = unit_result.published_rank
-    values = {
-        ref: {code: score.points for code, score in aggregate(framework, node_values).items()}
-        for ref, node_values in raw.items()
-    }
     means = {
         figure.node_code: (figure.value, figure.source)
         for figure in result_set.published_figures.filter(kind=PublishedFigure.Kind.NATIONAL_MEAN)
+    }
+    return build_year_results(
+        result_set.framework.to_engine(),
+        result_set.index.unit_level,
+        result_set.year,
+        raw,
+        groups,
+        ranks,
+        means,
+    )
+
+
+def build_year_results(
+    framework: EngineFramework,
+    level: str,
+    year: int,
+    raw: dict,
+    groups: dict | None = None,
+    ranks: dict | None = None,
+    means: dict | None = None,
+) -> YearResults:
+    """Engine input from node values by unit (the peers are every unit of the level that year)."""
+    peers = registry((level,)).valid_units(level, on=reference_date(year))
+    values = {
+        ref: {code: score.points for code, score in aggregate(framework, node_values).items()}
+        for ref, node_values in raw.items()
     }
     return YearResults(
         framework=framework,
         year=year,
         peers=peers,
         values=values,
-        published_groups=groups,
-        published_ranks=ranks,
-        published_means=means,
+        published_groups=groups or {},
+        published_ranks=ranks or {},
+        published_means=means or {},
     )
 
 
-def analyse(index: Index, year: int) -> YearAnalysis:
-    """The analysis of an index-year against the previous year that has results."""
-    current = year_results(index, year)
+def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
+    """The analysis of an index-year against the previous year that has results (published ones;
+    with `drafts`, the drafts where there are some)."""
+    current = year_results(index, year, drafts=drafts)
     if current is None:
-        years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True))
+        years = result_years(index, drafts=drafts)
         raise LookupError(
             _("Chưa có kết quả {index} năm {year}.").format(index=index.short_name, year=year)
             + " "
             + _("Có các năm: {years}.").format(years=", ".join(map(str, years)) or _("không có"))
         )
-    previous = year_results(index, year - 1)
+    previous = year_results(index, year - 1, drafts=drafts)
     return YearAnalysis(current, previous, missing_previous_year=None if previous else year - 1)
+
+
+def credit_of(index: Index, year: int, *, drafts: bool = False) -> str:
+    """Whom the figures of an index-year are credited to: the dataset's source and document."""
+    result_set = result_set_of(index, year, drafts=drafts)
+    return result_set.dataset.credit if result_set is not None else ""
 
 
 def framework_for_year(index: Index, year: int) -> Framework:

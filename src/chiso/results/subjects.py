@@ -34,6 +34,16 @@ class Subject:
         return f"{self.index.short_name} {self.year}"  # type: ignore[union-attr]
 
     @property
+    def source(self) -> str:
+        """Whom the figures are credited to: the published dataset's source and document for an
+        index-year, the framework's source for an internal cycle."""
+        if self.index is not None:
+            from chiso.results.services import credit_of
+
+            return credit_of(self.index, self.year) or self.analysis.framework.source
+        return self.analysis.framework.source
+
+    @property
     def url_args(self) -> list[Any]:
         if self.cycle is not None:
             return [self.cycle.pk, self.unit.code]
@@ -52,8 +62,7 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
     """A unit's result in a published index-year. LookupError when there is none."""
     from chiso.engine.units import UnitError
     from chiso.frameworks.services import IndexNotFound, find_index
-    from chiso.results.models import ResultSet
-    from chiso.results.services import analyse, reference_date
+    from chiso.results.services import analyse, reference_date, result_set_of
     from chiso.units.registry import registry
 
     try:
@@ -65,7 +74,10 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
     row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
     if row is None or unit.ref not in analysis.units:
         raise LookupError(unit_code)
-    framework = ResultSet.objects.get(index=index, year=year).framework
+    result_set = result_set_of(index, year)
+    if result_set is None:
+        raise LookupError(unit_code)
+    framework = result_set.framework
     return Subject(analysis, framework, row, unit.ref, year, index=index)
 
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from chiso.results import views
+from chiso.results.views import tables
 
 app_name = "results"
 
@@ -24,4 +25,9 @@ urlpatterns = [
         include(analysis_routes("national")),
     ),
     path("ke-hoach/ky/<int:cycle_id>/<str:unit_code>/", include(analysis_routes("cycle"))),
+    # The officer's published tables, under /dieu-hanh/ like the other officer pages.
+    path("dieu-hanh/bang-ket-qua/", tables.tables, name="tables"),
+    path("dieu-hanh/bang-ket-qua/luu/<str:token>/", tables.table_save, name="table_save"),
+    path("dieu-hanh/bang-ket-qua/<int:pk>/", tables.table, name="table"),
+    path("dieu-hanh/bang-ket-qua/<int:pk>/cong-bo/", tables.table_publish, name="table_publish"),
 ]

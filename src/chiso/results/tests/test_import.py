@@ -34,7 +34,9 @@ def run(capsys, *args):
 
 def test_csv_with_names_and_decimal_commas_is_ranked(tmp_path, capsys):
     path = write(tmp_path, "par2023.csv", PAR_2023)
-    code, out, err = run(capsys, "import-results", str(path), "--index", "PAR INDEX", "--year", "2023")
+    code, out, err = run(
+        capsys, "import-results", str(path), "--index", "PAR INDEX", "--year", "2023", "--publish"
+    )
     assert code == 0, err
     assert "6 đơn vị" in out and "par-index-province-876-2022" in out
     code, out, _ = run(capsys, "ranking", "par_index", "2023", "--format", "json")
@@ -58,7 +60,9 @@ def test_xlsx_with_codes_and_fields(tmp_path, capsys):
     sheet.append(["04", "Cao Bằng", 6.5, 12, 81.07])
     path = tmp_path / "par2019.xlsx"
     workbook.save(path)
-    code, out, err = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2019")
+    code, out, err = run(
+        capsys, "import-results", str(path), "--index", "par_index", "--year", "2019", "--publish"
+    )
     assert code == 0, err
     code, out, _ = run(capsys, "profile", "par_index", "2019", "Cao Bằng", "--format", "json")
     profile = json.loads(out)
@@ -109,6 +113,8 @@ def test_existing_results_need_replace(tmp_path, capsys):
     code, _, err = run(capsys, "import-results", str(path), "--index", "papi", "--year", "2021", "--replace")
     assert code == 0, err
     code, out, _ = run(capsys, "ranking", "papi", "2021", "--format", "json")
+    assert json.loads(out)["ranked"] > 1  # the replacement is a draft: the published table stands
+    code, out, _ = run(capsys, "ranking", "papi", "2021", "--format", "json", "--draft")
     assert json.loads(out)["ranked"] == 1
 
 

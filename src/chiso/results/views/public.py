@@ -10,9 +10,8 @@ from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
-from chiso.results.models import ResultSet
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
-from chiso.results.services import analyse, reference_date
+from chiso.results.services import analyse, credit_of, reference_date, result_years
 from chiso.units.registry import registry
 
 
@@ -31,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Every index with the years that have results, newest first, and the latest top five."""
     cards = []
     for index in Index.objects.order_by("code"):
-        years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True), reverse=True)
+        years = result_years(index)[::-1]
         if not years:
             continue
         analysis = analyse(index, years[0])
@@ -51,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "years": years,
                 "latest": years[0],
                 "top": top,
-                "source": analysis.framework.source,
+                "source": credit_of(index, years[0]),
             }
         )
     return render(request, "results/home.html", {"cards": cards})
@@ -82,7 +81,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         )
     national, source = analysis.national_mean()
     regions = sorted({(u.region, u.region_name) for u in analysis.current.peers if u.region})
-    years = sorted(ResultSet.objects.filter(index=index).values_list("year", flat=True))
+    years = result_years(index)
     context = {
         "index": index,
         "year": year,
@@ -99,6 +98,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "regions": regions,
         "region": region,
         "max_points": format_number(analysis.framework.root.max_points, 0, lang),
+        "source": credit_of(index, year),
     }
     return render(request, "results/ranking.html", context)
 
@@ -152,6 +152,7 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "regional_rank": format_rank(result.regional_rank, result.regional_of),
         "regional_mean": format_number(result.regional_mean, places, lang),
         "components": components,
+        "source": credit_of(index, year),
     }
     return render(request, "results/profile.html", context)
 
