@@ -92,10 +92,9 @@ def _export_framework(framework: Any, output: Path) -> str:
 
 
 def _import_framework(path: Path, replace: bool) -> str:
+    from chiso.frameworks.indices import IndexDataError
     from chiso.frameworks.models import Framework, Index
     from chiso.frameworks.services import save_framework
-
-    from chiso.frameworks.indices import IndexDataError
 
     report, framework = _validate_framework_file(path)
     # A file may carry its index (an `index:` mapping): save_framework creates it.

@@ -188,7 +188,9 @@ def add_indices(sub: Any) -> None:
         action="store_true",
         help=_('add: câu văn nêu tỷ lệ %% so với điểm tối đa ("165,02/220 điểm, đạt 75,01 %%")'),
     )
-    p.add_argument("--peer-noun", help=_('add: danh từ chỉ các đơn vị cùng cấp, ví dụ "huyện, thị xã, thành phố"'))
+    p.add_argument(
+        "--peer-noun", help=_('add: danh từ chỉ các đơn vị cùng cấp, ví dụ "huyện, thị xã, thành phố"')
+    )
     p.add_argument("--alias", action="append", help=_("add: tên gọi khác (lặp lại được)"))
     p.add_argument("--format", choices=("table", "json", "yaml"), default="table")
     p.set_defaults(func=Handler("chiso.cli.indices:cmd_indices"))

@@ -122,7 +122,8 @@ def _groups(check: _Checker, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         check.fail("groups", _("phải là none, quartiles, bands hoặc một mục có method"))
         return {"method": NO_GROUPS}
-    method = NAMED_GROUPS if value.get("method") == "named" else value.get("method")
+    method = str(value.get("method") or "")
+    method = NAMED_GROUPS if method == "named" else method
     if method not in GROUP_METHODS:
         check.fail("groups.method", _("phải là một trong {choices}").format(choices=", ".join(GROUP_METHODS)))
         return {"method": NO_GROUPS}
@@ -334,13 +335,19 @@ def import_indices(text: str) -> list[tuple[Index, str]]:
 def ensure_index(data: Any, entry: str = "index") -> tuple[Index, bool]:
     """The index a framework file carries (its `index:` mapping): created when it does not exist;
     refused, naming the fields, when it exists with different data. Returns (index, created)."""
-    values, problems = clean_index(data, str(data.get("code") if isinstance(data, dict) else entry))
+    if not isinstance(data, dict):
+        raise IndexDataError([_("Chỉ số {entry}: phải là một mục có các trường").format(entry=entry)])
+    existing = Index.objects.filter(code=str(data.get("code") or "")).first()
+    given = set(data) | ({"unit_levels"} if "unit_level" in data else set())
+    # Fields the file leaves out are not compared: they are the existing index's.
+    complete = {**index_to_dict(existing), **data} if existing is not None else data
+    if existing is not None and "unit_level" in data:
+        complete.pop("unit_levels", None)
+    values, problems = clean_index(complete, str(data.get("code") or entry))
     if problems:
         raise IndexDataError(problems)
-    existing = Index.objects.filter(code=values["code"]).first()
     if existing is None:
         return save_index(values), True
-    given = set(data) | ({"unit_levels"} if "unit_level" in data else set())
     changed = differences(existing, values, only=given)
     if changed:
         raise IndexDataError(
