@@ -80,8 +80,10 @@ class _Checker:
     def __init__(self, entry: str) -> None:
         self.entry = entry
         self.problems: list[str] = []
+        self.by_field: list[tuple[str, str]] = []
 
     def fail(self, field: str, problem: str) -> None:
+        self.by_field.append((field, problem))
         self.problems.append(
             _("Chỉ số {entry}, trường {field}: {problem}").format(
                 entry=self.entry, field=field, problem=problem
@@ -168,10 +170,21 @@ def _groups(check: _Checker, value: Any) -> dict[str, Any]:
 
 def clean_index(data: Any, entry: str) -> tuple[dict[str, Any], list[str]]:
     """The values of one index entry, ready for the model, and the problems found (empty: valid)."""
+    values, check = _clean(data, entry)
+    return values, check.problems
+
+
+def check_index(data: Any, entry: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """As `clean_index`, with each problem as (field, problem) for a form to show beside its field."""
+    values, check = _clean(data, entry)
+    return values, check.by_field
+
+
+def _clean(data: Any, entry: str) -> tuple[dict[str, Any], _Checker]:
     check = _Checker(entry)
     if not isinstance(data, dict):
         check.fail("-", _("phải là một mục có các trường"))
-        return {}, check.problems
+        return {}, check
     data = dict(data)
     if "unit_level" in data and "unit_levels" not in data:
         data["unit_levels"] = [data.pop("unit_level")]
@@ -240,7 +253,14 @@ def clean_index(data: Any, entry: str) -> tuple[dict[str, Any], list[str]]:
         check.fail("aliases", _("phải là danh sách tên"))
         aliases = []
     values["aliases"] = [a.strip() for a in aliases if a.strip()]
-    return values, check.problems
+    return values, check
+
+
+def index_for_audit(index: Index) -> dict[str, Any]:
+    """An index as the audit log keeps it (plain JSON: the maximum as text)."""
+    data = index_to_dict(index)
+    data["max_points"] = None if index.max_points is None else format(data["max_points"], "f")
+    return {"index": index.code, **data}
 
 
 def index_to_dict(index: Index) -> dict[str, Any]:
