@@ -306,7 +306,8 @@ class IndexForm(forms.Form):
         self.values: dict[str, Any] = {}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         nouns: dict[str, str] = {}

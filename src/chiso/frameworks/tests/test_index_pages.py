@@ -49,7 +49,7 @@ def test_the_officer_creates_an_index(officer_client, people, django_assert_max_
     assert index.peer_noun("district") == "huyện, thị xã, thành phố"
     assert index.aliases == ["chỉ số chuyển đổi số", "cds"]
     entry = AuditEntry.objects.filter(action="framework_edit", field="index").latest("id")
-    assert entry.after["index"] == "dgi" and entry.after["max_points"] == "80"
+    assert entry.after is not None and entry.after["index"] == "dgi" and entry.after["max_points"] == "80"
     assert entry.user == people["sonoivu"]
 
 
@@ -85,6 +85,7 @@ def test_the_officer_edits_an_index_and_keeps_its_bands(officer_client, django_a
     assert index.share_of_max and index.levels == ["province", "district"] and index.unit_level == "province"
     assert index.group_rule().bands[0].min_percent == Decimal(90)
     entry = AuditEntry.objects.filter(action="framework_edit", field="index").latest("id")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["share_of_max"] is False and entry.after["share_of_max"] is True
 
 
