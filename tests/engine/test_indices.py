@@ -50,10 +50,10 @@ def dgi_dict(**ranking):
 def test_a_framework_without_groups_gets_none_from_an_index_without_groups():
     framework = framework_from_dict(dgi_dict())
     assert framework.ranking.inherited == {"precision", "groups"}
-    used = apply_index_defaults(framework, IndexDefaults(precision=3, max_points=D(80)))
+    used = apply_index_defaults(framework, IndexDefaults(precision=3))
     assert used.ranking.groups.method == "none"
     assert used.ranking.precision == 3 and used.display_precision == 3
-    assert used.root.max_points == D(80)
+    assert used.root.max_points is None  # an unknown total stays unknown
 
 
 def test_the_framework_s_own_ranking_wins_over_the_index():
@@ -93,9 +93,8 @@ def test_share_of_the_maximum_as_the_press_writes_it():
 
 
 def _district_analysis():
-    framework = apply_index_defaults(
-        framework_from_dict(dgi_dict()), IndexDefaults(precision=2, max_points=D(80))
-    )
+    framework = apply_index_defaults(framework_from_dict(dgi_dict()), IndexDefaults(precision=2))
+    framework.root.max_points = D(80)
     framework.root.children[1].max_points = D(40)
 
     def year(y, scores):

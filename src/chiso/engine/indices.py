@@ -7,7 +7,7 @@ unit level. The database keeps it (`chiso.frameworks.models.Index`); the engine 
 values:
 
 - `IndexDefaults` — what a framework inherits when its file does not say it; one function,
-  `apply_index_defaults`, decides the effective ranking precision, group rule and maximum;
+  `apply_index_defaults`, decides the effective ranking precision and group rule;
 - `IndexWording` — how sentences about one unit of the index read ("13/13 huyện, thị xã, thành phố",
   "đạt 94,01 %", "165,02/220 điểm, đạt 75,01 %").
 """
@@ -45,33 +45,31 @@ def no_groups() -> GroupRule:
 
 @dataclass(frozen=True)
 class IndexDefaults:
-    """What a framework of the index uses when its file leaves it out."""
+    """What a framework of the index uses when its file leaves it out. The maximum is not among
+    them: a framework's total is its own, and an unknown one stays unknown (never the index's)."""
 
     precision: int = 2
     groups: GroupRule = field(default_factory=no_groups)
-    max_points: Decimal | None = None  # None: the maximum is the framework's (or unknown)
 
 
 def apply_index_defaults(framework: Framework, defaults: IndexDefaults) -> Framework:
     """The framework as it is used: the ranking precision and the group rule are the framework's
-    own when its file states them, else the index's; the total's maximum is the framework's, else
-    the index's. A framework never gets quartile groups its index does not define."""
+    own when its file states them, else the index's (and the displayed precision follows the
+    ranking precision unless the file states it). A framework never gets quartile groups its index
+    does not define."""
     ranking = framework.ranking
     inherited = ranking.inherited & set(INHERITABLE)
-    if not inherited and (framework.root.max_points is not None or defaults.max_points is None):
+    if not inherited:
         return framework
     new_ranking = dataclasses.replace(
         ranking,
         precision=defaults.precision if "precision" in inherited else ranking.precision,
         groups=defaults.groups if "groups" in inherited else ranking.groups,
     )
-    root = framework.root
-    if root.max_points is None and defaults.max_points is not None:
-        root = dataclasses.replace(root, max_points=defaults.max_points)
     display = framework.display_precision
     if not framework.display_precision_given:
         display = new_ranking.precision
-    return dataclasses.replace(framework, ranking=new_ranking, root=root, display_precision=display)
+    return dataclasses.replace(framework, ranking=new_ranking, display_precision=display)
 
 
 def peer_noun(level: str, nouns: dict[str, str] | None = None) -> str:

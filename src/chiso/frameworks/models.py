@@ -84,9 +84,7 @@ class Index(models.Model):
 
     def defaults(self) -> engine_indices.IndexDefaults:
         """What a framework of this index inherits when its file does not say it."""
-        return engine_indices.IndexDefaults(
-            precision=self.precision, groups=self.group_rule(), max_points=self.maximum
-        )
+        return engine_indices.IndexDefaults(precision=self.precision, groups=self.group_rule())
 
     def peer_noun(self, level: str | None = None) -> str:
         """The noun for the peers of a unit at `level` (the ranked level by default)."""
@@ -130,10 +128,10 @@ class Framework(models.Model):
         return localized(self.name_vi, (self.definition or {}).get("name_en"))
 
     def to_engine(self) -> engine_frameworks.Framework:
-        """The framework as it is used: what its file leaves out (ranking precision, groups, the
-        maximum) comes from its index (`chiso.engine.indices.apply_index_defaults`)."""
+        """The framework as it is used: what its file leaves out (ranking precision, groups) comes
+        from its index (`chiso.engine.indices.apply_index_defaults`)."""
         framework = engine_frameworks.framework_from_dict(self.definition)
-        if framework.ranking.inherited or framework.root.max_points is None:
+        if framework.ranking.inherited:
             framework = engine_indices.apply_index_defaults(framework, self.index.defaults())
         return framework
 
