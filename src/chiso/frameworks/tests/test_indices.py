@@ -212,3 +212,47 @@ def test_profile_json_states_the_peer_noun_and_share_of_the_maximum(capsys):
     assert data["peer_noun"] == "tỉnh, thành phố"
     assert data["percent_of_max"] == 54.79 and data["percent"] is False
     assert "14/63 tỉnh, thành phố" in data["sentence_vi"]
+
+
+EGOV_FRAMEWORK = """\
+code: egov-province-2021
+index:
+  code: egov
+  short_name: CQĐT
+  name_vi: Chỉ số Chính quyền điện tử
+  unit_levels: [province]
+  max_points: 220
+  share_of_max: true
+name_vi: Chỉ số Chính quyền điện tử cấp tỉnh
+scope: province
+years: {first: 2021, last: null}
+root:
+  code: total
+  name_vi: Tổng điểm
+  max_points: 220
+  children:
+  - {code: a, name_vi: Hạ tầng, max_points: 120}
+  - {code: b, name_vi: Dịch vụ, max_points: 100}
+"""
+
+
+def test_a_new_index_from_its_framework_file_to_the_profile_sentence(tmp_path, capsys):
+    """The index of a framework file, two years of results, and the sentence in the index's words:
+    the share of the maximum, the peer noun, and no group for an index that defines none."""
+    (tmp_path / "egov.yaml").write_text(EGOV_FRAMEWORK, encoding="utf-8")
+    (tmp_path / "2021.csv").write_text("Tỉnh,a,b\nHà Nội,80,49.68\nNinh Thuận,95,60\nCao Bằng,50,45\n")
+    (tmp_path / "2022.csv").write_text("Tỉnh,a,b\nHà Nội,100,65.02\nNinh Thuận,90,60\nCao Bằng,50,40\n")
+    assert run(capsys, "frameworks", "import", str(tmp_path / "egov.yaml"))[0] == 0
+    for year in ("2021", "2022"):
+        code, _, err = run(
+            capsys, "import-results", str(tmp_path / f"{year}.csv"), "--index", "egov", "--year", year
+        )
+        assert code == 0, err
+    code, out, err = run(capsys, "profile", "egov", "2022", "Hà Nội", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["group"] is None and data["percent_of_max"] == 75.01
+    assert data["sentence_vi"] == (
+        "Chỉ số CQĐT năm 2022 của thành phố Hà Nội đạt 165,02/220 điểm, đạt 75,01 %, "
+        "xếp hạng 1/63 tỉnh, thành phố, tăng 1 bậc so với năm 2021."
+    )
