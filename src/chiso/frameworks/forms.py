@@ -33,7 +33,10 @@ STATUSES = [
     ("partial", _("Chưa đầy đủ")),
     ("assumed", _("Dự thảo, khung mẫu")),
 ]
+# "index": the framework states no groups and takes its index's (chiso.engine.indices).
+INHERIT_GROUPS = "index"
 GROUP_METHODS = [
+    (INHERIT_GROUPS, _("Như chỉ số (theo cách chia nhóm của chỉ số)")),
     ("bands", _("Theo ngưỡng % điểm tối đa")),
     ("quartiles", _("Theo tứ phân vị")),
     ("none", _("Không phân nhóm")),

@@ -32,7 +32,7 @@ from chiso.engine.validation import errors as only_errors
 from chiso.engine.validation import validate_framework
 from chiso.frameworks import editor
 from chiso.frameworks.copy import CopyError, copy_framework, suggested_code
-from chiso.frameworks.forms import CopyForm, FrameworkForm, FrameworkUploadForm
+from chiso.frameworks.forms import INHERIT_GROUPS, CopyForm, FrameworkForm, FrameworkUploadForm
 from chiso.frameworks.indices import IndexDataError
 from chiso.frameworks.io import (
     dump_framework_yaml,
@@ -280,6 +280,14 @@ def _apply_settings(engine: EngineFramework, data: dict[str, Any]) -> None:
     ]
     engine.legal_basis = legal if legal[0].number else []
     method = data["group_method"]
+    if method == INHERIT_GROUPS:  # no groups of its own: its index's apply
+        engine.ranking = RankingRule(
+            precision=data["ranking_precision"],
+            of=engine.ranking.of if engine.ranking else "peer_set",
+            groups=engine.ranking.groups,
+            inherited=frozenset({"groups"}),
+        )
+        return
     groups = GroupRule(method=method)
     if method == BANDS:
         groups.labels_vi, groups.labels_en = (), ()
@@ -318,7 +326,11 @@ def _settings_of(engine: EngineFramework) -> dict[str, Any]:
         "status": engine.status,
         "display_precision": engine.display_precision,
         "ranking_precision": engine.ranking.precision,
-        "group_method": method if method in ("bands", "quartiles", "none") else "none",
+        "group_method": INHERIT_GROUPS
+        if "groups" in engine.ranking.inherited
+        else method
+        if method in ("bands", "quartiles", "none")
+        else "none",
     }
 
 

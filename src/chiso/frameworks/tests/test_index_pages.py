@@ -120,3 +120,20 @@ def test_a_framework_upload_may_carry_its_index(officer_client):
     )
     response = officer_client.post(reverse("frameworks:list"), {"file": again, "replace": "on"})
     assert response.status_code == 422 and "max_points" in response.content.decode()
+
+
+def test_a_new_framework_may_take_its_index_s_groups(officer_client, framework):
+    from chiso.frameworks.models import Framework
+    from chiso.frameworks.tests.test_framework_editor import _new
+
+    response = _new(officer_client, group_method="index")
+    assert response.status_code == 302
+    row = Framework.objects.get(code="thu-nghiem-2026")
+    assert "groups" not in row.definition["ranking"]
+    assert row.to_engine().ranking.groups.method == "none"  # cchc_so defines no groups
+    index = row.index
+    index.groups = {"method": "quartiles"}
+    index.save()
+    assert Framework.objects.get(pk=row.pk).to_engine().ranking.groups.method == "quartiles"
+    page = officer_client.get(reverse("frameworks:settings", args=[row.code])).content.decode()
+    assert '<option value="index" selected>' in page
