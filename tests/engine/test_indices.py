@@ -20,7 +20,7 @@ from chiso.engine.indices import (
     score_phrase,
     share_of_max,
 )
-from chiso.engine.narrative import headline
+from chiso.engine.narrative import headline, mean_sentence
 from chiso.engine.units import Unit
 from chiso.reports.narrative import headline_paragraph
 
@@ -129,3 +129,11 @@ def test_a_percentage_index_is_written_in_percent():
         "Năm 2022, Chỉ số SIPAS của Đầm Hà đạt 60,00 %, xếp vị thứ 3/3 huyện, thị xã, thành phố; "
         "giảm 14,00 % và giảm 1 bậc so với năm 2021."
     )
+
+
+def test_the_mean_of_a_percentage_index_in_percent():
+    profile = _district_analysis().profile(DISTRICTS[2].ref)
+    assert (
+        mean_sentence(profile, IndexWording(percent=True)) == "Thấp hơn trung bình cả nước (70,39 %) 10,39 %."
+    )
+    assert mean_sentence(profile) == "Thấp hơn trung bình cả nước (70,39 điểm) 10,39 điểm."

@@ -66,15 +66,17 @@ def headline(profile: Profile, index_name: str, wording: IndexWording | None = N
     return sentence + "."
 
 
-def mean_sentence(profile: Profile) -> str | None:
-    """ "Cao hơn trung bình cả nước (42,41 điểm) 1,42 điểm." — None without a mean or a score."""
+def mean_sentence(profile: Profile, wording: IndexWording | None = None) -> str | None:
+    """ "Cao hơn trung bình cả nước (42,41 điểm) 1,42 điểm." ("… (85,17 %) 3,47 %." for a
+    percentage index) — None without a mean or a score."""
     if profile.score is None or profile.national_mean is None:
         return None
+    unit = (wording or wording_for_level(profile.unit.level)).unit_word
     places = profile.framework.display_precision
     difference = round_half_up(profile.score, places) - round_half_up(profile.national_mean, places)
     level = format_number(profile.national_mean, places)
     if difference > 0:
-        return f"Cao hơn trung bình cả nước ({level} điểm) {format_number(difference, places)} điểm."
+        return f"Cao hơn trung bình cả nước ({level} {unit}) {format_number(difference, places)} {unit}."
     if difference < 0:
-        return f"Thấp hơn trung bình cả nước ({level} điểm) {format_number(-difference, places)} điểm."
-    return f"Bằng trung bình cả nước ({level} điểm)."
+        return f"Thấp hơn trung bình cả nước ({level} {unit}) {format_number(-difference, places)} {unit}."
+    return f"Bằng trung bình cả nước ({level} {unit})."

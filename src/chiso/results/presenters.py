@@ -84,7 +84,7 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
         "strengths": [c.code for c in profile.strengths],
         "weaknesses": [c.code for c in profile.weaknesses],
         "sentence_vi": headline(profile, index.short_name, wording),
-        "mean_sentence_vi": mean_sentence(profile),
+        "mean_sentence_vi": mean_sentence(profile, wording),
         "note": profile.status_note,
     }
 
