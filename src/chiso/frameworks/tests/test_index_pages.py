@@ -137,3 +137,26 @@ def test_a_new_framework_may_take_its_index_s_groups(officer_client, framework):
     assert Framework.objects.get(pk=row.pk).to_engine().ranking.groups.method == "quartiles"
     page = officer_client.get(reverse("frameworks:settings", args=[row.code])).content.decode()
     assert '<option value="index" selected>' in page
+
+
+def test_the_public_profile_speaks_in_the_index_s_words(client, tmp_path, capsys):
+    """A percentage index with no groups: "88,64 %" on the page, no group, the index's peer noun."""
+    from chiso.cli.main import main
+    from chiso.frameworks.tests.test_indices import EGOV_FRAMEWORK
+
+    text = EGOV_FRAMEWORK.replace("max_points: 220\n  share_of_max: true", "percent: true")
+    text = text.replace("code: egov\n", "code: hl\n").replace(
+        "index:\n", "index:\n  peer_nouns: {province: địa phương}\n"
+    )
+    text = text.replace("max_points: 220", "max_points: 100").replace("max_points: 120", "max_points: 100")
+    text = text.replace("- {code: b, name_vi: Dịch vụ, max_points: 100}\n", "").replace(
+        "egov-province", "hl-province"
+    )
+    (tmp_path / "hl.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "2022.csv").write_text("Tỉnh,a\nHà Nội,88.64\nNinh Thuận,80\n")
+    assert main(["frameworks", "import", str(tmp_path / "hl.yaml")]) == 0
+    assert main(["import-results", str(tmp_path / "2022.csv"), "--index", "hl", "--year", "2022"]) == 0
+    capsys.readouterr()
+    page = client.get(reverse("results:profile", args=["hl", 2022, "01"])).content.decode()
+    assert "đạt 88,64 %, xếp hạng 1/63 địa phương." in page
+    assert "88,64<small> %</small>" in page and "thuộc nhóm" not in page
