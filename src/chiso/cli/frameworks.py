@@ -92,18 +92,26 @@ def _export_framework(framework: Any, output: Path) -> str:
 
 
 def _import_framework(path: Path, replace: bool) -> str:
+    from chiso.frameworks.indices import IndexDataError
     from chiso.frameworks.models import Framework, Index
     from chiso.frameworks.services import save_framework
 
     report, framework = _validate_framework_file(path)
-    if not Index.objects.filter(code=framework.index).exists():
+    # A file may carry its index (an `index:` mapping): save_framework creates it.
+    if framework.index_data is None and not Index.objects.filter(code=framework.index).exists():
         known = ", ".join(Index.objects.values_list("code", flat=True))
         raise CommandError(
             _("Chỉ số {index!r} chưa có. Có: {known}").format(index=framework.index, known=known)
         )
     if Framework.objects.filter(code=framework.code).exists() and not replace:
         raise CommandError(_("Đã có khung {code}; dùng --replace để thay.").format(code=framework.code))
-    save_framework(framework)
+    created = framework.index_data is not None and not Index.objects.filter(code=framework.index).exists()
+    try:
+        save_framework(framework)
+    except IndexDataError as exc:
+        raise CommandError(f"{path.name}: {exc}") from exc
+    if created:
+        report += "\n" + _("Đã thêm chỉ số {code}.").format(code=framework.index)
     return (
         report + "\n" + _("Đã lưu {code} ({years}).").format(code=framework.code, years=framework.years_label)
     )

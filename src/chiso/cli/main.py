@@ -4,6 +4,7 @@ chiso ranking papi 2021
 chiso profile papi 2021 "Ninh Thuận" --format json
 chiso import-results par2024.xlsx --index par_index --year 2024
 chiso frameworks list | show CODE | validate FILE | export CODE -o FILE
+chiso indices list | show CODE | add CODE --name "…" --max N | import FILE.yaml
 chiso units resolve "TP. HCM" | lineage "Ninh Thuận" | list --year 2025
 chiso setup
 chiso demo
@@ -24,7 +25,7 @@ from chiso.cli.parser import build_parser
 
 __all__ = ["build_parser", "main"]
 
-NEEDS_NAME = ("show", "validate", "import", "export", "resolve", "lineage")
+NEEDS_NAME = ("show", "validate", "import", "export", "resolve", "lineage", "add")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,10 +36,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if hasattr(args, "lang"):
         args.lang = i18n.language()
-    if args.command in ("frameworks", "units") and args.action in NEEDS_NAME and not args.name:
+    if args.command in ("frameworks", "units", "indices") and args.action in NEEDS_NAME and not args.name:
         parser.error(_("{command} {action} cần một tên").format(command=args.command, action=args.action))
     if args.command == "frameworks" and args.action == "export" and not args.output:
         parser.error(_("frameworks export cần -o FILE"))
+    if args.command == "indices" and args.action == "add":
+        if not args.name_vi:
+            parser.error(_('indices add cần --name "…"'))
+        if args.max is None and not args.percent:
+            parser.error(_("indices add cần --max N (điểm tối đa) hoặc --percent"))
     from chiso.cli.common import CommandError  # no Django, no data libraries: only after parsing
 
     try:

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_results(sub)
     add_analysis(sub)
     add_frameworks(sub)
+    add_indices(sub)
     add_units(sub)
     add_survey(sub)
     add_plans(sub)
@@ -181,6 +182,44 @@ def add_frameworks(sub: Any) -> None:
     p.add_argument("-o", "--output", help=_("tệp xuất (.xlsx hoặc .yaml)"))
     p.add_argument("--format", choices=("table", "json", "yaml"), default="table")
     p.set_defaults(func=Handler("chiso.cli.frameworks:cmd_frameworks"))
+
+
+def add_indices(sub: Any) -> None:
+    """indices list | show CODE | add CODE … | import FILE."""
+    p = sub.add_parser(
+        "indices",
+        help=_('chỉ số: list | show CODE | add CODE --name "…" --max N | import FILE.yaml'),
+    )
+    p.add_argument("action", choices=("list", "show", "add", "import"))
+    p.add_argument("name", nargs="?", default="", help=_("mã chỉ số (show, add) hoặc tệp YAML (import)"))
+    p.add_argument("--name", dest="name_vi", help=_("add: tên tiếng Việt của chỉ số"))
+    p.add_argument("--name-en", help=_("add: tên tiếng Anh"))
+    p.add_argument("--short-name", help=_("add: tên viết tắt, ví dụ DGI (mặc định: mã viết hoa)"))
+    p.add_argument("--publisher", help=_("add: cơ quan công bố"))
+    p.add_argument("--legal-basis", help=_("add: căn cứ pháp lý (số, ngày quyết định)"))
+    p.add_argument("--max", help=_("add: điểm tối đa của tổng điểm, ví dụ 100"))
+    p.add_argument("--percent", action="store_true", help=_("add: chỉ số tính theo tỷ lệ %%"))
+    p.add_argument(
+        "--level", default="province", help=_("add: cấp đơn vị: province, district, commune, department …")
+    )
+    p.add_argument(
+        "--groups",
+        default="none",
+        choices=("none", "quartiles", "bands"),
+        help=_("add: cách chia nhóm (mặc định: không chia nhóm)"),
+    )
+    p.add_argument("--precision", type=int, default=2, help=_("add: số chữ số thập phân khi xếp hạng"))
+    p.add_argument(
+        "--share-of-max",
+        action="store_true",
+        help=_('add: câu văn nêu tỷ lệ %% so với điểm tối đa ("165,02/220 điểm, đạt 75,01 %%")'),
+    )
+    p.add_argument(
+        "--peer-noun", help=_('add: danh từ chỉ các đơn vị cùng cấp, ví dụ "huyện, thị xã, thành phố"')
+    )
+    p.add_argument("--alias", action="append", help=_("add: tên gọi khác (lặp lại được)"))
+    p.add_argument("--format", choices=("table", "json", "yaml"), default="table")
+    p.set_defaults(func=Handler("chiso.cli.indices:cmd_indices"))
 
 
 def add_units(sub: Any) -> None:

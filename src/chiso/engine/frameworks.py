@@ -25,6 +25,8 @@ METHODS = (SELF_ASSESSED, SURVEY, DATA_FEED, PUBLISHED)
 
 QUARTILES = "quartiles"
 BANDS = "bands"
+# The ranking fields a framework may leave to its index (`chiso.engine.indices`).
+INHERITABLE = ("precision", "groups")
 
 # How a parent's points follow from its children's.
 SUM = "sum"  # the parent is the sum of its children (PAR INDEX, PAPI)
@@ -157,11 +159,15 @@ class RankingRule:
     `of`: what N in "x/N" counts — `peer_set` (every unit of the peer set valid that year, with
     or without a result, as the press writes "14/63" in years when 3 provinces had no PAPI result)
     or `ranked` (only units with a result).
+    `inherited`: the fields ("precision", "groups") that the framework file leaves to its index;
+    they are filled by `chiso.engine.indices.apply_index_defaults` and left out again when the
+    framework is written back, so that a change of the index reaches its frameworks.
     """
 
     precision: int = 2
     of: str = "peer_set"
     groups: GroupRule = field(default_factory=GroupRule)
+    inherited: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -180,6 +186,7 @@ class Framework:
     legal_basis: list[LegalBasis] = field(default_factory=list)
     status: str = "confirmed"  # confirmed | partial | assumed
     display_precision: int = 2
+    display_precision_given: bool = True  # False: follows the (possibly inherited) ranking precision
     ranking: RankingRule = field(default_factory=RankingRule)
     adjustments: list[Adjustment] = field(default_factory=list)
     adjusted_floor: Decimal | None = None
@@ -187,6 +194,9 @@ class Framework:
     source: str = ""
     note: str = ""
     aggregation: str = SUM  # SUM, MEAN or WEIGHTED, for every parent of the tree
+    # The index's data when the file carries it (an `index:` mapping instead of a code); not
+    # written back: the index is stored on its own.
+    index_data: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -275,7 +285,8 @@ def node_from_dict(data: dict[str, Any], where: str = "root") -> Node:
     )
 
 
-def _group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
+def group_rule_from_dict(data: dict[str, Any] | None) -> GroupRule:
+    """A group rule from its dictionary form (`ranking.groups` of a framework, `groups` of an index)."""
     if not data:
         return GroupRule()
     rule = GroupRule(method=str(data.get("method", QUARTILES)))
@@ -302,10 +313,13 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         raise FrameworkError(_("Tệp khung tiêu chí phải là một mục có các trường."))
     years = data.get("years") or {}
     ranking_data = data.get("ranking") or {}
+    index_data = data.get("index") if isinstance(data.get("index"), dict) else None
+    index_code = _require(index_data, "code", "index") if index_data is not None else None
     ranking = RankingRule(
         precision=int(ranking_data.get("precision", 2)),
         of=str(ranking_data.get("of", "peer_set")),
-        groups=_group_rule_from_dict(ranking_data.get("groups")),
+        groups=group_rule_from_dict(ranking_data.get("groups")),
+        inherited=frozenset(key for key in INHERITABLE if key not in ranking_data),
     )
     adjustments = [
         Adjustment(
@@ -322,7 +336,8 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
     ]
     return Framework(
         code=str(_require(data, "code", "framework")),
-        index=str(_require(data, "index", "framework")),
+        index=str(index_code or _require(data, "index", "framework")),
+        index_data=index_data,
         name_vi=str(_require(data, "name_vi", "framework")),
         name_en=str(data.get("name_en") or ""),
         scope=str(data.get("scope") or "province"),
@@ -334,6 +349,7 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         ],
         status=str(data.get("status") or "confirmed"),
         display_precision=int(data.get("display_precision", ranking.precision)),
+        display_precision_given="display_precision" in data,
         ranking=ranking,
         adjustments=adjustments,
         adjusted_floor=_decimal_or_none(data.get("adjusted_floor"), "adjusted_floor"),
@@ -370,9 +386,22 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     return data
 
 
+def group_rule_to_dict(groups: GroupRule) -> dict[str, Any]:
+    """The dictionary form of a group rule."""
+    return {
+        "method": groups.method,
+        "labels_vi": list(groups.labels_vi),
+        "labels_en": list(groups.labels_en),
+        "bands": [
+            {"label_vi": b.label_vi, "label_en": b.label_en, "min_percent": _plain(b.min_percent)}
+            for b in groups.bands
+        ],
+    }
+
+
 def framework_to_dict(framework: Framework) -> dict[str, Any]:
-    """The dictionary (YAML) form; `framework_from_dict(framework_to_dict(f))` equals `f`."""
-    groups = framework.ranking.groups
+    """The dictionary (YAML) form; `framework_from_dict(framework_to_dict(f))` equals `f`.
+    Ranking fields the framework leaves to its index stay out."""
     data: dict[str, Any] = {
         "code": framework.code,
         "index": framework.index,
@@ -387,15 +416,7 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
         "ranking": {
             "precision": framework.ranking.precision,
             "of": framework.ranking.of,
-            "groups": {
-                "method": groups.method,
-                "labels_vi": list(groups.labels_vi),
-                "labels_en": list(groups.labels_en),
-                "bands": [
-                    {"label_vi": b.label_vi, "label_en": b.label_en, "min_percent": _plain(b.min_percent)}
-                    for b in groups.bands
-                ],
-            },
+            "groups": group_rule_to_dict(framework.ranking.groups),
         },
         "source": framework.source,
         "note": framework.note,
@@ -413,6 +434,10 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
             }
             for a in framework.adjustments
         ]
+    for key in framework.ranking.inherited:
+        del data["ranking"][key]
+    if not framework.display_precision_given:
+        del data["display_precision"]
     if framework.aggregation != SUM:
         data["aggregation"] = framework.aggregation
     if framework.adjusted_floor is not None:

@@ -21,6 +21,7 @@ from chiso.frameworks.editor import (
     params_from_post,
     read_number,
 )
+from chiso.frameworks.indices import check_index
 from chiso.frameworks.models import Framework, Index
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ STATUSES = [
     ("partial", _("Chưa đầy đủ")),
     ("assumed", _("Dự thảo, khung mẫu")),
 ]
+# "index": the framework states no groups and takes its index's (chiso.engine.indices).
+INHERIT_GROUPS = "index"
 GROUP_METHODS = [
+    (INHERIT_GROUPS, _("Như chỉ số (theo cách chia nhóm của chỉ số)")),
     ("bands", _("Theo ngưỡng % điểm tối đa")),
     ("quartiles", _("Theo tứ phân vị")),
     ("none", _("Không phân nhóm")),
@@ -241,3 +245,137 @@ class CopyForm(forms.Form):
     name_vi = forms.CharField(label=_("Tên khung mới"), max_length=300)
     first_year = forms.IntegerField(label=_("Áp dụng từ năm"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100, required=False)
+
+
+# -- an index ---------------------------------------------------------------------------------------
+
+INDEX_GROUPS = [
+    ("none", _("Không phân nhóm")),
+    ("quartiles", _("Theo tứ phân vị")),
+    ("bands", _("Theo ngưỡng % điểm tối đa (A ≥ 90 %, B ≥ 80 %, C ≥ 70 %, D)")),
+    ("published", _("Nhóm do cơ quan công bố đặt tên")),
+]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class IndexForm(forms.Form):
+    """An index: names, publisher, legal basis, levels, scale, ranking, groups and wording. The checks
+    are those of `chiso indices import` (`chiso.frameworks.indices.check_index`)."""
+
+    code = forms.CharField(label=_("Mã"), max_length=40, help_text=_("chữ thường không dấu, ví dụ dgi"))
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=40, required=False)
+    name_vi = forms.CharField(label=_("Tên"), max_length=200)
+    name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=200, required=False)
+    publisher = forms.CharField(label=_("Cơ quan công bố"), max_length=200, required=False)
+    legal_basis = forms.CharField(
+        label=_("Căn cứ pháp lý"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unit_levels = forms.CharField(
+        label=_("Cấp đơn vị được đánh giá"),
+        initial="province",
+        help_text=_("province, district, commune, department …; cấp được xếp hạng ghi trước"),
+    )
+    max_points = forms.CharField(label=_("Điểm tối đa"), required=False, help_text=_("để trống nếu chưa rõ"))
+    percent = forms.BooleanField(label=_("Chỉ số tính theo tỷ lệ %"), required=False)
+    precision = forms.IntegerField(
+        label=_("Số chữ số thập phân khi xếp hạng"), min_value=0, max_value=6, initial=2
+    )
+    groups = forms.ChoiceField(label=_("Cách chia nhóm"), choices=INDEX_GROUPS, initial="none")
+    group_labels = forms.CharField(
+        label=_("Tên các nhóm (từ cao xuống thấp)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("mỗi dòng một nhóm; chỉ dùng với nhóm do cơ quan công bố đặt tên"),
+    )
+    share_of_max = forms.BooleanField(label=_("Câu văn nêu tỷ lệ % so với điểm tối đa"), required=False)
+    peer_nouns = forms.CharField(
+        label=_("Danh từ chỉ các đơn vị cùng cấp"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("mỗi dòng một cấp, ví dụ: district = huyện, thị xã, thành phố"),
+    )
+    aliases = forms.CharField(label=_("Tên gọi khác"), required=False, help_text=_("cách nhau bởi dấu phẩy"))
+
+    def __init__(self, *args: Any, existing: Index | None = None, **kwargs: Any) -> None:
+        self.existing = existing
+        if existing is not None and "initial" not in kwargs:
+            kwargs["initial"] = index_initial(existing)
+        super().__init__(*args, **kwargs)
+        if existing is not None:
+            self.fields["code"].disabled = True
+        self.values: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        nouns: dict[str, str] = {}
+        for line in (data.get("peer_nouns") or "").splitlines():
+            if not line.strip():
+                continue
+            level, sep, noun = line.partition("=")
+            if not sep:
+                level, sep, noun = line.partition(":")
+            if not sep or not level.strip() or not noun.strip():
+                self.add_error("peer_nouns", gettext("Mỗi dòng ghi: cấp = danh từ."))
+                return data
+            nouns[level.strip()] = noun.strip()
+        method = data["groups"]
+        groups: Any = method
+        if self.existing is not None and (self.existing.groups or {}).get("method") == method:
+            groups = self.existing.groups  # unchanged: keep its labels and thresholds
+        elif method == "published":
+            labels = [x.strip() for x in (data.get("group_labels") or "").splitlines() if x.strip()]
+            groups = {"method": method, "labels_vi": labels}
+        entry = {
+            "code": self.existing.code if self.existing else data["code"].strip(),
+            "short_name": data.get("short_name") or "",
+            "name_vi": data["name_vi"],
+            "name_en": data.get("name_en") or "",
+            "publisher": data.get("publisher") or "",
+            "legal_basis": data.get("legal_basis") or "",
+            "unit_levels": _lines(data["unit_levels"]),
+            "max_points": (data.get("max_points") or "").strip() or None,
+            "percent": data.get("percent", False),
+            "precision": data["precision"],
+            "groups": groups,
+            "share_of_max": data.get("share_of_max", False),
+            "peer_nouns": nouns,
+            "aliases": _lines(data.get("aliases") or ""),
+        }
+        values, problems = check_index(entry, entry["code"] or "?")
+        for field, problem in problems:
+            name = field.split(".")[0]
+            if name == "groups" and field != "groups" and method == "published":
+                name = "group_labels"
+            self.add_error(name if name in self.fields else None, problem)
+        if self.existing is None and Index.objects.filter(code=values.get("code")).exists():
+            self.add_error("code", gettext("Đã có chỉ số mã %(code)s.") % {"code": values["code"]})
+        self.values = values
+        return data
+
+
+def index_initial(index: Index) -> dict[str, Any]:
+    """An index's values as the form shows them."""
+    groups = index.groups or {}
+    return {
+        "code": index.code,
+        "short_name": index.short_name,
+        "name_vi": index.name_vi,
+        "name_en": index.name_en,
+        "publisher": index.publisher,
+        "legal_basis": index.legal_basis,
+        "unit_levels": ", ".join(index.levels),
+        "max_points": "" if index.max_points is None else format(index.max_points.normalize(), "f"),
+        "percent": index.percent,
+        "precision": index.precision,
+        "groups": groups.get("method") or "none",
+        "group_labels": "\n".join(groups.get("labels_vi") or []),
+        "share_of_max": index.share_of_max,
+        "peer_nouns": "\n".join(f"{level} = {noun}" for level, noun in (index.peer_nouns or {}).items()),
+        "aliases": ", ".join(index.aliases or []),
+    }

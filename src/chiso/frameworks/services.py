@@ -10,6 +10,7 @@ from chiso.data import data_path
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.frameworks import framework_from_dict, framework_to_dict
 from chiso.engine.names import match_key
+from chiso.frameworks.indices import clean_all, ensure_index, read_indices_yaml, save_index
 from chiso.frameworks.models import Framework, Index
 
 
@@ -40,7 +41,12 @@ def framework_for(index: Index, year: int) -> Framework:
     return max(candidates, key=lambda f: f.first_year or 0)
 
 
+@transaction.atomic
 def save_framework(framework: EngineFramework, builtin: bool = False) -> Framework:
+    """Store a framework; when its file carried its index (`index:` mapping), the index is created
+    first if it does not exist (`IndexDataError` if it exists with different data)."""
+    if framework.index_data is not None:
+        ensure_index(framework.index_data)
     index = Index.objects.get(code=framework.index)
     row, _created = Framework.objects.update_or_create(
         code=framework.code,
@@ -61,10 +67,8 @@ def save_framework(framework: EngineFramework, builtin: bool = False) -> Framewo
 @transaction.atomic
 def load_builtin() -> int:
     """Load the indices and the framework files shipped with chiso; returns the number of frameworks."""
-    for item in yaml.safe_load(data_path("indices.yaml").read_text(encoding="utf-8")):
-        Index.objects.update_or_create(
-            code=item["code"], defaults={k: v for k, v in item.items() if k != "code"}
-        )
+    for values in clean_all(read_indices_yaml(data_path("indices.yaml").read_text(encoding="utf-8"))):
+        save_index(values, Index.objects.filter(code=values["code"]).first())
     count = 0
     for path in sorted(data_path("frameworks").glob("*.yaml")):
         framework = framework_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))

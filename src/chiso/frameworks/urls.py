@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chiso.frameworks import views, views_editor
+from chiso.frameworks import views, views_editor, views_indices
 
 app_name = "frameworks"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("khung/<slug:code>/nut/<str:node>/quy-tac/", views_editor.node_rule, name="node_rule"),
     path("khung/<slug:code>/nut/<str:node>/<slug:action>/", views_editor.node_action, name="node_action"),
     path("doi-chieu/<int:pk>/", views.mapping, name="mapping"),
+    path("chi-so/", views_indices.indices, name="indices"),
+    path("chi-so/tao-moi/", views_indices.index_new, name="index_new"),
+    path("chi-so/<slug:code>/sua/", views_indices.index_edit, name="index_edit"),
 ]

@@ -32,7 +32,8 @@ from chiso.engine.validation import errors as only_errors
 from chiso.engine.validation import validate_framework
 from chiso.frameworks import editor
 from chiso.frameworks.copy import CopyError, copy_framework, suggested_code
-from chiso.frameworks.forms import CopyForm, FrameworkForm, FrameworkUploadForm
+from chiso.frameworks.forms import INHERIT_GROUPS, CopyForm, FrameworkForm, FrameworkUploadForm
+from chiso.frameworks.indices import IndexDataError
 from chiso.frameworks.io import (
     dump_framework_yaml,
     framework_from_xlsx,
@@ -135,7 +136,7 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
     if bad:
         return [str(p) for p in bad], []
     warnings = [str(p) for p in found if not p.is_error]
-    if not Index.objects.filter(code=engine.index).exists():
+    if engine.index_data is None and not Index.objects.filter(code=engine.index).exists():
         return [_("Chưa có chỉ số mã %(code)s; hãy tạo chỉ số trước.") % {"code": engine.index}], warnings
     existing = Framework.objects.filter(code=engine.code).first()
     if existing is not None:
@@ -152,7 +153,10 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
                 _("Khung %(code)s đang được dùng cho kỳ đánh giá; hãy sao chép sang mã mới.")
                 % {"code": engine.code}
             ], warnings
-    saved = save_framework(engine)
+    try:
+        saved = save_framework(engine)  # creates the index the file carries, if it is new
+    except IndexDataError as exc:
+        return exc.problems, warnings
     messages.success(request, _("Đã lưu khung %(code)s.") % {"code": saved.code})
     for warning in warnings[:20]:
         messages.warning(request, warning)
@@ -266,6 +270,7 @@ def _apply_settings(engine: EngineFramework, data: dict[str, Any]) -> None:
     engine.last_year = data.get("last_year")
     engine.status = data["status"]
     engine.display_precision = data["display_precision"]
+    engine.display_precision_given = True
     legal = [
         LegalBasis(
             number=data.get("legal_number", ""),
@@ -275,6 +280,14 @@ def _apply_settings(engine: EngineFramework, data: dict[str, Any]) -> None:
     ]
     engine.legal_basis = legal if legal[0].number else []
     method = data["group_method"]
+    if method == INHERIT_GROUPS:  # no groups of its own: its index's apply
+        engine.ranking = RankingRule(
+            precision=data["ranking_precision"],
+            of=engine.ranking.of if engine.ranking else "peer_set",
+            groups=engine.ranking.groups,
+            inherited=frozenset({"groups"}),
+        )
+        return
     groups = GroupRule(method=method)
     if method == BANDS:
         groups.labels_vi, groups.labels_en = (), ()
@@ -313,7 +326,11 @@ def _settings_of(engine: EngineFramework) -> dict[str, Any]:
         "status": engine.status,
         "display_precision": engine.display_precision,
         "ranking_precision": engine.ranking.precision,
-        "group_method": method if method in ("bands", "quartiles", "none") else "none",
+        "group_method": INHERIT_GROUPS
+        if "groups" in engine.ranking.inherited
+        else method
+        if method in ("bands", "quartiles", "none")
+        else "none",
     }
 
 

@@ -152,7 +152,7 @@ def build_report(
     trend = _trend(index, unit, analysis) if with_trend else []
     noun = "lĩnh vực" if index.code == "par_index" else "nội dung"
     paragraphs = {
-        "headline": narrative.headline_paragraph(profile, index.short_name),
+        "headline": narrative.headline_paragraph(profile, index.short_name, index.wording(unit.level)),
         "comparison": narrative.comparison_paragraph(profile),
         "components": narrative.components_paragraph(profile, noun),
         "strengths": narrative.strengths_paragraph(profile, noun),

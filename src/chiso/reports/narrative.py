@@ -12,8 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chiso.engine.analysis import CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
+from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
-from chiso.engine.narrative import PEER_NOUN_VI, rank_change_phrase, score_change_phrase, unit_phrase
+from chiso.engine.narrative import rank_change_phrase, score_change_phrase, unit_phrase
 from chiso.engine.numbers import format_number, format_rank, round_half_up
 
 
@@ -32,25 +33,24 @@ def _scale(maximum: Decimal | None) -> str:
     return f"/{format_number(maximum, 0)}" if maximum is not None else ""
 
 
-def headline_paragraph(profile: Profile, index_name: str) -> str:
-    """The opening sentence: score/max, rank x/N, change in points and ranks, group."""
+def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording | None = None) -> str:
+    """The opening sentence: score/max (or percent, with the share of the maximum when the index
+    states it), rank x/N with the index's peer noun, change in points and ranks, group."""
+    wording = wording or wording_for_level(profile.unit.level)
     places = profile.framework.display_precision
     who = unit_phrase(profile.unit)
     if profile.score is None:
         return f"Năm {profile.year}, Chỉ số {index_name} của {who} không được công bố."
-    peers = PEER_NOUN_VI.get(profile.unit.level, "đơn vị")
+    scored = score_phrase(profile.score, profile.framework.root.max_points, places, wording)
     text = (
-        f"Năm {profile.year}, Chỉ số {index_name} của {who} đạt "
-        f"{format_number(profile.score, places)}{_scale(profile.framework.root.max_points)} điểm, "
-        f"xếp vị thứ {format_rank(profile.rank, profile.of)} {peers}"
+        f"Năm {profile.year}, Chỉ số {index_name} của {who} đạt {scored}, "
+        f"xếp vị thứ {format_rank(profile.rank, profile.of)} {wording.peer_noun}"
     )
     change = profile.change
     if change is not None and change.rank is not None:
         points = rounded_difference(profile.score, change.previous_score, places)
-        text += (
-            f"; {score_change_phrase(points, places)} và {rank_change_phrase(change.rank)} "  # type: ignore[arg-type]
-            f"so với năm {profile.previous_year}"
-        )
+        moved = score_change_phrase(points, places, wording.unit_word)  # type: ignore[arg-type]
+        text += f"; {moved} và {rank_change_phrase(change.rank)} so với năm {profile.previous_year}"
     if profile.group is not None:
         text += f"; thuộc {_lower_first(profile.group.label_vi)}"
     return text + "."

@@ -6,6 +6,7 @@ from typing import Any
 
 from chiso.core.serialize import json_number
 from chiso.engine.analysis import TOTAL, LeagueRow, Profile, YearAnalysis
+from chiso.engine.indices import share_of_max
 from chiso.engine.narrative import headline, mean_sentence
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.frameworks.models import Index
@@ -18,8 +19,11 @@ def signed_int(value: int | None) -> str:
 
 
 def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
-    """The machine-readable profile (the `--format json` of `chiso profile`)."""
+    """The machine-readable profile (the `--format json` of `chiso profile`); the sentence, the peer
+    noun and the share of the maximum in the index's words (`Index.wording`)."""
     change = profile.change
+    wording = index.wording(profile.unit.level)
+    maximum = profile.framework.root.max_points
     return {
         "index": index.code,
         "index_name": index.short_name,
@@ -31,6 +35,11 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
         "rank": profile.rank,
         "of": profile.of,
         "ranking_precision": profile.framework.ranking.precision,
+        "percent": wording.percent,
+        "percent_of_max": json_number(
+            share_of_max(profile.score, maximum, profile.framework.display_precision)
+        ),
+        "peer_noun": wording.peer_noun,
         "previous": {
             "year": profile.previous_year,
             "score": json_number(change.previous_score) if change else None,
@@ -74,8 +83,8 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
         ],
         "strengths": [c.code for c in profile.strengths],
         "weaknesses": [c.code for c in profile.weaknesses],
-        "sentence_vi": headline(profile, index.short_name),
-        "mean_sentence_vi": mean_sentence(profile),
+        "sentence_vi": headline(profile, index.short_name, wording),
+        "mean_sentence_vi": mean_sentence(profile, wording),
         "note": profile.status_note,
     }
 
