@@ -141,7 +141,6 @@ def ensure_ready(out: TextIO = sys.stderr, communes: bool = False) -> None:
     from django.core.management import call_command
     from django.utils.translation import ngettext
 
-    from chiso.frameworks.models import Framework
     from chiso.results import builtin
     from chiso.units.models import Unit
 
@@ -169,10 +168,10 @@ def ensure_ready(out: TextIO = sys.stderr, communes: bool = False) -> None:
             ).format(count=count)
             + "\n"
         )
-    if not Framework.objects.filter(builtin=True).exists():
-        from chiso.frameworks.services import load_builtin
+    from chiso.frameworks.services import load_builtin
 
-        count = load_builtin()
+    count = load_builtin(only_missing=True)  # a first set-up, or indices and frameworks shipped since
+    if count:
         out.write(
             ngettext("Đã nạp {count} khung tiêu chí.", "Đã nạp {count} khung tiêu chí.", count).format(
                 count=count

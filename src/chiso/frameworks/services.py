@@ -65,13 +65,20 @@ def save_framework(framework: EngineFramework, builtin: bool = False) -> Framewo
 
 
 @transaction.atomic
-def load_builtin() -> int:
-    """Load the indices and the framework files shipped with chiso; returns the number of frameworks."""
+def load_builtin(only_missing: bool = False) -> int:
+    """Load the indices and the framework files shipped with chiso; returns the number of frameworks
+    written. With `only_missing`, what the database already has is left as it is (an officer may
+    have edited an index), and only indices and frameworks shipped since are added — an upgrade."""
     for values in clean_all(read_indices_yaml(data_path("indices.yaml").read_text(encoding="utf-8"))):
-        save_index(values, Index.objects.filter(code=values["code"]).first())
+        existing = Index.objects.filter(code=values["code"]).first()
+        if existing is None or not only_missing:
+            save_index(values, existing)
+    known = set(Framework.objects.values_list("code", flat=True)) if only_missing else set()
     count = 0
     for path in sorted(data_path("frameworks").glob("*.yaml")):
         framework = framework_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if framework.code in known:
+            continue
         save_framework(framework, builtin=True)
         count += 1
     return count
