@@ -11,7 +11,7 @@ from chiso.frameworks.models import Index
 pytestmark = pytest.mark.django_db
 
 NEW = {
-    "code": "dgi",
+    "code": "dgx",
     "short_name": "DGI",
     "name_vi": "Chỉ số Chuyển đổi số",
     "name_en": "Digital transformation index",
@@ -43,13 +43,13 @@ def test_the_officer_creates_an_index(officer_client, people, django_assert_max_
     with django_assert_max_num_queries(15):
         response = officer_client.post(reverse("frameworks:index_new"), NEW)
     assert response.status_code == 302
-    index = Index.objects.get(code="dgi")
+    index = Index.objects.get(code="dgx")
     assert index.levels == ["district"] and index.max_points == Decimal(80)
     assert index.share_of_max and index.groups == {"method": "none"}
     assert index.peer_noun("district") == "huyện, thị xã, thành phố"
     assert index.aliases == ["chỉ số chuyển đổi số", "cds"]
     entry = AuditEntry.objects.filter(action="framework_edit", field="index").latest("id")
-    assert entry.after is not None and entry.after["index"] == "dgi" and entry.after["max_points"] == "80"
+    assert entry.after is not None and entry.after["index"] == "dgx" and entry.after["max_points"] == "80"
     assert entry.user == people["sonoivu"]
 
 
@@ -66,7 +66,7 @@ def test_bad_input_gets_form_errors_and_nothing_saved(officer_client):
     assert response.status_code == 422 and "Đã có chỉ số mã papi" in response.content.decode()
     response = officer_client.post(reverse("frameworks:index_new"), {**NEW, "groups": "published"})
     assert response.status_code == 422 and "danh sách tên nhóm" in response.content.decode()
-    assert not Index.objects.filter(code="dgi").exists()
+    assert not Index.objects.filter(code="dgx").exists()
 
 
 def test_the_officer_edits_an_index_and_keeps_its_bands(officer_client, django_assert_max_num_queries):
@@ -112,11 +112,11 @@ def test_a_framework_upload_may_carry_its_index(officer_client):
 
     from chiso.frameworks.tests.test_indices import DGI_FRAMEWORK
 
-    upload = SimpleUploadedFile("dgi.yaml", DGI_FRAMEWORK.encode())
+    upload = SimpleUploadedFile("dgx.yaml", DGI_FRAMEWORK.encode())
     response = officer_client.post(reverse("frameworks:list"), {"file": upload})
-    assert response.status_code == 302 and Index.objects.get(code="dgi").share_of_max
+    assert response.status_code == 302 and Index.objects.get(code="dgx").share_of_max
     again = SimpleUploadedFile(
-        "dgi.yaml", DGI_FRAMEWORK.replace("max_points: 80\n  share", "max_points: 90\n  share").encode()
+        "dgx.yaml", DGI_FRAMEWORK.replace("max_points: 80\n  share", "max_points: 90\n  share").encode()
     )
     response = officer_client.post(reverse("frameworks:list"), {"file": again, "replace": "on"})
     assert response.status_code == 422 and "max_points" in response.content.decode()
@@ -145,17 +145,20 @@ def test_the_public_profile_speaks_in_the_index_s_words(client, tmp_path, capsys
     from chiso.frameworks.tests.test_indices import EGOV_FRAMEWORK
 
     text = EGOV_FRAMEWORK.replace("max_points: 220\n  share_of_max: true", "percent: true")
-    text = text.replace("code: egov\n", "code: hl\n").replace(
+    text = text.replace("code: egx\n", "code: hl\n").replace(
         "index:\n", "index:\n  peer_nouns: {province: địa phương}\n"
     )
     text = text.replace("max_points: 220", "max_points: 100").replace("max_points: 120", "max_points: 100")
     text = text.replace("- {code: b, name_vi: Dịch vụ, max_points: 100}\n", "").replace(
-        "egov-province", "hl-province"
+        "egx-province", "hl-province"
     )
     (tmp_path / "hl.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "2022.csv").write_text("Tỉnh,a\nHà Nội,88.64\nNinh Thuận,80\n")
     assert main(["frameworks", "import", str(tmp_path / "hl.yaml")]) == 0
-    assert main(["import-results", str(tmp_path / "2022.csv"), "--index", "hl", "--year", "2022"]) == 0
+    assert (
+        main(["import-results", str(tmp_path / "2022.csv"), "--index", "hl", "--year", "2022", "--publish"])
+        == 0
+    )
     capsys.readouterr()
     page = client.get(reverse("results:profile", args=["hl", 2022, "01"])).content.decode()
     assert "đạt 88,64 %, xếp hạng 1/63 địa phương." in page

@@ -21,14 +21,14 @@ def run(capsys, *args):
 
 
 DGI_FILE = """\
-- code: dgi
+- code: dgx
   short_name: DGI
   name_vi: Chỉ số Chuyển đổi số
   unit_levels: [district]
   max_points: 80
   share_of_max: true
   peer_nouns: {district: 'huyện, thị xã, thành phố'}
-- code: egov
+- code: egx
   name_vi: Chỉ số Chính quyền điện tử
   unit_levels: [district]
   max_points: 220
@@ -36,9 +36,9 @@ DGI_FILE = """\
 """
 
 DGI_FRAMEWORK = """\
-code: dgi-district-2021
+code: dgx-district-2021
 index:
-  code: dgi
+  code: dgx
   short_name: DGI
   name_vi: Chỉ số Chuyển đổi số
   unit_levels: [district]
@@ -81,18 +81,18 @@ def test_list_and_show(capsys):
 def test_add_a_district_index_then_show_it(capsys):
     code, out, err = run(
         capsys,
-        "indices", "add", "dgi", "--name", "Chỉ số Chuyển đổi số", "--short-name", "DGI",
+        "indices", "add", "dgx", "--name", "Chỉ số Chuyển đổi số", "--short-name", "DGI",
         "--max", "80", "--level", "district", "--share-of-max",
     )  # fmt: skip
     assert code == 0, err
-    index = Index.objects.get(code="dgi")
+    index = Index.objects.get(code="dgx")
     assert index.unit_level == "district" and index.levels == ["district"]
     assert index.groups == {"method": "none"} and index.share_of_max
     assert index.wording("district").peer_noun == "huyện, thị xã, thành phố"
-    code, out, _ = run(capsys, "indices", "show", "dgi", "--format", "yaml")
+    code, out, _ = run(capsys, "indices", "show", "dgx", "--format", "yaml")
     assert "max_points: 80" in out and "share_of_max: true" in out
-    code, _, err = run(capsys, "indices", "add", "dgi", "--name", "Lại", "--max", "80")
-    assert code == 1 and "Đã có chỉ số dgi" in err
+    code, _, err = run(capsys, "indices", "add", "dgx", "--name", "Lại", "--max", "80")
+    assert code == 1 and "Đã có chỉ số dgx" in err
 
 
 def test_add_refuses_bad_values_naming_the_field(capsys):
@@ -126,13 +126,13 @@ def test_import_a_file_then_again(tmp_path, capsys):
     path.write_text(DGI_FILE, encoding="utf-8")
     code, out, err = run(capsys, "indices", "import", str(path))
     assert code == 0, err
-    assert "dgi: đã thêm" in out and "egov: đã thêm" in out
-    assert Index.objects.get(code="egov").max_points == Decimal(220)
+    assert "dgx: đã thêm" in out and "egx: đã thêm" in out
+    assert Index.objects.get(code="egx").max_points == Decimal(220)
     code, out, _ = run(capsys, "indices", "import", str(path))
-    assert "dgi: không đổi" in out
+    assert "dgx: không đổi" in out
     path.write_text(DGI_FILE.replace("max_points: 220", "max_points: 200"), encoding="utf-8")
     code, out, _ = run(capsys, "indices", "import", str(path))
-    assert "egov: đã cập nhật" in out and Index.objects.get(code="egov").max_points == Decimal(200)
+    assert "egx: đã cập nhật" in out and Index.objects.get(code="egx").max_points == Decimal(200)
 
 
 def test_an_import_with_one_bad_entry_writes_nothing(tmp_path, capsys):
@@ -140,8 +140,8 @@ def test_an_import_with_one_bad_entry_writes_nothing(tmp_path, capsys):
     path.write_text(DGI_FILE + "  precision: many\n  colour: red\n", encoding="utf-8")
     code, _, err = run(capsys, "indices", "import", str(path))
     assert code == 1
-    assert "Chỉ số egov, trường precision" in err and "Chỉ số egov, trường colour" in err
-    assert not Index.objects.filter(code__in=["dgi", "egov"]).exists()
+    assert "Chỉ số egx, trường precision" in err and "Chỉ số egx, trường colour" in err
+    assert not Index.objects.filter(code__in=["dgx", "egx"]).exists()
 
 
 def test_import_problems_with_groups_and_levels():
@@ -160,43 +160,43 @@ def test_import_problems_with_groups_and_levels():
 
 
 def test_a_framework_file_may_carry_its_index(tmp_path, capsys):
-    path = tmp_path / "dgi.yaml"
+    path = tmp_path / "dgx.yaml"
     path.write_text(DGI_FRAMEWORK, encoding="utf-8")
     code, out, err = run(capsys, "frameworks", "import", str(path))
     assert code == 0, err
-    assert "Đã thêm chỉ số dgi." in out
-    index = Index.objects.get(code="dgi")
+    assert "Đã thêm chỉ số dgx." in out
+    index = Index.objects.get(code="dgx")
     framework = framework_for(index, 2022).to_engine()
     # The file states no ranking: the index's (no groups, 2 decimals) applies, never quartiles.
     assert framework.ranking.groups.method == "none" and framework.ranking.precision == 2
-    assert "groups" not in Framework.objects.get(code="dgi-district-2021").definition["ranking"]
+    assert "groups" not in Framework.objects.get(code="dgx-district-2021").definition["ranking"]
 
 
 def test_a_framework_file_whose_index_differs_is_refused(tmp_path, capsys):
     ensure_index(
-        {"code": "dgi", "name_vi": "Chỉ số Chuyển đổi số", "unit_levels": ["district"], "max_points": 100}
+        {"code": "dgx", "name_vi": "Chỉ số Chuyển đổi số", "unit_levels": ["district"], "max_points": 100}
     )
-    path = tmp_path / "dgi.yaml"
+    path = tmp_path / "dgx.yaml"
     path.write_text(DGI_FRAMEWORK, encoding="utf-8")
     code, _, err = run(capsys, "frameworks", "import", str(path))
     assert code == 1
-    assert "trường: max_points, share_of_max." in err
-    assert not Framework.objects.filter(code="dgi-district-2021").exists()
+    assert "max_points, share_of_max." in err
+    assert not Framework.objects.filter(code="dgx-district-2021").exists()
 
 
 def test_a_framework_carrying_an_identical_index_is_accepted():
-    ensure_index({"code": "dgi", "name_vi": "DGI", "unit_levels": ["district"]})
-    index, created = ensure_index({"code": "dgi", "name_vi": "DGI"})
-    assert not created and index.code == "dgi"
+    ensure_index({"code": "dgx", "name_vi": "DGI", "unit_levels": ["district"]})
+    index, created = ensure_index({"code": "dgx", "name_vi": "DGI"})
+    assert not created and index.code == "dgx"
     with pytest.raises(IndexDataError):
-        ensure_index({"code": "dgi", "name_vi": "Khác"})
+        ensure_index({"code": "dgx", "name_vi": "Khác"})
 
 
 def test_changing_the_index_reaches_frameworks_that_inherit():
     import_indices(DGI_FILE)
     _head, tree = DGI_FRAMEWORK.split("name_vi: Chỉ số Chuyển đổi số cấp huyện\n")
-    save_framework(load_framework_yaml("code: dgi-district-2021\nindex: dgi\nname_vi: DGI huyện\n" + tree))
-    index = Index.objects.get(code="dgi")
+    save_framework(load_framework_yaml("code: dgx-district-2021\nindex: dgx\nname_vi: DGI huyện\n" + tree))
+    index = Index.objects.get(code="dgx")
     assert framework_for(index, 2021).to_engine().ranking.groups.method == "none"
     index.groups = {"method": "quartiles"}
     index.precision = 3
@@ -215,9 +215,9 @@ def test_profile_json_states_the_peer_noun_and_share_of_the_maximum(capsys):
 
 
 EGOV_FRAMEWORK = """\
-code: egov-province-2021
+code: egx-province-2021
 index:
-  code: egov
+  code: egx
   short_name: CQĐT
   name_vi: Chỉ số Chính quyền điện tử
   unit_levels: [province]
@@ -239,16 +239,23 @@ root:
 def test_a_new_index_from_its_framework_file_to_the_profile_sentence(tmp_path, capsys):
     """The index of a framework file, two years of results, and the sentence in the index's words:
     the share of the maximum, the peer noun, and no group for an index that defines none."""
-    (tmp_path / "egov.yaml").write_text(EGOV_FRAMEWORK, encoding="utf-8")
+    (tmp_path / "egx.yaml").write_text(EGOV_FRAMEWORK, encoding="utf-8")
     (tmp_path / "2021.csv").write_text("Tỉnh,a,b\nHà Nội,80,49.68\nNinh Thuận,95,60\nCao Bằng,50,45\n")
     (tmp_path / "2022.csv").write_text("Tỉnh,a,b\nHà Nội,100,65.02\nNinh Thuận,90,60\nCao Bằng,50,40\n")
-    assert run(capsys, "frameworks", "import", str(tmp_path / "egov.yaml"))[0] == 0
+    assert run(capsys, "frameworks", "import", str(tmp_path / "egx.yaml"))[0] == 0
     for year in ("2021", "2022"):
         code, _, err = run(
-            capsys, "import-results", str(tmp_path / f"{year}.csv"), "--index", "egov", "--year", year
+            capsys,
+            "import-results",
+            str(tmp_path / f"{year}.csv"),
+            "--index",
+            "egx",
+            "--year",
+            year,
+            "--publish",
         )
         assert code == 0, err
-    code, out, err = run(capsys, "profile", "egov", "2022", "Hà Nội", "--format", "json")
+    code, out, err = run(capsys, "profile", "egx", "2022", "Hà Nội", "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert data["group"] is None and data["percent_of_max"] == 75.01
