@@ -69,3 +69,17 @@ def set_block(unit: Unit, block: Block | None, since: date | None = None) -> Blo
     membership.full_clean()
     membership.save()
     return membership
+
+
+def engine_units_with_blocks(units: list[engine_units.Unit], on: date) -> list[engine_units.Unit]:
+    """The engine units, each with its block on `on` (one query; provinces have no blocks)."""
+    levels = {unit.level for unit in units} - {engine_units.PROVINCE}
+    if not levels:
+        return units
+    memberships = (
+        BlockMembership.objects.valid_on(on).filter(unit__level__in=levels).select_related("unit", "block")
+    )
+    by_ref = {
+        engine_units.UnitRef(m.unit.level, m.unit.code, m.unit.valid_from): m.block for m in memberships
+    }
+    return [with_block(unit, by_ref.get(unit.ref)) for unit in units]
