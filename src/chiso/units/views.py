@@ -63,7 +63,7 @@ def units(request: HttpRequest) -> HttpResponse:
             "level": level,
             "levels": LEVELS,
             "blocks": blocks,
-            "block": chosen,
+            "chosen_block": chosen,
             "form": form,
             "problems": problems,
             "section": "units",

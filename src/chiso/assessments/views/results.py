@@ -94,7 +94,7 @@ def results_context(cycle: Cycle, stage: str, block: str = "") -> dict[str, Any]
         "fields": [{"code": n.code, "name": node_name(n), "max": fmt(n.max_points, 0)} for n in fields],
         "of": of,
         "blocks": blocks,
-        "block": chosen,
+        "chosen_block": chosen,
         "ranked": len(analysis.total_ranking),
         "mean": fmt(mean, places),
         "max_points": fmt(framework.root.max_points, 0),
@@ -209,7 +209,7 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
         "score": fmt(profile.score, places),
         "max_points": fmt(framework.root.max_points, 0),
         "rank": format_rank(profile.rank, profile.of),
-        "block": localized(unit.block, unit.block_en) if block and unit.block else None,
+        "block_name": localized(unit.block, unit.block_en) if block and unit.block else None,
         "block_rank": format_rank(block.rank, block.of) if block else None,
         # The press sentence is Vietnamese (as the report's): shown on Vietnamese pages only.
         "block_sentence": block_rank_phrase(block.rank, block.of, block.name)

@@ -138,6 +138,7 @@ def test_units_page_shows_and_filters_blocks(officer_client, departments, django
     assert "Khối sở, ban, ngành" in html and "Khối đơn vị sự nghiệp" in html
     filtered = officer_client.get(url + "?cap=department&khoi=so-ban-nganh")
     assert [row["unit"].name for row in filtered.context["rows"]] == ["Sở Tư pháp"]
+    assert 'khoi=so-ban-nganh" class="on"' in filtered.content.decode()
     data = workbook(["T.SNV", "Sở Nội vụ", "department", "22", "", "dia-phuong", ""])
     upload = SimpleUploadedFile("don-vi.xlsx", data.getvalue())
     assert officer_client.post(url, {"file": upload}).status_code == 302
