@@ -47,8 +47,8 @@ def cycle(db):
             CriterionScore(
                 assessment=assessment,
                 criterion=leaf.code,
-                self_points=leaf.max_points * share,
-                final_points=leaf.max_points * share,
+                self_points=(leaf.max_points or Decimal(0)) * share,
+                final_points=(leaf.max_points or Decimal(0)) * share,
             )
             for leaf in leaves
         )

@@ -19,7 +19,7 @@ def test_comparison_paragraph_states_the_rank_within_the_block():
         Unit("b1", "Cục B1", level=DEPARTMENT, block=CENTRAL),
         Unit("b2", "Cục B2", level=DEPARTMENT, block=CENTRAL),
     ]
-    values = {u.ref: {"total": D(score)} for u, score in zip(units, ["70", "90", "80"], strict=True)}
+    values: dict = {u.ref: {"total": D(score)} for u, score in zip(units, ["70", "90", "80"], strict=True)}
     profile = YearAnalysis(YearResults(framework, 2025, units, values)).profile(units[2].ref)
     paragraph = comparison_paragraph(profile)
     assert paragraph is not None
