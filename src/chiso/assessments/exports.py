@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import FINAL, cycle_analysis, stage_tree
+from chiso.engine.i18n import localized
 from chiso.engine.numbers import format_rank
 
 NUMBER = "0.00"
@@ -35,6 +36,8 @@ def _headers() -> dict[str, str]:
         "change_score": _("Thay đổi điểm so với năm trước"),
         "change_rank": _("Thay đổi bậc so với năm trước"),
         "group": _("Nhóm"),
+        "block": _("Khối"),
+        "block_rank": _("Hạng trong khối"),
         "ranking": _("Xếp hạng"),
         "criteria": _("Chi tiết tiêu chí"),
         "criterion": _("Tiêu chí"),
@@ -86,9 +89,13 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
         words["change_rank"],
         words["group"],
     ]
+    league = analysis.league_table()
+    has_blocks = any(row.block_of for row in league)
+    if has_blocks:
+        titles += [words["block"], words["block_rank"]]
     titles += [f"{n.code}. {n.name} (/{n.max_points})" for n in fields]
     _header(sheet, 3, titles)
-    for line, row in enumerate(analysis.league_table(), start=4):
+    for line, row in enumerate(league, start=4):
         ref = row.unit.ref
         maximum = framework.root.max_points
         percent = row.score * 100 / maximum if row.score is not None and maximum else None
@@ -104,12 +111,15 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
             row.change.rank if row.change else None,
             group,
         ]
+        if has_blocks:
+            block = localized(row.unit.block, row.unit.block_en) if row.unit.block else None
+            values += [block, format_rank(row.block_rank, row.block_of) if row.block_of else None]
         values += [_number(analysis.current.value(ref, n.code)) for n in fields]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=line, column=column, value=value)
             if isinstance(value, float):
                 cell.number_format = NUMBER
-    widths = [7, 12, 12, 34, 11, 10, 14, 14, 14] + [16] * len(fields)
+    widths = [7, 12, 12, 34, 11, 10, 14, 14, 14] + ([28, 12] if has_blocks else []) + [16] * len(fields)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 

@@ -13,6 +13,7 @@ from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import SURVEY, Framework, Node
 from chiso.engine.rules import Manual, RuleContext, build_rule
 from chiso.engine.scoring import NodeScore, aggregate
+from chiso.units.blocks import blocks_on, with_block
 
 SELF = "self"
 APPRAISED = "appraised"
@@ -78,13 +79,15 @@ def stage_tree(
 
 
 def cycle_results(cycle: Cycle, stage: str = FINAL) -> YearResults:
-    """A cycle as engine results: the peers are the cycle's units, values every node's points."""
+    """A cycle as engine results: the peers are the cycle's units (each with its block on 31/12 of
+    the cycle's year, ranked within it), values every node's points."""
     framework = cycle.framework.to_engine()
     assessments = list(cycle.assessments.select_related("unit").prefetch_related("scores"))
+    blocks = blocks_on([a.unit for a in assessments], date(cycle.year, 12, 31))
     values = {}
     peers = []
     for assessment in assessments:
-        unit = assessment.unit.to_engine()
+        unit = with_block(assessment.unit.to_engine(), blocks.get(assessment.unit_id))
         peers.append(unit)
         tree = stage_tree(assessment, stage, framework)
         values[unit.ref] = {code: score.points for code, score in tree.items()}

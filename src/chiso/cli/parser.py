@@ -223,12 +223,38 @@ def add_indices(sub: Any) -> None:
 
 
 def add_units(sub: Any) -> None:
-    """units resolve | lineage | list | load-communes | load-districts."""
+    """units resolve | lineage | list | load-communes | load-districts | blocks | add-block | set-block."""
     p = sub.add_parser(
-        "units", help=_("đơn vị: resolve NAME | lineage NAME | list | load-communes | load-districts")
+        "units",
+        help=_(
+            "đơn vị: resolve NAME | lineage NAME | list | load-communes | load-districts | blocks | "
+            "add-block CODE --name TÊN | set-block ĐƠN_VỊ --block KHỐI [--from NGÀY]"
+        ),
     )
-    p.add_argument("action", choices=("resolve", "lineage", "list", "load-communes", "load-districts"))
+    p.add_argument(
+        "action",
+        choices=(
+            "resolve",
+            "lineage",
+            "list",
+            "load-communes",
+            "load-districts",
+            "blocks",
+            "add-block",
+            "set-block",
+        ),
+    )
     p.add_argument("name", nargs="?", default="")
+    p.add_argument("--block", help=_('set-block: khối (mã hoặc tên); "" để đưa đơn vị ra khỏi khối'))
+    p.add_argument(
+        "--from",
+        dest="since",
+        type=_day,
+        help=_("set-block: ngày đơn vị vào khối, dd/mm/yyyy (mặc định: từ trước tới nay); blocks: ngày xét"),
+    )
+    p.add_argument("--name", dest="block_name", help=_("add-block: tên khối"))
+    p.add_argument("--name-en", help=_("add-block: tên khối tiếng Anh"))
+    p.add_argument("--organiser", help=_("add-block: mã đơn vị tổ chức (tỉnh)"))
     p.add_argument("--year", type=int, help=_("năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)"))
     p.add_argument(
         "--level",

@@ -12,8 +12,13 @@ from chiso.cli.i18n import ngettext
 
 
 def cmd_units(args: argparse.Namespace) -> str:
-    """One of resolve NAME | lineage NAME | list | load-communes."""
+    """One of resolve NAME | lineage NAME | list | load-communes | load-districts | blocks | add-block |
+    set-block."""
     django_ready()
+    if args.action in ("blocks", "add-block", "set-block"):
+        from chiso.cli.blocks import cmd_blocks
+
+        return cmd_blocks(args)
     from datetime import date
 
     from chiso.engine.numbers import format_date

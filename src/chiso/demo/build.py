@@ -53,7 +53,7 @@ from chiso.demo.cycles import (
     DEPARTMENT_STATES,
     cycle,
 )
-from chiso.demo.people import Account, communes, departments, people_and_accounts
+from chiso.demo.people import Account, assign_blocks, communes, departments, people_and_accounts
 from chiso.demo.plans import assign_responsibilities, create_plan
 from chiso.demo.surveys import SURVEY_TITLES, create_surveys
 from chiso.frameworks.models import Framework
@@ -76,6 +76,7 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
     with transaction.atomic():
         department_units = departments()
         commune_units = communes()
+        assign_blocks(department_units, commune_units)
         frameworks = {f.scope: f for f in load_sample_frameworks()}
         people, accounts = people_and_accounts({**department_units, **commune_units})
         if not Cycle.objects.filter(name=CYCLE_NAMES[2024]).exists():

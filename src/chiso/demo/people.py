@@ -82,6 +82,19 @@ def communes() -> dict[str, Unit]:
     return {slug: found[code] for code, slug in COMMUNES.items()}
 
 
+def assign_blocks(department_units: dict[str, Unit], commune_units: dict[str, Unit]) -> None:
+    """Quảng Ninh publishes its internal rankings by block: the departments (with the provincial
+    office and inspectorate) in the block of departments, the communes in the block of localities."""
+    from chiso.units.blocks import set_block
+    from chiso.units.models import Block, BlockMembership
+
+    for units, code in ((department_units, "so-ban-nganh"), (commune_units, "dia-phuong")):
+        block = Block.objects.get(code=code)
+        for unit in units.values():
+            if not BlockMembership.objects.filter(unit=unit).exists():
+                set_block(unit, block)
+
+
 def _user(username: str, first: str, last: str, can_log_in: bool, superuser: bool = False) -> User:
     user, created = User.objects.get_or_create(
         username=username,

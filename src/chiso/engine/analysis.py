@@ -35,6 +35,7 @@ REGION = "region"
 SUBREGION = "subregion"
 CENTRAL_CITIES = "central_cities"
 CENTRAL_CITIES_VI = "thành phố trực thuộc trung ương"
+BLOCK = "block"  # a named group of units a province ranks separately (khối sở, ban, ngành …)
 
 
 @dataclass
@@ -140,6 +141,8 @@ class LeagueRow:
     change: Change | None
     regional_rank: int | None
     regional_of: int | None
+    block_rank: int | None = None
+    block_of: int | None = None
 
 
 class YearAnalysis:
@@ -252,8 +255,9 @@ class YearAnalysis:
         return [u.ref for u in self.current.peers if u.region == region]
 
     def peer_group_rankings(self, node: str = TOTAL) -> dict[str, dict[str, Ranking[UnitRef]]]:
-        """Ranks inside the peer groups the press uses: socio-economic region, subregion, and the
-        centrally-run cities. {kind: {group name: ranking}}."""
+        """Ranks inside the peer groups the press uses: socio-economic region, subregion, the
+        centrally-run cities, and the block a province ranks its units in. {kind: {group name:
+        ranking}}; a kind no unit belongs to has no groups."""
         if node not in self._peer_groups:
             values = {u.ref: self.current.value(u.ref, node) for u in self.current.peers}
             memberships = {
@@ -262,6 +266,7 @@ class YearAnalysis:
                 CENTRAL_CITIES: {
                     u.ref: CENTRAL_CITIES_VI if u.is_central_city else None for u in self.current.peers
                 },
+                BLOCK: {u.ref: u.block for u in self.current.peers},
             }
             self._peer_groups[node] = {
                 kind: rank_within(
@@ -286,11 +291,13 @@ class YearAnalysis:
         ranking = self.ranking(node)
         previous = self.previous_ranking_of(node)
         regions = self.peer_group_rankings(node)[REGION]
+        blocks = self.peer_group_rankings(node)[BLOCK]
         groups = self.groups(node)
         rows: list[LeagueRow] = []
         for ref in [e.unit for e in ranking.entries] + ranking.unranked:
             unit = self.units[ref]
             regional = regions.get(unit.region or "")
+            block = blocks.get(unit.block or "")
             rows.append(
                 LeagueRow(
                     unit=unit,
@@ -300,6 +307,8 @@ class YearAnalysis:
                     change=change(ranking, previous, ref) if previous else None,
                     regional_rank=regional.rank_of(ref) if regional else None,
                     regional_of=regional.of if regional else None,
+                    block_rank=block.rank_of(ref) if block else None,
+                    block_of=block.of if block else None,
                 )
             )
         return rows

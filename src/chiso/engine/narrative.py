@@ -80,3 +80,9 @@ def mean_sentence(profile: Profile, wording: IndexWording | None = None) -> str 
     if difference < 0:
         return f"Thấp hơn trung bình cả nước ({level} {unit}) {format_number(-difference, places)} {unit}."
     return f"Bằng trung bình cả nước ({level} {unit})."
+
+
+def block_rank_phrase(rank: int | None, of: int, block: str) -> str:
+    """ "xếp thứ 3/14 trong khối sở, ban, ngành": a unit's rank within its block (N: the block's
+    units in the ranking)."""
+    return f"xếp thứ {format_rank(rank, of)} trong {_lower_first(block)}"

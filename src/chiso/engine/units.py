@@ -86,6 +86,9 @@ class Unit:
     subregion: str | None = None
     is_central_city: bool = False
     aliases: tuple[str, ...] = ()
+    # The block the unit is ranked in (khối sở, ban, ngành …) in the year analysed, when it has one.
+    block: str | None = None
+    block_en: str | None = None
 
     @property
     def ref(self) -> UnitRef:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chiso.engine.analysis import CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
+from chiso.engine.analysis import BLOCK, CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
-from chiso.engine.narrative import rank_change_phrase, score_change_phrase, unit_phrase
+from chiso.engine.narrative import block_rank_phrase, rank_change_phrase, score_change_phrase, unit_phrase
 from chiso.engine.numbers import format_number, format_rank, round_half_up
 
 
@@ -94,6 +94,11 @@ def comparison_paragraph(profile: Profile) -> str | None:
             places_in.append(f"thứ {rank} {group.name}")
     if places_in:
         parts.append("xếp " + ", ".join(places_in))
+    parts += [
+        block_rank_phrase(g.rank, g.of, g.name)
+        for g in profile.peer_groups
+        if g.kind == BLOCK and g.rank is not None
+    ]
     if not parts:
         return None
     return "Điểm tổng hợp " + "; ".join(parts) + "."

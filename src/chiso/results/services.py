@@ -26,6 +26,7 @@ from chiso.results.models import (
     ResultSet,
     UnitResult,
 )
+from chiso.units.blocks import engine_units_with_blocks
 from chiso.units.models import Unit
 from chiso.units.registry import registry
 
@@ -258,7 +259,9 @@ def build_year_results(
     means: dict | None = None,
 ) -> YearResults:
     """Engine input from node values by unit (the peers are every unit of the level that year)."""
-    peers = registry((level,)).valid_units(level, on=reference_date(year))
+    peers = engine_units_with_blocks(
+        registry((level,)).valid_units(level, on=reference_date(year)), reference_date(year)
+    )
     values = {
         ref: {code: score.points for code, score in aggregate(framework, node_values).items()}
         for ref, node_values in raw.items()

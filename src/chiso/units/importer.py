@@ -2,7 +2,8 @@
 
 Columns, in any order, recognised by their heading with or without diacritics:
 mã | tên | loại | cấp (department|commune, or "sở, ban, ngành" / "xã") | mã đơn vị cấp trên |
-hiệu lực từ | hiệu lực đến (dd/mm/yyyy, or Excel dates).
+hiệu lực từ | hiệu lực đến (dd/mm/yyyy, or Excel dates) | khối (a block's code or name, optional) |
+khối từ ngày (the day the unit entered that block; default: its first valid day).
 
 The whole file is checked first; if any row is wrong nothing is written, and every problem is
 reported with its row and column.
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +24,8 @@ from openpyxl import load_workbook
 
 from chiso.engine import units as engine_units
 from chiso.engine.names import plain_key
-from chiso.units.models import Unit
+from chiso.units.blocks import BlockError, find_block, set_block
+from chiso.units.models import Block, BlockMembership, Unit
 
 # field → the headings that name it (compared with plain_key: case, diacritics and spaces ignored)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,6 +36,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "parent_code": ("mã đơn vị cấp trên", "mã cấp trên", "parent code", "parent_code"),
     "valid_from": ("hiệu lực từ", "valid from", "valid_from"),
     "valid_to": ("hiệu lực đến", "valid to", "valid_to"),
+    "block": ("khối", "block"),
+    "block_since": ("khối từ ngày", "block since", "block_since"),
 }
 REQUIRED = ("code", "name", "level")
 # The heading a problem names for each field, in the active language.
@@ -44,6 +49,8 @@ HEADINGS = {
     "parent_code": gettext_lazy("mã đơn vị cấp trên"),
     "valid_from": gettext_lazy("hiệu lực từ"),
     "valid_to": gettext_lazy("hiệu lực đến"),
+    "block": gettext_lazy("khối"),
+    "block_since": gettext_lazy("khối từ ngày"),
 }
 LEVELS: dict[str, str] = {
     plain_key(text): level
@@ -75,6 +82,8 @@ class UnitRow:
     parent_code: str
     valid_from: date | None
     valid_to: date | None
+    block: Block | None = None
+    block_since: date | None = None
 
 
 @dataclass
@@ -173,8 +182,16 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                     ),
                 )
             )
+        block = None
+        if _text(get("block")):
+            try:
+                block = find_block(_text(get("block")))
+            except BlockError:
+                problems.append(
+                    _problem(number, "block", _("không có khối «{value}»").format(value=_text(get("block"))))
+                )
         dates: dict[str, date | None] = {}
-        for field in ("valid_from", "valid_to"):
+        for field in ("valid_from", "valid_to", "block_since"):
             raw = get(field)
             if _text(raw) == "":
                 dates[field] = None
@@ -217,7 +234,18 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
             continue
         seen[key] = number
         parsed.append(
-            UnitRow(number, code, name, _text(get("kind")), level, _text(get("parent_code")), start, end)
+            UnitRow(
+                number,
+                code,
+                name,
+                _text(get("kind")),
+                level,
+                _text(get("parent_code")),
+                start,
+                end,
+                block,
+                dates["block_since"] or start,
+            )
         )
 
     known = set(Unit.objects.values_list("code", flat=True)) | {row.code for row in parsed}
@@ -242,7 +270,7 @@ def import_units(source: str | Path | IO[bytes]) -> ImportResult:
     """Create or update the units of the file (keyed on level, code and first valid day)."""
     created = updated = 0
     for row in read_rows(source):
-        _, was_created = Unit.objects.update_or_create(
+        unit, was_created = Unit.objects.update_or_create(
             level=row.level,
             code=row.code,
             valid_from=row.valid_from,
@@ -257,4 +285,21 @@ def import_units(source: str | Path | IO[bytes]) -> ImportResult:
             created += 1
         else:
             updated += 1
+        if row.block is not None:
+            _enter_block(row, unit)
     return ImportResult(created, updated)
+
+
+def _enter_block(row: UnitRow, unit: Unit) -> None:
+    """Put the row's unit in the row's block (nothing to do when it already is on that day)."""
+    block = row.block
+    assert block is not None
+    day = row.block_since or row.valid_from or date.today()
+    current = BlockMembership.objects.filter(unit=unit).valid_on(day).first()
+    if current is not None and current.block_id == block.pk:
+        return
+    try:
+        set_block(unit, block, row.block_since)
+    except (BlockError, ValidationError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        raise UnitImportError([_problem(row.row, "block", message)[1]]) from exc

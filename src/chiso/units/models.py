@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -123,3 +126,82 @@ class UnitStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()} {self.year}: {self.value}"
+
+
+class Block(models.Model):
+    """A named group of units ranked among themselves (khối sở, ban, ngành; khối địa phương …), as a
+    province publishes its internal rankings. `organiser` is the unit that groups them (none: any)."""
+
+    code = models.SlugField(_("mã khối"), max_length=40, unique=True)
+    name = models.CharField(_("tên khối"), max_length=200)
+    name_en = models.CharField(_("tên khối (tiếng Anh)"), max_length=200, blank=True)
+    organiser = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organised_blocks",
+        verbose_name=_("đơn vị tổ chức"),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("khối")
+        verbose_name_plural = _("khối")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The block's name in the active language."""
+        return localized(self.name, self.name_en)
+
+
+class BlockMembershipQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> BlockMembershipQuerySet:
+        """The memberships in force on `day`."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
+
+
+class BlockMembership(models.Model):
+    """A unit belongs to a block from `valid_from` to `valid_to` (open ends: always); units change
+    blocks, so a unit has at most one block on any day."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="block_memberships")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="memberships")
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = BlockMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thành viên khối")
+        verbose_name_plural = _("thành viên khối")
+        ordering = ["unit", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ∈ {self.block}"
+
+    def clean(self) -> None:
+        """The period is a period, and it overlaps no other block membership of the unit."""
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày kết thúc trước ngày bắt đầu.")})
+        if self.unit_id is None:
+            return
+        for other in BlockMembership.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk):
+            if overlaps(self.valid_from, self.valid_to, other.valid_from, other.valid_to):
+                raise ValidationError(
+                    _("Đơn vị đã thuộc {block} trong khoảng thời gian này.").format(block=other.block)
+                )
+
+
+def overlaps(start_a: date | None, end_a: date | None, start_b: date | None, end_b: date | None) -> bool:
+    """Whether two periods (None: open end) share a day."""
+    return (end_b is None or start_a is None or start_a <= end_b) and (
+        end_a is None or start_b is None or start_b <= end_a
+    )

@@ -3,6 +3,8 @@ Excel (all rows or none)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import officer_required
+from chiso.units.blocks import blocks_on
 from chiso.units.forms import LEVELS, UnitImportForm
 from chiso.units.importer import UnitImportError, import_units
-from chiso.units.models import Unit
+from chiso.units.models import Block, Unit
 from chiso.units.services import province_code
 
 
@@ -41,9 +44,17 @@ def units(request: HttpRequest) -> HttpResponse:
                 % {"created": result.created, "updated": result.updated},
             )
             return redirect(f"{reverse('units:list')}?cap={level}")
-    rows = Unit.objects.filter(level=level).order_by("code", "valid_from")
+    queryset = Unit.objects.filter(level=level).order_by("code", "valid_from")
     if level == "commune":
-        rows = rows.filter(parent_code=province_code())
+        queryset = queryset.filter(parent_code=province_code())
+    today = date.today()
+    blocks = list(Block.objects.all())
+    chosen = next((b for b in blocks if b.code == request.GET.get("khoi")), None)
+    if chosen is not None:
+        queryset = queryset.filter(block_memberships__in=chosen.memberships.valid_on(today))
+    units_shown = list(queryset)
+    block_of = blocks_on(units_shown, today)
+    rows = [{"unit": unit, "block": block_of.get(unit.pk)} for unit in units_shown]
     return render(
         request,
         "units/units.html",
@@ -51,6 +62,8 @@ def units(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "level": level,
             "levels": LEVELS,
+            "blocks": blocks,
+            "chosen_block": chosen,
             "form": form,
             "problems": problems,
             "section": "units",

@@ -30,7 +30,11 @@ from chiso.assessments.views.common import (
     places_of,
     when,
 )
+from chiso.engine.analysis import BLOCK, YearAnalysis
+from chiso.engine.i18n import localized
+from chiso.engine.narrative import block_rank_phrase
 from chiso.engine.numbers import format_rank, format_signed
+from chiso.units.models import Block
 
 # -- results ----------------------------------------------------------------------------------------
 
@@ -43,16 +47,21 @@ def stage_from(request: HttpRequest, cycle: Cycle) -> str:
     return FINAL if all_approved else APPRAISED
 
 
-def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
-    """League table of the block (x/N, change against last year, groups) and the field breakdown."""
+def results_context(cycle: Cycle, stage: str, block: str = "") -> dict[str, Any]:
+    """League table of the cycle (x/N, the rank within each unit's block, change against last year,
+    groups) and the field breakdown; `block` (a block's code) keeps the rows of that block only."""
     analysis = cycle_analysis(cycle, stage)
     framework = analysis.framework
     places = places_of(framework)
     fields = list(framework.root.children)
     of = analysis.total_ranking.of
     language = lang()
+    blocks = cycle_blocks(analysis)
+    chosen = next((b for b in blocks if b.code == block), None)
     rows = []
     for row in analysis.league_table():
+        if chosen is not None and row.unit.block != chosen.name:
+            continue
         ref = row.unit.ref
         components = []
         for node in fields:
@@ -63,6 +72,8 @@ def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
         rows.append(
             {
                 "rank": format_rank(row.rank, of),
+                "block_rank": format_rank(row.block_rank, row.block_of) if row.block_of else "–",
+                "block": localized(row.unit.block, row.unit.block_en) if row.unit.block else "–",
                 "code": row.unit.code,
                 "name": row.unit.name,
                 "score": fmt(row.score, places),
@@ -82,6 +93,8 @@ def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
         "rows": rows,
         "fields": [{"code": n.code, "name": node_name(n), "max": fmt(n.max_points, 0)} for n in fields],
         "of": of,
+        "blocks": blocks,
+        "chosen_block": chosen,
         "ranked": len(analysis.total_ranking),
         "mean": fmt(mean, places),
         "max_points": fmt(framework.root.max_points, 0),
@@ -97,6 +110,12 @@ def results_context(cycle: Cycle, stage: str) -> dict[str, Any]:
             for i, b in enumerate(framework.ranking.groups.bands or [])
         ],
     }
+
+
+def cycle_blocks(analysis: YearAnalysis) -> list[Block]:
+    """The blocks the cycle's units are ranked in, in the blocks' order (one query)."""
+    names = set(analysis.peer_group_rankings()[BLOCK])
+    return list(Block.objects.filter(name__in=names)) if names else []
 
 
 def bar(value: Decimal | None, maximum: Decimal | None) -> int:
@@ -123,7 +142,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's results for inside roles, at any stage; the officer publishes from here."""
     the_cycle = cycle_or_404(request, pk)
     stage = stage_from(request, the_cycle)
-    context = results_context(the_cycle, stage)
+    context = results_context(the_cycle, stage, request.GET.get("khoi", ""))
     pending = the_cycle.assessments.exclude(state=State.APPROVED).count()
     context.update(
         {
@@ -147,6 +166,7 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
     framework = analysis.framework
     places = places_of(framework)
     profile = analysis.profile(unit.ref)
+    block = next((g for g in profile.peer_groups if g.kind == BLOCK), None)
     tree = stage_tree(assessment, stage, framework)
     language = lang()
     fields = []
@@ -189,6 +209,13 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
         "score": fmt(profile.score, places),
         "max_points": fmt(framework.root.max_points, 0),
         "rank": format_rank(profile.rank, profile.of),
+        "block_name": localized(unit.block, unit.block_en) if block and unit.block else None,
+        "block_rank": format_rank(block.rank, block.of) if block else None,
+        # The press sentence is Vietnamese (as the report's): shown on Vietnamese pages only.
+        "block_sentence": block_rank_phrase(block.rank, block.of, block.name)
+        if block and language == "vi"
+        else None,
+        "block_mean": fmt(block.mean, places) if block else None,
         "group": profile.group.label if profile.group else "–",
         "group_position": profile.group.position if profile.group else None,
         "change_score": format_signed(change.score, places, language) if change else None,

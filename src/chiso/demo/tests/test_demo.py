@@ -105,6 +105,14 @@ def test_seed_demo(monkeypatch, client):
     client.force_login(User.objects.get(username="sonoivu"))
     assert client.get(reverse("administration:dashboard")).status_code == 200
 
+    # Quảng Ninh ranks by block: the departments within the block of departments (all 14 of them)
+    public = client.get(reverse("assessments:published", args=[last_year.pk]))
+    block_ranks = [row["block_rank"] for row in public.context["rows"]]
+    assert len(block_ranks) == 14 and all(rank.endswith("/14") for rank in block_ranks)
+    assert "Hạng trong khối" in public.content.decode()
+    halong = Unit.objects.get(level="commune", code="06688")
+    assert halong.block_memberships.get().block.code == "dia-phuong"
+
     second = io.StringIO()
     seed_demo(out=second)
     assert _counts() == counts
