@@ -128,3 +128,19 @@ def test_there_is_one_catalogue():
     assert [p.relative_to(SOURCES) for p in SOURCES.glob("**/locale/*/LC_MESSAGES/*.po")] == [
         Path("locale/en/LC_MESSAGES/django.po")
     ]
+
+
+def test_the_catalogue_compiles_with_its_format_checks():
+    """What Django's compilemessages runs: a msgid that looks like a %-format (“tỷ lệ % so với” reads
+    as “% s”) and a msgstr that does not agree are fatal there."""
+    import os
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("msgfmt (GNU gettext) is not installed")
+    result = subprocess.run(
+        [msgfmt, "--check-format", "-o", os.devnull, str(catalogue.CATALOGUE)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

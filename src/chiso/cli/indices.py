@@ -81,7 +81,7 @@ def _show(name: str, fmt: str) -> str:
             scale=_scale(index), precision=index.precision
         ),
         _("Cách chia nhóm: {groups}").format(groups=_groups(index)),
-        _("Nêu tỷ lệ % so với điểm tối đa: {answer}").format(
+        _("Nêu tỷ lệ phần trăm so với điểm tối đa: {answer}").format(
             answer=_("có") if index.share_of_max else _("không")
         ),
         _("Danh từ chỉ các đơn vị cùng cấp: {nouns}").format(nouns=nouns),

@@ -238,7 +238,7 @@ def _clean(data: Any, entry: str) -> tuple[dict[str, Any], _Checker]:
         except NumberError as exc:
             check.fail("max_points", str(exc))
     if values["percent"] and values["max_points"] not in (None, Decimal(100)):
-        check.fail("max_points", _("chỉ số tính theo % có tối đa 100"))
+        check.fail("max_points", _("chỉ số tính theo phần trăm có tối đa 100"))
     precision = data.get("precision", 2)
     if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6:
         check.fail("precision", _("phải là số nguyên từ 0 đến 6"))

@@ -38,7 +38,7 @@ class Index(models.Model):
     percent = models.BooleanField(_("chỉ số tính theo tỷ lệ %"), default=False)
     precision = models.PositiveSmallIntegerField(_("số chữ số thập phân khi xếp hạng"), default=2)
     groups = models.JSONField(_("cách chia nhóm"), default=no_groups, blank=True)
-    share_of_max = models.BooleanField(_("nêu tỷ lệ % so với điểm tối đa"), default=False)
+    share_of_max = models.BooleanField(_("nêu tỷ lệ phần trăm so với điểm tối đa"), default=False)
     peer_nouns = models.JSONField(_("danh từ chỉ các đơn vị cùng cấp"), default=dict, blank=True)
     aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)
 

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='index',
             name='share_of_max',
-            field=models.BooleanField(default=False, verbose_name='nêu tỷ lệ % so với điểm tối đa'),
+            field=models.BooleanField(default=False, verbose_name='nêu tỷ lệ phần trăm so với điểm tối đa'),
         ),
         migrations.AddField(
             model_name='index',
