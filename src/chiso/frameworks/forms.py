@@ -290,7 +290,9 @@ class IndexForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("mỗi dòng một nhóm; chỉ dùng với nhóm do cơ quan công bố đặt tên"),
     )
-    share_of_max = forms.BooleanField(label=_("Câu văn nêu tỷ lệ phần trăm so với điểm tối đa"), required=False)
+    share_of_max = forms.BooleanField(
+        label=_("Câu văn nêu tỷ lệ phần trăm so với điểm tối đa"), required=False
+    )
     peer_nouns = forms.CharField(
         label=_("Danh từ chỉ các đơn vị cùng cấp"),
         required=False,
