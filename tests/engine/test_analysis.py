@@ -83,8 +83,8 @@ def test_no_comparison_across_scales():
 def test_headline_in_the_press_style(analysis):
     sentence = headline(analysis.profile(UNITS[2].ref), "DEMO")
     assert sentence == (
-        "Chỉ số DEMO năm 2021 của Thành phố Hồ Chí Minh đạt 16,00/20 điểm, xếp hạng 2/4 tỉnh, thành phố, "
-        "tăng 1 bậc so với năm 2020; thuộc nhóm đạt điểm trung bình cao."
+        "Chỉ số DEMO năm 2021 của Thành phố Hồ Chí Minh đạt 16,00/20 điểm, xếp hạng 2/4 tỉnh, thành phố; "
+        "tăng 8,00 điểm và tăng 1 bậc so với năm 2020; thuộc nhóm đạt điểm trung bình cao."
     )
     assert (
         headline(analysis.profile(UNITS[3].ref), "DEMO")

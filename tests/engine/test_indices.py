@@ -114,7 +114,7 @@ def test_a_district_sentence_with_the_share_of_the_maximum_and_no_invented_group
     wording = IndexWording(peer_noun="huyện, thị xã, thành phố", share_of_max=True)
     assert headline(profile, "DGI", wording) == (
         "Chỉ số DGI năm 2022 của Bình Liêu đạt 73,18/80 điểm, đạt 91,48 %, xếp hạng 2/3 huyện, thị xã, "
-        "thành phố, tăng 1 bậc so với năm 2021."
+        "thành phố; tăng 0,75 điểm và tăng 1 bậc so với năm 2021."
     )
     assert headline_paragraph(profile, "DGI", wording) == (
         "Năm 2022, Chỉ số DGI của Bình Liêu đạt 73,18/80 điểm, đạt 91,48 %, xếp vị thứ 2/3 huyện, thị xã, "

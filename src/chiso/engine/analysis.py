@@ -24,6 +24,7 @@ from chiso.engine.compare import (
 from chiso.engine.frameworks import Framework, Node
 from chiso.engine.i18n import gettext as _
 from chiso.engine.i18n import localized
+from chiso.engine.indices import NATIONAL
 from chiso.engine.names import sort_key
 from chiso.engine.ranking import Ranking, rank, rank_within
 from chiso.engine.units import Unit, UnitRef
@@ -49,6 +50,8 @@ class YearResults:
     published_groups: dict[UnitRef, str] = field(default_factory=dict)
     published_ranks: dict[UnitRef, int] = field(default_factory=dict)
     published_means: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    # Where the peers come from (`chiso.engine.indices`: national, province, district, block …).
+    peer_scope: str = NATIONAL
 
     def value(self, unit: UnitRef, node: str) -> Decimal | None:
         """A unit's value on a node; TOTAL means the framework's root, whatever its code."""
@@ -130,6 +133,7 @@ class Profile:
     strengths: list[ComponentResult]
     weaknesses: list[ComponentResult]
     status_note: str = ""
+    peer_scope: str = NATIONAL
 
 
 @dataclass(frozen=True)
@@ -397,4 +401,5 @@ class YearAnalysis:
             strengths=[by_code[s.code] for s in strong],
             weaknesses=[by_code[s.code] for s in weak],
             status_note=note,
+            peer_scope=self.current.peer_scope,
         )

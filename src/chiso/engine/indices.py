@@ -37,6 +37,30 @@ DEFAULT_PEER_NOUNS = {
 }
 FALLBACK_PEER_NOUN = "đơn vị"
 
+# Where the peers of a ranking come from (`YearResults.peer_scope`), and the label of their mean.
+# The peers are the units of the index's level valid on 31 December of the year under the parent(s)
+# of the ranked units: every province of the country, the districts of one province, the communes of
+# one district (or of one province after 2025) … A block (khối sở, ban, ngành …) is a peer group
+# named by the organiser: its ranking says `BLOCK` and its mean is "trung bình khối".
+NATIONAL = "national"
+PROVINCE_SCOPE = "province"
+DISTRICT_SCOPE = "district"
+BLOCK = "block"
+MIXED = "mixed"  # units of several provinces (or districts) ranked together
+MEAN_LABELS = {
+    NATIONAL: "trung bình cả nước",
+    PROVINCE_SCOPE: "trung bình của tỉnh",
+    DISTRICT_SCOPE: "trung bình của huyện",
+    BLOCK: "trung bình khối",
+    MIXED: "trung bình chung",
+}
+
+
+def mean_label(scope: str) -> str:
+    """The name of the peers' mean: "trung bình cả nước" (the provinces), "trung bình của tỉnh" (a
+    province's districts, departments or communes), "trung bình khối" (a block)."""
+    return MEAN_LABELS.get(scope, MEAN_LABELS[MIXED])
+
 
 def no_groups() -> GroupRule:
     """The rule of an index that defines no groups: nobody is put in a group."""
@@ -85,11 +109,18 @@ class IndexWording:
 
     `peer_noun`: "tỉnh, thành phố", "huyện, thị xã, thành phố" …; `percent`: the index is a
     percentage ("đạt 94,01 %", changes "giảm 2,3 %"); `share_of_max`: the sentence states the share
-    of the maximum after the points ("165,02/220 điểm, đạt 75,01 %")."""
+    of the maximum after the points ("165,02/220 điểm, đạt 75,01 %"); `mean_label`: what the peers'
+    mean is called ("trung bình cả nước", "trung bình của tỉnh", "trung bình khối")."""
 
     peer_noun: str = DEFAULT_PEER_NOUNS["province"]
     percent: bool = False
     share_of_max: bool = False
+    mean_label: str = MEAN_LABELS[NATIONAL]
+
+    def for_peers(self, scope: str, noun: str | None = None) -> IndexWording:
+        """The same wording for a ranking among the peers of `scope` (the mean's label follows the
+        peer set); `noun` replaces the peer noun, as a block's ranking does ("8/20 sở, ban, ngành")."""
+        return dataclasses.replace(self, mean_label=mean_label(scope), peer_noun=noun or self.peer_noun)
 
     @property
     def unit_word(self) -> str:

@@ -151,9 +151,10 @@ def build_report(
     plan_rows = plan_rows_for(index.code, year, unit.code)
     trend = _trend(index, unit, analysis) if with_trend else []
     noun = "lĩnh vực" if index.code == "par_index" else "nội dung"
+    wording = index.wording(unit.level).for_peers(profile.peer_scope)
     paragraphs = {
-        "headline": narrative.headline_paragraph(profile, index.short_name, index.wording(unit.level)),
-        "comparison": narrative.comparison_paragraph(profile),
+        "headline": narrative.headline_paragraph(profile, index.short_name, wording),
+        "comparison": narrative.comparison_paragraph(profile, wording),
         "components": narrative.components_paragraph(profile, noun),
         "strengths": narrative.strengths_paragraph(profile, noun),
         "weaknesses": narrative.weaknesses_paragraph(profile, noun),

@@ -14,15 +14,16 @@ from decimal import Decimal
 from chiso.engine.analysis import BLOCK, CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
-from chiso.engine.narrative import block_rank_phrase, rank_change_phrase, score_change_phrase, unit_phrase
-from chiso.engine.numbers import format_number, format_rank, round_half_up
-
-
-def rounded_difference(new: Decimal | None, old: Decimal | None, places: int) -> Decimal | None:
-    """new − old between the displayed (rounded) figures; None when either is missing."""
-    if new is None or old is None:
-        return None
-    return round_half_up(new, places) - round_half_up(old, places)
+from chiso.engine.narrative import (
+    block_rank_phrase,
+    change_phrase,
+    mean_phrase,
+    rank_change_phrase,
+    rounded_difference,
+    score_change_phrase,
+    unit_phrase,
+)
+from chiso.engine.numbers import format_number, format_rank
 
 
 def _lower_first(text: str) -> str:
@@ -46,35 +47,24 @@ def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording 
         f"Năm {profile.year}, Chỉ số {index_name} của {who} đạt {scored}, "
         f"xếp vị thứ {format_rank(profile.rank, profile.of)} {wording.peer_noun}"
     )
-    change = profile.change
-    if change is not None and change.rank is not None:
-        points = rounded_difference(profile.score, change.previous_score, places)
-        moved = score_change_phrase(points, places, wording.unit_word)  # type: ignore[arg-type]
-        text += f"; {moved} và {rank_change_phrase(change.rank)} so với năm {profile.previous_year}"
+    moved = change_phrase(profile, wording)
+    if moved:
+        text += f"; {moved}"
     if profile.group is not None:
         text += f"; thuộc {_lower_first(profile.group.label_vi)}"
     return text + "."
 
 
-def comparison_paragraph(profile: Profile) -> str | None:
-    """Against the national mean and inside the region, subregion and the centrally-run cities."""
+def comparison_paragraph(profile: Profile, wording: IndexWording | None = None) -> str | None:
+    """Against the peers' mean (its label follows the peer set: "trung bình cả nước", "trung bình
+    của tỉnh") and inside the region, subregion and the centrally-run cities."""
     if profile.score is None:
         return None
     places = profile.framework.display_precision
     parts: list[str] = []
-    if profile.national_mean is not None:
-        difference = rounded_difference(profile.score, profile.national_mean, places)
-        level = format_number(profile.national_mean, places)
-        if difference > 0:  # type: ignore[operator]
-            parts.append(
-                f"cao hơn trung bình cả nước ({level} điểm) {format_number(difference, places)} điểm"
-            )
-        elif difference < 0:  # type: ignore[operator]
-            parts.append(
-                f"thấp hơn trung bình cả nước ({level} điểm) {format_number(-difference, places)} điểm"  # type: ignore[operator]
-            )
-        else:
-            parts.append(f"bằng trung bình cả nước ({level} điểm)")
+    against_mean = mean_phrase(profile, wording)
+    if against_mean:
+        parts.append(against_mean)
     places_in = []
     order = {REGION: 0, SUBREGION: 1, CENTRAL_CITIES: 2}
     for group in sorted(profile.peer_groups, key=lambda g: order.get(g.kind, 9)):

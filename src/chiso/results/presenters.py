@@ -22,7 +22,7 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
     """The machine-readable profile (the `--format json` of `chiso profile`); the sentence, the peer
     noun and the share of the maximum in the index's words (`Index.wording`)."""
     change = profile.change
-    wording = index.wording(profile.unit.level)
+    wording = index.wording(profile.unit.level).for_peers(profile.peer_scope)
     maximum = profile.framework.root.max_points
     return {
         "index": index.code,
@@ -40,6 +40,8 @@ def profile_to_dict(profile: Profile, index: Index) -> dict[str, Any]:
             share_of_max(profile.score, maximum, profile.framework.display_precision)
         ),
         "peer_noun": wording.peer_noun,
+        "mean_label": wording.mean_label,
+        "peer_scope": profile.peer_scope,
         "previous": {
             "year": profile.previous_year,
             "score": json_number(change.previous_score) if change else None,

@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from chiso.core.points import VALUE_PLACES
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.engine.indices import DISTRICT_SCOPE, MIXED, NATIONAL, PROVINCE_SCOPE
 from chiso.engine.numbers import round_half_up
 from chiso.engine.scoring import aggregate
+from chiso.engine.units import PROVINCE
 from chiso.engine.units import Unit as EngineUnit
+from chiso.engine.units import UnitRef as EngineUnitRef
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
 from chiso.results.models import (
@@ -258,10 +261,9 @@ def build_year_results(
     ranks: dict | None = None,
     means: dict | None = None,
 ) -> YearResults:
-    """Engine input from node values by unit (the peers are every unit of the level that year)."""
-    peers = engine_units_with_blocks(
-        registry((level,)).valid_units(level, on=reference_date(year)), reference_date(year)
-    )
+    """Engine input from node values by unit; the peers are chosen by `peer_set`."""
+    peers, scope = peer_set(level, year, set(raw))
+    peers = engine_units_with_blocks(peers, reference_date(year))
     values = {
         ref: {code: score.points for code, score in aggregate(framework, node_values).items()}
         for ref, node_values in raw.items()
@@ -274,7 +276,30 @@ def build_year_results(
         published_groups=groups or {},
         published_ranks=ranks or {},
         published_means=means or {},
+        peer_scope=scope,
     )
+
+
+def peer_set(level: str, year: int, ranked: set[EngineUnitRef]) -> tuple[list[EngineUnit], str]:
+    """The units an index-year ranks ("x/N": N is their number) and where they come from.
+
+    The rule: the units of the index's level valid on 31 December of the year, under the parent(s) of
+    the units that have results. Provinces have the country as parent: every province valid that
+    day (63, or 34 from 2025). A table of Quảng Ninh's districts ranks the 13 districts of Quảng Ninh
+    valid that day, not all 696 districts of the country; a district without a row is counted, without
+    a rank. The scope is "national" for provinces, "province" (or "district") when the units share one
+    parent, "mixed" otherwise; it names the peers' mean ("trung bình của tỉnh")."""
+    units = registry((level,)).valid_units(level, on=reference_date(year))
+    if level == PROVINCE:
+        return units, NATIONAL
+    parents = {unit.parent_code for unit in units if unit.ref in ranked}
+    if not parents or not all(parents):
+        return units, MIXED
+    peers = [unit for unit in units if unit.parent_code in parents]
+    if len(parents) > 1:
+        return peers, MIXED
+    parent = next(iter(parents)) or ""
+    return peers, PROVINCE_SCOPE if len(parent) <= 2 else DISTRICT_SCOPE
 
 
 def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:

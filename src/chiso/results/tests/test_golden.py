@@ -24,10 +24,11 @@ def test_seed_000_ninh_thuan_papi_2021(capsys):
     assert profile["change"]["rank"] == 44
     assert profile["group"] == "Nhóm đạt điểm cao nhất"
     assert profile["sentence_vi"] == (
-        "Chỉ số PAPI năm 2021 của tỉnh Ninh Thuận đạt 43,83/80 điểm, xếp hạng 14/63 tỉnh, thành phố, "
-        "tăng 44 bậc so với năm 2020; thuộc nhóm đạt điểm cao nhất."
+        "Chỉ số PAPI năm 2021 của tỉnh Ninh Thuận đạt 43,83/80 điểm, xếp hạng 14/63 tỉnh, thành phố; "
+        "tăng 3,08 điểm và tăng 44 bậc so với năm 2020; thuộc nhóm đạt điểm cao nhất."
     )
     assert len(profile["components"]) == 8
+    assert (profile["mean_label"], profile["peer_scope"]) == ("trung bình cả nước", "national")
 
 
 def test_seed_001_cao_bang_papi_2020(capsys):
