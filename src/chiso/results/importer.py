@@ -420,7 +420,8 @@ def import_results(
     means (a "Trung bình cả nước" row, or `national_mean` for the total). `dry_run` writes nothing."""
     engine_framework = framework.to_engine()
     rows = read_table(path, sheet)
-    names = (index.short_name, index.name_vi, *index.aliases, *(f"chỉ số {a}" for a in index.aliases))
+    aliases = (index.short_name, *index.aliases)
+    names = (index.name_vi, *aliases, *(f"chỉ số {a}" for a in aliases))
     means: dict[str, Decimal] = {}
     unit_rows, columns, errors = parse_results(
         rows, engine_framework, registry, year, index.unit_level, names, means

@@ -261,5 +261,5 @@ def test_a_new_index_from_its_framework_file_to_the_profile_sentence(tmp_path, c
     assert data["group"] is None and data["percent_of_max"] == 75.01
     assert data["sentence_vi"] == (
         "Chỉ số CQĐT năm 2022 của thành phố Hà Nội đạt 165,02/220 điểm, đạt 75,01 %, "
-        "xếp hạng 1/63 tỉnh, thành phố, tăng 1 bậc so với năm 2021."
+        "xếp hạng 1/63 tỉnh, thành phố; tăng 35,34 điểm và tăng 1 bậc so với năm 2021."
     )
