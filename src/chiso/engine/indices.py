@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from chiso.engine.frameworks import INHERITABLE, Framework, GroupRule
+from chiso.engine.i18n import gettext_noop
 from chiso.engine.numbers import format_number, percent_of, round_half_up
 
 # Group methods an index may use: none, quartiles, fixed bands, or the groups the organiser
@@ -47,12 +48,13 @@ PROVINCE_SCOPE = "province"
 DISTRICT_SCOPE = "district"
 BLOCK = "block"
 MIXED = "mixed"  # units of several provinces (or districts) ranked together
+# Vietnamese, as the sentences are; a page translates them with gettext (they are marked here).
 MEAN_LABELS = {
-    NATIONAL: "trung bình cả nước",
-    PROVINCE_SCOPE: "trung bình của tỉnh",
-    DISTRICT_SCOPE: "trung bình của huyện",
-    BLOCK: "trung bình khối",
-    MIXED: "trung bình chung",
+    NATIONAL: gettext_noop("trung bình cả nước"),
+    PROVINCE_SCOPE: gettext_noop("trung bình của tỉnh"),
+    DISTRICT_SCOPE: gettext_noop("trung bình của huyện"),
+    BLOCK: gettext_noop("trung bình khối"),
+    MIXED: gettext_noop("trung bình chung"),
 }
 
 

@@ -27,7 +27,11 @@ from chiso.frameworks.models import Framework, Index
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-SCOPES = [("department", _("Sở, ban, ngành")), ("commune", _("UBND cấp xã"))]
+SCOPES = [
+    ("department", _("Sở, ban, ngành")),
+    ("district", _("Huyện, thị xã, thành phố")),
+    ("commune", _("UBND cấp xã")),
+]
 STATUSES = [
     ("confirmed", _("Chính thức")),
     ("partial", _("Chưa đầy đủ")),

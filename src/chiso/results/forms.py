@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine.numbers import NumberError, parse_decimal
-from chiso.frameworks.models import Index
+from chiso.frameworks.models import Framework, Index
 
 
 class ResultTableForm(forms.Form):
@@ -18,6 +18,12 @@ class ResultTableForm(forms.Form):
     index = forms.ModelChoiceField(label=_("Chỉ số"), queryset=Index.objects.order_by("code"))
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx)"))
+    framework = forms.ModelChoiceField(
+        label=_("Khung tiêu chí"),
+        queryset=Framework.objects.select_related("index").order_by("index__code", "first_year"),
+        required=False,
+        help_text=_("mặc định: khung của chỉ số áp dụng cho năm đó"),
+    )
     sheet = forms.CharField(label=_("Trang tính (Excel)"), required=False, max_length=100)
     publisher = forms.CharField(label=_("Cơ quan công bố"), max_length=200, help_text=_("ví dụ: Bộ Nội vụ"))
     document = forms.CharField(
@@ -35,6 +41,19 @@ class ResultTableForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Thay thế kết quả đã có của năm này (bản cũ được giữ lại)"), required=False
     )
+
+    def clean(self) -> dict:
+        """A framework chosen by hand must be one of the index's."""
+        data = super().clean()
+        framework, index = data.get("framework"), data.get("index")
+        if framework is not None and index is not None and framework.index_id != index.pk:
+            self.add_error(
+                "framework",
+                gettext("Khung {framework} không thuộc chỉ số {index}.").format(
+                    framework=framework.code, index=index.short_name
+                ),
+            )
+        return data
 
     def clean_national_mean(self) -> Decimal | None:
         text = self.cleaned_data["national_mean"].strip()

@@ -8,8 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from chiso.accounts.models import Membership, Role
 from chiso.cli.main import main
+from chiso.frameworks.models import Framework, Index
+from chiso.results.models import ResultSet
+from chiso.units.registry import load_districts
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +139,116 @@ def test_the_console_profile_and_the_ranking_of_the_13_districts(capsys, quang_n
     data = json.loads(ok(capsys, "ranking", "dgi", "2022", "--format", "json"))
     assert data["of"] == 13 and len(data["rows"]) == 13
     assert {row["code"] for row in data["rows"]} >= {"193", "198", "207"}
+
+
+# -- the same scenario in the web app -------------------------------------------------------------------
+
+
+@pytest.fixture
+def officer_client(client):
+    user = User.objects.create_user("sonoivu", "", "pw")
+    Membership.objects.create(user=user, role=Role.OFFICER)
+    client.force_login(user)
+    return client
+
+
+def _web_index(client, code, name, **fields):
+    data = {
+        "code": code,
+        "short_name": fields.pop("short_name"),
+        "name_vi": name,
+        "name_en": "",
+        "publisher": "UBND tỉnh Quảng Ninh",
+        "legal_basis": "",
+        "unit_levels": "district",
+        "max_points": "",
+        "precision": "2",
+        "groups": "none",
+        "group_labels": "",
+        "peer_nouns": "district = huyện, thị xã, thành phố",
+        "aliases": "",
+        **fields,
+    }
+    response = client.post(reverse("frameworks:index_new"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    index = Index.objects.get(code=code)
+    data = {
+        "index": index.pk,
+        "code": f"{code.replace('_', '-')}-quang-ninh",
+        "name_vi": f"{name} tỉnh Quảng Ninh",
+        "name_en": "",
+        "scope": "district",
+        "first_year": "2021",
+        "last_year": "2024",
+        "status": "partial",
+        "display_precision": "2",
+        "ranking_precision": "2",
+        "group_method": "index",
+        "root_name": "Tổng điểm",
+        "root_max": "100",
+    }
+    response = client.post(reverse("frameworks:new"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    return index
+
+
+def _web_upload(client, index, table, year, framework=""):
+    data = {
+        "index": index.pk,
+        "year": year,
+        "file": SimpleUploadedFile(f"{table}-{year}.csv", (TABLES / f"{table}-{year}.csv").read_bytes()),
+        "publisher": "Synthetic test table (only Bình Liêu is real)",
+        "document": "Bảng thử",
+        "framework": Framework.objects.get(code=framework).pk if framework else "",
+    }
+    preview = client.post("/dieu-hanh/bang-ket-qua/", data)
+    assert preview.status_code == 200, preview.context.get("problems") or preview.context["form"].errors
+    assert client.post(f"/dieu-hanh/bang-ket-qua/luu/{preview.context['token']}/").status_code == 302
+    draft = ResultSet.objects.get(index=index, year=year, status="draft")
+    assert client.post(f"/dieu-hanh/bang-ket-qua/{draft.pk}/cong-bo/").status_code == 302
+
+
+def test_seed_004_in_the_web_app(officer_client, settings, tmp_path):
+    """The officer creates the two province-run indices and their frameworks, uploads and publishes
+    the eight tables; the public profile page of Bình Liêu says what seed 004 says."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_districts()
+    par = _web_index(officer_client, "par_index_district", "Chỉ số CCHC cấp huyện", short_name="PAR INDEX",
+                     max_points="100")  # fmt: skip
+    sipas = _web_index(officer_client, "sipas_district", "Chỉ số hài lòng cấp huyện", short_name="SIPAS",
+                       percent="on")  # fmt: skip
+    dgi, egov = Index.objects.get(code="dgi"), Index.objects.get(code="egov")
+    for index, table in ((par, "par-district"), (sipas, "sipas-district"), (egov, "egov"), (dgi, "dgi")):
+        for year in (2021, 2022):
+            # As on the command line: DGI 2021 on the 80-point scale the province compares with.
+            framework = "dgi-quang-ninh-3447-2022" if (table, year) == ("dgi", 2021) else ""
+            _web_upload(officer_client, index, table, year, framework)
+
+    officer_client.logout()  # the profile pages are public
+
+    def page(index):
+        response = officer_client.get(f"/ket-qua/{index.code}/2022/198/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    text = page(par)
+    assert (
+        "đạt 80,98/100 điểm, xếp hạng 13/13 huyện, thị xã, thành phố; giảm 8,37 điểm và giảm 4 bậc so với năm 2021"
+        in text
+    )
+    assert "Trung bình của tỉnh" in text and "Trung bình cả nước" not in text
+    assert "Hạng trong vùng" not in text and ">Nhóm<" not in text
+    text = page(sipas)
+    assert "đạt 94,01 %, xếp hạng 12/13 huyện, thị xã, thành phố; giảm 2,30 % và giảm 10 bậc" in text
+    text = page(egov)
+    assert (
+        "165,02/220 điểm, đạt 75,01 %, xếp hạng 13/13 huyện, thị xã, thành phố; tăng 35,34 điểm và giảm 2 bậc"
+        in text
+    )
+    text = page(dgi)
+    assert (
+        "73,18/80 điểm, đạt 91,48 %, xếp hạng 7/13 huyện, thị xã, thành phố; tăng 0,75 điểm và tăng 1 bậc"
+        in text
+    )
+    ranking = officer_client.get("/ket-qua/dgi/2022/")
+    assert ranking.context["of"] == 13

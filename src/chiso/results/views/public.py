@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from chiso.engine.indices import NO_GROUPS
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
@@ -149,6 +152,13 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "previous_score": format_number(change.previous_score, places, lang) if change else None,
         "previous_rank": format_rank(change.previous_rank, result.of) if change else None,
         "national_mean": format_number(result.national_mean, places, lang),
+        # The mean's label follows the peer set: "Trung bình cả nước", "Trung bình của tỉnh" …
+        "mean_label": capfirst(_(data["mean_label"])),
+        "has_groups": result.framework.ranking.groups.method != NO_GROUPS,
+        "peer_groups": [
+            {"name": g.name, "rank": format_rank(g.rank, g.of), "mean": format_number(g.mean, places, lang)}
+            for g in result.peer_groups
+        ],
         "regional_rank": format_rank(result.regional_rank, result.regional_of),
         "regional_mean": format_number(result.regional_mean, places, lang),
         "components": components,

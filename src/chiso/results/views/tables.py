@@ -26,7 +26,7 @@ from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
-from chiso.frameworks.models import Index
+from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
 from chiso.results.forms import ResultTableForm
 from chiso.results.importer import ImportFailed, ImportReport, import_results
@@ -61,7 +61,9 @@ def _import(pending: dict[str, Any], *, dry_run: bool, user: Any = None) -> Impo
         Path(pending["path"]),
         index,
         year,
-        framework_for(index, year),
+        Framework.objects.get(pk=pending["framework"])
+        if pending.get("framework")
+        else framework_for(index, year),
         registry((index.unit_level,)),
         sheet=pending["sheet"] or None,
         replace=pending["replace"],
@@ -94,6 +96,7 @@ def tables(request: AuthenticatedHttpRequest) -> HttpResponse:
             "file_name": Path(upload.name).name,
             "index": data["index"].pk,
             "year": data["year"],
+            "framework": data["framework"].pk if data["framework"] else None,
             "sheet": data["sheet"],
             "publisher": data["publisher"],
             "document": data["document"],
