@@ -61,6 +61,7 @@ def ranking_chart(
     title: str,
     path: Path,
     places: int = 2,
+    mean_label: str = "Trung bình cả nước",
 ) -> Path:
     """Every ranked unit as a horizontal bar, best at the top, the unit in red, the mean as a line."""
     count = len(names)
@@ -86,7 +87,7 @@ def ranking_chart(
             color=MEAN_COLOUR,
             linestyle="--",
             linewidth=0.9,
-            label=f"Trung bình cả nước {_vn(mean, places)}",
+            label=f"{mean_label} {_vn(mean, places)}",
         )
         ax.legend(loc="lower right", fontsize=7, frameon=True)
     for pos, value, name in zip(positions, values, names, strict=True):
@@ -112,6 +113,7 @@ def components_chart(
     title: str,
     path: Path,
     places: int = 2,
+    mean_label: str = "Trung bình cả nước",
 ) -> Path:
     """Grouped bars per component: the unit, the national mean, the best unit."""
     count = len(labels)
@@ -123,7 +125,7 @@ def components_chart(
         return [float(v) if v is not None else 0.0 for v in values]
 
     ax.bar([x - width for x in xs], floats(unit_values), width, label=unit_name, color=UNIT_COLOUR)
-    ax.bar(xs, floats(means), width, label="Trung bình cả nước", color="#a0aec0")
+    ax.bar(xs, floats(means), width, label=mean_label, color="#a0aec0")
     ax.bar([x + width for x in xs], floats(bests), width, label="Cao nhất", color=BEST_COLOUR)
     for x, value in zip(xs, unit_values, strict=True):
         if value is not None:

@@ -76,6 +76,7 @@ class Report:
     sources: list[str]
     places: int
     noun: str = "nội dung"
+    mean_label: str = "trung bình cả nước"  # after the peer set: "trung bình của tỉnh", "trung bình khối"
     generated: date = field(default_factory=date.today)
 
 
@@ -157,7 +158,7 @@ def build_report(
         "comparison": narrative.comparison_paragraph(profile, wording),
         "components": narrative.components_paragraph(profile, noun),
         "strengths": narrative.strengths_paragraph(profile, noun),
-        "weaknesses": narrative.weaknesses_paragraph(profile, noun),
+        "weaknesses": narrative.weaknesses_paragraph(profile, noun, wording.mean_label),
         "losses": narrative.losses_paragraph(at_stake[:said], gaps[:said], places),
         "target": target.explanation_vi if target else None,
         "target_note": target_note,
@@ -166,9 +167,11 @@ def build_report(
         "trend": _trend_sentence(trend),
     }
     tables = {
-        "summary": build_tables.summary_table(profile, places),
-        "fields": build_tables.fields_table(profile, places, noun),
-        "criteria": build_tables.criteria_table(criteria if has_criteria else [], places, profile.of),
+        "summary": build_tables.summary_table(profile, places, wording.mean_label),
+        "fields": build_tables.fields_table(profile, places, noun, wording.mean_label),
+        "criteria": build_tables.criteria_table(
+            criteria if has_criteria else [], places, profile.of, wording.mean_label
+        ),
         "losses": build_tables.losses_table(at_stake, places, profile.of),
         "gaps": build_tables.gaps_table(gaps, places, profile.of),
         "target": build_tables.target_table(target, places),
@@ -215,7 +218,9 @@ def build_report(
         target_note=target_note,
         plan_rows=plan_rows,
         proforma=proforma_note,
-        sources=_sources(index, year, framework, analysis, ResultSet) + _population_sources(proforma_note),
+        sources=_sources(index, year, framework, analysis, ResultSet, wording.mean_label)
+        + _population_sources(proforma_note),
+        mean_label=wording.mean_label,
         places=places,
         noun=noun,
     )
@@ -346,7 +351,9 @@ def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
     )
 
 
-def _sources(index, year: int, framework, analysis: YearAnalysis, ResultSet) -> list[str]:
+def _sources(
+    index, year: int, framework, analysis: YearAnalysis, ResultSet, mean_label: str = "trung bình cả nước"
+) -> list[str]:
     sources = []
     result_set = (
         ResultSet.objects.published().filter(index=index, year=year).select_related("dataset").first()
@@ -357,10 +364,11 @@ def _sources(index, year: int, framework, analysis: YearAnalysis, ResultSet) -> 
     if framework.source and framework.source not in sources:
         sources.append(f"Khung chỉ số {framework.code}: {framework.source}")
     _national, origin = analysis.national_mean()
+    label = mean_label[:1].upper() + mean_label[1:]
     if origin == "computed":
-        sources.append("Trung bình cả nước: trung bình cộng điểm của các địa phương (chiso tính).")
+        sources.append(f"{label}: trung bình cộng điểm của các đơn vị được xếp hạng (chiso tính).")
     elif origin:
-        sources.append(f"Trung bình cả nước: số công bố ({origin.removeprefix('published: ')}).")
+        sources.append(f"{label}: số công bố ({origin.removeprefix('published: ')}).")
     return sources
 
 

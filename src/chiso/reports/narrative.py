@@ -145,7 +145,9 @@ def strengths_paragraph(profile: Profile, noun: str = "nội dung") -> str:
     return f"Các {noun} có thứ hạng cao: " + ", ".join(_standing(c, places) for c in profile.strengths) + "."
 
 
-def weaknesses_paragraph(profile: Profile, noun: str = "nội dung") -> str:
+def weaknesses_paragraph(
+    profile: Profile, noun: str = "nội dung", mean_label: str = "trung bình cả nước"
+) -> str:
     places = profile.framework.display_precision
     if not profile.weaknesses:
         return f"Không có {noun} nào có thứ hạng thấp rõ rệt."
@@ -154,7 +156,7 @@ def weaknesses_paragraph(profile: Profile, noun: str = "nội dung") -> str:
         text = _standing(c, places)
         below = rounded_difference(c.mean, c.score, places)
         if below is not None and below > 0:
-            text = text[:-1] + f", thấp hơn trung bình cả nước {format_number(below, places)} điểm)"
+            text = text[:-1] + f", thấp hơn {mean_label} {format_number(below, places)} điểm)"
         parts.append(text)
     return f"Các {noun} còn hạn chế, cần tập trung cải thiện: " + ", ".join(parts) + "."
 

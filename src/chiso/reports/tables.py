@@ -3,6 +3,7 @@ the builders that fill them from engine objects (Profile, NodeLoss, TargetResult
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -163,7 +164,13 @@ class Table:
         return [{c.key: self.display(c, row.get(c.key)) for c in self.columns} for row in self.rows]
 
 
-def summary_table(profile: Profile, places: int) -> Table:
+def _mean_header(columns: list[Column], mean_label: str) -> list[Column]:
+    """The columns with the mean's header after the peer set ("TB cả nước", "TB của tỉnh")."""
+    short = "TB " + mean_label.removeprefix("trung bình ")
+    return [dataclasses.replace(c, header=short) if c.key == "mean" else c for c in columns]
+
+
+def summary_table(profile: Profile, places: int, mean_label: str = "trung bình cả nước") -> Table:
     change = profile.change
     rows: list[dict[str, Any]] = [
         {"item": "Điểm tổng hợp", "value": format_number(profile.score, places)},
@@ -171,7 +178,7 @@ def summary_table(profile: Profile, places: int) -> Table:
         {"item": "Xếp hạng", "value": format_rank(profile.rank, profile.of)},
         {"item": "Nhóm", "value": profile.group.label_vi if profile.group else "–"},
         {
-            "item": "Trung bình cả nước",
+            "item": mean_label[:1].upper() + mean_label[1:],
             "value": format_number(profile.national_mean, places),
         },
     ]
@@ -201,7 +208,7 @@ def summary_table(profile: Profile, places: int) -> Table:
     )
 
 
-def fields_table(profile: Profile, places: int, noun: str) -> Table:
+def fields_table(profile: Profile, places: int, noun: str, mean_label: str = "trung bình cả nước") -> Table:
     rows = []
     for c in profile.components:
         previous = c.change.previous_score if c.change else None
@@ -225,19 +232,21 @@ def fields_table(profile: Profile, places: int, noun: str) -> Table:
         "fields",
         "Lĩnh vực" if noun == "lĩnh vực" else "Nội dung",
         f"Kết quả theo từng {noun}",
-        COLUMNS["fields"],
+        _mean_header(COLUMNS["fields"], mean_label),
         rows,
         places,
         profile.of,
     )
 
 
-def criteria_table(rows: list[NodeLoss], places: int, of: int) -> Table:
+def criteria_table(
+    rows: list[NodeLoss], places: int, of: int, mean_label: str = "trung bình cả nước"
+) -> Table:
     return Table(
         "criteria",
         "Tiêu chí",
         "Kết quả theo từng tiêu chí (nội dung thành phần)",
-        COLUMNS["criteria"],
+        _mean_header(COLUMNS["criteria"], mean_label),
         [
             {
                 "code": r.code,

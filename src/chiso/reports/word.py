@@ -54,6 +54,10 @@ class TemplateError(ValueError):
     """A user template that cannot be read or filled in."""
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     """The three charts as PNG files in `folder`."""
     places = report.places
@@ -68,6 +72,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             "địa phương có kết quả",
             folder / "xep-hang.png",
             places,
+            _capital(report.mean_label),
         )
     if report.components:
         drawn["components"] = charts.components_chart(
@@ -79,6 +84,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             f"{report.index_name} {report.year}: {report.unit.name} so với trung bình và cao nhất",
             folder / "noi-dung.png",
             places,
+            _capital(report.mean_label),
         )
     if len(report.trend) >= 2:
         drawn["trend"] = charts.trend_chart(
@@ -97,7 +103,7 @@ def captions(report: Report, drawn: dict[str, Path]) -> dict[str, str]:
     tables = figures = 0
     chart_titles = {
         "ranking": f"Xếp hạng Chỉ số {report.index_name} năm {report.year} ({report.unit.name} tô đỏ)",
-        "components": f"Điểm từng {report.noun} của {report.unit.name} so với trung bình cả nước và "
+        "components": f"Điểm từng {report.noun} của {report.unit.name} so với {report.mean_label} và "
         "địa phương cao nhất",
         "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
     }

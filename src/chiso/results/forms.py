@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -42,9 +43,9 @@ class ResultTableForm(forms.Form):
         label=_("Thay thế kết quả đã có của năm này (bản cũ được giữ lại)"), required=False
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """A framework chosen by hand must be one of the index's."""
-        data = super().clean()
+        data = super().clean() or {}
         framework, index = data.get("framework"), data.get("index")
         if framework is not None and index is not None and framework.index_id != index.pk:
             self.add_error(

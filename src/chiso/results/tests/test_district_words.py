@@ -252,3 +252,17 @@ def test_seed_004_in_the_web_app(officer_client, settings, tmp_path):
     )
     ranking = officer_client.get("/ket-qua/dgi/2022/")
     assert ranking.context["of"] == 13
+
+
+def test_the_word_report_says_the_same(capsys, quang_ninh, tmp_path):
+    """The Word report's headline and comparison come from the same phrases as the profile."""
+    import docx
+
+    out = ok(capsys, "report", "sipas_district", "2022", "Bình Liêu", "-o", str(tmp_path / "r.docx"))
+    assert (
+        "Năm 2022, Chỉ số SIPAS của huyện Bình Liêu đạt 94,01 %, xếp vị thứ 12/13 huyện, thị xã, thành phố; "
+        "giảm 2,30 % và giảm 10 bậc so với năm 2021." in out
+    )
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
+    assert "xếp vị thứ 12/13 huyện, thị xã, thành phố" in text
+    assert "trung bình của tỉnh" in text and "trung bình cả nước" not in text
