@@ -163,15 +163,24 @@ def cmd_profile(args: argparse.Namespace) -> str:
         ]
         rows += [[c[k] for k in PROFILE_CSV_COLUMNS] for c in data["components"]]
         return to_csv(PROFILE_CSV_COLUMNS, rows)
-    return _profile_text(profile, data, args.lang)
+    return _profile_text(
+        profile, data, args.lang, index.wording(profile.unit.level).for_peers(profile.peer_scope)
+    )
 
 
-def _profile_text(profile: Any, data: dict, lang: str) -> str:
+def _profile_text(profile: Any, data: dict, lang: str, wording: Any) -> str:
+    from django.utils.text import capfirst
+
+    from chiso.engine.indices import NO_GROUPS, score_phrase
     from chiso.engine.numbers import format_number, format_rank, format_signed
     from chiso.results.presenters import signed_int
 
     places = profile.framework.display_precision
     change = profile.change
+    maximum = profile.framework.root.max_points
+    # The score in the sentence's words: "43,83/80 điểm", "94,01 %", "165,02/220 điểm, đạt 75,01 %".
+    score = "–" if profile.score is None else score_phrase(profile.score, maximum, places, wording)
+    moved = _("{points} %, {ranks} bậc") if wording.percent else _("{points} điểm, {ranks} bậc")
     lines = [data["sentence_vi"]]
     if data["mean_sentence_vi"]:
         lines.append(data["mean_sentence_vi"])
@@ -179,12 +188,8 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
         lines.append(f"({profile.status_note})")
     lines.append("")
     facts = [
-        [
-            _("Điểm"),
-            f"{format_number(profile.score, places)}/{format_number(profile.framework.root.max_points, 0)}",
-        ],
+        [_("Điểm"), score],
         [_("Xếp hạng"), format_rank(profile.rank, profile.of)],
-        [_("Nhóm"), profile.group.label if profile.group else "–"],
         [
             _("Năm trước ({year})").format(year=profile.previous_year or "–"),
             _("{score} — hạng {rank}").format(
@@ -196,14 +201,15 @@ def _profile_text(profile: Any, data: dict, lang: str) -> str:
         ],
         [
             _("Thay đổi"),
-            _("{points} điểm, {ranks} bậc").format(
-                points=format_signed(change.score, places), ranks=signed_int(change.rank)
-            )
+            moved.format(points=format_signed(change.score, places), ranks=signed_int(change.rank))
             if change
             else "–",
         ],
-        [_("Trung bình cả nước"), format_number(profile.national_mean, places)],
+        # The mean's label follows the peer set: "Trung bình cả nước", "Trung bình của tỉnh" …
+        [capfirst(_(data["mean_label"])), format_number(profile.national_mean, places)],
     ]
+    if profile.framework.ranking.groups.method != NO_GROUPS:  # no group line where none is defined
+        facts.insert(2, [_("Nhóm"), profile.group.label if profile.group else "–"])
     for group in profile.peer_groups:
         facts.append(
             [_("Hạng trong nhóm {group}").format(group=group.name), format_rank(group.rank, group.of)]

@@ -136,6 +136,9 @@ def test_the_console_profile_and_the_ranking_of_the_13_districts(capsys, quang_n
     out = ok(capsys, "profile", "egov", "2022", "H. Bình Liêu")
     assert "165,02/220 điểm, đạt 75,01 %, xếp hạng 13/13 huyện, thị xã, thành phố" in out
     assert "tăng 35,34 điểm và giảm 2 bậc" in out and "trung bình của tỉnh" in out
+    assert "Trung bình của tỉnh" in out and "Trung bình cả nước" not in out and "Nhóm" not in out
+    out = ok(capsys, "profile", "sipas_district", "2022", "Bình Liêu")
+    assert "94,01 %" in out and "-2,30 %, -10 bậc" in out and "/100" not in out
     data = json.loads(ok(capsys, "ranking", "dgi", "2022", "--format", "json"))
     assert data["of"] == 13 and len(data["rows"]) == 13
     assert {row["code"] for row in data["rows"]} >= {"193", "198", "207"}
