@@ -66,6 +66,8 @@ def _node_code(framework: Any, text: str | None) -> str:
 
 
 def _ranking_text(index: Any, analysis: Any, data: dict, headers: list, rows: list, right: list) -> str:
+    from django.utils.text import capfirst
+
     from chiso.engine.numbers import format_number, format_signed
 
     places = analysis.framework.display_precision
@@ -89,10 +91,15 @@ def _ranking_text(index: Any, analysis: Any, data: dict, headers: list, rows: li
         )
         lines.append(
             ngettext(
-                "Trung bình cả nước: {mean} ({origin}); {count} đơn vị cao hơn trung bình.",
-                "Trung bình cả nước: {mean} ({origin}); {count} đơn vị cao hơn trung bình.",
+                "{label}: {mean} ({origin}); {count} đơn vị cao hơn trung bình.",
+                "{label}: {mean} ({origin}); {count} đơn vị cao hơn trung bình.",
                 data["above_mean"],
-            ).format(mean=format_number(national, places), origin=origin, count=data["above_mean"])
+            ).format(
+                label=capfirst(_(data["mean_label"])),  # "Trung bình cả nước", "Trung bình của tỉnh" …
+                mean=format_number(national, places),
+                origin=origin,
+                count=data["above_mean"],
+            )
         )
     if data["previous_year"]:
         lines.append(
@@ -171,7 +178,7 @@ def cmd_profile(args: argparse.Namespace) -> str:
 def _profile_text(profile: Any, data: dict, lang: str, wording: Any) -> str:
     from django.utils.text import capfirst
 
-    from chiso.engine.indices import NO_GROUPS, score_phrase
+    from chiso.engine.indices import NATIONAL, NO_GROUPS, score_phrase
     from chiso.engine.numbers import format_number, format_rank, format_signed
     from chiso.results.presenters import signed_int
 
@@ -223,7 +230,7 @@ def _profile_text(profile: Any, data: dict, lang: str, wording: Any) -> str:
         _("Tối đa"),
         _("Hạng"),
         _("± bậc"),
-        _("TB cả nước"),
+        _("TB cả nước") if profile.peer_scope == NATIONAL else _("Trung bình"),
         _("Cao nhất"),
     ]
     rows = []

@@ -6,7 +6,7 @@ from typing import Any
 
 from chiso.core.serialize import json_number
 from chiso.engine.analysis import TOTAL, LeagueRow, Profile, YearAnalysis
-from chiso.engine.indices import share_of_max
+from chiso.engine.indices import mean_label, share_of_max
 from chiso.engine.narrative import headline, mean_sentence
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.frameworks.models import Index
@@ -165,6 +165,7 @@ def ranking_to_dict(analysis: YearAnalysis, index: Index, node: str = TOTAL) -> 
         "previous_year": analysis.previous.year if compared and analysis.previous else None,
         "national_mean": json_number(national),
         "national_mean_source": source,
+        "mean_label": mean_label(analysis.current.peer_scope),
         "above_mean": sum(1 for e in ranking.entries if national is not None and e.value > national),
         "up": moved.up if compared else None,
         "down": moved.down if compared else None,

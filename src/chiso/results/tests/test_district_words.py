@@ -141,6 +141,9 @@ def test_the_console_profile_and_the_ranking_of_the_13_districts(capsys, quang_n
     assert "94,01 %" in out and "-2,30 %, -10 bậc" in out and "/100" not in out
     data = json.loads(ok(capsys, "ranking", "dgi", "2022", "--format", "json"))
     assert data["of"] == 13 and len(data["rows"]) == 13
+    assert data["mean_label"] == "trung bình của tỉnh"
+    out = ok(capsys, "ranking", "dgi", "2022")
+    assert "Xếp hạng 13/13 đơn vị" in out and "Trung bình của tỉnh: " in out
     assert {row["code"] for row in data["rows"]} >= {"193", "198", "207"}
 
 
@@ -254,7 +257,7 @@ def test_seed_004_in_the_web_app(officer_client, settings, tmp_path):
         in text
     )
     ranking = officer_client.get("/ket-qua/dgi/2022/")
-    assert ranking.context["of"] == 13
+    assert ranking.context["of"] == 13 and ranking.context["mean_label"] == "Trung bình của tỉnh"
 
 
 def test_the_word_report_says_the_same(capsys, quang_ninh, tmp_path):

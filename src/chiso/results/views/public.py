@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from chiso.engine.indices import NO_GROUPS
+from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
@@ -95,6 +95,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "ranked": len(analysis.total_ranking),
         "unranked": [analysis.units[ref].display_name for ref in analysis.total_ranking.unranked],
         "national_mean": format_number(national, places, lang),
+        "mean_label": capfirst(_(mean_label(analysis.current.peer_scope))),
         "mean_is_published": bool(source and source.startswith("published")),
         "previous": analysis.previous.year if analysis.previous else None,
         "not_comparable": analysis.previous_not_comparable,
