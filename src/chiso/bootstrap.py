@@ -168,6 +168,9 @@ def ensure_ready(out: TextIO = sys.stderr, communes: bool = False) -> None:
             ).format(count=count)
             + "\n"
         )
+    from chiso.units.blocks import ensure_standard_blocks
+
+    ensure_standard_blocks()
     from chiso.frameworks.services import load_builtin
 
     count = load_builtin(only_missing=True)  # a first set-up, or indices and frameworks shipped since

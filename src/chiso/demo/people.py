@@ -85,9 +85,10 @@ def communes() -> dict[str, Unit]:
 def assign_blocks(department_units: dict[str, Unit], commune_units: dict[str, Unit]) -> None:
     """Quảng Ninh publishes its internal rankings by block: the departments (with the provincial
     office and inspectorate) in the block of departments, the communes in the block of localities."""
-    from chiso.units.blocks import set_block
+    from chiso.units.blocks import ensure_standard_blocks, set_block
     from chiso.units.models import Block, BlockMembership
 
+    ensure_standard_blocks()
     for units, code in ((department_units, "so-ban-nganh"), (commune_units, "dia-phuong")):
         block = Block.objects.get(code=code)
         for unit in units.values():

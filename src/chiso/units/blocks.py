@@ -14,6 +14,32 @@ from chiso.engine import units as engine_units
 from chiso.engine.names import match_key
 from chiso.units.models import Block, BlockMembership, Unit
 
+# The blocks Quảng Ninh publishes its internal rankings by (code, name, English name, order); an
+# installation renames them, adds others or gives them an organiser. Migration 0004 seeds the same.
+STANDARD_BLOCKS = [
+    ("so-ban-nganh", "Khối sở, ban, ngành", "Departments and agencies block", 1),
+    (
+        "co-quan-trung-uong",
+        "Khối cơ quan Trung ương trên địa bàn",
+        "Central agencies in the province block",
+        2,
+    ),
+    ("dia-phuong", "Khối địa phương", "Localities block", 3),
+    ("don-vi-su-nghiep", "Khối đơn vị sự nghiệp", "Public service units block", 4),
+]
+
+
+def ensure_standard_blocks() -> int:
+    """Create the standard blocks in a database that has no block at all (a new or emptied one);
+    returns how many were created. Once any block exists, the officer's list is left as it is."""
+    if Block.objects.exists():
+        return 0
+    Block.objects.bulk_create(
+        Block(code=code, name=name, name_en=name_en, order=order)
+        for code, name, name_en, order in STANDARD_BLOCKS
+    )
+    return len(STANDARD_BLOCKS)
+
 
 class BlockError(ValueError):
     """A block or a membership that cannot be: the message says which and why."""
