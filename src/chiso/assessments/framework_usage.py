@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, AuditEntry, CriterionScore, State
 from chiso.frameworks.models import Framework
 from chiso.frameworks.usage import EDIT_ACTION, EditRecord
@@ -46,6 +45,8 @@ class CycleUsage:
         after: dict[str, Any],
         reason: str,
     ) -> None:
+        from chiso.assessments import workflow  # not at start-up: this module is imported by ready()
+
         workflow.audit(
             user if isinstance(user, User) else None,
             EDIT_ACTION,

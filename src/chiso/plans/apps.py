@@ -8,6 +8,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         """Show the plans of a result on its analysis pages (the results app does not know plans)."""
-        from chiso.plans.views.panels import register
+        from chiso.plans.panels import register
 
         register()

@@ -3,14 +3,19 @@ made after it with a way to propose plan items, and a button that turns a rank t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 
-from chiso.plans.services import manages, plans_of, visible_plans
 from chiso.results.extensions import SubjectPanel, register_panel
-from chiso.results.subjects import Subject
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from chiso.results.subjects import Subject
+
+# The panels are registered while Django starts (PlansConfig.ready), for every command too: what
+# they need to answer a request is imported when a page asks, not at start-up.
 
 
 def propose_url(subject: Subject) -> str:
@@ -20,6 +25,8 @@ def propose_url(subject: Subject) -> str:
 
 def plans_panel(request: HttpRequest, subject: Subject) -> dict[str, Any] | None:
     """On the page of points lost: the plans this user may see, and the proposal form for managers."""
+    from chiso.plans.services import manages, plans_of, visible_plans
+
     may_manage = manages(request.user)
     plans = list(plans_of(subject).filter(pk__in=visible_plans(request.user).values("pk")))
     if not (may_manage or plans):
@@ -29,6 +36,8 @@ def plans_panel(request: HttpRequest, subject: Subject) -> dict[str, Any] | None
 
 def target_panel(request: HttpRequest, subject: Subject) -> dict[str, Any] | None:
     """Under a rank target's gains, for managers: make plan items of them."""
+    from chiso.plans.services import manages
+
     if not manages(request.user):
         return None
     return {"propose_url": propose_url(subject)}
