@@ -11,6 +11,7 @@ engine from a notebook without a database:
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -108,47 +109,43 @@ def commune_units() -> list[Unit]:
     ]
 
 
-def district_units() -> tuple[list[Unit], list[Lineage]]:
-    """The 696 districts (huyện, quận, thị xã, thành phố thuộc tỉnh) in force until 30/06/2025,
-    and the lineage of the five island districts without communes into their special zones."""
+def _units_before_2025(
+    file: str, level: str, parent_column: str, relation: Callable[[dict[str, str]], str]
+) -> tuple[list[Unit], list[Lineage]]:
+    """The units of one level in force until 30/06/2025 and the 2025 communes each became (part of)."""
     units: list[Unit] = []
     lineage: list[Lineage] = []
-    for row in read_csv("units", "districts_2024.csv"):
+    for row in read_csv("units", file):
         unit = Unit(
             code=row["code"],
             name=row["name"],
-            level=DISTRICT,
+            level=level,
             kind=row["kind"],
             valid_to=LAST_DAY_BEFORE_2025,
-            parent_code=row["province_code"],
+            parent_code=row[parent_column],
         )
         units.append(unit)
         for new_code in row["became"].split():
             new = UnitRef(COMMUNE, new_code, REORGANISATION_2025)
-            lineage.append(Lineage(unit.ref, new, REORGANISATION_2025, "merged_into"))
+            lineage.append(Lineage(unit.ref, new, REORGANISATION_2025, relation(row)))
     return units, lineage
+
+
+def district_units() -> tuple[list[Unit], list[Lineage]]:
+    """The 696 districts (huyện, quận, thị xã, thành phố thuộc tỉnh) in force until 30/06/2025,
+    and the lineage of the five island districts without communes into their special zones."""
+    return _units_before_2025("districts_2024.csv", DISTRICT, "province_code", lambda row: "merged_into")
 
 
 def communes_before_2025() -> tuple[list[Unit], list[Lineage]]:
     """The 10,035 communes, wards and towns in force until 30/06/2025 (parent: their district)
     and the 2025 communes each became part of ("split_into" where it was divided)."""
-    units: list[Unit] = []
-    lineage: list[Lineage] = []
-    for row in read_csv("units", "communes_2024.csv"):
-        unit = Unit(
-            code=row["code"],
-            name=row["name"],
-            level=COMMUNE,
-            kind=row["kind"],
-            valid_to=LAST_DAY_BEFORE_2025,
-            parent_code=row["district_code"],
-        )
-        units.append(unit)
-        relation = "split_into" if row["split"] == "true" else "merged_into"
-        for new_code in row["became"].split():
-            new = UnitRef(COMMUNE, new_code, REORGANISATION_2025)
-            lineage.append(Lineage(unit.ref, new, REORGANISATION_2025, relation))
-    return units, lineage
+    return _units_before_2025(
+        "communes_2024.csv",
+        COMMUNE,
+        "district_code",
+        lambda row: "split_into" if row["split"] == "true" else "merged_into",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -54,16 +54,8 @@ def when(moment) -> str:
 
 
 def message_of(exc: Exception) -> str:
-    """A refusal or error of the workflow, for the reader.
-
-    Messages still written "Việt / English" are cut to the reader's language; gettext messages
-    pass through unchanged.
-    """
-    text = str(exc)
-    if " / " not in text:
-        return text
-    vi, en = text.split(" / ", 1)
-    return en if lang() == "en" else vi
+    """A refusal or error of the workflow, for the reader (already in the reader's language: gettext)."""
+    return str(exc)
 
 
 def node_name(node: Node) -> str:

@@ -51,3 +51,8 @@ def test_names_of_units_and_regions_follow_the_language(client):
     assert ("Trung du và miền núi phía Bắc", "Northern Midlands and Mountain Areas") in ranking.context[
         "regions"
     ]
+
+
+def test_the_profile_names_its_framework_and_lists_the_components(client):
+    page = client.get("/ket-qua/papi/2020/04/").content.decode()
+    assert "Từng nội dung" in page and "Chỉ số Hiệu quả quản trị" in page
