@@ -5,7 +5,7 @@ from chiso.accounts.models import Membership
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "unit")
-    list_filter = ("role",)
-    search_fields = ("user__username", "unit__name")
-    autocomplete_fields = ("unit",)
+    list_display = ("user", "role", "unit", "organiser")
+    list_filter = ("role", "organiser")
+    search_fields = ("user__username", "unit__name", "organiser__name")
+    autocomplete_fields = ("unit", "organiser")

@@ -1,4 +1,6 @@
-"""Roles and memberships: who holds which role, for which unit. The checks every app shares.
+"""Roles and memberships: who holds which role, for which unit or organiser. The checks every app
+shares. A role other than the unit roles is held for one organiser (a province's Sở Nội vụ, a
+district's Phòng Nội vụ) or, without one, for the whole installation.
 
 What a role allows on an assessment (the action table, and the querysets
 `Assessment.objects.restrict(user, action)`) is the assessments app's: `chiso.assessments.actions`.
@@ -16,25 +18,31 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Membership, Role
+from chiso.accounts.models import UNIT_ROLES, Membership, Role
 
 # The roles that see every unit (the others act on their own unit only).
 EVERYONE_INSIDE: set[str] = {Role.ADMIN, Role.OFFICER, Role.APPRAISER, Role.COUNCIL, Role.LEADER}
 
 
+def _memberships(user: User | AnonymousUser) -> list[tuple[str, int | None, int | None]]:
+    """(role, unit, organiser) of every role the user holds, read once per request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_chiso_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).values_list("role", "unit_id", "organiser_id"))
+        if user.is_superuser:
+            cached.append((Role.ADMIN, None, None))
+        setattr(user, "_chiso_memberships", cached)  # noqa: B010 — kept on the user object for this request
+    return cached
+
+
 def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:
     """role → the units the user holds it for (None for roles without a unit)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_chiso_roles", None)
-    if cached is None:
-        cached = {}
-        for role, unit_id in Membership.objects.filter(user=user).values_list("role", "unit_id"):
-            cached.setdefault(role, set()).add(unit_id)
-        if user.is_superuser:
-            cached.setdefault(Role.ADMIN, set()).add(None)
-        setattr(user, "_chiso_roles", cached)  # noqa: B010 — kept on the user object for this request
-    return cached
+    held: dict[str, set[int | None]] = {}
+    for role, unit_id, _organiser_id in _memberships(user):
+        held.setdefault(role, set()).add(unit_id)
+    return held
 
 
 def has_role(user: User | AnonymousUser, *roles: str) -> bool:
@@ -47,8 +55,35 @@ def own_units(user: User | AnonymousUser) -> set[int]:
     return {u for role in (Role.UNIT_STAFF, Role.UNIT_HEAD) for u in held.get(role, set()) if u is not None}
 
 
+def organisers_of(user: User | AnonymousUser, *roles: str) -> set[int] | None:
+    """The organisers for which the user holds one of `roles` (not a unit role): None means every
+    organiser (an administrator, or a role held for the whole installation); an empty set, none."""
+    scope: set[int] = set()
+    for role, _unit_id, organiser_id in _memberships(user):
+        if role not in roles or role in UNIT_ROLES:
+            continue
+        if role == Role.ADMIN or organiser_id is None:
+            return None
+        scope.add(organiser_id)
+    return scope
+
+
+def acts_for(user: User | AnonymousUser, organiser_id: int | None, *roles: str) -> bool:
+    """Does the user hold one of `roles` for `organiser_id` (or for the whole installation)?"""
+    scope = organisers_of(user, *roles)
+    return scope is None or (organiser_id is not None and organiser_id in scope)
+
+
 def can_manage(user: User | AnonymousUser) -> bool:
+    """Is the user an officer (of some organiser) or an administrator: may they open the officer's pages?"""
     return has_role(user, Role.ADMIN, Role.OFFICER)
+
+
+def manages(user: User | AnonymousUser, organiser_id: int | None) -> bool:
+    """May the user manage what belongs to `organiser_id` — its cycles, indices, frameworks, blocks?
+    What belongs to no organiser (None: the shared indices and frameworks) is managed only by
+    administrators and installation-wide officers."""
+    return acts_for(user, organiser_id, Role.ADMIN, Role.OFFICER)
 
 
 # -- views ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from chiso.assessments.models import Cycle
@@ -14,7 +14,7 @@ from chiso.core.forms import date_field
 from chiso.engine.validation import errors, validate_framework
 from chiso.frameworks.models import Framework
 from chiso.units.forms import LEVELS
-from chiso.units.models import Unit
+from chiso.units.models import Organiser, Unit
 from chiso.units.services import units_of_level
 
 DEFAULT_BLOCK = dict(LEVELS)
@@ -42,20 +42,32 @@ class CycleForm(forms.Form):
     appraisal_due = date_field(label=_("Hạn thẩm định"), required=False)
     explanation_due = date_field(label=_("Hạn giải trình"), required=False)
 
-    def __init__(self, *args, level: str = "department", **kwargs):
+    def __init__(
+        self, *args, organiser: Organiser, level: str = "department", year: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.level = level
-        frameworks = Framework.objects.filter(scope=level).select_related("index")
+        self.organiser = organiser
+        year = year or date.today().year
+        frameworks = (
+            Framework.objects.filter(scope=level)
+            .filter(Q(organiser__isnull=True) | Q(organiser=organiser))
+            .select_related("index")
+        )
         cast("forms.ModelChoiceField[Framework]", self.fields["framework"]).queryset = frameworks
-        units = units_of_level(level)
+        # The units as they were at the end of the year assessed (a district's communes of 2024 are
+        # gone from the registry of today).
+        units = units_of_level(level, date(year, 12, 31), organiser=organiser)
         order = Case(*[When(pk=unit.pk, then=position) for position, unit in enumerate(units)])
         unit_field = cast(UnitChoice, self.fields["units"])
         unit_field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(order)
         unit_field.initial = [unit.pk for unit in units]
-        latest = frameworks.order_by("-first_year").first()
-        self.fields["framework"].initial = latest.pk if latest else None
+        candidates = [f for f in frameworks.order_by("-first_year") if f.covers(year)] or list(
+            frameworks.order_by("-first_year")[:1]
+        )
+        self.fields["framework"].initial = candidates[0].pk if candidates else None
         self.fields["block"].initial = DEFAULT_BLOCK[level]
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = year
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -71,7 +83,7 @@ class CycleForm(forms.Form):
                 "framework",
                 _("Khung %(code)s còn lỗi; sửa khung trước khi tạo kỳ đánh giá.") % {"code": framework.code},
             )
-        if year and block and Cycle.objects.filter(year=year, block=block).exists():
+        if year and block and Cycle.objects.filter(organiser=self.organiser, year=year, block=block).exists():
             self.add_error("block", _("Đã có kỳ đánh giá năm %(year)s cho khối này.") % {"year": year})
         due = data.get("self_assessment_due")
         for name in ("appraisal_due", "explanation_due"):

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import UNIT_ROLES, Membership
-from chiso.accounts.permissions import can_manage
+from chiso.accounts.permissions import manages
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
@@ -168,7 +168,7 @@ def reminder_text(assessment: Assessment, today: date) -> tuple[str, str]:
 
 def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> ReminderReport:
     """E-mail the staff and heads of every unit that has not submitted, one message per unit."""
-    if not can_manage(user):
+    if not manages(user, cycle.organiser_id):
         raise NotAllowed(_("Bạn không có quyền gửi nhắc nhở."))
     today = today or date.today()
     report = ReminderReport()
@@ -202,7 +202,7 @@ def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> Remin
 @transaction.atomic
 def extend_deadline(user: User, cycle: Cycle, new_due: date, reason: str) -> Cycle:
     """Move the self-assessment deadline later, with a reason, in the audit log."""
-    if not can_manage(user):
+    if not manages(user, cycle.organiser_id):
         raise NotAllowed(_("Bạn không có quyền gia hạn."))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if not reason.strip():

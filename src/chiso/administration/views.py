@@ -5,23 +5,27 @@ and frameworks pages are in their own apps."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.models import Membership, Role
-from chiso.accounts.permissions import officer_required
+from chiso.accounts.permissions import officer_required, organisers_of
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import services
 from chiso.administration.forms import CycleForm, ExtendForm
 from chiso.assessments import workflow
+from chiso.assessments.actions import MANAGE
 from chiso.assessments.models import Cycle, State
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.units.forms import LEVELS
+from chiso.units.organisers import managed_by
 from chiso.units.services import vi_order
 
 
@@ -34,15 +38,21 @@ def _lang(request: HttpRequest) -> str:
 
 @officer_required
 def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) -> HttpResponse:
-    cycles = list(Cycle.objects.select_related("framework__index").order_by("-year", "block"))
+    managed = Cycle.objects.restrict(request.user, MANAGE)
+    cycles = list(managed.select_related("framework__index", "organiser").order_by("-year", "block"))
     if cycle_id is None and request.GET.get("ky", "").isdigit():
         cycle_id = int(request.GET["ky"])
     if cycle_id is not None:
-        cycle = get_object_or_404(Cycle, pk=cycle_id)
+        cycle = get_object_or_404(managed.select_related("organiser"), pk=cycle_id)
     else:
         unpublished = [c for c in cycles if not c.is_published]
         cycle = (unpublished or cycles or [None])[0]
-    context = {"cycles": cycles, "cycle": cycle, "section": "dashboard"}
+    context = {
+        "cycles": cycles,
+        "cycle": cycle,
+        "organisers_shown": len({c.organiser_id for c in cycles}) > 1,
+        "section": "dashboard",
+    }
     if cycle is not None:
         board = services.board(cycle)
         context["board"] = board
@@ -67,7 +77,7 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
 @require_POST
 @officer_required
 def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
     report = services.send_reminders(request.user, cycle)
     if report.emails:
         messages.success(
@@ -89,7 +99,7 @@ def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResp
 @require_POST
 @officer_required
 def extend_deadline(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         for field_errors in form.errors.values():
@@ -116,10 +126,18 @@ def extend_deadline(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRes
 
 @officer_required
 def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new cycle of one organiser the officer manages: its units of one level, as they were at the
+    end of the year assessed."""
+    organisers = managed_by(request.user)
+    if not organisers:
+        raise PermissionDenied(_("Bạn chưa là cán bộ điều hành của đơn vị tổ chức nào."))
+    chosen = request.POST.get("organiser") or request.GET.get("to-chuc") or ""
+    organiser = next((o for o in organisers if o.code == chosen), organisers[0])
     level = request.POST.get("level") or request.GET.get("cap") or "department"
     if level not in dict(LEVELS):
         level = "department"
-    form = CycleForm(request.POST or None, level=level)
+    year = _year(request.POST.get("year") or request.GET.get("nam"))
+    form = CycleForm(request.POST or None, organiser=organiser, level=level, year=year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -130,18 +148,37 @@ def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 list(data["units"]),
                 data["self_assessment_due"],
                 name=data["name"],
+                organiser=organiser,
             )
             cycle.appraisal_due = data["appraisal_due"]
             cycle.explanation_due = data["explanation_due"]
             cycle.save(update_fields=["appraisal_due", "explanation_due"])
-            workflow.audit(request.user, "create_cycle", cycle=cycle, after={"units": len(data["units"])})
+            workflow.audit(
+                request.user,
+                "create_cycle",
+                cycle=cycle,
+                after={"units": len(data["units"]), "organiser": organiser.code},
+            )
         messages.success(request, _("Đã tạo kỳ đánh giá «%(name)s».") % {"name": cycle.name})
         return redirect("administration:cycle", cycle_id=cycle.pk)
     return render(
         request,
         "administration/cycle_form.html",
-        {"form": form, "level": level, "levels": LEVELS, "section": "create"},
+        {
+            "form": form,
+            "level": level,
+            "levels": LEVELS,
+            "organiser": organiser,
+            "organisers": organisers,
+            "year": form.fields["year"].initial if not form.is_bound else year,
+            "section": "create",
+        },
     )
+
+
+def _year(text: str | None) -> int | None:
+    """A year typed in a form or a link (None when it is not a plausible year)."""
+    return int(text) if text and text.isdigit() and 2000 <= int(text) <= 2100 else None
 
 
 # -- survey results ---------------------------------------------------------------------------------
@@ -149,7 +186,7 @@ def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @officer_required
 def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
     leaves = survey_leaves(cycle)
     assessments = sorted(
         cycle.assessments.select_related("unit", "cycle"), key=lambda a: vi_order(a.unit.name)
@@ -247,12 +284,19 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
 @officer_required
 def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who holds which role, for which unit. Accounts are created and edited in the admin site."""
-    memberships = Membership.objects.select_related("user", "unit").order_by("user__username", "role")
+    memberships = Membership.objects.select_related("user", "unit", "organiser").order_by(
+        "user__username", "role"
+    )
+    scope = organisers_of(request.user, Role.ADMIN, Role.OFFICER)
+    if scope is not None:  # an organiser's officer sees the people of its organisers and units
+        parents = [o.unit.code for o in managed_by(request.user) if o.unit is not None]
+        memberships = memberships.filter(Q(organiser_id__in=scope) | Q(unit__parent_code__in=parents))
     rows: dict[int, dict] = {}
     for membership in memberships:
         row = rows.setdefault(membership.user_id, {"user": membership.user, "roles": []})
         label = str(Role(membership.role).label)
-        row["roles"].append(f"{label} — {membership.unit.name}" if membership.unit is not None else label)
+        where = membership.unit or membership.organiser
+        row["roles"].append(f"{label} — {where.name}" if where is not None else label)
     by_role = {value: 0 for value, _label in Role.choices}
     for role in memberships.values_list("role", flat=True):
         by_role[role] += 1

@@ -12,10 +12,10 @@ from datetime import date
 from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chiso.accounts.models import Role
-from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, roles_of
+from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, manages, organisers_of, roles_of
 from chiso.assessments.models import Assessment, Cycle, State
 
 AssessmentsQ = TypeVar("AssessmentsQ", bound="QuerySet[Assessment]")
@@ -87,7 +87,7 @@ def allowed(
         return False
     any_unit, own_unit, states = RULES[action]
     held = roles_of(user)
-    by_role = any(role in held for role in any_unit)
+    by_role = acts_for(user, assessment.cycle.organiser_id, *any_unit)
     by_unit = any(assessment.unit_id in held.get(role, set()) for role in own_unit)
     if not (by_role or by_unit):
         return False
@@ -103,7 +103,7 @@ def allowed_actions(
 
 
 def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
-    return can_manage(user) and not cycle.is_published
+    return manages(user, cycle.organiser_id) and not cycle.is_published
 
 
 def restrict_assessments(
@@ -114,12 +114,13 @@ def restrict_assessments(
     if action not in RULES:
         return queryset.none()
     any_unit, own_unit, states = RULES[action]
-    held = roles_of(user)
-    if not any(role in held for role in any_unit):
+    scope = organisers_of(user, *any_unit)
+    if scope is not None:
+        held = roles_of(user)
         units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
-        if not units:
+        if not (scope or units):
             return queryset.none()
-        queryset = queryset.filter(unit_id__in=units)
+        queryset = queryset.filter(Q(cycle__organiser_id__in=scope) | Q(unit_id__in=units))
     if states is not None:
         queryset = queryset.filter(state__in=states)
     if action in DEADLINE_BOUND:
@@ -128,15 +129,21 @@ def restrict_assessments(
 
 
 def restrict_cycles(queryset: CyclesQ, user: User | AnonymousUser, action: str = VIEW) -> CyclesQ:
-    """The cycles of `queryset` in which `user` may do `action` on at least one assessment (all of
-    them for the roles acting on any unit); `MANAGE` keeps every cycle for officers only."""
+    """The cycles of `queryset` in which `user` may do `action` on at least one assessment (every
+    cycle of their organisers for the roles acting on any unit); `MANAGE` keeps the cycles of the
+    organisers the user is an officer of."""
     if action == MANAGE:
-        return queryset if can_manage(user) else queryset.none()
+        managed = organisers_of(user, Role.ADMIN, Role.OFFICER)
+        return queryset if managed is None else queryset.filter(organiser_id__in=managed)
     if action not in RULES:
         return queryset.none()
     any_unit, own_unit, _states = RULES[action]
-    held = roles_of(user)
-    if any(role in held for role in any_unit):
+    scope = organisers_of(user, *any_unit)
+    if scope is None:
         return queryset
+    held = roles_of(user)
     units = {u for role in own_unit for u in held.get(role, set()) if u is not None}
-    return queryset.filter(assessments__unit_id__in=units).distinct()
+    if not (scope or units):
+        return queryset.none()
+    mine = queryset.filter(assessments__unit_id__in=units).values("pk") if units else []
+    return queryset.filter(Q(organiser_id__in=scope) | Q(pk__in=mine))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
 from chiso.frameworks.models import Framework
-from chiso.units.models import Unit
+from chiso.units.models import Organiser, Unit
 
 
 class CycleQuerySet(models.QuerySet):
@@ -23,8 +23,12 @@ class CycleQuerySet(models.QuerySet):
 
 
 class Cycle(models.Model):
-    """One block of units (departments, or communes) assessed on one framework version for a year."""
+    """One block of units (departments, communes, a district's offices) assessed on one framework
+    version for a year, run by one organiser (whose officers manage it)."""
 
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("đơn vị tổ chức")
+    )
     name = models.CharField(_("tên kỳ đánh giá"), max_length=300)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))

@@ -11,7 +11,8 @@ from chiso.data import data_path
 from chiso.frameworks.io import load_framework_yaml
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import save_framework
-from chiso.units.models import Unit
+from chiso.units.models import Organiser, Unit
+from chiso.units.organisers import default_organiser
 
 INTERNAL_INDICES = [
     {
@@ -51,9 +52,12 @@ def create_cycle(
     units: list[Unit],
     self_assessment_due: date,
     name: str = "",
+    organiser: Organiser | None = None,
 ) -> Cycle:
-    """A cycle and one assessment per unit, all in draft."""
+    """A cycle of `organiser` (the installation's first by default) and one assessment per unit, all
+    in draft."""
     cycle = Cycle.objects.create(
+        organiser=organiser or default_organiser(),
         name=name or f"{framework.index.short_name} năm {year} — {block}",
         framework=framework,
         year=year,

@@ -45,19 +45,21 @@ def list_blocks(on: date) -> str:
 
 
 def add_block(args: argparse.Namespace) -> str:
-    """Create a block (code, names, the organiser's unit code)."""
+    """Create a block (code, names, the organiser's code or name)."""
     from django.core.exceptions import ValidationError
 
-    from chiso.units.models import Block, Unit
+    from chiso.units.models import Block
+    from chiso.units.organisers import OrganiserError, find_organiser
 
     code = args.name
     if not code or not args.block_name:
         raise CommandError(_('Cần mã khối và --name "tên khối".'))
     organiser = None
     if args.organiser:
-        organiser = Unit.objects.filter(code=args.organiser, valid_to__isnull=True).first()
-        if organiser is None:
-            raise CommandError(_("Không có đơn vị mã {code}.").format(code=args.organiser))
+        try:
+            organiser = find_organiser(args.organiser)
+        except OrganiserError as exc:
+            raise CommandError(str(exc)) from exc
     block = Block(code=code, name=args.block_name, name_en=args.name_en or "", organiser=organiser)
     try:
         block.full_clean()

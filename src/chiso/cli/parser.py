@@ -254,7 +254,7 @@ def add_units(sub: Any) -> None:
     )
     p.add_argument("--name", dest="block_name", help=_("add-block: tên khối"))
     p.add_argument("--name-en", help=_("add-block: tên khối tiếng Anh"))
-    p.add_argument("--organiser", help=_("add-block: mã đơn vị tổ chức (tỉnh)"))
+    p.add_argument("--organiser", help=_("add-block: mã hoặc tên đơn vị tổ chức"))
     p.add_argument("--year", type=int, help=_("năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)"))
     p.add_argument(
         "--level",

@@ -23,15 +23,12 @@ from chiso.frameworks.editor import (
 )
 from chiso.frameworks.indices import check_index
 from chiso.frameworks.models import Framework, Index
+from chiso.units.forms import LEVELS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-SCOPES = [
-    ("department", _("Sở, ban, ngành")),
-    ("district", _("Huyện, thị xã, thành phố")),
-    ("commune", _("UBND cấp xã")),
-]
+SCOPES = LEVELS  # the levels an organiser assesses itself
 STATUSES = [
     ("confirmed", _("Chính thức")),
     ("partial", _("Chưa đầy đủ")),

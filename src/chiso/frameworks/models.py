@@ -24,7 +24,8 @@ class Index(models.Model):
     An index is data: its scale (`max_points`, or `percent`), the ranking precision and group rule
     its frameworks inherit when their files leave them out, the wording of its sentences (the share
     of the maximum, the peer noun for each level). `unit_level` is the level it ranks (the first of
-    `unit_levels`, kept for the queries that filter on it)."""
+    `unit_levels`, kept for the queries that filter on it). An index of an organiser (a province's
+    own DDCI, a district's internal index) is managed by its officers; one without is shared."""
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     short_name = models.CharField(_("tên viết tắt"), max_length=40)
@@ -41,6 +42,15 @@ class Index(models.Model):
     share_of_max = models.BooleanField(_("nêu tỷ lệ phần trăm so với điểm tối đa"), default=False)
     peer_nouns = models.JSONField(_("danh từ chỉ các đơn vị cùng cấp"), default=dict, blank=True)
     aliases = models.JSONField(_("tên gọi khác"), default=list, blank=True)
+    organiser = models.ForeignKey(
+        "units.Organiser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indices",
+        verbose_name=_("đơn vị tổ chức"),
+        help_text=_("Để trống: chỉ số dùng chung (chỉ số quốc gia, chỉ số có sẵn)."),
+    )
 
     class Meta:
         verbose_name = _("chỉ số")
@@ -112,6 +122,15 @@ class Framework(models.Model):
     status = models.CharField(_("tình trạng"), max_length=16, default="confirmed")
     definition = models.JSONField(_("định nghĩa"))
     builtin = models.BooleanField(_("có sẵn"), default=False)
+    organiser = models.ForeignKey(
+        "units.Organiser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="frameworks",
+        verbose_name=_("đơn vị tổ chức"),
+        help_text=_("Để trống: khung dùng chung."),
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

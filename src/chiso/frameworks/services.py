@@ -42,13 +42,16 @@ def framework_for(index: Index, year: int) -> Framework:
 
 
 @transaction.atomic
-def save_framework(framework: EngineFramework, builtin: bool = False) -> Framework:
+def save_framework(framework: EngineFramework, builtin: bool = False, owner: int | None = None) -> Framework:
     """Store a framework; when its file carried its index (`index:` mapping), the index is created
-    first if it does not exist (`IndexDataError` if it exists with different data)."""
+    first if it does not exist (`IndexDataError` if it exists with different data). A new framework
+    (and a new index its file carried) belongs to the organiser `owner` (None: shared)."""
     if framework.index_data is not None:
-        ensure_index(framework.index_data)
+        _index, index_created = ensure_index(framework.index_data)
+        if index_created and owner is not None:
+            Index.objects.filter(code=framework.index).update(organiser_id=owner)
     index = Index.objects.get(code=framework.index)
-    row, _created = Framework.objects.update_or_create(
+    row, created = Framework.objects.update_or_create(
         code=framework.code,
         defaults={
             "index": index,
@@ -61,6 +64,9 @@ def save_framework(framework: EngineFramework, builtin: bool = False) -> Framewo
             "builtin": builtin,
         },
     )
+    if created and owner is not None:
+        row.organiser_id = owner
+        row.save(update_fields=["organiser"])
     return row
 
 

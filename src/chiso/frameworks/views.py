@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from chiso.accounts.permissions import officer_required
+from chiso.accounts.permissions import manages, officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.frameworks import (
     BANDS,
@@ -41,6 +41,7 @@ from chiso.frameworks.io import (
     load_framework_yaml,
 )
 from chiso.frameworks.models import CriterionMapping, Framework, Index
+from chiso.frameworks.ownership import owner_for, require_manages, visible
 from chiso.frameworks.services import save_framework
 from chiso.frameworks.usage import usage
 
@@ -92,7 +93,8 @@ def frameworks(request: AuthenticatedHttpRequest) -> HttpResponse:
         status = 422
     lang = lang_of(request)
     rows = []
-    for framework in Framework.objects.select_related("index").order_by("index__code", "-first_year", "code"):
+    shown = visible(request.user, Framework.objects.select_related("index"))
+    for framework in shown.order_by("index__code", "-first_year", "code"):
         try:
             found = validate_framework(framework.to_engine())
         except FrameworkError:
@@ -140,6 +142,8 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
         return [_("Chưa có chỉ số mã %(code)s; hãy tạo chỉ số trước.") % {"code": engine.index}], warnings
     existing = Framework.objects.filter(code=engine.code).first()
     if existing is not None:
+        if not manages(request.user, existing.organiser_id):
+            return [_("Khung %(code)s thuộc đơn vị tổ chức khác.") % {"code": engine.code}], warnings
         if not form.cleaned_data["replace"]:
             return [
                 _("Đã có khung mã %(code)s. Chọn «thay thế» hoặc đổi mã trong tệp.") % {"code": engine.code}
@@ -154,7 +158,8 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
                 % {"code": engine.code}
             ], warnings
     try:
-        saved = save_framework(engine)  # creates the index the file carries, if it is new
+        # creates the index the file carries, if it is new; both belong to the officer's organiser
+        saved = save_framework(engine, owner=owner_for(request.user))
     except IndexDataError as exc:
         return exc.problems, warnings
     messages.success(request, _("Đã lưu khung %(code)s.") % {"code": saved.code})
@@ -166,7 +171,7 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
 @officer_required
 def framework_download(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
     """A framework as an Excel workbook or a YAML file."""
-    framework = get_object_or_404(Framework, code=code)
+    framework = get_object_or_404(visible(request.user, Framework.objects.all()), code=code)
     if fmt not in ("xlsx", "yaml"):
         raise Http404
     engine = framework.to_engine()
@@ -188,16 +193,18 @@ def framework_download(request: AuthenticatedHttpRequest, code: str, fmt: str) -
 @officer_required
 def framework_copy(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Copy a framework into a new year; then the criterion mapping between the two is reviewed."""
-    source = get_object_or_404(Framework, code=code)
+    source = get_object_or_404(visible(request.user, Framework.objects.all()), code=code)
     year = max(source.first_year or 0, source.last_year or 0, date.today().year) + 1
     initial = {"code": suggested_code(source.code, year), "name_vi": source.name_vi, "first_year": year}
     form = CopyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _target, mapping = copy_framework(
+            target, mapping = copy_framework(
                 source, data["code"], data["first_year"], data["last_year"], data["name_vi"]
             )
+            if owner_for(request.user) is not None:
+                Framework.objects.filter(pk=target.pk).update(organiser_id=owner_for(request.user))
         except CopyError as exc:
             form.add_error(None, str(exc))
         else:
@@ -347,7 +354,7 @@ def framework_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             code=data["code"], index=data["index"].code, name_vi=data["name_vi"], root=root, version="1"
         )
         _apply_settings(engine, data)
-        row = save_framework(engine)
+        row = save_framework(engine, owner=owner_for(request.user))
         usage().record_edit(
             request.user,
             field="framework",
@@ -370,7 +377,9 @@ def framework_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @officer_required
 def framework_settings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The general information of a framework (names, years, legal basis, ranking, groups)."""
-    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    row = get_object_or_404(visible(request.user, Framework.objects.select_related("index")), code=code)
+    if request.method == "POST":
+        require_manages(request.user, row)
     refusal = editor.edit_refusal(row)
     engine = row.to_engine()
     form = FrameworkForm(

@@ -20,6 +20,7 @@ from chiso.engine.validation import validate_framework
 from chiso.frameworks import editor
 from chiso.frameworks.forms import NodeForm
 from chiso.frameworks.models import Framework
+from chiso.frameworks.ownership import require_manages, visible
 from chiso.frameworks.views import lang_of, years_of
 
 ACTIONS = {"them-con", "them-sau", "len", "xuong", "xoa"}
@@ -132,7 +133,7 @@ def _editor(request: AuthenticatedHttpRequest, row: Framework, status: int = 200
 @officer_required
 def framework_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The editor page: the tree, its problems, the history; `?sua=<code>` opens a node."""
-    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    row = get_object_or_404(visible(request.user, Framework.objects.select_related("index")), code=code)
     return _editor(request, row, open_code=request.GET.get("sua") or None)
 
 
@@ -166,13 +167,14 @@ def _refused(
 @officer_required
 def node_edit(request: AuthenticatedHttpRequest, code: str, node: str) -> HttpResponse:
     """The inline form of one node (htmx), and its saving."""
-    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    row = get_object_or_404(visible(request.user, Framework.objects.select_related("index")), code=code)
     current = _node_or_404(row, node)
     if request.method != "POST":
         if not request.htmx:
             return redirect(f"{reverse('frameworks:edit', args=[row.code])}?sua={node}#n-{node}")
         open_code = None if request.GET.get("dong") else node
         return _node_fragment(request, row, node, open_code=open_code)
+    require_manages(request.user, row)
     refusal = editor.edit_refusal(row)
     if refusal:
         return _refused(request, row, editor.EditRefused(refusal))
@@ -201,7 +203,7 @@ def _node_fragment(
 @officer_required
 def node_rule(request: AuthenticatedHttpRequest, code: str, node: str) -> HttpResponse:
     """The rule parameters block for the rule type chosen in the form (htmx, on change)."""
-    row = get_object_or_404(Framework, code=code)
+    row = get_object_or_404(visible(request.user, Framework.objects.all()), code=code)
     current = _node_or_404(row, node)
     rule_type = request.GET.get("rule_type", "")
     if rule_type and rule_type not in editor.CRITERION_RULES:
@@ -216,10 +218,11 @@ def node_rule(request: AuthenticatedHttpRequest, code: str, node: str) -> HttpRe
 @officer_required
 def node_action(request: AuthenticatedHttpRequest, code: str, node: str, action: str) -> HttpResponse:
     """Add a child or a sibling, move up or down, or delete a node."""
-    row = get_object_or_404(Framework.objects.select_related("index"), code=code)
+    row = get_object_or_404(visible(request.user, Framework.objects.select_related("index")), code=code)
     if action not in ACTIONS:
         raise Http404
     _node_or_404(row, node)
+    require_manages(request.user, row)
     try:
         if action == "them-con":
             outcome = editor.add_node(row, request.user, node, "child")

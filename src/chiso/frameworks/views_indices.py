@@ -16,13 +16,18 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.frameworks.forms import IndexForm
 from chiso.frameworks.indices import index_for_audit, save_index
 from chiso.frameworks.models import Index
+from chiso.frameworks.ownership import owner_for, require_manages, visible
 from chiso.frameworks.usage import usage
 
 
 @officer_required
 def indices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every index with its levels, scale, ranking precision, groups and number of frameworks."""
-    rows = Index.objects.annotate(framework_count=Count("frameworks")).order_by("code")
+    rows = (
+        visible(request.user, Index.objects.all())
+        .annotate(framework_count=Count("frameworks"))
+        .order_by("code")
+    )
     return render(request, "frameworks/indices.html", {"indices": rows, "section": "frameworks"})
 
 
@@ -30,6 +35,9 @@ def _save(request: AuthenticatedHttpRequest, form: IndexForm, existing: Index | 
     before = index_for_audit(existing) if existing is not None else {"index": form.values["code"]}
     with transaction.atomic():
         index = save_index(form.values, existing)
+        if existing is None and index.organiser_id is None and owner_for(request.user) is not None:
+            index.organiser_id = owner_for(request.user)
+            index.save(update_fields=["organiser"])
         usage().record_edit(
             request.user,
             field="index",
@@ -59,7 +67,9 @@ def index_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @officer_required
 def index_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Edit an index; its frameworks that leave precision or groups to it follow the change."""
-    index = get_object_or_404(Index, code=code)
+    index = get_object_or_404(visible(request.user, Index.objects.all()), code=code)
+    if request.method == "POST":
+        require_manages(request.user, index)
     form = IndexForm(request.POST or None, existing=index)
     if request.method == "POST" and form.is_valid():
         _save(request, form, index)

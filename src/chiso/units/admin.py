@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chiso.units.models import Block, BlockMembership, Unit, UnitLineage
+from chiso.units.models import Block, BlockMembership, Organiser, Unit, UnitLineage
 
 
 @admin.register(Unit)
@@ -8,6 +8,13 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "kind", "valid_from", "valid_to", "region")
     list_filter = ("level", "region")
     search_fields = ("code", "name", "name_en")
+
+
+@admin.register(Organiser)
+class OrganiserAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "unit", "parent")
+    search_fields = ("code", "name", "name_en")
+    autocomplete_fields = ("unit", "parent")
 
 
 @admin.register(UnitLineage)

@@ -266,8 +266,9 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
 
 
 @transaction.atomic
-def import_units(source: str | Path | IO[bytes]) -> ImportResult:
-    """Create or update the units of the file (keyed on level, code and first valid day)."""
+def import_units(source: str | Path | IO[bytes], default_parent: str = "") -> ImportResult:
+    """Create or update the units of the file (keyed on level, code and first valid day). A row
+    without a parent gets `default_parent` (the importing organiser's province or district)."""
     created = updated = 0
     for row in read_rows(source):
         unit, was_created = Unit.objects.update_or_create(
@@ -277,7 +278,7 @@ def import_units(source: str | Path | IO[bytes]) -> ImportResult:
             defaults={
                 "name": row.name,
                 "kind": row.kind,
-                "parent_code": row.parent_code,
+                "parent_code": row.parent_code or default_parent,
                 "valid_to": row.valid_to,
             },
         )

@@ -128,19 +128,65 @@ class UnitStatistic(models.Model):
         return f"{self.unit} {self.get_kind_display()} {self.year}: {self.value}"
 
 
+class Organiser(models.Model):
+    """A body that runs indices for the units under it: a province's Department of Home Affairs
+    (Sở Nội vụ), a district's Office of Home Affairs (Phòng Nội vụ), a ministry.
+
+    Its officers and other roles (`accounts.Membership.organiser`), its own indices and frameworks and
+    its cycles belong to it. The units it assesses are those whose parent is `unit` (the province's
+    departments and communes, the district's offices and communes); an organiser without a unit (a
+    ministry ranking the provinces) assesses every unit of a level. `parent` is the organiser above
+    (the province's, for a district's)."""
+
+    code = models.SlugField(_("mã đơn vị tổ chức"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị tổ chức"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisers",
+        verbose_name=_("địa bàn (tỉnh, huyện) hoặc cơ quan"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị tổ chức cấp trên"),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đơn vị tổ chức")
+        verbose_name_plural = _("đơn vị tổ chức")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The organiser's name in the active language."""
+        return localized(self.name, self.name_en)
+
+
 class Block(models.Model):
     """A named group of units ranked among themselves (khối sở, ban, ngành; khối địa phương …), as a
-    province publishes its internal rankings. `organiser` is the unit that groups them (none: any)."""
+    province publishes its internal rankings. `organiser` is the organiser whose block it is (none:
+    shared by every organiser)."""
 
     code = models.SlugField(_("mã khối"), max_length=40, unique=True)
     name = models.CharField(_("tên khối"), max_length=200)
     name_en = models.CharField(_("tên khối (tiếng Anh)"), max_length=200, blank=True)
     organiser = models.ForeignKey(
-        Unit,
+        Organiser,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="organised_blocks",
+        related_name="blocks",
         verbose_name=_("đơn vị tổ chức"),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)

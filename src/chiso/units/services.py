@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db.models import Count
 
 from chiso.engine.names import match_key, plain_key
-from chiso.units.models import Unit
+from chiso.units.models import Organiser, Unit
+from chiso.units.organisers import units_of
 
 
 def province_code() -> str:
@@ -34,8 +35,11 @@ def vi_order(name: str) -> tuple[str, str]:
     return plain_key(name), match_key(name)
 
 
-def units_of_level(level: str, on: date | None = None) -> list[Unit]:
-    """Departments, or the communes of the province, valid on a day (today by default)."""
+def units_of_level(level: str, on: date | None = None, organiser: Organiser | None = None) -> list[Unit]:
+    """The units of a level valid on a day (today by default) that `organiser` assesses; without an
+    organiser, every department or the communes of the administered province."""
+    if organiser is not None:
+        return units_of(organiser, level, on)
     on = on or date.today()
     queryset = Unit.objects.filter(level=level)
     if level == "commune":

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from chiso.units import views
+from chiso.units import views, views_organisers
 
 app_name = "units"
 
 urlpatterns = [
     path("don-vi/", views.units, name="list"),
+    path("don-vi-to-chuc/", views_organisers.organisers, name="organisers"),
+    path("don-vi-to-chuc/<slug:code>/", views_organisers.organiser, name="organiser"),
 ]

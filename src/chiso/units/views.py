@@ -1,11 +1,12 @@
-"""The officer's units page: the departments and communes of the province, and their import from
-Excel (all rows or none)."""
+"""The officer's units page: the units an organiser assesses (a province's departments and communes,
+a district's offices and communes), and their import from Excel (all rows or none)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,12 +17,14 @@ from chiso.units.blocks import blocks_on
 from chiso.units.forms import LEVELS, UnitImportForm
 from chiso.units.importer import UnitImportError, import_units
 from chiso.units.models import Block, Unit
-from chiso.units.services import province_code
+from chiso.units.organisers import managed_by
 
 
 @officer_required
 def units(request: HttpRequest) -> HttpResponse:
     """The units of one level, and the form that imports units from an Excel workbook."""
+    organisers = managed_by(request.user)
+    organiser = next((o for o in organisers if o.code == request.GET.get("to-chuc")), organisers[0])
     level = request.GET.get("cap", "department")
     if level not in dict(LEVELS):
         level = "department"
@@ -30,7 +33,9 @@ def units(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_units(form.cleaned_data["file"])
+            result = import_units(
+                form.cleaned_data["file"], default_parent=organiser.unit.code if organiser.unit else ""
+            )
         except UnitImportError as exc:
             problems = exc.problems
             status = 422
@@ -43,12 +48,12 @@ def units(request: HttpRequest) -> HttpResponse:
                 _("Đã nhập: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật.")
                 % {"created": result.created, "updated": result.updated},
             )
-            return redirect(f"{reverse('units:list')}?cap={level}")
+            return redirect(f"{reverse('units:list')}?cap={level}&to-chuc={organiser.code}")
     queryset = Unit.objects.filter(level=level).order_by("code", "valid_from")
-    if level == "commune":
-        queryset = queryset.filter(parent_code=province_code())
+    if organiser.unit is not None:
+        queryset = queryset.filter(parent_code=organiser.unit.code)
     today = date.today()
-    blocks = list(Block.objects.all())
+    blocks = list(Block.objects.filter(Q(organiser__isnull=True) | Q(organiser=organiser)))
     chosen = next((b for b in blocks if b.code == request.GET.get("khoi")), None)
     if chosen is not None:
         queryset = queryset.filter(block_memberships__in=chosen.memberships.valid_on(today))
@@ -67,7 +72,8 @@ def units(request: HttpRequest) -> HttpResponse:
             "form": form,
             "problems": problems,
             "section": "units",
-            "province": province_code(),
+            "organiser": organiser,
+            "organisers": organisers,
         },
         status=status,
     )

@@ -64,7 +64,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         "buttons": action_buttons(page),
         "missing": missing,
         "due": format_date(the_assessment.cycle.self_assessment_due),
-        "inside": is_inside(request.user),
+        "inside": is_inside(request.user, the_assessment.cycle),
         "can_edit": perm.EDIT_SELF in page.actions,
         "can_appraise": perm.APPRAISE in page.actions,
         "can_explain": perm.EXPLAIN in page.actions,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from chiso.accounts.permissions import EVERYONE_INSIDE, has_role
+from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, has_role
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import actions as perm
 from chiso.assessments.models import Assessment, Cycle, State
@@ -73,9 +73,12 @@ def get_assessment(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
-def is_inside(user) -> bool:
-    """True for the roles inside the appraising office (officers, appraisers, council)."""
-    return has_role(user, *EVERYONE_INSIDE)
+def is_inside(user, cycle: Cycle | None = None) -> bool:
+    """True for the roles inside the appraising office (officers, appraisers, council, leaders) — of
+    the cycle's organiser when a cycle is given."""
+    if cycle is None:
+        return has_role(user, *EVERYONE_INSIDE)
+    return acts_for(user, cycle.organiser_id, *EVERYONE_INSIDE)
 
 
 def forbidden(request: AuthenticatedHttpRequest, message: str) -> HttpResponse:
@@ -98,7 +101,7 @@ def leaf_or_404(framework: Framework, code: str) -> Node:
 def cycle_or_404(request: HttpRequest, pk: int) -> Cycle:
     """The cycle, for inside roles only; 404 otherwise."""
     cycle = get_object_or_404(Cycle.objects.select_related("framework__index"), pk=pk)
-    if not is_inside(request.user):
+    if not is_inside(request.user, cycle):
         raise Http404("không tìm thấy")
     return cycle
 

@@ -171,7 +171,7 @@ def build_page(request: HttpRequest, assessment: Assessment) -> Page:
     ):
         explanations[explanation.score.criterion].append(explanation)
     show_appraised = assessment.state in APPRAISAL_SENT or (
-        is_inside(user) and assessment.state not in (State.DRAFT, State.AWAITING_HEAD)
+        is_inside(user, assessment.cycle) and assessment.state not in (State.DRAFT, State.AWAITING_HEAD)
     )
     page = Page(
         assessment=assessment,

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.accounts.permissions import EVERYONE_INSIDE, has_role, own_units
+from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, own_units
 from chiso.assessments.models import Cycle
 from chiso.core.plotly import plotly_version
 from chiso.engine.analysis import TOTAL
@@ -45,7 +45,10 @@ def subject_from(request: HttpRequest, kwargs: dict) -> Subject:
             if not request.user.is_authenticated:
                 raise PermissionDenied
             subject = cycle_subject(cycle, kwargs["unit_code"])
-            if not (has_role(request.user, *EVERYONE_INSIDE) or subject.unit.pk in own_units(request.user)):
+            if not (
+                acts_for(request.user, cycle.organiser_id, *EVERYONE_INSIDE)
+                or subject.unit.pk in own_units(request.user)
+            ):
                 raise PermissionDenied
             return subject
         return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"])

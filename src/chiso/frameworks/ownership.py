@@ -1,0 +1,39 @@
+"""Whose indices and frameworks: shared ones (no organiser: the national indices, the built-in
+frameworks) are read by every officer and changed by the installation's officers; an organiser's own
+are read and changed by its officers only."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role
+from chiso.accounts.permissions import manages, organisers_of
+
+Rows = TypeVar("Rows", bound="QuerySet[Model]")
+
+
+def visible(user: User | AnonymousUser, queryset: Rows) -> Rows:
+    """The shared rows and those of the organisers the user is an officer of (every row for the
+    installation's officers and administrators)."""
+    scope = organisers_of(user, Role.ADMIN, Role.OFFICER)
+    if scope is None:
+        return queryset
+    return queryset.filter(Q(organiser__isnull=True) | Q(organiser_id__in=scope))
+
+
+def require_manages(user: User | AnonymousUser, row: Model) -> None:
+    """403 unless the user may change `row` (an index or a framework)."""
+    if not manages(user, getattr(row, "organiser_id", None)):
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị tổ chức sở hữu mới được sửa mục này."))
+
+
+def owner_for(user: User | AnonymousUser) -> int | None:
+    """The organiser a new index or framework made by the user belongs to: their organiser when they
+    are an officer of one (the first of several), none (shared) for the installation's officers."""
+    scope = organisers_of(user, Role.ADMIN, Role.OFFICER)
+    return min(scope) if scope else None
