@@ -63,6 +63,13 @@ def test_the_parser_repeats_the_survey_engine_choices():
     assert parser.SINGLETON_RULES == survey.SINGLETON_RULES
 
 
+def test_the_parser_repeats_the_unit_levels():
+    from chiso.engine.units import LEVELS
+
+    assert parser.UNIT_LEVELS == LEVELS
+    assert set(parser.SURVEY_LEVELS) <= set(LEVELS)
+
+
 def test_every_command_names_a_function_that_exists():
     import importlib
 

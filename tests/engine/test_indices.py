@@ -12,6 +12,7 @@ from chiso.engine.frameworks import (
     framework_to_dict,
 )
 from chiso.engine.indices import (
+    DEFAULT_PEER_NOUNS,
     IndexDefaults,
     IndexWording,
     apply_index_defaults,
@@ -21,7 +22,7 @@ from chiso.engine.indices import (
     share_of_max,
 )
 from chiso.engine.narrative import headline, mean_sentence
-from chiso.engine.units import Unit
+from chiso.engine.units import LEVELS, Unit
 from chiso.reports.narrative import headline_paragraph
 
 DISTRICTS = [
@@ -79,7 +80,14 @@ def test_peer_nouns_follow_the_level_and_the_index():
     assert peer_noun("district") == "huyện, thị xã, thành phố"
     assert peer_noun("commune", {"commune": "xã, phường, thị trấn"}) == "xã, phường, thị trấn"
     assert peer_noun("department") == "sở, ban, ngành"
-    assert peer_noun("office") == "đơn vị"
+    assert peer_noun("office") == "phòng, ban chuyên môn"
+    assert peer_noun("service_unit") == "đơn vị sự nghiệp"
+    assert peer_noun("central_agency") == "cơ quan Trung ương trên địa bàn"
+    assert peer_noun("hamlet") == "đơn vị"
+
+
+def test_every_unit_level_has_a_peer_noun():
+    assert set(DEFAULT_PEER_NOUNS) == set(LEVELS)
 
 
 def test_share_of_the_maximum_as_the_press_writes_it():

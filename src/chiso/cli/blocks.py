@@ -73,6 +73,7 @@ def add_block(args: argparse.Namespace) -> str:
 def set_unit_block(args: argparse.Namespace) -> str:
     """Put a unit (code or name, valid on the day) in a block from a day; --block "" takes it out."""
     from chiso.engine.names import match_key
+    from chiso.engine.units import ORGANISED_LEVELS
     from chiso.units.blocks import BlockError, find_block, set_block
     from chiso.units.models import Unit
 
@@ -82,7 +83,7 @@ def set_unit_block(args: argparse.Namespace) -> str:
     key = match_key(args.name)
     found = [
         unit
-        for unit in Unit.objects.filter(level__in=("department", "commune", "district"))
+        for unit in Unit.objects.filter(level__in=ORGANISED_LEVELS)
         if (unit.code == args.name or match_key(unit.name) == key)
         and (unit.valid_from is None or unit.valid_from <= day)
         and (unit.valid_to is None or day <= unit.valid_to)

@@ -18,7 +18,19 @@ from chiso.cli.i18n import LANGUAGES, ChisoParser
 from chiso.cli.i18n import gettext as _
 
 FORMATS = ("table", "json", "csv")
-SURVEY_LEVELS = ("province", "commune", "department", "ministry")
+# The unit levels (chiso.engine.units.LEVELS), repeated here so that the parser does not import the
+# engine; tests/cli/test_startup.py checks that they match.
+UNIT_LEVELS = (
+    "province",
+    "district",
+    "commune",
+    "department",
+    "office",
+    "service_unit",
+    "central_agency",
+    "ministry",
+)
+SURVEY_LEVELS = ("province", "commune", "department", "office", "service_unit", "central_agency", "ministry")
 # The survey engine's choices, repeated here so that the parser does not import the engine (and
 # polars); tests/cli/test_parser.py checks that they match chiso.engine.survey.
 AGGREGATIONS = ("respondent_mean", "pooled")
@@ -200,7 +212,13 @@ def add_indices(sub: Any) -> None:
     p.add_argument("--max", help=_("add: điểm tối đa của tổng điểm, ví dụ 100"))
     p.add_argument("--percent", action="store_true", help=_("add: chỉ số tính theo tỷ lệ %%"))
     p.add_argument(
-        "--level", default="province", help=_("add: cấp đơn vị: province, district, commune, department …")
+        "--level",
+        default="province",
+        help=_(
+            "add: cấp đơn vị: province, district, commune, department, office (phòng chuyên môn), "
+            "service_unit (đơn vị sự nghiệp), central_agency (cơ quan Trung ương trên địa bàn), ministry; "
+            "cấp khác cần --peer-noun"
+        ),
     )
     p.add_argument(
         "--groups",
@@ -258,7 +276,7 @@ def add_units(sub: Any) -> None:
     p.add_argument("--year", type=int, help=_("năm tham chiếu (đơn vị có hiệu lực ngày 31/12 năm đó)"))
     p.add_argument(
         "--level",
-        choices=("province", "district", "commune"),
+        choices=UNIT_LEVELS,
         help=_("cấp đơn vị (mặc định: list — tỉnh; resolve — cấp nào có tên ấy trong năm, từ tỉnh xuống xã)"),
     )
     p.set_defaults(func=Handler("chiso.cli.units:cmd_units"))

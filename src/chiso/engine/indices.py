@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from chiso.engine import units
 from chiso.engine.frameworks import INHERITABLE, Framework, GroupRule
 from chiso.engine.i18n import gettext_noop
 from chiso.engine.numbers import format_number, percent_of, round_half_up
@@ -30,11 +31,14 @@ GROUP_METHODS = (NO_GROUPS, "quartiles", "bands", NAMED_GROUPS)
 
 # The peers of a unit, as the press names them in "xếp thứ 13/13 …", for each unit level.
 DEFAULT_PEER_NOUNS = {
-    "province": "tỉnh, thành phố",
-    "district": "huyện, thị xã, thành phố",
-    "commune": "xã, phường, đặc khu",
-    "department": "sở, ban, ngành",
-    "ministry": "bộ, ngành",
+    units.PROVINCE: "tỉnh, thành phố",
+    units.DISTRICT: "huyện, thị xã, thành phố",
+    units.COMMUNE: "xã, phường, đặc khu",
+    units.DEPARTMENT: "sở, ban, ngành",
+    units.OFFICE: "phòng, ban chuyên môn",
+    units.SERVICE_UNIT: "đơn vị sự nghiệp",
+    units.CENTRAL_AGENCY: "cơ quan Trung ương trên địa bàn",
+    units.MINISTRY: "bộ, ngành",
 }
 FALLBACK_PEER_NOUN = "đơn vị"
 

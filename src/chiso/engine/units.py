@@ -20,11 +20,20 @@ from chiso.engine.names import match_key, nfc, plain_key, sort_key
 PROVINCE = "province"
 DISTRICT = "district"  # huyện, quận, thị xã, thành phố thuộc tỉnh: until 30/06/2025
 COMMUNE = "commune"
-DEPARTMENT = "department"
+DEPARTMENT = "department"  # sở, ban, ngành thuộc UBND cấp tỉnh
+OFFICE = "office"  # phòng, ban chuyên môn thuộc UBND cấp huyện (cấp xã từ 01/07/2025)
+SERVICE_UNIT = "service_unit"  # đơn vị sự nghiệp công lập (trường, bệnh viện, trung tâm …)
+CENTRAL_AGENCY = "central_agency"  # cơ quan Trung ương trên địa bàn (Kho bạc, Thuế, Bảo hiểm xã hội …)
 MINISTRY = "ministry"
 
+# Every level a unit may have, territorial first, then the agencies from the province down, then
+# the ministries: the one list the model's choices, the peer nouns and the command line follow.
+LEVELS = (PROVINCE, DISTRICT, COMMUNE, DEPARTMENT, OFFICE, SERVICE_UNIT, CENTRAL_AGENCY, MINISTRY)
 # The territorial levels, highest first: the order in which `resolve_any` looks for a name.
 TERRITORIAL_LEVELS = (PROVINCE, DISTRICT, COMMUNE)
+# The levels of units an organiser in a province assesses and puts in blocks (khối): everything but
+# the provinces themselves and the ministries.
+ORGANISED_LEVELS = (DISTRICT, COMMUNE, DEPARTMENT, OFFICE, SERVICE_UNIT, CENTRAL_AGENCY)
 
 # Words (and their usual abbreviations) that precede a name without being part of it ("Tỉnh Ninh
 # Thuận", "TP. Cần Thơ", "H. Bình Liêu", "Q. 1"), with the levels each can name. Longest first.

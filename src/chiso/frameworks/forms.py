@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 SCOPES = LEVELS  # the levels an organiser assesses itself
+# The scopes of the frameworks a province (or a district) writes for the agencies and localities it
+# assesses itself, listed apart from the national indices' frameworks.
+INTERNAL_SCOPES = ("department", "commune", "office", "service_unit", "central_agency")
 STATUSES = [
     ("confirmed", _("Chính thức")),
     ("partial", _("Chưa đầy đủ")),
@@ -277,7 +280,10 @@ class IndexForm(forms.Form):
     unit_levels = forms.CharField(
         label=_("Cấp đơn vị được đánh giá"),
         initial="province",
-        help_text=_("province, district, commune, department …; cấp được xếp hạng ghi trước"),
+        help_text=_(
+            "province, district, commune, department, office, service_unit, central_agency, ministry; "
+            "cấp được xếp hạng ghi trước; cấp khác cần «Danh từ chỉ các đơn vị cùng cấp»"
+        ),
     )
     max_points = forms.CharField(label=_("Điểm tối đa"), required=False, help_text=_("để trống nếu chưa rõ"))
     percent = forms.BooleanField(label=_("Chỉ số tính theo tỷ lệ %"), required=False)

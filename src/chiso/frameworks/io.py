@@ -5,7 +5,8 @@ YAML numbers are read as Decimal, never float, so "7.5" stays exactly 7.5 points
 
 The Excel form has two sheets:
 - "Khung": one row per node in tree order, columns code, parent_code, level, name_vi, name_en,
-  max_points, method, evidence_required, rule_type, rule_params (JSON text), note;
+  max_points, method, evidence_required, rule_type, rule_params (JSON text), note, weight (with
+  `weighted` aggregation: the node's weight in its parent, empty when unknown);
 - "Thông tin": the framework's metadata as key / value rows (structured values as JSON text).
 
 Every problem raises FrameworkError; for Excel the message names the row and the column.
@@ -159,6 +160,7 @@ COLUMNS = (
     "rule_type",
     "rule_params",
     "note",
+    "weight",
 )
 REQUIRED_COLUMNS = ("code", "parent_code", "name_vi", "max_points")
 # Metadata rows of the "Thông tin" sheet; the structured ones are JSON text.
@@ -218,10 +220,11 @@ def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
                 node.rule.type if node.rule else "",
                 _to_json(node.rule.params) if node.rule and node.rule.params else "",
                 node.note,
+                _cell(node.weight) if node.weight is not None else "",
             ]
         )
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJK", (10, 10, 12, 60, 40, 10, 10, 10, 18, 50, 40), strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", (10, 10, 12, 60, 40, 10, 10, 10, 18, 50, 40, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     info = book.create_sheet(INFO_SHEET)
     info.append(["key", "value"])
@@ -355,6 +358,12 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
             raise _fail(
                 row_number, "max_points", _("'{value}' không phải số").format(value=raw_max)
             ) from None
+    raw_weight = get("weight")
+    if _text(raw_weight):
+        try:
+            node["weight"] = parse_decimal(raw_weight)
+        except NumberError:
+            raise _fail(row_number, "weight", _("'{value}' không phải số").format(value=raw_weight)) from None
     method = _text(get("method")) or PUBLISHED
     if method not in METHODS:
         raise _fail(

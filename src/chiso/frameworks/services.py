@@ -29,13 +29,16 @@ def find_index(text: str) -> Index:
     raise IndexNotFound(_("Không có chỉ số {index!r}. Có: {known}.").format(index=text, known=known))
 
 
-def framework_for(index: Index, year: int) -> Framework:
-    """The framework version of an index that applies to a year, for the units the index scores."""
-    candidates = [f for f in index.frameworks.filter(scope=index.unit_level) if f.covers(year)]
+def framework_for(index: Index, year: int, level: str | None = None) -> Framework:
+    """The framework version of an index that applies to a year for the units of `level` (by default
+    the level the index ranks, `index.unit_level`): DDCI has one framework for its districts and one
+    for its departments. LookupError, naming the index, the year and the level, when there is none."""
+    level = level or index.unit_level
+    candidates = [f for f in index.frameworks.filter(scope=level) if f.covers(year)]
     if not candidates:
         raise LookupError(
-            _("Chỉ số {index} chưa có khung tiêu chí cho năm {year}.").format(
-                index=index.short_name, year=year
+            _("Chỉ số {index} chưa có khung tiêu chí cho năm {year}, cấp {level}.").format(
+                index=index.short_name, year=year, level=f"{index.peer_noun(level)} ({level})"
             )
         )
     return max(candidates, key=lambda f: f.first_year or 0)

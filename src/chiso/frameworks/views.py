@@ -32,7 +32,13 @@ from chiso.engine.validation import errors as only_errors
 from chiso.engine.validation import validate_framework
 from chiso.frameworks import editor
 from chiso.frameworks.copy import CopyError, copy_framework, suggested_code
-from chiso.frameworks.forms import INHERIT_GROUPS, CopyForm, FrameworkForm, FrameworkUploadForm
+from chiso.frameworks.forms import (
+    INHERIT_GROUPS,
+    INTERNAL_SCOPES,
+    CopyForm,
+    FrameworkForm,
+    FrameworkUploadForm,
+)
 from chiso.frameworks.indices import IndexDataError
 from chiso.frameworks.io import (
     dump_framework_yaml,
@@ -106,7 +112,7 @@ def frameworks(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "warnings": len(found) - len(only_errors(found)),
                 "years": years_of(framework),
                 "cycles": framework.cycles.count(),
-                "internal": framework.scope in ("department", "commune"),
+                "internal": framework.scope in INTERNAL_SCOPES,
             }
         )
     groups = [

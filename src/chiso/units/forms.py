@@ -14,8 +14,8 @@ LEVELS = [
     ("department", _("Sở, ban, ngành")),
     ("district", _("Huyện, thị xã, thành phố")),
     ("commune", _("UBND cấp xã")),
-    ("office", _("Phòng chuyên môn")),
-    ("service_unit", _("Đơn vị sự nghiệp")),
+    ("office", _("Phòng, ban chuyên môn")),
+    ("service_unit", _("Đơn vị sự nghiệp công lập")),
     ("central_agency", _("Cơ quan Trung ương trên địa bàn")),
 ]
 

@@ -1,9 +1,12 @@
-"""Importing units (departments, communes) from an Excel sheet.
+"""Importing units (departments, districts, communes, offices, service units, central agencies) from
+an Excel sheet.
 
 Columns, in any order, recognised by their heading with or without diacritics:
-mã | tên | loại | cấp (department|commune, or "sở, ban, ngành" / "xã") | mã đơn vị cấp trên |
-hiệu lực từ | hiệu lực đến (dd/mm/yyyy, or Excel dates) | khối (a block's code or name, optional) |
-khối từ ngày (the day the unit entered that block; default: its first valid day).
+mã | tên | loại | cấp | mã đơn vị cấp trên | hiệu lực từ | hiệu lực đến (dd/mm/yyyy, or Excel dates) |
+khối (a block's code or name, optional) | khối từ ngày (the day the unit entered that block; default:
+its first valid day). The level is a code (department, district, commune, office, service_unit,
+central_agency) or its Vietnamese name ("sở, ban, ngành", "huyện", "xã", "phòng chuyên môn", "đơn vị
+sự nghiệp", "cơ quan Trung ương", "cơ quan ngành dọc" …): see `LEVELS`.
 
 The whole file is checked first; if any row is wrong nothing is written, and every problem is
 reported with its row and column.
@@ -67,9 +70,37 @@ LEVELS: dict[str, str] = {
             "huyện, thị xã, thành phố",
         ),
         engine_units.COMMUNE: ("commune", "xã", "xã, phường, đặc khu", "cấp xã", "phường", "đặc khu"),
+        engine_units.OFFICE: (
+            "office",
+            "phòng",
+            "phòng chuyên môn",
+            "phòng, ban chuyên môn",
+            "phòng ban chuyên môn",
+            "cơ quan chuyên môn cấp huyện",
+        ),
+        engine_units.SERVICE_UNIT: (
+            "service unit",
+            "service_unit",
+            "đơn vị sự nghiệp",
+            "đơn vị sự nghiệp công lập",
+        ),
+        engine_units.CENTRAL_AGENCY: (
+            "central agency",
+            "central_agency",
+            "cơ quan trung ương",
+            "cơ quan trung ương trên địa bàn",
+            "cơ quan ngành dọc",
+            "ngành dọc",
+        ),
     }.items()
     for text in texts
 }
+
+# The levels a file may give, as the refusal of an unknown level lists them.
+LEVEL_NAMES = (
+    "department (sở, ban, ngành), district (huyện), commune (xã), office (phòng chuyên môn), "
+    "service_unit (đơn vị sự nghiệp công lập), central_agency (cơ quan Trung ương trên địa bàn)"
+)
 
 
 @dataclass
@@ -177,8 +208,8 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
                 _problem(
                     number,
                     "level",
-                    _("«{value}» không phải department (sở), district (huyện) hoặc commune (xã)").format(
-                        value=level_text
+                    _("«{value}» không phải cấp đơn vị nhập được; các cấp: {levels}").format(
+                        value=level_text, levels=LEVEL_NAMES
                     ),
                 )
             )

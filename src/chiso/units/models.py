@@ -17,6 +17,9 @@ class Level(models.TextChoices):
     DISTRICT = engine_units.DISTRICT, _("Huyện, quận, thị xã, thành phố thuộc tỉnh")
     COMMUNE = engine_units.COMMUNE, _("Xã, phường, đặc khu")
     DEPARTMENT = engine_units.DEPARTMENT, _("Sở, ban, ngành")
+    OFFICE = engine_units.OFFICE, _("Phòng, ban chuyên môn")
+    SERVICE_UNIT = engine_units.SERVICE_UNIT, _("Đơn vị sự nghiệp công lập")
+    CENTRAL_AGENCY = engine_units.CENTRAL_AGENCY, _("Cơ quan Trung ương trên địa bàn")
     MINISTRY = engine_units.MINISTRY, _("Bộ, cơ quan ngang bộ")
 
 

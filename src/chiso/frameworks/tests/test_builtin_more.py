@@ -153,3 +153,27 @@ def test_setup_loads_them_and_frameworks_list_shows_them(capsys: pytest.CaptureF
     out = capsys.readouterr().out
     for stem in NEW_FILES:
         assert stem in out
+
+
+@pytest.mark.django_db
+def test_framework_for_picks_the_framework_of_a_level() -> None:
+    from chiso.frameworks.services import find_index, framework_for
+
+    ddci, egov = find_index("ddci"), find_index("egov")
+    assert ddci.levels == ["district", "department"]
+    # By default the ranked level (the districts); a level reaches the other framework.
+    assert framework_for(ddci, 2024).code == "ddci-district"
+    assert framework_for(ddci, 2024, "district").code == "ddci-district"
+    assert framework_for(ddci, 2024, "department").code == "ddci-department"
+    assert framework_for(ddci, 2026, "department").code == "ddci-department"  # no years: any year
+    assert framework_for(egov, 2020, "commune").code == "egov-commune-2392-2018"
+    # None: the message names the index, the year and the level.
+    with pytest.raises(LookupError) as caught:
+        framework_for(ddci, 2026)  # the district DDCI ends in 2024
+    assert str(caught.value) == (
+        "Chỉ số DDCI chưa có khung tiêu chí cho năm 2026, cấp huyện, thị xã, thành phố (district)."
+    )
+    with pytest.raises(
+        LookupError, match=r"^Chỉ số DDCI .* năm 2024, cấp phòng, ban chuyên môn \(office\)\.$"
+    ):
+        framework_for(ddci, 2024, "office")

@@ -146,15 +146,20 @@ def test_an_import_with_one_bad_entry_writes_nothing(tmp_path, capsys):
 
 def test_import_problems_with_groups_and_levels():
     _, problems = clean_index(
-        {"code": "a", "name_vi": "A", "unit_levels": ["office"], "groups": {"method": "bands", "bands": []}},
+        {"code": "a", "name_vi": "A", "unit_levels": ["hamlet"], "groups": {"method": "bands", "bands": []}},
         "a",
     )
-    assert any("unit_levels" in p for p in problems)
+    assert any("unit_levels" in p and "office, service_unit, central_agency" in p for p in problems)
     assert any("groups.bands" in p for p in problems)
     values, problems = clean_index(
-        {"code": "a", "name_vi": "A", "unit_levels": ["office"], "peer_nouns": {"office": "phòng"}}, "a"
+        {"code": "a", "name_vi": "A", "unit_levels": ["hamlet"], "peer_nouns": {"hamlet": "thôn"}}, "a"
     )
-    assert problems == [] and values["unit_levels"] == ["office"]
+    assert problems == [] and values["unit_levels"] == ["hamlet"]
+    # The offices of a district, public service units and central agencies are known levels.
+    values, problems = clean_index(
+        {"code": "a", "name_vi": "A", "unit_levels": ["office", "service_unit", "central_agency"]}, "a"
+    )
+    assert problems == [] and values["unit_levels"] == ["office", "service_unit", "central_agency"]
     _, problems = clean_index({"code": "A b", "name_vi": "", "unit_levels": ["province"]}, "A b")
     assert any("trường code" in p for p in problems) and any("trường name_vi" in p for p in problems)
 

@@ -202,6 +202,35 @@ def test_hand_written_sheet_with_decimal_commas(tmp_path: Path) -> None:
     assert [n.code for n in framework.nodes()] == ["root", "1", "1.1", "1.2", "2"]
 
 
+def test_xlsx_keeps_the_weights_of_a_weighted_framework(tmp_path: Path) -> None:
+    """The weights an organiser declares (DDCI, PCI: `weighted` aggregation) survive Excel."""
+    framework = framework_from_dict(
+        {
+            "code": "w",
+            "index": "ddci",
+            "name_vi": "Khung có trọng số",
+            "aggregation": "weighted",
+            "root": {
+                "code": "total",
+                "name_vi": "Tổng",
+                "children": [
+                    {"code": "a", "name_vi": "A", "weight": "0.25"},
+                    {"code": "b", "name_vi": "B", "weight": "0.75"},
+                ],
+            },
+        }
+    )
+    path = tmp_path / "w.xlsx"
+    framework_to_xlsx(framework, path)
+    again = framework_from_xlsx(path)
+    assert [c.weight for c in again.root.children] == [D("0.25"), D("0.75")]
+    assert again == framework
+    bad = [row("root", "", 10, method="published"), [*row("1", "root", 5, method="published"), "x"]]
+    with pytest.raises(FrameworkError) as info:
+        framework_from_xlsx(write_book(tmp_path / "bad-weight.xlsx", bad))
+    assert str(info.value) == "Dòng 3, cột weight: 'x' không phải số"
+
+
 def test_not_a_number_names_row_and_column(tmp_path: Path) -> None:
     rows = [*GOOD, row("2.1", "2", "abc")]  # header = row 1, so "2.1" is on row 7
     with pytest.raises(FrameworkError) as info:

@@ -81,3 +81,24 @@ def test_load_districts_then_resolve_binh_lieu_at_the_date_of_the_year(capsys):
     assert code == 0 and UnitLineage.objects.count() == edges  # loading again adds nothing
     code, _, err = run(capsys, "units", "resolve", "Huyện Bình Liêu", "--year", "2025")
     assert code == 1 and "không còn hiệu lực" in err
+
+
+def test_list_resolve_and_block_the_agencies_of_a_province(capsys):
+    from chiso.units.models import Unit
+
+    Unit.objects.create(
+        level="central_agency", code="22.KBNN", name="Kho bạc Nhà nước Quảng Ninh", parent_code="22"
+    )
+    Unit.objects.create(
+        level="central_agency", code="22.BHXH", name="Bảo hiểm xã hội Quảng Ninh", parent_code="22"
+    )
+    Unit.objects.create(level="office", code="198.PNV", name="Phòng Nội vụ Bình Liêu", parent_code="198")
+    code, out, _ = run(capsys, "units", "list", "--level", "central_agency")
+    assert code == 0 and "Kho bạc Nhà nước Quảng Ninh" in out and out.strip().endswith("2 đơn vị.")
+    code, out, _ = run(capsys, "units", "resolve", "Phòng Nội vụ Bình Liêu", "--level", "office")
+    assert code == 0 and out.startswith("Phòng Nội vụ Bình Liêu — mã 198.PNV")
+    code, out, _ = run(capsys, "units", "set-block", "22.KBNN", "--block", "co-quan-trung-uong")
+    assert code == 0 and out.startswith("Kho bạc Nhà nước Quảng Ninh thuộc Khối cơ quan Trung ương")
+    with pytest.raises(SystemExit):
+        run(capsys, "units", "list", "--level", "hamlet")
+    assert "central_agency" in capsys.readouterr().err

@@ -97,3 +97,46 @@ def test_a_district_level_in_vietnamese_is_understood():
     )
     assert import_units(data).created == 2
     assert set(Unit.objects.filter(code__in=("198", "206")).values_list("level", flat=True)) == {"district"}
+
+
+def test_offices_service_units_and_central_agencies_are_levels_of_their_own():
+    data = workbook(
+        ["198.PNV", "Phòng Nội vụ huyện Bình Liêu", "phòng", "Phòng chuyên môn", "198", "", ""],
+        ["198.PTC", "Phòng Tài chính – Kế hoạch", "phòng", "office", "198", "", ""],
+        ["22.BVT", "Bệnh viện Đa khoa tỉnh", "bệnh viện", "Đơn vị sự nghiệp công lập", "22", "", ""],
+        ["22.TTPV", "Trung tâm Phục vụ hành chính công", "trung tâm", "don vi su nghiep", "22", "", ""],
+        ["22.KBNN", "Kho bạc Nhà nước tỉnh", "kho bạc", "Cơ quan ngành dọc", "22", "", ""],
+        ["22.THUE", "Thuế tỉnh", "thuế", "cơ quan Trung ương", "22", "", ""],
+        ["22.BHXH", "Bảo hiểm xã hội tỉnh", "bảo hiểm", "central agency", "22", "", ""],
+        ["22.SNV", "Sở Nội vụ", "sở", "cơ quan", "22", "", ""],
+    )
+    Unit.objects.create(level="district", code="198", name="Huyện Bình Liêu", parent_code="22")
+    assert import_units(data).created == 8
+    levels = dict(Unit.objects.filter(code__contains=".").values_list("code", "level"))
+    assert levels == {
+        "198.PNV": "office",
+        "198.PTC": "office",
+        "22.BVT": "service_unit",
+        "22.TTPV": "service_unit",
+        "22.KBNN": "central_agency",
+        "22.THUE": "central_agency",
+        "22.BHXH": "central_agency",
+        "22.SNV": "department",  # "cơ quan" alone is still a department
+    }
+    assert Unit.objects.get(code="22.KBNN").get_level_display() == "Cơ quan Trung ương trên địa bàn"
+
+
+def test_an_unknown_level_is_refused_with_the_levels_a_file_may_give():
+    with pytest.raises(UnitImportError) as caught:
+        import_units(workbook(["22.X", "Thôn Một", "thôn", "thôn", "22", "", ""]))
+    (problem,) = caught.value.problems
+    assert problem.startswith("Dòng 2, cột «cấp»: «thôn» không phải cấp đơn vị nhập được")
+    for level in ("department", "district", "commune", "office", "service_unit", "central_agency"):
+        assert level in problem
+
+
+def test_the_model_offers_every_level_of_the_engine():
+    from chiso.engine.units import LEVELS
+    from chiso.units.models import Level
+
+    assert tuple(Level.values) == LEVELS
