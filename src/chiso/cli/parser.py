@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_frameworks(sub)
     add_indices(sub)
     add_units(sub)
+    add_organisers(sub)
     add_survey(sub)
     add_plans(sub)
     add_reports(sub)
@@ -280,6 +281,56 @@ def add_units(sub: Any) -> None:
         help=_("cấp đơn vị (mặc định: list — tỉnh; resolve — cấp nào có tên ấy trong năm, từ tỉnh xuống xã)"),
     )
     p.set_defaults(func=Handler("chiso.cli.units:cmd_units"))
+
+
+def add_organisers(sub: Any) -> None:
+    """organisers list | add | grant; users add; cycles list | create | publish."""
+    p = sub.add_parser(
+        "organisers",
+        help=_(
+            "đơn vị tổ chức: list | add MÃ --name TÊN [--unit MÃ_ĐỊA_BÀN] [--parent MÃ] | grant MÃ --user … --role …"
+        ),
+    )
+    p.add_argument("action", choices=("list", "add", "grant"))
+    p.add_argument("code", nargs="?", default="", help=_("mã đơn vị tổ chức"))
+    p.add_argument("--name", dest="organiser_name", help=_("add: tên, ví dụ «Phòng Nội vụ huyện Bình Liêu»"))
+    p.add_argument("--name-en", help=_("add: tên tiếng Anh"))
+    p.add_argument(
+        "--unit", help=_("add: mã tỉnh, huyện hoặc cơ quan; grant: mã đơn vị của cán bộ, thủ trưởng đơn vị")
+    )
+    p.add_argument("--parent", help=_("add: mã đơn vị tổ chức cấp trên"))
+    p.add_argument("--user", help=_("grant: tên đăng nhập"))
+    p.add_argument("--role", help="grant: officer | appraiser | council | leader | unit_staff | unit_head")
+    p.set_defaults(func=Handler("chiso.cli.organisers:cmd_organisers"))
+
+    p = sub.add_parser("users", help=_("tài khoản: add TÊN_ĐĂNG_NHẬP [--email …] [--password-stdin]"))
+    p.add_argument("action", choices=("add",))
+    p.add_argument("username")
+    p.add_argument("--email")
+    p.add_argument(
+        "--password-stdin", action="store_true", help=_("đọc mật khẩu từ một dòng của đầu vào chuẩn")
+    )
+    p.set_defaults(func=Handler("chiso.cli.organisers:cmd_users"))
+
+    p = sub.add_parser(
+        "cycles",
+        help=_(
+            "kỳ đánh giá: list | create --organiser … --framework … --year … --level … --block … --due … | publish SỐ --user …"
+        ),
+    )
+    p.add_argument("action", choices=("list", "create", "publish"))
+    p.add_argument("cycle_id", nargs="?", type=int, help=_("publish: số hiệu kỳ đánh giá"))
+    p.add_argument("--organiser", help=_("mã hoặc tên đơn vị tổ chức"))
+    p.add_argument("--framework", help=_("create: mã khung tiêu chí"))
+    p.add_argument("--year", type=int, help=_("create: năm đánh giá"))
+    p.add_argument("--level", help=_("create: cấp đơn vị (department, commune, office …)"))
+    p.add_argument("--block", help=_("create: tên khối, ví dụ «UBND các xã»"))
+    p.add_argument("--due", type=_day, help=_("create: hạn tự đánh giá, dd/mm/yyyy"))
+    p.add_argument(
+        "--units", help=_("create: mã các đơn vị, cách nhau bởi dấu phẩy (mặc định: mọi đơn vị của cấp)")
+    )
+    p.add_argument("--user", help=_("publish: tên đăng nhập của cán bộ công bố"))
+    p.set_defaults(func=Handler("chiso.cli.organisers:cmd_cycles"))
 
 
 def add_survey(sub: Any) -> argparse.ArgumentParser:
