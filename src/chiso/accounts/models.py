@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
-    OFFICER = "officer", _("Sở Nội vụ (điều hành kỳ đánh giá)")
+    OFFICER = "officer", _("Cán bộ điều hành kỳ đánh giá (Sở, Phòng Nội vụ)")
     APPRAISER = "appraiser", _("Thẩm định")
     COUNCIL = "council", _("Hội đồng")
     UNIT_STAFF = "unit_staff", _("Cán bộ đơn vị")

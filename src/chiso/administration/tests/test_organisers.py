@@ -276,3 +276,40 @@ def test_organisers_do_not_see_each_others_work(client, province):
     # an installation-wide officer (no organiser) still sees both
     everyone = _person("toanbo", Role.OFFICER)
     assert set(Cycle.objects.restrict(everyone, perm.MANAGE)) == {province_cycle, district_cycle}
+
+
+def test_improvement_plans_stay_with_their_organiser(client, province):
+    from chiso.plans.models import Plan
+    from chiso.plans.services import access
+    from chiso.plans.services.items import add_task
+
+    district = _set_up_district(client, province)
+    framework = Framework.objects.get(code="qn-cchc-so-2025")
+    province_plan = Plan.objects.create(
+        index=framework.index,
+        framework=framework,
+        year=2025,
+        unit=Unit.objects.get(code="QN.STP"),
+        title="Kế hoạch của Sở Tư pháp",
+    )
+    commune = Unit.objects.get(code="06790")
+    commune_framework = Framework.objects.get(code="qn-cchc-xa-2025")
+    district_plan = Plan.objects.create(
+        index=commune_framework.index,
+        framework=commune_framework,
+        year=2024,
+        unit=commune,
+        title="Kế hoạch xã",
+    )
+    officer = User.objects.get(username="pnv_binhlieu")
+    assert list(access.visible_plans(officer)) == [district_plan]
+    assert set(access.visible_plans(province[1])) == {province_plan}
+    with pytest.raises(access.PlanError):
+        access.require_manager(officer, province_plan)
+    access.require_manager(officer, district_plan)
+    item = province_plan.items.create(
+        criterion="1", lead=Unit.objects.get(code="QN.STP"), deadline=date.today()
+    )
+    with pytest.raises(access.PlanError):
+        add_task(officer, item, title="Rà soát văn bản", owner=item.lead, due=date.today())
+    assert district.pk  # the district exists and is not the province

@@ -24,10 +24,14 @@ def user_roles(user) -> list[str]:
     if not user.is_authenticated:
         return []
     labels = []
-    for membership in Membership.objects.filter(user=user).select_related("unit").order_by("role"):
+    for membership in (
+        Membership.objects.filter(user=user).select_related("unit", "organiser").order_by("role")
+    ):
         label = str(Role(membership.role).label)
         if membership.unit:
             label = f"{label} — {membership.unit.name}"
+        elif membership.organiser:
+            label = f"{label} — {membership.organiser.display_name}"
         labels.append(label)
     if user.is_superuser and not any(m for m in labels if m.startswith(str(Role.ADMIN.label))):
         labels.append(str(Role.ADMIN.label))

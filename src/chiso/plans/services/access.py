@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
-from chiso.accounts.permissions import can_manage, has_role, own_units
+from chiso.accounts.permissions import can_manage, has_role, organisers_of, own_units
 from chiso.engine.names import match_key
 from chiso.plans.models import (
     ItemStatus,
@@ -16,7 +16,7 @@ from chiso.plans.models import (
     Task,
 )
 from chiso.results.subjects import Subject
-from chiso.units.models import Unit
+from chiso.units.models import Organiser, Unit
 
 AGENCY_LEVEL = "department"
 
@@ -51,20 +51,36 @@ def heads_of(user: User | AnonymousUser) -> set[int]:
     return {u for u in roles_of(user).get(Role.UNIT_HEAD, set()) if u is not None}
 
 
+def organisers_plans(user: User | AnonymousUser) -> Q | None:
+    """The plans of the organisers the user reads for (None: every plan): those of a cycle of theirs,
+    of their own province or district, or of a unit under it."""
+    scope = organisers_of(user, *READERS)
+    if scope is None:
+        return None
+    codes = [o.unit.code for o in Organiser.objects.filter(pk__in=scope).select_related("unit") if o.unit]
+    return Q(cycle__organiser_id__in=scope) | Q(unit__code__in=codes) | Q(unit__parent_code__in=codes)
+
+
 def visible_plans(user: User | AnonymousUser) -> QuerySet[Plan]:
-    """Every plan for readers; for an agency, the plans it leads, supports or owns a task in; none
-    for the public."""
+    """Every plan of their organisers for readers; for an agency, the plans it leads, supports or
+    owns a task in; none for the public."""
     plans = Plan.objects.select_related("unit", "index", "cycle", "framework")
     if not user.is_authenticated:
         return plans.none()
-    if reads_all(user):
-        return plans
     mine = agencies_of(user)
-    if not mine:
-        return plans.none()
-    return plans.filter(
+    involved = (
         Q(items__lead_id__in=mine) | Q(items__supporters__in=mine) | Q(items__tasks__owner_id__in=mine)
-    ).distinct()
+        if mine
+        else None
+    )
+    if reads_all(user):
+        ours = organisers_plans(user)
+        if ours is None:
+            return plans
+        return plans.filter(ours | involved if involved is not None else ours).distinct()
+    if involved is None:
+        return plans.none()
+    return plans.filter(involved).distinct()
 
 
 def can_report(user: User | AnonymousUser, item: PlanItem, task: Task | None = None) -> bool:
@@ -95,6 +111,10 @@ def plans_of(subject: Subject) -> QuerySet[Plan]:
     return Plan.objects.filter(index=subject.index, year=subject.year, unit=subject.unit)
 
 
-def require_manager(user: User) -> None:
+def require_manager(user: User, plan: Plan | None = None) -> None:
+    """Officers and administrators change plans — of their own organisers, when a plan is given."""
     if not manages(user):
         raise PlanError(_("Chỉ Sở Nội vụ hoặc quản trị viên được thay đổi kế hoạch."))
+    ours = organisers_plans(user)
+    if plan is not None and ours is not None and not Plan.objects.filter(ours, pk=plan.pk).exists():
+        raise PlanError(_("Kế hoạch này thuộc đơn vị tổ chức khác."))

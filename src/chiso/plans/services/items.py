@@ -160,7 +160,7 @@ def add_item(
     status: str = ItemStatus.IN_PROGRESS,
 ) -> PlanItem:
     """A plan item; the lead agency and the deadline are required."""
-    require_manager(user)
+    require_manager(user, plan)
     framework = plan.framework.to_engine()
     try:
         node = framework.node(criterion)
@@ -204,7 +204,7 @@ def add_task(
     owner_user: User | None = None,
 ) -> Task:
     """A task under an item; the owning agency and the due date are required."""
-    require_manager(user)
+    require_manager(user, item.plan)
     if not title.strip():
         raise PlanError(_("Nhiệm vụ phải có nội dung."))
     if owner is None:
