@@ -1,6 +1,6 @@
 """Whose indices and frameworks: shared ones (no organiser: the national indices, the built-in
-frameworks) are read by every officer and changed by the installation's officers; an organiser's own
-are read and changed by its officers only."""
+frameworks) are read by every officer and changed by the installation's officers and those of a
+top-level organiser; an organiser's own are read and changed by its officers only."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
 from chiso.accounts.permissions import manages, organisers_of
+from chiso.units.models import Organiser
 
 Rows = TypeVar("Rows", bound="QuerySet[Model]")
 
@@ -26,9 +27,20 @@ def visible(user: User | AnonymousUser, queryset: Rows) -> Rows:
     return queryset.filter(Q(organiser__isnull=True) | Q(organiser_id__in=scope))
 
 
+def may_change(user: User | AnonymousUser, row: Model) -> bool:
+    """May the user change `row` (an index, a framework) or the tables of results of an index? An
+    organiser's own, its officers; a shared one, the installation's officers and the officers of a
+    top-level organiser (the province that runs the installation, not its districts)."""
+    organiser_id = getattr(row, "organiser_id", None)
+    if organiser_id is not None or manages(user, None):
+        return manages(user, organiser_id)
+    scope = organisers_of(user, Role.ADMIN, Role.OFFICER) or set()
+    return Organiser.objects.filter(pk__in=scope, parent__isnull=True).exists()
+
+
 def require_manages(user: User | AnonymousUser, row: Model) -> None:
-    """403 unless the user may change `row` (an index or a framework)."""
-    if not manages(user, getattr(row, "organiser_id", None)):
+    """403 unless the user may change `row` (`may_change`)."""
+    if not may_change(user, row):
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị tổ chức sở hữu mới được sửa mục này."))
 
 

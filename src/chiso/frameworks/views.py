@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from chiso.accounts.permissions import manages, officer_required
+from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.frameworks import (
     BANDS,
@@ -47,7 +47,7 @@ from chiso.frameworks.io import (
     load_framework_yaml,
 )
 from chiso.frameworks.models import CriterionMapping, Framework, Index
-from chiso.frameworks.ownership import owner_for, require_manages, visible
+from chiso.frameworks.ownership import may_change, owner_for, require_manages, visible
 from chiso.frameworks.services import save_framework
 from chiso.frameworks.usage import usage
 
@@ -148,7 +148,7 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
         return [_("Chưa có chỉ số mã %(code)s; hãy tạo chỉ số trước.") % {"code": engine.index}], warnings
     existing = Framework.objects.filter(code=engine.code).first()
     if existing is not None:
-        if not manages(request.user, existing.organiser_id):
+        if not may_change(request.user, existing):
             return [_("Khung %(code)s thuộc đơn vị tổ chức khác.") % {"code": engine.code}], warnings
         if not form.cleaned_data["replace"]:
             return [

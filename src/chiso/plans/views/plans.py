@@ -126,7 +126,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @manager_required
 def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan, pk=pk)
+    plan = visible_plan(request, pk)
     form = ItemForm(request.POST, criteria=_criteria_choices(plan), prefix="new")
     if form.is_valid():
         data = form.cleaned_data
@@ -153,7 +153,7 @@ def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @manager_required
 def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan, pk=pk)
+    plan = visible_plan(request, pk)
     form = PlanSettingsForm(request.POST)
     if form.is_valid():
         plan.report_every = form.cleaned_data["report_every"]
@@ -169,11 +169,16 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem, pk=pk)
+    visible_plan(request, item.plan_id)
     form = TaskForm(request.POST, prefix=f"t{item.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        services.add_task(request.user, item, title=data["title"], owner=data["owner"], due=data["due"])
-        messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name})
+        try:
+            services.add_task(request.user, item, title=data["title"], owner=data["owner"], due=data["due"])
+        except PlanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name})
     else:
         form_errors(request, form)
     return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
@@ -183,6 +188,7 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def item_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem, pk=pk)
+    visible_plan(request, item.plan_id)
     form = ItemStatusForm(request.POST)
     if form.is_valid():
         item.status = form.cleaned_data["status"]

@@ -277,3 +277,22 @@ def test_the_migration_publishes_the_result_sets_that_existed_before_drafts():
     added = next(op for op in migration.operations if isinstance(op, AddField) and op.name == "status")
     assert added.field.default == "published"
     assert ResultSet._meta.get_field("status").default == "draft"
+
+
+def test_national_tables_are_loaded_by_the_top_organiser_not_by_its_districts(client):
+    from chiso.units.models import Organiser
+
+    province = Organiser.objects.create(code="so-noi-vu-22", name="Sở Nội vụ tỉnh Quảng Ninh")
+    district = Organiser.objects.create(
+        code="phong-noi-vu-198", name="Phòng Nội vụ huyện Bình Liêu", parent=province
+    )
+    for username, organiser in (("sonoivu", province), ("phongnoivu", district)):
+        user = User.objects.create_user(username, "", "pw")
+        Membership.objects.create(user=user, role=Role.OFFICER, organiser=organiser)
+    draft = ResultSet.objects.get(index__code="papi", year=2021)
+    client.force_login(User.objects.get(username="phongnoivu"))
+    assert upload(client).status_code == 403
+    assert client.post(f"/dieu-hanh/bang-ket-qua/{draft.pk}/cong-bo/").status_code == 403
+    client.force_login(User.objects.get(username="sonoivu"))
+    response = upload(client)
+    assert response.status_code == 200 and "token" in response.context

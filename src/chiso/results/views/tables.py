@@ -27,6 +27,7 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
 from chiso.frameworks.models import Framework, Index
+from chiso.frameworks.ownership import require_manages
 from chiso.frameworks.services import framework_for
 from chiso.results.forms import ResultTableForm
 from chiso.results.importer import ImportFailed, ImportReport, import_results
@@ -85,6 +86,7 @@ def tables(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        require_manages(request.user, data["index"])
         upload = data["file"]
         token = uuid.uuid4().hex
         path = _pending_folder() / f"{token}{Path(upload.name).suffix.lower()}"
@@ -166,6 +168,7 @@ def table_save(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if pending is None:
         messages.error(request, _("Bản xem trước đã hết hạn; hãy tải tệp lên lại."))
         return redirect("results:tables")
+    require_manages(request.user, Index.objects.get(pk=pending["index"]))
     try:
         report = _import(pending, dry_run=False, user=request.user)
     except (ImportFailed, ResultSetExists, LookupError) as exc:
@@ -189,6 +192,7 @@ def table_save(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
 def table_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish a draft; the version it replaces is kept, marked superseded."""
     result_set = get_object_or_404(ResultSet.objects.select_related("index"), pk=pk)
+    require_manages(request.user, result_set.index)
     try:
         previous = publish_result_set(result_set, request.user)
     except ValueError as exc:
