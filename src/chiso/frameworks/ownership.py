@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
 from chiso.accounts.permissions import manages, organisers_of
-from chiso.units.models import Organiser
+from chiso.units.organisers import top_level_officer
 
 Rows = TypeVar("Rows", bound="QuerySet[Model]")
 
@@ -32,10 +32,9 @@ def may_change(user: User | AnonymousUser, row: Model) -> bool:
     organiser's own, its officers; a shared one, the installation's officers and the officers of a
     top-level organiser (the province that runs the installation, not its districts)."""
     organiser_id = getattr(row, "organiser_id", None)
-    if organiser_id is not None or manages(user, None):
+    if organiser_id is not None:
         return manages(user, organiser_id)
-    scope = organisers_of(user, Role.ADMIN, Role.OFFICER) or set()
-    return Organiser.objects.filter(pk__in=scope, parent__isnull=True).exists()
+    return top_level_officer(user)
 
 
 def require_manages(user: User | AnonymousUser, row: Model) -> None:

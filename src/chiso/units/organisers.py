@@ -145,6 +145,15 @@ def managed_by(user: User | AnonymousUser) -> list[Organiser]:
     return list(queryset.filter(pk__in=scope))
 
 
+def top_level_officer(user: User | AnonymousUser) -> bool:
+    """An administrator, an installation-wide officer or an officer of a top-level organiser (the
+    province that runs the installation): they change what every organiser shares."""
+    scope = organisers_of(user, Role.ADMIN, Role.OFFICER)
+    if scope is None:
+        return True
+    return Organiser.objects.filter(pk__in=scope, parent__isnull=True).exists()
+
+
 def may_set_up(user: User | AnonymousUser, organiser: Organiser) -> bool:
     """May the user give roles in `organiser`: its officers, and the officers of the organiser above
     it (a province's officer sets up the district organisers under the province)."""

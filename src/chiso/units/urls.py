@@ -8,6 +8,7 @@ app_name = "units"
 
 urlpatterns = [
     path("don-vi/", views.units, name="list"),
+    path("don-vi/nap-huyen/", views.load_districts, name="load_districts"),
     path("don-vi-to-chuc/", views_organisers.organisers, name="organisers"),
     path("don-vi-to-chuc/<slug:code>/", views_organisers.organiser, name="organiser"),
 ]

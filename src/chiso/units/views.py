@@ -6,18 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
+from chiso.units import registry
 from chiso.units.blocks import blocks_on
 from chiso.units.forms import LEVELS, UnitImportForm
 from chiso.units.importer import UnitImportError, import_units
 from chiso.units.models import Block, Unit
-from chiso.units.organisers import managed_by
+from chiso.units.organisers import managed_by, top_level_officer
 
 
 @officer_required
@@ -74,6 +77,23 @@ def units(request: HttpRequest) -> HttpResponse:
             "section": "units",
             "organiser": organiser,
             "organisers": organisers,
+            "may_load_districts": top_level_officer(request.user),
+            "districts_loaded": Unit.objects.filter(level="district").count(),
         },
         status=status,
     )
+
+
+@require_POST
+@officer_required
+def load_districts(request: HttpRequest) -> HttpResponse:
+    """Load the districts and communes in force until 30/06/2025 (those missing), with their lineage."""
+    if not top_level_officer(request.user):
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị tổ chức cấp cao nhất được nạp danh mục đơn vị."))
+    districts, communes = registry.load_districts()
+    messages.success(
+        request,
+        _("Đã nạp %(districts)s huyện và %(communes)s xã có hiệu lực đến 30/06/2025.")
+        % {"districts": districts, "communes": communes},
+    )
+    return redirect(f"{reverse('units:list')}?cap=district")

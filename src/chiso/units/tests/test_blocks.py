@@ -132,7 +132,8 @@ def test_units_page_shows_and_filters_blocks(officer_client, departments, django
     set_block(departments["stp"], block("so-ban-nganh"))
     set_block(departments["syt"], block("don-vi-su-nghiep"))
     url = reverse("units:list")
-    with django_assert_max_num_queries(12):
+    # session, user, roles, organisers (+ the first one created), blocks, units, memberships, the districts count
+    with django_assert_max_num_queries(13):
         page = officer_client.get(url)
     html = page.content.decode()
     assert "Khối sở, ban, ngành" in html and "Khối đơn vị sự nghiệp" in html
@@ -168,3 +169,24 @@ def test_command_line_lists_adds_and_sets_blocks(capsys, justice):
     assert code != 0 and "Không có đơn vị «Sở Ma»" in err
     code, _, err = run(capsys, "units", "set-block", "B.STP", "--block", "khối ma")
     assert code != 0 and "Không có khối «khối ma»" in err
+
+
+def test_the_top_officer_loads_the_districts_from_the_units_page(client):
+    from django.contrib.auth.models import User
+
+    from chiso.accounts.models import Membership, Role
+    from chiso.units.models import Organiser
+
+    province = Organiser.objects.create(code="so-noi-vu-22", name="Sở Nội vụ tỉnh Quảng Ninh")
+    district = Organiser.objects.create(code="phong-noi-vu-198", name="Phòng Nội vụ", parent=province)
+    for username, organiser in (("sonoivu", province), ("phongnoivu", district)):
+        user = User.objects.create_user(username, "", "pw")
+        Membership.objects.create(user=user, role=Role.OFFICER, organiser=organiser)
+    client.force_login(User.objects.get(username="phongnoivu"))
+    assert client.post("/dieu-hanh/don-vi/nap-huyen/").status_code == 403
+    assert not Unit.objects.filter(level="district").exists()
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert "Nạp huyện và xã trước 01/07/2025" in client.get("/dieu-hanh/don-vi/").text
+    assert client.post("/dieu-hanh/don-vi/nap-huyen/").status_code == 302
+    assert Unit.objects.filter(level="district").count() == 696
+    assert Unit.objects.get(level="district", code="198").name.endswith("Bình Liêu")
