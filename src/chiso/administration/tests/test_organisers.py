@@ -313,3 +313,28 @@ def test_improvement_plans_stay_with_their_organiser(client, province):
     with pytest.raises(access.PlanError):
         add_task(officer, item, title="Rà soát văn bản", owner=item.lead, due=date.today())
     assert district.pk  # the district exists and is not the province
+
+
+def test_the_organiser_pages_make_a_bounded_number_of_queries(client, province, django_assert_max_num_queries):
+    district = _set_up_district(client, province)
+    create_cycle(
+        Framework.objects.get(code="qn-cchc-xa-2025"),
+        2024,
+        "UBND các xã",
+        list(Unit.objects.filter(parent_code="198")),
+        date.today() + timedelta(days=10),
+        organiser=district,
+    )
+    for number in range(30):  # many people: the pages must not ask once per person
+        _person(f"canbo{number}", Role.LEADER, district)
+    client.force_login(User.objects.get(username="pnv_binhlieu"))
+    for address in (
+        reverse("units:organisers"),
+        reverse("units:organiser", args=[district.code]),
+        reverse("administration:cycle_create") + "?cap=commune&nam=2024",
+        reverse("administration:dashboard"),
+        reverse("administration:users"),
+        reverse("units:list") + "?cap=commune",
+    ):
+        with django_assert_max_num_queries(20):
+            assert client.get(address).status_code == 200, address
