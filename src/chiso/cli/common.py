@@ -36,18 +36,25 @@ class CommandError(Exception):
     """A user-facing error: printed without a traceback, exit status 1."""
 
 
+def django_configured() -> None:
+    """Set Django up in the command's language without touching the database (reading a file)."""
+    from chiso.bootstrap import setup_django
+
+    setup_django()
+    from django.utils import translation
+
+    translation.activate(language())
+
+
 def django_ready() -> None:
     """Set Django up in the command's language and check that the database is ready.
 
     A new embedded SQLite database is created and loaded here (a newcomer's first command works);
     any other database must have been prepared by ``chiso setup``: it is never migrated here.
     """
-    from chiso.bootstrap import DatabaseNotReady, require_ready, setup_django
+    from chiso.bootstrap import DatabaseNotReady, require_ready
 
-    setup_django()
-    from django.utils import translation
-
-    translation.activate(language())
+    django_configured()
     try:
         require_ready(out=sys.stderr)
     except DatabaseNotReady as exc:

@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from chiso.cli.common import CommandError, django_ready, no_such_file, render_table, to_json
+from chiso.cli.common import (
+    CommandError,
+    django_configured,
+    django_ready,
+    no_such_file,
+    render_table,
+    to_json,
+)
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
 
@@ -14,6 +21,7 @@ from chiso.cli.i18n import ngettext
 def cmd_frameworks(args: argparse.Namespace) -> str:
     """One of list | show CODE | validate FILE | import FILE | export CODE -o FILE."""
     if args.action == "validate":
+        django_configured()
         return _validate_framework_file(Path(args.name))[0]
     django_ready()
     from chiso.frameworks.models import Framework
@@ -138,9 +146,13 @@ def _validate_framework_file(path: Path) -> tuple[str, Any]:
         + ", "
         + ngettext("{count} cảnh báo", "{count} cảnh báo", warnings).format(count=warnings)
     ]
+    from chiso.core.uploads import capped
+
+    shown = []
     for problem in problems:
         mark = _("LỖI") if problem.severity == "error" else _("cảnh báo")
-        lines.append(f"  [{mark}] {problem.code}: {problem.message}")
+        shown.append(f"  [{mark}] {problem.code}: {problem.message}")
+    lines += capped(shown)
     if errors:
         raise CommandError("\n".join(lines))
     return "\n".join(lines), framework

@@ -127,10 +127,15 @@ def _add(args: argparse.Namespace) -> str:
 
 
 def _import(path: Path) -> str:
+    from chiso.core.uploads import FileRefused, decode_text
     from chiso.frameworks.indices import import_indices
 
     if not path.exists():
         raise no_such_file(path)
-    done = import_indices(path.read_text(encoding="utf-8"))
+    try:
+        text = decode_text(path.read_bytes(), path.name)
+    except (FileRefused, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+    done = import_indices(text)
     words = {"created": _("đã thêm"), "updated": _("đã cập nhật"), "unchanged": _("không đổi")}
     return "\n".join(f"{index.code}: {words[status]}" for index, status in done)

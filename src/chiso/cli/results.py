@@ -304,13 +304,13 @@ def cmd_import_results(args: argparse.Namespace) -> str:
         )
     except ImportFailed as exc:
         shown = exc.errors[:50]
-        more = len(exc.errors) - len(shown)
+        more = exc.total - len(shown)
         lines = [
             ngettext(
                 "Tệp bị từ chối, không ghi gì ({count} lỗi):",
                 "Tệp bị từ chối, không ghi gì ({count} lỗi):",
-                len(exc.errors),
-            ).format(count=len(exc.errors))
+                exc.total,
+            ).format(count=exc.total)
         ]
         lines += [f"  - {e}" for e in shown]
         if more:

@@ -184,6 +184,7 @@ class UnitRegistry:
                     self._add_unique(self._by_plain[(unit.level, plain_key(key))], unit)
         self._successors: dict[UnitRef, list[Lineage]] = defaultdict(list)
         self._predecessors: dict[UnitRef, list[Lineage]] = defaultdict(list)
+        self._name_keys: dict[tuple[str, str | None], dict[str, str]] = {}
         for edge in self.lineage:
             for ref in (edge.old, edge.new):
                 if ref not in self._by_ref:
@@ -221,11 +222,13 @@ class UnitRegistry:
         level: str = PROVINCE,
         on: date | None = None,
         parent_code: str | None = None,
+        suggest: bool = True,
     ) -> Unit:
         """Find the one unit a user means by a code or a name (any spelling, alias or prefix).
 
         With a day, units valid that day are preferred; without one, the unit valid today, else
-        the most recent one. An unknown name raises `UnknownUnitError` listing the closest names.
+        the most recent one. An unknown name raises `UnknownUnitError` listing the closest names
+        (unless `suggest` is false: a caller that will not show them saves the search).
         """
         text = nfc(str(query))
         if not text:
@@ -240,7 +243,7 @@ class UnitRegistry:
             raise UnknownUnitError(
                 _("Không tìm thấy đơn vị {name!r}.").format(name=text),
                 text,
-                self.closest_names(text, level, parent_code=parent_code),
+                self.closest_names(text, level, parent_code=parent_code) if suggest else [],
             )
         chosen = _pick_by_date(candidates, on)
         if chosen is None:
@@ -331,14 +334,17 @@ class UnitRegistry:
         self, query: str, level: str = PROVINCE, limit: int = 5, parent_code: str | None = None
     ) -> list[str]:
         """The unit names nearest to a misspelt query, best first."""
-        names: dict[str, str] = {}
-        for unit in self.units:
-            if unit.level != level:
-                continue
-            if parent_code is not None and not self.is_within(unit, parent_code):
-                continue
-            for name in unit.names():
-                names.setdefault(plain_key(strip_type_prefix(match_key(name))), unit.name)
+        names = self._name_keys.get((level, parent_code))
+        if names is None:
+            names = {}
+            for unit in self.units:
+                if unit.level != level:
+                    continue
+                if parent_code is not None and not self.is_within(unit, parent_code):
+                    continue
+                for name in unit.names():
+                    names.setdefault(plain_key(strip_type_prefix(match_key(name))), unit.name)
+            self._name_keys[(level, parent_code)] = names
         target = plain_key(strip_type_prefix(match_key(query)))
         matches = difflib.get_close_matches(target, list(names), n=limit * 2, cutoff=0.5)
         result: list[str] = []

@@ -17,6 +17,9 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.limits import field_problem
+from chiso.core.safe_yaml import load_yaml
+from chiso.core.uploads import capped
 from chiso.engine.frameworks import BANDS, QUARTILES, GroupBand, GroupRule, group_rule_to_dict
 from chiso.engine.indices import DEFAULT_PEER_NOUNS, GROUP_METHODS, NAMED_GROUPS, NO_GROUPS
 from chiso.engine.numbers import NumberError, parse_decimal
@@ -47,8 +50,8 @@ class IndexDataError(ValueError):
     """Index data that cannot be saved; `problems` name the entry and the field."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+        self.problems = capped(problems)
+        super().__init__("\n".join(self.problems))
 
 
 def standard_groups(method: str) -> dict[str, Any]:
@@ -90,7 +93,8 @@ class _Checker:
             )
         )
 
-    def text(self, data: dict[str, Any], field: str, limit: int, required: bool = False) -> str:
+    def text(self, data: dict[str, Any], field: str, required: bool = False) -> str:
+        """The field's text, checked against the model's column (its length, no control characters)."""
         value = data.get(field)
         if value is None or value == "":
             if required:
@@ -100,8 +104,9 @@ class _Checker:
             self.fail(field, _("phải là một chuỗi chữ"))
             return ""
         text = str(value).strip()
-        if len(text) > limit:
-            self.fail(field, _("dài quá {limit} ký tự").format(limit=limit))
+        problem = field_problem(Index, field, text)
+        if problem is not None:
+            self.fail(field, problem)
         return text
 
     def flag(self, data: dict[str, Any], field: str) -> bool:
@@ -197,11 +202,11 @@ def _clean(data: Any, entry: str) -> tuple[dict[str, Any], _Checker]:
     elif not _CODE.match(code):
         check.fail("code", _("chỉ gồm chữ thường không dấu, số, '_' và '-', tối đa 40 ký tự"))
     values["code"] = code
-    values["name_vi"] = check.text(data, "name_vi", 200, required=True)
-    values["short_name"] = check.text(data, "short_name", 40) or code.upper()
-    values["name_en"] = check.text(data, "name_en", 200)
-    values["publisher"] = check.text(data, "publisher", 200)
-    values["legal_basis"] = check.text(data, "legal_basis", 2000)
+    values["name_vi"] = check.text(data, "name_vi", required=True)
+    values["short_name"] = check.text(data, "short_name") or code.upper()
+    values["name_en"] = check.text(data, "name_en")
+    values["publisher"] = check.text(data, "publisher")
+    values["legal_basis"] = check.text(data, "legal_basis")
 
     nouns = data.get("peer_nouns") or {}
     if not isinstance(nouns, dict) or not all(
@@ -235,6 +240,9 @@ def _clean(data: Any, entry: str) -> tuple[dict[str, Any], _Checker]:
             values["max_points"] = parse_decimal(maximum)
             if values["max_points"] <= 0:
                 check.fail("max_points", _("phải lớn hơn 0"))
+            elif (problem := field_problem(Index, "max_points", values["max_points"])) is not None:
+                check.fail("max_points", problem)
+                values["max_points"] = None
         except NumberError as exc:
             check.fail("max_points", str(exc))
     if values["percent"] and values["max_points"] not in (None, Decimal(100)):
@@ -311,7 +319,7 @@ def save_index(values: dict[str, Any], index: Index | None = None) -> Index:
 def read_indices_yaml(text: str) -> list[Any]:
     """The entries of an index file, or IndexDataError."""
     try:
-        entries = yaml.safe_load(text)
+        entries = load_yaml(text)
     except yaml.YAMLError as exc:
         raise IndexDataError([_("Tệp YAML không đọc được: {error}").format(error=exc)]) from exc
     if isinstance(entries, dict):

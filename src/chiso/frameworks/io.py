@@ -20,9 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from chiso.core.limits import field_problem, text_problem
+from chiso.core.safe_yaml import load_yaml
+from chiso.core.uploads import FileRefused, decode_text
+from chiso.core.uploads import Workbook as ReadWorkbook
 from chiso.engine.frameworks import (
     METHODS,
     PUBLISHED,
@@ -33,25 +37,12 @@ from chiso.engine.frameworks import (
 )
 from chiso.engine.i18n import gettext as _
 from chiso.engine.numbers import NumberError, parse_decimal
+from chiso.frameworks.models import Framework as FrameworkRow
+
+# The deepest tree a framework file may hold (PAPI has four levels, root included).
+MAX_TREE_DEPTH = 20
 
 # -- YAML -------------------------------------------------------------------------------------------
-
-
-class _DecimalLoader(yaml.SafeLoader):
-    """A safe loader that reads floats as Decimal from their text."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        return Decimal(text)
-    except ArithmeticError:  # .inf, .nan
-        raise FrameworkError(
-            _("dòng {row}: {value!r} không phải số").format(row=node.start_mark.line + 1, value=text)
-        ) from None
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 class _DecimalDumper(yaml.SafeDumper):
@@ -90,27 +81,73 @@ def load_framework_yaml(path_or_text: str | Path) -> Framework:
     ):
         path = Path(path_or_text)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = decode_text(path.read_bytes(), path.name)
         except OSError as exc:
             raise FrameworkError(
                 _("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)
             ) from exc
+        except FileRefused as exc:
+            raise FrameworkError(str(exc)) from exc
         where = path.name
     else:
         text = str(path_or_text)
         where = "YAML"
     try:
-        data = yaml.load(text, Loader=_DecimalLoader)  # a SafeLoader subclass
+        data = load_yaml(text, decimals=True)
     except yaml.YAMLError as exc:
         raise FrameworkError(_("{where}: YAML không hợp lệ: {error}").format(where=where, error=exc)) from exc
+    return _framework(data, where)
+
+
+def _framework(data: Any, where: str) -> Framework:
+    """The framework of a file's data, checked to fit the database; FrameworkError naming `where`."""
     try:
-        return framework_from_dict(data)
+        framework = framework_from_dict(data)
     except FrameworkError as exc:
         raise FrameworkError(f"{where}: {exc}") from exc
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except RecursionError:
+        raise FrameworkError(
+            _("{where}: cây tiêu chí sâu quá {limit} cấp").format(where=where, limit=MAX_TREE_DEPTH)
+        ) from None
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:
         raise FrameworkError(
             _("{where}: cấu trúc không hợp lệ: {error}").format(where=where, error=exc)
         ) from exc
+    problems = storable_problems(framework)
+    if problems:
+        raise FrameworkError(f"{where}: " + "; ".join(problems))
+    return framework
+
+
+def storable_problems(framework: Framework) -> list[str]:
+    """What the framework's stored fields cannot hold (lengths, years, tree depth)."""
+    problems = []
+    for field, value in (
+        ("code", framework.code),
+        ("name_vi", framework.name_vi),
+        ("scope", framework.scope),
+        ("status", framework.status),
+        ("first_year", framework.first_year),
+        ("last_year", framework.last_year),
+    ):
+        if (
+            field.endswith("_year")
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int))
+        ):
+            problem: str | None = _("{value!r} không phải năm").format(value=value)
+        else:
+            problem = field_problem(FrameworkRow, field, value)
+        if problem is not None:
+            problems.append(_("trường {field}: {problem}").format(field=field, problem=problem))
+    depth, level = 0, [framework.root]
+    while level:
+        depth += 1
+        if depth > MAX_TREE_DEPTH:
+            problems.append(_("cây tiêu chí sâu quá {limit} cấp").format(limit=MAX_TREE_DEPTH))
+            break
+        level = [child for node in level for child in node.children]
+    return problems
 
 
 def dump_framework_yaml(framework: Framework) -> str:
@@ -141,7 +178,15 @@ def _to_json(value: Any) -> str:
 
 
 def _from_json(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal)
+    """JSON text with numbers as Decimal; a ValueError for text chiso cannot store."""
+    try:
+        value = json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise json.JSONDecodeError(_("lồng nhau quá sâu"), text, 0) from None
+    problem = text_problem(value)
+    if problem is not None:
+        raise json.JSONDecodeError(problem, text, 0)
+    return value
 
 
 # -- Excel ------------------------------------------------------------------------------------------
@@ -266,11 +311,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_info(book: Any) -> dict[str, Any]:
+def _read_info(book: ReadWorkbook) -> dict[str, Any]:
     if INFO_SHEET not in book.sheetnames:
         raise FrameworkError(_("Thiếu trang '{sheet}'").format(sheet=INFO_SHEET))
     data: dict[str, Any] = {}
-    for row_number, row in enumerate(book[INFO_SHEET].iter_rows(min_row=2, values_only=True), start=2):
+    for row_number, row in enumerate(book.rows(INFO_SHEET)[1:], start=2):
         if not row or row[0] in (None, ""):
             continue
         key = _text(row[0])
@@ -311,8 +356,8 @@ def _read_info(book: Any) -> dict[str, Any]:
     return data
 
 
-def _header(sheet: Any) -> dict[str, int]:
-    header_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+def _header(rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    header_row = rows[0] if rows else None
     if header_row is None:
         raise FrameworkError(_("Trang '{sheet}' trống").format(sheet=FRAMEWORK_SHEET))
     columns: dict[str, int] = {}
@@ -410,60 +455,71 @@ def _node_from_row(row_number: int, get: Any) -> dict[str, Any]:
 def framework_from_xlsx(path: str | Path) -> Framework:
     """Read a framework written by `framework_to_xlsx` (or by hand in the same layout)."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise FrameworkError(_("Không mở được tệp Excel: {error}").format(error=exc)) from exc
-    try:
-        if FRAMEWORK_SHEET not in book.sheetnames:
-            raise FrameworkError(_("Thiếu trang '{sheet}'").format(sheet=FRAMEWORK_SHEET))
-        sheet = book[FRAMEWORK_SHEET]
-        columns = _header(sheet)
-        nodes: dict[str, dict[str, Any]] = {}
-        rows_of: dict[str, int] = {}
-        root: dict[str, Any] | None = None
-        root_row = 0
-        for row_number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if not row or all(v is None or _text(v) == "" for v in row):
-                continue
+        with ReadWorkbook(path) as book:
+            return _framework(_xlsx_data(book), Path(path).name)
+    except FileRefused as exc:
+        raise FrameworkError(str(exc)) from exc
 
-            def get(name: str, row: tuple = row) -> Any:
-                i = columns.get(name)
-                return row[i] if i is not None and i < len(row) else None
 
-            code = _text(get("code"))
-            if not code:
-                raise _fail(row_number, "code", _("thiếu mã"))
-            if code in nodes:
-                raise _fail(
-                    row_number,
-                    "code",
-                    _("mã '{code}' trùng với dòng {row}").format(code=code, row=rows_of[code]),
-                )
-            node = _node_from_row(row_number, get)
-            parent_code = _text(get("parent_code"))
-            if parent_code:
-                parent = nodes.get(parent_code)
-                if parent is None:
-                    raise _fail(
-                        row_number,
-                        "parent_code",
-                        _("mã cha '{code}' không có ở dòng nào phía trên").format(code=parent_code),
-                    )
-                parent.setdefault("children", []).append(node)
-            elif root is not None:
+def _xlsx_data(book: ReadWorkbook) -> dict[str, Any]:
+    """The dictionary form of a framework workbook; FrameworkError naming the row and the column."""
+    if FRAMEWORK_SHEET not in book.sheetnames:
+        raise FrameworkError(_("Thiếu trang '{sheet}'").format(sheet=FRAMEWORK_SHEET))
+    sheet = book.rows(FRAMEWORK_SHEET)
+    columns = _header(sheet)
+    nodes: dict[str, dict[str, Any]] = {}
+    depth: dict[str, int] = {}
+    rows_of: dict[str, int] = {}
+    root: dict[str, Any] | None = None
+    root_row = 0
+    for row_number, row in enumerate(sheet[1:], start=2):
+        if not row or all(v is None or _text(v) == "" for v in row):
+            continue
+
+        def get(name: str, row: tuple = row) -> Any:
+            i = columns.get(name)
+            return row[i] if i is not None and i < len(row) else None
+
+        code = _text(get("code"))
+        if not code:
+            raise _fail(row_number, "code", _("thiếu mã"))
+        if code in nodes:
+            raise _fail(
+                row_number,
+                "code",
+                _("mã '{code}' trùng với dòng {row}").format(code=code, row=rows_of[code]),
+            )
+        node = _node_from_row(row_number, get)
+        parent_code = _text(get("parent_code"))
+        if parent_code:
+            parent = nodes.get(parent_code)
+            if parent is None:
                 raise _fail(
                     row_number,
                     "parent_code",
-                    _("thiếu mã cha; chỉ nút gốc (dòng {row}) không có mã cha").format(row=root_row),
+                    _("mã cha '{code}' không có ở dòng nào phía trên").format(code=parent_code),
                 )
-            else:
-                root, root_row = node, row_number
-            nodes[code] = node
-            rows_of[code] = row_number
-        if root is None:
-            raise FrameworkError(_("Trang '{sheet}' không có dòng nào").format(sheet=FRAMEWORK_SHEET))
-        data = _read_info(book)
-    finally:
-        book.close()
+            depth[code] = depth[parent_code] + 1
+            if depth[code] > MAX_TREE_DEPTH:
+                raise _fail(
+                    row_number,
+                    "parent_code",
+                    _("cây tiêu chí sâu quá {limit} cấp").format(limit=MAX_TREE_DEPTH),
+                )
+            parent.setdefault("children", []).append(node)
+        elif root is not None:
+            raise _fail(
+                row_number,
+                "parent_code",
+                _("thiếu mã cha; chỉ nút gốc (dòng {row}) không có mã cha").format(row=root_row),
+            )
+        else:
+            root, root_row = node, row_number
+            depth[code] = 1
+        nodes[code] = node
+        rows_of[code] = row_number
+    if root is None:
+        raise FrameworkError(_("Trang '{sheet}' không có dòng nào").format(sheet=FRAMEWORK_SHEET))
+    data = _read_info(book)
     data["root"] = root
-    return framework_from_dict(data)
+    return data

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.safe_yaml import load_yaml
 from chiso.data import data_path
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.frameworks import framework_from_dict, framework_to_dict
@@ -85,7 +85,7 @@ def load_builtin(only_missing: bool = False) -> int:
     known = set(Framework.objects.values_list("code", flat=True)) if only_missing else set()
     count = 0
     for path in sorted(data_path("frameworks").glob("*.yaml")):
-        framework = framework_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        framework = framework_from_dict(load_yaml(path.read_text(encoding="utf-8")))
         if framework.code in known:
             continue
         save_framework(framework, builtin=True)

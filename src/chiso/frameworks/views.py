@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core.uploads import FileRefused, capped, decode_text
 from chiso.engine.frameworks import (
     BANDS,
     FrameworkError,
@@ -78,9 +79,9 @@ def _read_framework(upload: UploadedFile) -> EngineFramework:
             return framework_from_xlsx(path)
     if name.endswith((".yaml", ".yml")):
         try:
-            text = upload.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FrameworkError(_("Tệp YAML phải mã hóa UTF-8.")) from exc
+            text = decode_text(upload.read(), upload.name or "")
+        except FileRefused as exc:
+            raise FrameworkError(str(exc)) from exc
         return load_framework_yaml(text if "\n" in text else text + "\n")
     raise FrameworkError(_("Chỉ nhận tệp .xlsx hoặc .yaml."))
 
@@ -142,8 +143,8 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
     found = validate_framework(engine)
     bad = only_errors(found)
     if bad:
-        return [str(p) for p in bad], []
-    warnings = [str(p) for p in found if not p.is_error]
+        return capped([str(p) for p in bad]), []
+    warnings = capped([str(p) for p in found if not p.is_error])
     if engine.index_data is None and not Index.objects.filter(code=engine.index).exists():
         return [_("Chưa có chỉ số mã %(code)s; hãy tạo chỉ số trước.") % {"code": engine.index}], warnings
     existing = Framework.objects.filter(code=engine.code).first()

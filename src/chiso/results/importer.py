@@ -8,8 +8,6 @@ and nothing is written unless the whole file is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,13 +17,24 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core import limits
+from chiso.core.limits import field_problem, max_length
+from chiso.core.uploads import (
+    MAX_ERRORS,
+    FileRefused,
+    Workbook,
+    capped,
+    csv_rows,
+    repeated_header,
+    repeated_header_message,
+)
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.names import match_key
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.engine.units import UnitError, UnitRegistry
 from chiso.frameworks.models import Framework, Index
-from chiso.results.models import Dataset, ResultSet, UnitResult
+from chiso.results.models import Dataset, NodeValue, PublishedFigure, ResultSet, UnitResult
 from chiso.results.services import (
     MeanFigure,
     ResultSetData,
@@ -95,11 +104,13 @@ IGNORED_HEADERS = {
 
 
 class ImportFailed(Exception):
-    """The file was refused; `errors` lists every problem found."""
+    """The file was refused; `errors` lists the problems found (the first `MAX_ERRORS` and a line
+    counting the others), `total` how many there are."""
 
     def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("\n".join(errors))
+        self.total = len(errors)
+        self.errors = capped(errors)
+        super().__init__("\n".join(self.errors))
 
 
 @dataclass
@@ -126,65 +137,34 @@ class ImportReport:
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[list[str]]:
-    """The cells of a CSV or XLSX file as text, row by row (blank rows kept for numbering)."""
+    """The cells of a CSV or XLSX file as text, row by row (blank rows kept for numbering); a file
+    that cannot be read (encoding, damaged, formulas without values …) raises ImportFailed."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
-    raise ImportFailed([_("Không đọc được tệp {name}: chỉ nhận CSV hoặc XLSX.").format(name=path.name)])
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        raise ImportFailed([_("Không đọc được tệp {name}: chỉ nhận CSV hoặc XLSX.").format(name=path.name)])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        if suffix in (".csv", ".txt", ".tsv"):
+            return csv_rows(path.read_bytes(), path.name)
+        return _read_xlsx(path, sheet)
+    except FileRefused as exc:
+        raise ImportFailed(exc.messages) from exc
+    except OSError as exc:
         raise ImportFailed(
-            [
-                _("Tệp {name} không phải UTF-8 (byte {byte}); hãy lưu lại dạng CSV UTF-8.").format(
-                    name=path.name, byte=exc.start
-                )
-            ]
+            [_("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)]
         ) from exc
-    return [
-        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    ]
-
-
-def _delimiter(text: str) -> str:
-    """Semicolon or tab when the first line has one (Excel's CSV where the decimal mark is a comma),
-    else comma. csv.Sniffer guesses wrong on "Tỉnh, thành phố;86,55"."""
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    for candidate in (";", "\t"):
-        if candidate in first_line:
-            return candidate
-    return ","
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for damaged files
-        raise ImportFailed(
-            [_("Không mở được tệp Excel {name}: {error}").format(name=path.name, error=exc)]
-        ) from exc
-    if sheet is not None and sheet not in workbook.sheetnames:
-        raise ImportFailed(
-            [
-                _("Không có trang tính {sheet!r}; có: {sheets}.").format(
-                    sheet=sheet, sheets=", ".join(workbook.sheetnames)
-                )
-            ]
-        )
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = []
-    for row in worksheet.iter_rows(values_only=True):
-        rows.append(["" if cell is None else _cell_text(cell) for cell in row])
-    workbook.close()
-    return rows
+    with Workbook(path) as workbook:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise ImportFailed(
+                [
+                    _("Không có trang tính {sheet!r}; có: {sheets}.").format(
+                        sheet=sheet, sheets=", ".join(workbook.sheetnames)
+                    )
+                ]
+            )
+        return [["" if cell is None else _cell_text(cell) for cell in row] for row in workbook.rows(sheet)]
 
 
 def _cell_text(cell: object) -> str:
@@ -281,6 +261,9 @@ def parse_results(
     if means is None:
         means = {}
     header_index = _find_header(rows)
+    again = repeated_header(rows, header_index)
+    if again is not None:
+        raise ImportFailed([repeated_header_message(again + 1, header_index + 1)])
     columns = _map_columns(rows[header_index], framework, errors, header_index + 1, index_names)
     on = reference_date(year)
     unit_rows: list[UnitRow] = []
@@ -302,8 +285,8 @@ def parse_results(
         if match_key(query) in MEAN_LABELS:
             means.update(_values(cells, header, columns, maxima, offset, errors))
             continue
-        try:
-            unit = registry.resolve(query, level=level, on=on)
+        try:  # past the errors shown, only their count matters: no search for the closest names
+            unit = registry.resolve(query, level=level, on=on, suggest=len(errors) < MAX_ERRORS)
         except UnitError as exc:
             errors.append(_("Dòng {row}: {error}").format(row=offset, error=exc))
             continue
@@ -326,6 +309,18 @@ def parse_results(
                         row=offset, column=header[columns.rank], value=cells[columns.rank]
                     )
                 )
+        group = cells[columns.group] if columns.group is not None else ""
+        for column, name, value in (
+            (columns.rank, "published_rank", published_rank),
+            (columns.group, "published_group", group),
+        ):
+            problem = field_problem(UnitResult, name, value)
+            if problem is not None and column is not None:
+                errors.append(
+                    _("Dòng {row}, cột {column!r}: {problem}.").format(
+                        row=offset, column=header[column], problem=problem
+                    )
+                )
         status = UnitResult.Status.COMPLETE if values else UnitResult.Status.NOT_PUBLISHED
         unit_rows.append(
             UnitRow(
@@ -333,7 +328,7 @@ def parse_results(
                 values=values,
                 status=status,
                 published_rank=published_rank,
-                published_group=cells[columns.group] if columns.group is not None else "",
+                published_group=group,
                 line=offset,
             )
         )
@@ -367,6 +362,14 @@ def _values(
             errors.append(
                 _("Dòng {row}, cột {column!r}: {value} ngoài khoảng {bound}.").format(
                     row=line, column=header[column], value=text, bound=bound
+                )
+            )
+            continue
+        problem = field_problem(NodeValue, "value", value)
+        if problem is not None:
+            errors.append(
+                _("Dòng {row}, cột {column!r}: {problem}.").format(
+                    row=line, column=header[column], problem=problem
                 )
             )
             continue
@@ -435,6 +438,7 @@ def import_results(
                 )
             )
         means[root] = national_mean
+    errors += _source_problems(source, publisher, document, source_url, national_mean)
     if errors:
         raise ImportFailed(errors)
     header = rows[_find_header(rows)]
@@ -454,12 +458,12 @@ def import_results(
     with transaction.atomic():
         dataset = Dataset.objects.create(
             code=f"import-{index.code}-{year}-{uuid.uuid4().hex[:8]}",
-            title=f"{index.short_name} {year} — {name}",
+            title=f"{index.short_name} {year} — {name}"[: max_length(Dataset, "title")],
             attribution=source,
             publisher=publisher,
             document=document,
             source_url=source_url,
-            imported_file=name,
+            imported_file=name[: max_length(Dataset, "imported_file")],
             imported_by=user if getattr(user, "is_authenticated", False) else None,
         )
         figures = [MeanFigure(value, dataset.credit, node_code=code) for code, value in means.items()]
@@ -470,3 +474,23 @@ def import_results(
             publish=publish,
         )
     return report
+
+
+def _source_problems(
+    source: str, publisher: str, document: str, source_url: str, national_mean: Decimal | None
+) -> list[str]:
+    """What the dataset's credits and the given mean cannot hold (the credit is also each published
+    figure's source)."""
+    problems = []
+    for model, name, value in (
+        (Dataset, "attribution", source),
+        (PublishedFigure, "source", source),
+        (Dataset, "publisher", publisher),
+        (Dataset, "document", document),
+        (Dataset, "source_url", source_url),
+        (PublishedFigure, "value", national_mean),
+    ):
+        problem = field_problem(model, name, value)
+        if problem is not None:
+            problems.append(_("{field}: {problem}.").format(field=limits.label(model, name), problem=problem))
+    return problems

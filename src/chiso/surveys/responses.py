@@ -33,8 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from openpyxl import load_workbook
 
+from chiso.core.uploads import (
+    MAX_CELL_CHARS,
+    FileRefused,
+    Workbook,
+    decode_text,
+    delimiter_of,
+    repeated_header_message,
+    unreadable,
+)
 from chiso.engine.i18n import gettext as _
 from chiso.surveys.xlsform import Form, Question, nfc
 
@@ -107,13 +115,6 @@ def unknown_unit_message(unit: str) -> str:
     return _("không tìm thấy đơn vị {unit}").format(unit=unit)
 
 
-def _message(template: str, **values: pl.Expr) -> pl.Expr:
-    """A translated message per row: `template` has named placeholders, in any order, filled from
-    the columns given (`pl.format` itself only takes positional `{}`)."""
-    names = re.findall(r"\{(\w+)\}", template)
-    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(values[name] for name in names))
-
-
 def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
 
@@ -124,50 +125,76 @@ def _key_expr(expr: pl.Expr) -> pl.Expr:
 
 
 def _read_table(path: Path) -> pl.DataFrame:
-    """Every cell as text (None for empty), in file order."""
-    suffix = path.suffix.lower()
+    """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
+    than a workbook's, or the header row repeated further down raises ResponseImportError."""
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            try:
-                rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-            finally:
-                workbook.close()
-            if not rows:
-                raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
-            header = [nfc(h) for h in rows[0]]
-            columns: dict[str, list[str | None]] = {h: [] for h in header if h}
-            for values in rows[1:]:
-                cells = list(values) + [None] * (len(header) - len(values))
-                for h, v in zip(header, cells, strict=False):
-                    if h:
-                        text = v if not isinstance(v, float) or not v.is_integer() else int(v)
-                        columns[h].append(None if text is None or nfc(text) == "" else nfc(text))
-            return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
-        text = path.read_bytes().decode("utf-8-sig")
-    except ResponseImportError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise ResponseImportError(
-            _("Tệp {name} không phải UTF-8: {error}").format(name=path.name, error=exc)
-        ) from exc
-    except Exception as exc:
+        frame = _xlsx_table(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_table(path)
+        with unreadable(path.name, ResponseImportError):
+            return _checked(frame, path.name)
+    except FileRefused as exc:
+        raise ResponseImportError(str(exc)) from exc
+    except OSError as exc:
         raise ResponseImportError(
             _("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)
         ) from exc
+
+
+def _xlsx_table(path: Path) -> pl.DataFrame:
+    with Workbook(path) as workbook:
+        rows = workbook.rows()
+    if not rows:
+        raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
+    header = [nfc(h) for h in rows[0]]
+    columns: dict[str, list[str | None]] = {h: [] for h in header if h}
+    for values in rows[1:]:
+        cells = list(values) + [None] * (len(header) - len(values))
+        for h, v in zip(header, cells, strict=False):
+            if h:
+                text = v if not isinstance(v, float) or not v.is_integer() else int(v)
+                columns[h].append(None if text is None or nfc(text) == "" else nfc(text))
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
+
+
+def _csv_table(path: Path) -> pl.DataFrame:
+    text = decode_text(path.read_bytes(), path.name)
     if not text.strip():
         raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
-    first = text.splitlines()[0]
-    separator = max((",", ";", "\t"), key=first.count)
+    # CR alone (Excel for Mac) and CRLF end a line as LF does.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
-    except Exception as exc:
+        with unreadable(path.name):
+            frame = pl.read_csv(io.StringIO(text), separator=delimiter_of(text), infer_schema=False)
+    except FileRefused as exc:
         raise ResponseImportError(
-            _("Tệp CSV {name} hỏng: {error}").format(name=path.name, error=exc)
+            _("Tệp CSV {name} hỏng: {error}").format(name=path.name, error=str(exc.__cause__ or exc))
         ) from exc
-    return frame.with_columns(
-        pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns
-    ).rename(lambda c: nfc(c))
+    with unreadable(path.name):
+        return frame.with_columns(
+            pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns
+        ).rename(lambda c: nfc(c))
+
+
+def _checked(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Refuse the header row repeated further down (a file appended to itself) and overlong cells."""
+    named = [c for c in frame.columns if c and not c.startswith("_duplicated_")]
+    if len(named) >= 2:
+        again = frame.with_row_index(ROW, offset=2).filter(
+            pl.all_horizontal(pl.col(c).str.strip_chars('"\ufeff').fill_null("") == c for c in named)
+        )
+        if again.height:
+            raise ResponseImportError(repeated_header_message(again[ROW][0], 1))
+    problems = []
+    for column in frame.columns:
+        long = frame.with_row_index(ROW, offset=2).filter(pl.col(column).str.len_chars() > MAX_CELL_CHARS)
+        for row, value in long.select(ROW, column).head(20).iter_rows():
+            problems.append(
+                _("Dòng {row}, trường {field!r}: ô dài {length} ký tự, tối đa {limit}.").format(
+                    row=row, field=column, length=len(value), limit=MAX_CELL_CHARS
+                )
+            )
+    if problems:
+        raise ResponseImportError("\n".join(problems))
+    return frame
 
 
 def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
@@ -219,6 +246,22 @@ def read_responses(
     path = Path(path)
     if not path.exists():
         raise ResponseImportError(_("Không có tệp {path}.").format(path=path))
+    try:
+        with unreadable(path.name, ResponseImportError):
+            return _read_responses(path, form, valid_only, columns, unit_mapping, resolve_unit, known_ids)
+    except FileRefused as exc:
+        raise ResponseImportError(str(exc)) from exc
+
+
+def _read_responses(
+    path: Path,
+    form: Form,
+    valid_only: bool,
+    columns: Mapping[str, str] | None,
+    unit_mapping: Mapping[str, str] | None,
+    resolve_unit: Callable[[str], tuple[str, str]] | None,
+    known_ids: Iterable[str],
+) -> ResponseImport:
     table = _read_table(path)
     overrides = dict(columns or {})
     report = ImportReport(total_rows=table.height)
@@ -255,13 +298,28 @@ def read_responses(
     t = table.with_row_index(ROW, offset=2)
     problems: list[pl.DataFrame] = []
 
-    def flag(mask: pl.Expr, column: str, kind: str, message: pl.Expr | str) -> None:
-        text = message if isinstance(message, pl.Expr) else pl.lit(message)
-        found = t.filter(mask).select(
-            pl.col(ROW), pl.lit(column).alias("field"), pl.lit(kind).alias("kind"), text.alias("message")
+    def flag(mask: pl.Expr, column: str, kind: str, message: str, value: pl.Expr | None = None) -> None:
+        """Report the rows of `mask`; a `{…}` placeholder of `message` takes each row's `value`."""
+        found = t.filter(mask).select(pl.col(ROW), (value if value is not None else pl.lit(None)).alias("_v"))
+        if not found.height:
+            return
+        placeholder = next(iter(re.findall(r"\{\w+\}", message)), None)
+        texts = (
+            [message.replace(placeholder, str(v)) for v in found["_v"]]
+            if placeholder is not None and value is not None
+            else [message] * found.height
         )
-        if found.height:
-            problems.append(found)
+        problems.append(
+            pl.DataFrame(
+                {
+                    ROW: found[ROW],
+                    "field": [column] * found.height,
+                    "kind": [kind] * found.height,
+                    "message": texts,
+                },
+                schema={ROW: pl.UInt32, "field": pl.Utf8, "kind": pl.Utf8, "message": pl.Utf8},
+            )
+        )
 
     out: dict[str, pl.Expr] = {SUBMISSION_ID: pl.col(id_column)}
     flag(pl.col(id_column).is_null(), id_column, "missing_id", _("thiếu mã bài nộp"))
@@ -285,7 +343,8 @@ def read_responses(
             pl.col(type_column).is_not_null() & rtype.is_null(),
             type_column,
             "unknown_respondent_type",
-            _message(_("loại người trả lời không hợp lệ {value}"), value=pl.col(type_column)),
+            _("loại người trả lời không hợp lệ {value}"),
+            pl.col(type_column),
         )
         out[RESPONDENT_TYPE] = rtype
     else:
@@ -310,7 +369,8 @@ def read_responses(
         pl.col(unit_column).is_not_null() & pl.col(UNIT).is_null(),
         unit_column,
         "unknown_unit",
-        _message(_("không tìm thấy đơn vị {unit}"), unit=pl.col(unit_column)),
+        _("không tìm thấy đơn vị {unit}"),
+        pl.col(unit_column),
     )
 
     # Design fields.
@@ -324,7 +384,8 @@ def read_responses(
             | (number <= 0),
             weight_column,
             "bad_weight",
-            _message(_("trọng số phải là số dương: {value}"), value=pl.col(weight_column)),
+            _("trọng số phải là số dương: {value}"),
+            pl.col(weight_column),
         )
         out[WEIGHT] = number
     for role, name in (("stratum", STRATUM), ("psu", PSU)):
@@ -354,10 +415,8 @@ def read_responses(
                 value.is_not_null() & coded.is_null(),
                 column,
                 "out_of_scale",
-                _message(
-                    _("đáp án {answer} ngoài thang ({scale})").replace("{scale}", scale),
-                    answer=value,
-                ),
+                _("đáp án {answer} ngoài thang ({scale})").replace("{scale}", scale),
+                value,
             )
             out[q.name] = coded
         elif q.is_select_multiple:
@@ -376,7 +435,8 @@ def read_responses(
                 value.is_not_null() & coded.is_null(),
                 column,
                 "out_of_scale",
-                _message(_("đáp án {answer} không có trong danh sách"), answer=value),
+                _("đáp án {answer} không có trong danh sách"),
+                value,
             )
             out[q.name] = coded
         elif q.type in ("integer", "decimal"):
@@ -385,7 +445,8 @@ def read_responses(
                 value.is_not_null() & number.is_null(),
                 column,
                 "not_a_number",
-                _message(_("{value} không phải số"), value=value),
+                _("{value} không phải số"),
+                value,
             )
             out[q.name] = value
         else:

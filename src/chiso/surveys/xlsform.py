@@ -32,7 +32,6 @@ Optional sheet ``chiso_factors``: code, name_vi, name_en, content — factor nam
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -40,8 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
+from chiso.core.uploads import FileRefused, Workbook
 from chiso.engine.i18n import gettext as _
 from chiso.engine.i18n import localized
 from chiso.engine.survey import Item
@@ -176,13 +174,13 @@ def _cell(value: Any) -> str:
     return nfc(value)
 
 
-def _sheet_rows(workbook, name: str, required: bool = True) -> list[tuple[int, dict[str, str]]]:
+def _sheet_rows(workbook: Workbook, name: str, required: bool = True) -> list[tuple[int, dict[str, str]]]:
     sheets = {s.lower(): s for s in workbook.sheetnames}
     if name not in sheets:
         if required:
             raise FormError(_("Thiếu trang {sheet!r}.").format(sheet=name))
         return []
-    rows = workbook[sheets[name]].iter_rows(values_only=True)
+    rows = iter(workbook.rows(sheets[name]))
     header = next(rows, None)
     if header is None:
         raise FormError(_("Trang {sheet!r} trống.").format(sheet=name))
@@ -231,18 +229,13 @@ def resolve_satisfied(rule: str, choices: tuple[Choice, ...], where: str = "") -
 def read_xlsform(source: str | Path | bytes) -> Form:
     """Read an XLSForm workbook (path or bytes) into a `Form`; raises `FormError` naming the place."""
     try:
-        workbook = load_workbook(
-            io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
-        )
-    except Exception as exc:  # openpyxl raises many types for a non-workbook
+        with Workbook(source, "XLSForm") as workbook:
+            survey = _sheet_rows(workbook, "survey")
+            choice_rows = _sheet_rows(workbook, "choices", required=False)
+            settings_rows = _sheet_rows(workbook, "settings", required=False)
+            factor_rows = _sheet_rows(workbook, "chiso_factors", required=False)
+    except FileRefused as exc:
         raise FormError(_("Không đọc được tệp XLSForm: {error}").format(error=exc)) from exc
-    try:
-        survey = _sheet_rows(workbook, "survey")
-        choice_rows = _sheet_rows(workbook, "choices", required=False)
-        settings_rows = _sheet_rows(workbook, "settings", required=False)
-        factor_rows = _sheet_rows(workbook, "chiso_factors", required=False)
-    finally:
-        workbook.close()
     settings = settings_rows[0][1] if settings_rows else {}
 
     choices: dict[str, list[Choice]] = {}

@@ -23,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
+from chiso.core.limits import field_problem
+from chiso.core.uploads import FileRefused, Workbook, capped, repeated_header, repeated_header_message
 from chiso.engine import units as engine_units
 from chiso.engine.names import plain_key
 from chiso.units.blocks import BlockError, find_block, set_block
@@ -124,11 +125,12 @@ class ImportResult:
 
 
 class UnitImportError(Exception):
-    """The file was refused; `problems` lists every problem, each naming its row and column."""
+    """The file was refused; `problems` lists the problems (the first `MAX_ERRORS` and a line counting
+    the others), each naming its row and column."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        self.problems = capped(problems)
+        super().__init__("; ".join(self.problems))
 
 
 def _text(value: Any) -> str:
@@ -162,16 +164,17 @@ def _problem(row: int, field: str, problem: str) -> tuple[int, str]:
 
 def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
     """Parse and check every row; raises UnitImportError listing all problems found."""
+    file_name = Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "") or ""
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UnitImportError([_("Không mở được tệp Excel: {error}").format(error=exc)]) from exc
-    try:
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+        with Workbook(source, Path(file_name).name) as book:
+            rows = [list(r) for r in book.rows()]
+    except FileRefused as exc:
+        raise UnitImportError(exc.messages) from exc
     if not rows:
         raise UnitImportError([_("Tệp không có dòng nào.")])
+    again = repeated_header(rows, 0)
+    if again is not None:
+        raise UnitImportError([repeated_header_message(again + 1, 1)])
     wanted = {plain_key(text): field for field, texts in COLUMNS.items() for text in texts}
     columns: dict[str, int] = {}
     for i, heading in enumerate(rows[0]):
@@ -197,10 +200,12 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
         code, name = _text(get("code")), _text(get("name"))
         if not code:
             problems.append(_problem(number, "code", _("thiếu mã")))
-        elif len(code) > 16:
-            problems.append(_problem(number, "code", _("mã dài quá 16 ký tự")))
         if not name:
             problems.append(_problem(number, "name", _("thiếu tên")))
+        for field in ("code", "name", "kind", "parent_code"):
+            problem = field_problem(Unit, field, _text(get(field)))
+            if problem is not None:
+                problems.append(_problem(number, field, problem))
         level_text = _text(get("level"))
         level = LEVELS.get(plain_key(level_text))
         if level is None:

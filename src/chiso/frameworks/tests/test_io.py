@@ -282,5 +282,5 @@ def test_second_root_and_missing_column_and_sheet(tmp_path: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "k.xlsx"
     path.write_text("not a workbook")
-    with pytest.raises(FrameworkError, match="Không mở được tệp Excel"):
+    with pytest.raises(FrameworkError, match="không phải tệp Excel"):
         framework_from_xlsx(path)

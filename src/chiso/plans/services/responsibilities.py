@@ -4,12 +4,14 @@ Excel, all or nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.uploads import FileRefused, Workbook, capped, repeated_header, repeated_header_message
 from chiso.engine.names import match_key
 from chiso.frameworks.models import Framework
 from chiso.plans.models import (
@@ -32,9 +34,11 @@ HEADERS = {
 
 
 class ResponsibilityImportError(PlanError):
+    """The file was refused; `errors`: the first `MAX_ERRORS` problems and a line counting the rest."""
+
     def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+        self.errors = capped(errors)
+        super().__init__("\n".join(self.errors))
 
 
 @dataclass
@@ -67,19 +71,18 @@ def _column_letter(index: int) -> str:
 def import_responsibilities(user: User, framework: Framework, source: Any) -> ImportResult:
     """Read criterion / lead / supporters rows from the first sheet of an .xlsx (a path or a file);
     every row is checked, and nothing is written unless all rows are valid."""
-    from openpyxl import load_workbook
-
     require_manager(user)
+    name = getattr(source, "name", None) or str(source)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ResponsibilityImportError(
-            [_("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}]
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+        with Workbook(source, Path(name).name) as workbook:
+            rows = workbook.rows()
+    except FileRefused as exc:
+        raise ResponsibilityImportError(exc.messages) from exc
     if not rows:
         raise ResponsibilityImportError([_("Tệp không có dữ liệu.")])
+    again = repeated_header(rows, 0)
+    if again is not None:
+        raise ResponsibilityImportError([repeated_header_message(again + 1, 1)])
     header = [_header_key(cell) for cell in rows[0]]
     columns: dict[str, int] = {}
     for name, accepted in HEADERS.items():

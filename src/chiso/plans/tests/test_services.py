@@ -221,7 +221,7 @@ def test_import_errors_name_row_and_column_and_write_nothing(people, agencies, c
         services.import_responsibilities(
             people["officer"], framework, workbook([["Mã tiêu chí", "Ai"], ["d8", "x"]])
         )
-    with pytest.raises(services.ResponsibilityImportError, match="Không đọc được"):
+    with pytest.raises(services.ResponsibilityImportError, match="không phải tệp Excel"):
         services.import_responsibilities(
             people["officer"], framework, SimpleUploadedFile("a.xlsx", b"not excel")
         )

@@ -101,9 +101,22 @@ def test_one_bad_row_means_nothing_is_written(tmp_path, capsys):
 
 
 def test_not_utf8_is_explained(tmp_path, capsys):
-    path = write(tmp_path, "latin.csv", "Tỉnh;Điểm\nCao Bằng;80\n", encoding="utf-16")
+    """Windows-1258 text ("Cao B\xe3ng" is "Cao Băng") is refused naming the line, never guessed."""
+    path = tmp_path / "cp1258.csv"
+    path.write_bytes(b"Tinh;Diem\nCao B\xe3ng;80\n")
     code, _, err = run(capsys, "import-results", str(path), "--index", "par_index", "--year", "2022")
-    assert code == 1 and "UTF-8" in err
+    assert code == 1 and "UTF-8" in err and "dòng 2" in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32"])
+def test_unicode_text_with_a_bom_is_read(tmp_path, capsys, encoding):
+    """Excel's "Unicode text" is UTF-16 with a BOM; UTF-8 with a BOM is Excel's "CSV UTF-8"."""
+    path = write(tmp_path, "unicode.csv", "Tỉnh\tĐiểm\r\nCao Bằng\t80\r\n", encoding=encoding)
+    code, out, err = run(
+        capsys, "import-results", str(path), "--index", "par_index", "--year", "2022", "--dry-run"
+    )
+    assert code == 0, err
+    assert "1 đơn vị" in out
 
 
 def test_existing_results_need_replace(tmp_path, capsys):

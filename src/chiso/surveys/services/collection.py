@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.limits import max_length
+from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
 from chiso.surveys.models import ImportBatch, Response, Survey
@@ -86,10 +88,36 @@ class _UnitResolver:
 
 
 def _problems_json(report: ImportReport) -> list[dict[str, Any]]:
+    """The batch's record of problems and duplicates: the first `MAX_ERRORS` (the batch counts all)."""
     return [
         {"row": p.row, "field": p.field, "kind": p.kind, "message": p.message}
-        for p in [*report.problems, *report.duplicates]
+        for p in [*report.problems[:MAX_ERRORS], *report.duplicates[:MAX_ERRORS]][:MAX_ERRORS]
     ]
+
+
+def _too_long(frame: pl.DataFrame, report: ImportReport) -> list[Problem]:
+    """Values longer than the column that would store them (a submission id, a stratum …)."""
+    found: list[Problem] = []
+    for column, field in (
+        (R.SUBMISSION_ID, "submission_id"),
+        (R.RESPONDENT_TYPE, "respondent_type"),
+        (R.STRATUM, "stratum"),
+        (R.PSU, "psu"),
+    ):
+        limit = max_length(Response, field)
+        if column not in frame.columns or limit is None:
+            continue
+        long = frame.filter(pl.col(column).cast(pl.Utf8).str.len_chars() > limit)
+        for row, value in long.select(R.ROW, column).head(MAX_ERRORS).iter_rows():
+            found.append(
+                Problem(
+                    row,
+                    column,
+                    "too_long",
+                    _("dài {length} ký tự, tối đa {limit}").format(length=len(value), limit=limit),
+                )
+            )
+    return found
 
 
 def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tuple[pl.DataFrame, ImportReport]:
@@ -117,6 +145,13 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
                 head = message.split("\n")[0]
                 message = "\n".join([head, *(str(p) for p in report.problems[:20])])
             raise SurveyError(message, report) from exc
+    long = _too_long(imported.frame, imported.report)
+    if long:
+        imported.report.problems = long
+        raise SurveyError(
+            "\n".join([_("Không nhập: có giá trị dài quá cột lưu trữ."), *(str(p) for p in long[:20])]),
+            imported.report,
+        )
     return imported.frame, resolver.explain(imported.report)
 
 
@@ -152,7 +187,7 @@ def import_responses(
         rows.append(
             Response(
                 survey=survey,
-                submission_id=str(record[R.SUBMISSION_ID])[:120],
+                submission_id=str(record[R.SUBMISSION_ID]),
                 unit_id=int(record[R.UNIT]),
                 respondent_type=record[R.RESPONDENT_TYPE] or "",
                 weight=record[R.WEIGHT] if has[R.WEIGHT] else None,

@@ -86,7 +86,7 @@ def test_a_bad_file_writes_nothing_and_names_rows_and_columns():
 def test_missing_columns_and_not_excel():
     with pytest.raises(UnitImportError, match="thiếu cột cấp"):
         read_rows(workbook(["X", "Y"], header=["mã", "tên"]))
-    with pytest.raises(UnitImportError, match="Không mở được"):
+    with pytest.raises(UnitImportError, match="không phải tệp Excel"):
         read_rows(io.BytesIO(b"not a workbook"))
 
 
