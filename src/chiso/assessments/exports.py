@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import FINAL, cycle_analysis, stage_tree
+from chiso.core import xlsx
 from chiso.engine.i18n import localized
 from chiso.engine.numbers import format_rank
 
@@ -56,7 +57,7 @@ def _number(value: Decimal | None) -> float | None:
 
 def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = xlsx.put(sheet, row, column, title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3).coordinate
@@ -76,7 +77,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
 
     sheet = book.worksheets[0]
     sheet.title = words["ranking"]
-    sheet["A1"] = f"{cycle.name} ({_stage_name(stage)})"
+    xlsx.put(sheet, 1, 1, f"{cycle.name} ({_stage_name(stage)})")
     sheet["A1"].font = Font(bold=True, size=13)
     titles = [
         words["rank"],
@@ -116,7 +117,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
             values += [block, format_rank(row.block_rank, row.block_of) if row.block_of else None]
         values += [_number(analysis.current.value(ref, n.code)) for n in fields]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=line, column=column, value=value)
+            cell = xlsx.put(sheet, line, column, value)
             if isinstance(value, float):
                 cell.number_format = NUMBER
     widths = [7, 12, 12, 34, 11, 10, 14, 14, 14] + ([28, 12] if has_blocks else []) + [16] * len(fields)
@@ -135,16 +136,16 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
     )
     trees = [stage_tree(a, stage, framework) for a in assessments]
     for line, node in enumerate(nodes, start=2):
-        detail.cell(row=line, column=1, value=node.code)
-        detail.cell(row=line, column=2, value=node.name)
-        maximum = detail.cell(row=line, column=3, value=_number(node.max_points))
+        xlsx.put(detail, line, 1, node.code)
+        xlsx.put(detail, line, 2, node.name)
+        maximum = xlsx.put(detail, line, 3, _number(node.max_points))
         maximum.number_format = NUMBER
         if node.children:
             for column in (1, 2, 3):
                 detail.cell(row=line, column=column).font = Font(bold=True)
         for column, tree in enumerate(trees, start=4):
             score = tree.get(node.code)
-            cell = detail.cell(row=line, column=column, value=_number(score.points if score else None))
+            cell = xlsx.put(detail, line, column, _number(score.points if score else None))
             cell.number_format = NUMBER
     detail.column_dimensions["A"].width = 9
     detail.column_dimensions["B"].width = 60

@@ -23,6 +23,7 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from chiso.core import xlsx
 from chiso.core.limits import field_problem, text_problem
 from chiso.core.safe_yaml import load_yaml
 from chiso.core.uploads import FileRefused, decode_text
@@ -247,12 +248,13 @@ def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = FRAMEWORK_SHEET
-    sheet.append(list(COLUMNS))
+    xlsx.append(sheet, list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     parents = framework.parent_map()
     for node in framework.nodes():
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 node.code,
                 parents.get(node.code, ""),
@@ -266,13 +268,13 @@ def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
                 _to_json(node.rule.params) if node.rule and node.rule.params else "",
                 node.note,
                 _cell(node.weight) if node.weight is not None else "",
-            ]
+            ],
         )
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJKL", (10, 10, 12, 60, 40, 10, 10, 10, 18, 50, 40, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     info = book.create_sheet(INFO_SHEET)
-    info.append(["key", "value"])
+    xlsx.append(info, ["key", "value"])
     for cell in info[1]:
         cell.font = Font(bold=True)
     data = framework_to_dict(framework)
@@ -290,7 +292,7 @@ def framework_to_xlsx(framework: Framework, path: str | Path) -> None:
             value = ""
         elif key in ("adjusted_floor", "adjusted_cap"):
             value = _cell(Decimal(value))
-        info.append([key, value])
+        xlsx.append(info, [key, value])
     info.column_dimensions["A"].width = 20
     info.column_dimensions["B"].width = 100
     book.save(path)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from chiso.core import xlsx
 from chiso.reports.data import Report
 from chiso.reports.tables import INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Table
 
@@ -45,17 +46,17 @@ def _cell_value(value):
 
 def _sheet(workbook: Workbook, table: Table) -> None:
     sheet = workbook.create_sheet(table.sheet[:31])
-    sheet.append([table.title])
+    xlsx.append(sheet, [table.title])
     sheet["A1"].font = Font(bold=True)
     headers = [c.header + (f" (/{table.of})" if c.kind == RANK and table.of else "") for c in table.columns]
-    sheet.append(headers)
+    xlsx.append(sheet, headers)
     for i, _ in enumerate(headers, start=1):
         cell = sheet.cell(row=2, column=i)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in table.rows:
-        sheet.append([_cell_value(row.get(c.key)) for c in table.columns])
+        xlsx.append(sheet, [_cell_value(row.get(c.key)) for c in table.columns])
     for i, column in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         fmt = FORMATS.get(column.kind)
@@ -74,10 +75,10 @@ def write_xlsx(report: Report, output: Path) -> Path:
         if key in report.tables:
             _sheet(workbook, report.tables[key])
     sources = workbook.create_sheet("Nguồn")
-    sources.append([report.title])
+    xlsx.append(sources, [report.title])
     sources["A1"].font = Font(bold=True)
     for line in report.sources:
-        sources.append([line])
+        xlsx.append(sources, [line])
     sources.column_dimensions["A"].width = 120
     output.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(str(output))

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from chiso.core import xlsx
 from chiso.surveys.xlsform import Form, read_xlsform
 
 SHIPPED = ("surveys", "sipas-1001.xlsx")
@@ -174,13 +175,13 @@ def build_sipas_workbook(csv_path: str | Path, out_path: str | Path) -> Path:
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "survey"
-    sheet.append(SURVEY_COLUMNS)
+    xlsx.append(sheet, SURVEY_COLUMNS)
     for row in survey:
-        sheet.append([row[c] for c in SURVEY_COLUMNS])
+        xlsx.append(sheet, [row[c] for c in SURVEY_COLUMNS])
     sheet = book.create_sheet("choices")
-    sheet.append(["list_name", "name", "label::Vietnamese (vi)"])
+    xlsx.append(sheet, ["list_name", "name", "label::Vietnamese (vi)"])
     for choice in choices:
-        sheet.append(list(choice))
+        xlsx.append(sheet, list(choice))
     sheet = book.create_sheet("settings")
     keys = [
         (
@@ -196,12 +197,12 @@ def build_sipas_workbook(csv_path: str | Path, out_path: str | Path) -> Path:
         ("chiso_unit_level", "province"),
         ("chiso_source", SETTINGS_SOURCE),
     ]
-    sheet.append([k for k, _ in keys])
-    sheet.append([v for _, v in keys])
+    xlsx.append(sheet, [k for k, _ in keys])
+    xlsx.append(sheet, [v for _, v in keys])
     sheet = book.create_sheet("chiso_factors")
-    sheet.append(["code", "name_vi", "name_en", "content"])
+    xlsx.append(sheet, ["code", "name_vi", "name_en", "content"])
     for factor in FACTORS:
-        sheet.append(list(factor))
+        xlsx.append(sheet, list(factor))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

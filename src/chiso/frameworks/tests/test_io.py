@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -284,3 +285,21 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     path.write_text("not a workbook")
     with pytest.raises(FrameworkError, match="không phải tệp Excel"):
         framework_from_xlsx(path)
+
+
+def test_excel_export_writes_names_as_text(tmp_path: Path) -> None:
+    """A criterion called "=HYPERLINK(…)" is text in the workbook, and reads back unchanged."""
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.com","x")'
+    data = copy.deepcopy(RICH)
+    data["root"]["children"][0]["name_vi"] = formula
+    data["name_vi"] = "@" + formula
+    path = tmp_path / "formula.xlsx"
+    framework_to_xlsx(framework_from_dict(data), path)
+    book = load_workbook(path)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    written = [cell for cell in cells if isinstance(cell.value, str) and formula in cell.value]
+    assert len(written) == 2 and all(cell.data_type == "s" for cell in written)
+    assert framework_from_xlsx(path).root.children[0].name_vi == formula

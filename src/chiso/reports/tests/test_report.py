@@ -1,5 +1,6 @@
 """The Word report, the Excel workbook, the PDF and the `chiso report` command."""
 
+import copy
 import sys
 import types
 import zipfile
@@ -409,3 +410,20 @@ def test_report_file_errors(tmp_path, capsys, monkeypatch):
 
 def test_decimal_values_stay_decimal(nt2021):
     assert isinstance(nt2021.tables["fields"].rows[0]["score"], Decimal)
+
+
+def test_workbook_writes_text_as_text(nt2021, tmp_path):
+    """A name that looks like a formula ("=HYPERLINK(…)", "+…", "@…") stays text in every sheet."""
+    formula = '=HYPERLINK("http://example.com","x")'
+    report = copy.deepcopy(nt2021)
+    report.title = "@" + formula
+    table = report.tables["ranking"]
+    text_column = next(c.key for c in table.columns if c.kind == "text")
+    table.rows[0][text_column] = formula
+    report.sources = [*report.sources, "+" + formula]
+    book = load_workbook(write_xlsx(report, tmp_path / "r.xlsx"))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    written = [cell for cell in cells if isinstance(cell.value, str) and formula in cell.value]
+    assert {cell.value for cell in written} == {formula, "@" + formula, "+" + formula}
+    assert all(cell.data_type == "s" for cell in written)
