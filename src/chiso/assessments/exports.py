@@ -138,8 +138,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
     for line, node in enumerate(nodes, start=2):
         xlsx.put(detail, line, 1, node.code)
         xlsx.put(detail, line, 2, node.name)
-        maximum = xlsx.put(detail, line, 3, _number(node.max_points))
-        maximum.number_format = NUMBER
+        xlsx.put(detail, line, 3, _number(node.max_points)).number_format = NUMBER
         if node.children:
             for column in (1, 2, 3):
                 detail.cell(row=line, column=column).font = Font(bold=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -292,7 +293,7 @@ def test_excel_export_writes_names_as_text(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     formula = '=HYPERLINK("http://example.com","x")'
-    data = copy.deepcopy(RICH)
+    data: dict[str, Any] = copy.deepcopy(RICH)
     data["root"]["children"][0]["name_vi"] = formula
     data["name_vi"] = "@" + formula
     path = tmp_path / "formula.xlsx"
