@@ -96,19 +96,22 @@ def decode_text(data: bytes, name: str) -> str:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        hint = _(" (tệp UTF-16 thiếu BOM?)") if data.count(b"\x00") * 8 > len(data) else ""
         raise FileRefused(
             [
                 _(
-                    "Tệp {name}, dòng {row}: không đọc được byte {byte} theo mã {encoding}; hãy lưu lại tệp "
-                    "dạng «CSV UTF-8»."
-                ).format(name=name, row=line, byte=f"0x{data[exc.start]:02X}", encoding=encoding.upper())
+                    "Tệp {name}, dòng {row}: không đọc được byte {byte} theo mã {encoding}{hint}; hãy lưu lại "
+                    "tệp dạng «CSV UTF-8»."
+                ).format(
+                    name=name, row=line, byte=f"0x{data[exc.start]:02X}", encoding=encoding.upper(), hint=hint
+                )
             ]
         ) from None
     text = text.replace("\ufeff", "")  # the BOM, and those of files appended to it
     found = CONTROL.search(text)
     if found is not None:
         line = len(_LINE_BREAK.split(text[: found.start()]))
-        hint = _(" (tệp UTF-16 thiếu BOM, hoặc không phải tệp văn bản?)") if found.group() == "\x00" else ""
+        hint = _(" (tệp UTF-16 thiếu BOM?)") if found.group() == "\x00" else ""
         raise FileRefused(
             [
                 _("Tệp {name}, dòng {row}: có ký tự điều khiển {char}{hint}.").format(
@@ -143,7 +146,7 @@ def csv_rows(data: bytes, name: str) -> list[list[str]]:
             rows.append([cell.strip() for cell in row])
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            problems.append(_long_cell(name, reader.line_num + 1, "?", csv.field_size_limit()))
+            problems.append(_long_cell(name, reader.line_num, "?", f"> {csv.field_size_limit()}"))
         else:
             problems.append(
                 _("Tệp {name}, dòng {row}: CSV hỏng ({error}).").format(
@@ -155,7 +158,22 @@ def csv_rows(data: bytes, name: str) -> list[list[str]]:
     return rows
 
 
-def _long_cell(name: str, row: int, column: str, length: int) -> str:
+def ragged_row(text: str) -> str | None:
+    """The refusal of the first row of a CSV text with more cells than its header, or None."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    try:
+        expected = len(next(reader, []))
+        for row in reader:
+            if len(row) > expected:
+                return _("Dòng {row}: có {count} ô, dòng tiêu đề chỉ có {expected}.").format(
+                    row=reader.line_num, count=len(row), expected=expected
+                )
+    except csv.Error as exc:
+        return _("Dòng {row}: CSV hỏng ({error}).").format(row=reader.line_num, error=exc)
+    return None
+
+
+def _long_cell(name: str, row: int, column: str, length: int | str) -> str:
     return _("Tệp {name}, dòng {row}, cột {column}: ô dài {length} ký tự, tối đa {limit}.").format(
         name=name, row=row, column=column, length=length, limit=MAX_CELL_CHARS
     )
@@ -304,7 +322,12 @@ class Workbook:
                 ]
             )
         with unreadable(self.name):
-            return list(self._book[title].iter_rows(values_only=True))
+            worksheet: Any = self._book[title]
+            # The rows the sheet holds, not those its <dimension> claims (a file may claim
+            # A1:XFD1048576 and hold two rows).
+            if hasattr(worksheet, "reset_dimensions"):
+                worksheet.reset_dimensions()
+            return list(worksheet.iter_rows(values_only=True))
 
     def _sheet_paths(self) -> dict[str, str]:
         """Sheet name → its part in the archive (from the workbook part and its relationships)."""
@@ -341,7 +364,14 @@ class Workbook:
         with self._zip.open(path) as source:
             for _event, element in ElementTree.iterparse(source):
                 if element.tag == f"{_MAIN}c":
-                    if element.find(f"{_MAIN}f") is not None and element.find(f"{_MAIN}v") is None:
+                    # A formula Excel computed keeps its value in <v>; an empty <v> is a computed
+                    # empty text only with t="str" (openpyxl and other generators write <v></v>).
+                    value = element.find(f"{_MAIN}v")
+                    if (
+                        element.find(f"{_MAIN}f") is not None
+                        and (value is None or not value.text)
+                        and element.get("t") != "str"
+                    ):
                         missing.append(element.get("r", "?"))
                     element.clear()
                 elif element.tag == f"{_MAIN}row":

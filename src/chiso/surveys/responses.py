@@ -40,6 +40,7 @@ from chiso.core.uploads import (
     Workbook,
     decode_text,
     delimiter_of,
+    ragged_row,
     repeated_header_message,
     unreadable,
 )
@@ -166,7 +167,9 @@ def _csv_table(path: Path) -> pl.DataFrame:
             frame = pl.read_csv(io.StringIO(text), separator=delimiter_of(text), infer_schema=False)
     except FileRefused as exc:
         raise ResponseImportError(
-            _("Tệp CSV {name} hỏng: {error}").format(name=path.name, error=str(exc.__cause__ or exc))
+            _("Tệp CSV {name} hỏng: {error}").format(
+                name=path.name, error=ragged_row(text) or str(exc.__cause__ or exc)
+            )
         ) from exc
     with unreadable(path.name):
         return frame.with_columns(

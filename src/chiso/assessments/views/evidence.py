@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -25,15 +26,15 @@ def upload(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node
     files = request.FILES.getlist("file")
     if not files:
         return error_response(request, assessment, node, _("Hãy chọn tệp để tải lên."))
-    added = 0
-    for upload_file in files:
-        try:
-            evidence_service.add_evidence(request.user, assessment, node.code, upload_file)
-            added += 1
-        except workflow.NotAllowed:
-            raise
-        except workflow.WorkflowError as exc:
-            return error_response(request, assessment, node, message_of(exc))
+    try:
+        with transaction.atomic():  # several files: all of them or none
+            for upload_file in files:
+                evidence_service.add_evidence(request.user, assessment, node.code, upload_file)
+    except workflow.NotAllowed:
+        raise
+    except workflow.WorkflowError as exc:
+        return error_response(request, assessment, node, message_of(exc))
+    added = len(files)
     if request.htmx:
         return render_criterion(request, assessment, node, saved=True)
     messages.success(

@@ -140,3 +140,52 @@ def test_the_model_offers_every_level_of_the_engine():
     from chiso.units.models import Level
 
     assert tuple(Level.values) == LEVELS
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            ["22.LONG", "S" * 201, "sở", "department", "22", "", ""],
+            "Dòng 2, cột «tên»: dài 201 ký tự, tối đa 200",
+        ),
+        (
+            ["22.K", "Sở K", "k" * 65, "department", "22", "", ""],
+            "Dòng 2, cột «loại»: dài 65 ký tự, tối đa 64",
+        ),
+        (["22.P", "Sở P", "sở", "department", "2" * 17, "", ""], "Dòng 2, cột «mã đơn vị cấp trên»: dài 17"),
+        (["2" * 17, "Sở M", "sở", "department", "22", "", ""], "Dòng 2, cột «mã»: dài 17 ký tự, tối đa 16"),
+    ],
+)
+def test_values_longer_than_their_column_are_refused(row, expected):
+    """On PostgreSQL a name over 200 characters was a DataError: a bare 500 and nothing said."""
+    before = Unit.objects.count()
+    with pytest.raises(UnitImportError) as caught:
+        import_units(workbook(row))
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+    assert Unit.objects.count() == before
+
+
+def test_the_header_repeated_and_many_bad_rows():
+    from chiso.core.uploads import MAX_ERRORS
+
+    good = ["22.A", "Sở A", "sở", "department", "22", "", ""]
+    with pytest.raises(UnitImportError, match="Dòng 3: lặp lại dòng tiêu đề"):
+        import_units(workbook(good, HEADER, good))
+    with pytest.raises(UnitImportError) as caught:
+        import_units(workbook(*([f"22.{i}", "Sở", "", "lạ", "22", "", ""] for i in range(500))))
+    assert len(caught.value.problems) == MAX_ERRORS + 1 and "500 lỗi" in caught.value.problems[-1]
+
+
+def test_the_page_refuses_a_long_name_without_a_500(client):
+    from django.contrib.auth.models import User
+
+    from chiso.accounts.models import Membership, Role
+
+    officer = User.objects.create_user("sonoivu", "s@example.vn", "pw")
+    Membership.objects.create(user=officer, role=Role.OFFICER)
+    client.force_login(officer)
+    data = workbook(["22.LONG", "S" * 201, "sở", "department", "22", "", ""])
+    data.name = "don-vi.xlsx"
+    response = client.post("/dieu-hanh/don-vi/", {"file": data})
+    assert response.status_code == 422 and "dài 201 ký tự" in "".join(response.context["problems"])
