@@ -24,6 +24,7 @@ from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, has_role
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
 from chiso.assessments.workflow import WorkflowError
+from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.survey import OVERALL
 from chiso.surveys import services
 from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
@@ -193,7 +194,7 @@ def import_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             context.update(
                 error=str(exc).split("\n")[0],
                 report=exc.report,
-                problems=exc.report.problems[:200] if exc.report else [],
+                problems=exc.report.problems[:MAX_ERRORS] if exc.report else [],
                 stored=stored if STORED.match(stored) else "",
                 original=original,
             )
