@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.limits import field_problem, label
 from chiso.surveys.definition import form_to_dict
 from chiso.surveys.models import Questionnaire, Survey
 from chiso.surveys.services.common import SurveyError, actor, read_file, require_manager, sha256
@@ -44,6 +45,9 @@ def import_questionnaire(
     codes = satisfied.replace(",", " ").split()
     if codes:
         _check_satisfied(form, codes)
+    problem = field_problem(Questionnaire, "satisfied", " ".join(codes))
+    if problem is not None:
+        raise SurveyError(f"{label(Questionnaire, 'satisfied')}: {problem}")
     questionnaire = Questionnaire(
         name=(name or form.title or filename)[:300],
         form_id=form.form_id[:100],
