@@ -127,7 +127,7 @@ def import_responses(
     """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
     `valid_only`; submission ids already in the survey or repeated in the file are reported as
     duplicates and never counted twice."""
-    require_manager(user)
+    require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     data, filename = read_file(file)
@@ -182,7 +182,7 @@ def add_paper_response(
     submission_id: str = "",
 ) -> Response:
     """One paper questionnaire typed in by a user; answers are choice codes (blank: not answered)."""
-    require_manager(user)
+    require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     if unit.level != survey.unit_level:

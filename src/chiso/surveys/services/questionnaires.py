@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.frameworks.ownership import owner_for
 from chiso.surveys.definition import form_to_dict
 from chiso.surveys.models import Questionnaire, Survey
 from chiso.surveys.services.common import SurveyError, actor, read_file, require_manager, sha256
@@ -93,9 +94,11 @@ def create_survey(
     user: User | None = None,
     **method: Any,
 ) -> Survey:
-    """A survey round; `method` may set aggregation, singleton and min_n."""
+    """A survey round of the user's organiser (`owner_for`); `method` may set aggregation,
+    singleton and min_n."""
     require_manager(user)
     survey = Survey(
+        organiser_id=owner_for(user) if user is not None else None,
         questionnaire=questionnaire,
         title=title,
         year=year,
