@@ -13,12 +13,22 @@ from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import SURVEY, Framework, Node
 from chiso.engine.rules import Manual, RuleContext, build_rule
 from chiso.engine.scoring import NodeScore, aggregate
+from chiso.frameworks.method import method_of
+from chiso.frameworks.models import Framework as FrameworkRow
 from chiso.units.blocks import blocks_on, with_block
 
 SELF = "self"
 APPRAISED = "appraised"
 FINAL = "final"
 STAGES = (SELF, APPRAISED, FINAL)
+
+
+def cycle_method(framework: FrameworkRow, recorded: str) -> dict[str, Any]:
+    """The method a cycle on `framework` computes its points and ranks with (`chiso.frameworks.method`),
+    for the units of the framework's scope. Recorded when the cycle is created and again when it is
+    published: once a unit has started, the framework cannot change (`save_framework` refuses it), so
+    the method published is the one every unit was scored with."""
+    return method_of(framework, recorded, framework.scope)
 
 
 def _rule(node: Node):

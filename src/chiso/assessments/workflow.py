@@ -21,7 +21,7 @@ from chiso.assessments.models import (
     Explanation,
     State,
 )
-from chiso.assessments.scoring import leaf_points, survey_leaves
+from chiso.assessments.scoring import cycle_method, leaf_points, survey_leaves
 from chiso.engine.frameworks import SURVEY, Node
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.engine.rules import ScoringInputError
@@ -450,6 +450,7 @@ def publish(user: User, cycle: Cycle) -> Cycle:
         raise WorkflowError(_("Còn đơn vị chưa được phê duyệt: {units}").format(units=names))
     cycle.published_at = timezone.now()
     cycle.published_by = user
-    cycle.save(update_fields=["published_at", "published_by"])
+    cycle.method = cycle_method(cycle.framework, "publish")
+    cycle.save(update_fields=["published_at", "published_by", "method"])
     audit(user, "publish", cycle=cycle, field="published", before=None, after=cycle.published_at.isoformat())
     return cycle
