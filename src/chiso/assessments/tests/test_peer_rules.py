@@ -164,3 +164,11 @@ def test_other_rules_do_not_touch_the_other_units(peer_cycle, departments, peopl
     _save(people["other_staff"], peer_cycle.assessments.get(unit=health), "2", {"points": "1"})
     assert _points(a_justice, "2")[0] == Decimal(3)
     assert not AuditEntry.objects.filter(action="peer_rescore").exists()
+
+
+def test_the_audit_page_states_a_peer_rescore_in_words():
+    from chiso.assessments.views.audit import ACTION_LABELS, describe
+
+    assert describe({"self": "4", "appraised": "4", "final": None}, "peer") == "tự chấm 4,00; thẩm định 4,00"
+    assert describe({"self": None, "appraised": None, "final": None}, "peer") == "–"
+    assert str(ACTION_LABELS["peer_rescore"]) == "Tính lại điểm so với đơn vị cao nhất"
