@@ -113,3 +113,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")
+
+
+# --- Hardening (issue 10): passwords, sign-in throttling, sessions, CSP, HTTPS, logging ---------
+# Kept in one block, after everything else, so that it merges apart from other changes. Every
+# production switch is an environment variable; the README's "Production settings" lists them.
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+
+# Content Security Policy (django-csp): scripts and style sheets from chiso's own static files only,
+# no inline script or event handler anywhere. Inline style *attributes* stay allowed: the bars of
+# the tables take their width from the data (style="width: 42%"); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
