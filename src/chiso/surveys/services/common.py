@@ -11,6 +11,7 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import can_manage
+from chiso.core.files import clean_file_name
 from chiso.frameworks.ownership import may_change
 from chiso.surveys.models import Survey, SurveyResult
 from chiso.surveys.responses import ImportReport
@@ -58,7 +59,7 @@ def read_file(file: Any) -> tuple[bytes, str]:
         if hasattr(file, "seek"):
             file.seek(0)
         data = file.read()
-        return data, Path(getattr(file, "name", "") or "upload").name
+        return data, clean_file_name(getattr(file, "name", "")) or "upload"
     raise TypeError(f"not a file: {file!r}")
 
 
