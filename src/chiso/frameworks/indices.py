@@ -21,6 +21,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.engine.frameworks import (
     BANDS,
     QUARTILES,
@@ -387,6 +388,7 @@ def clean_all(entries: list[Any]) -> list[dict[str, Any]]:
     return cleaned
 
 
+@logged_import("indices")
 @transaction.atomic
 def import_indices(text: str) -> list[tuple[Index, str]]:
     """Create or update the indices of an index file; returns (index, "created" | "updated" |

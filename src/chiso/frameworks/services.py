@@ -12,6 +12,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.data import data_path
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.frameworks import framework_from_dict, framework_to_dict
@@ -82,6 +83,7 @@ def framework_for(index: Index, year: int, level: str | None = None) -> Framewor
     return max(candidates, key=lambda f: f.first_year or 0)
 
 
+@logged_import("framework")
 @transaction.atomic
 def save_framework(framework: EngineFramework, builtin: bool = False, owner: int | None = None) -> Framework:
     """Store a framework; when its file carried its index (`index:` mapping), the index is created

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.names import match_key
@@ -393,6 +394,7 @@ def rank_differences(
     return differences, compared
 
 
+@logged_import("results")
 def import_results(
     path: Path,
     index: Index,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from chiso.core.logs import logged_import
 from chiso.engine import units as engine_units
 from chiso.engine.names import plain_key
 from chiso.units.blocks import BlockError, find_block, set_block
@@ -296,6 +297,7 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
     return parsed
 
 
+@logged_import("units")
 @transaction.atomic
 def import_units(source: str | Path | IO[bytes], default_parent: str = "") -> ImportResult:
     """Create or update the units of the file (keyed on level, code and first valid day). A row

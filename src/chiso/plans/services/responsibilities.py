@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.engine.names import match_key
 from chiso.frameworks.models import Framework
 from chiso.plans.models import (
@@ -63,6 +64,7 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+@logged_import("responsibilities")
 @transaction.atomic
 def import_responsibilities(user: User, framework: Framework, source: Any) -> ImportResult:
     """Read criterion / lead / supporters rows from the first sheet of an .xlsx (a path or a file);

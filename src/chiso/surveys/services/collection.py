@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
 from chiso.surveys.models import ImportBatch, Response, Survey
@@ -120,6 +121,7 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
     return imported.frame, resolver.explain(imported.report)
 
 
+@logged_import("survey responses")
 @transaction.atomic
 def import_responses(
     survey: Survey, file: Any, valid_only: bool = False, user: User | None = None

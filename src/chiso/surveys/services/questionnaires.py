@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.frameworks.ownership import owner_for
 from chiso.surveys.definition import form_to_dict
 from chiso.surveys.models import Questionnaire, Survey
@@ -18,6 +19,7 @@ from chiso.surveys.xlsform import Form, FormError, read_xlsform
 # -- questionnaires ----------------------------------------------------------------------------------
 
 
+@logged_import("questionnaire")
 @transaction.atomic
 def import_questionnaire(
     file: Any,
