@@ -38,7 +38,7 @@ def log_lines(name: str) -> Iterator[list[dict]]:
     """The JSON lines the configured stderr handler of logger `name` writes meanwhile."""
     logger = logging.getLogger(name)
     while not logger.handlers and logger.propagate and logger.parent is not None:
-        logger = logger.parent  # type: ignore[assignment]
+        logger = logger.parent
     handlers = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
     assert handlers, f"no stream handler for {name}"
     handler = handlers[0]
@@ -51,7 +51,7 @@ def log_lines(name: str) -> Iterator[list[dict]]:
     try:
         yield lines
     finally:
-        handler.setStream(previous)  # type: ignore[arg-type]
+        handler.setStream(previous)
         lines.extend(json.loads(line) for line in buffer.getvalue().splitlines())
 
 
@@ -71,7 +71,7 @@ def test_a_server_error_is_logged_with_its_traceback_and_request_id():
 
 def units_file(folder, *rows) -> str:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(["code", "name", "kind", "level", "parent_code", "valid_from", "valid_to"])
     for row in rows:
         sheet.append(list(row))
