@@ -218,7 +218,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "chiso.core.logs.JsonFormatter"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {"stderr": {"class": "chiso.core.logs.StderrHandler", "formatter": "json"}},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "ERROR"},
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},

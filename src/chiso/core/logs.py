@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -52,6 +53,18 @@ def _request_fields(request: Any) -> dict[str, Any]:
     if user is not None and getattr(user, "pk", None) is not None:
         fields["user_id"] = user.pk
     return fields
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record is emitted, not to the stream it was when
+    logging was configured (which a test runner or a command may have replaced and closed since)."""
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        logging.Handler.__init__(self, level)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
 
 
 class JsonFormatter(logging.Formatter):

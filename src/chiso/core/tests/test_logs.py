@@ -7,7 +7,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 
 import pytest
 from django.http import HttpRequest
@@ -35,23 +35,21 @@ urlpatterns = [path("hong/", broken)]
 
 @contextmanager
 def log_lines(name: str) -> Iterator[list[dict]]:
-    """The JSON lines the configured stderr handler of logger `name` writes meanwhile."""
+    """The JSON lines the configured handler of logger `name` writes on stderr meanwhile."""
+    from chiso.core.logs import JsonFormatter, StderrHandler
+
     logger = logging.getLogger(name)
     while not logger.handlers and logger.propagate and logger.parent is not None:
         logger = logger.parent
-    handlers = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
-    assert handlers, f"no stream handler for {name}"
-    handler = handlers[0]
-    from chiso.core.logs import JsonFormatter
-
-    assert isinstance(handler.formatter, JsonFormatter)
+    assert any(
+        isinstance(h, StderrHandler) and isinstance(h.formatter, JsonFormatter) for h in logger.handlers
+    ), f"no JSON handler on stderr for {name}"
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
     lines: list[dict] = []
     try:
-        yield lines
+        with redirect_stderr(buffer):
+            yield lines
     finally:
-        handler.setStream(previous)
         lines.extend(json.loads(line) for line in buffer.getvalue().splitlines())
 
 
