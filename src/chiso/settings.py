@@ -171,8 +171,9 @@ AXES_LOCKOUT_CALLABLE = "chiso.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "chiso.accounts.sessions.client_address"
 
 # Sessions end after CHISO_SESSION_IDLE_MINUTES without a request (the expiry slides with use,
-# refreshed at most every few minutes: chiso.accounts.sessions) and when the browser closes.
-SESSION_COOKIE_AGE = 60 * _env_int("CHISO_SESSION_IDLE_MINUTES", 120)
+# refreshed at most every few minutes: chiso.accounts.sessions) and when the browser closes. Three
+# hours: an office's two-hour lunch break does not sign anyone out; a desk left for the evening does.
+SESSION_COOKIE_AGE = 60 * _env_int("CHISO_SESSION_IDLE_MINUTES", 180)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content Security Policy (django-csp): scripts and style sheets from chiso's own static files only,
