@@ -27,6 +27,42 @@ def fast_password_hashing(settings):
 CHROMIUM = os.environ.get("CHISO_CHROMIUM", "/usr/bin/chromium")
 
 
+class WatchedBrowser:
+    """Playwright's browser, whose every page reports to `violations` each Content Security Policy
+    violation (Chromium's console message, and the page's `securitypolicyviolation` events) and
+    each uncaught script error. `no_csp_violation` fails the test that caused one."""
+
+    REPORT = (
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(self.REPORT)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.violations.append(f"script error: {error.error}"))
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.add_init_script(self.REPORT)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.violations.append(f"script error: {error}"))
+        return page
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.text} ({message.location.get('url', '')})")
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright (browser downloads are impossible here), for the
@@ -42,5 +78,17 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield instance
+        yield WatchedBrowser(instance)
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request):
+    """A browser test fails when a page it opened broke the Content Security Policy or raised a
+    script error (inline scripts and event handlers are refused: they belong in static files)."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    browser = request.getfixturevalue("browser")
+    found, browser.violations[:] = list(browser.violations), []
+    assert not found, "\n".join(found)

@@ -1,4 +1,6 @@
-"""Getting a database ready: migrations, then the built-in units, frameworks and public results.
+"""Getting a database ready: migrations, then the built-in units, frameworks and public results;
+and the secret key of a local installation (`local_secret_key`), which a server refuses
+(`refuse_unsafe_start`).
 
 `ensure_ready` does the work (``chiso setup``, ``chiso demo``, the test database). Every other
 command calls `require_ready`, which never migrates a database the user already has: it says which
@@ -15,14 +17,83 @@ from typing import TextIO
 
 from django.utils.translation import gettext as _
 
+SECRET_KEY_FILE = "secret_key"
+
+
+def local_secret_key(folder: Path) -> str:
+    """The secret key of this installation when CHISO_SECRET_KEY is not set: random, generated once
+    into `folder` (the chiso data folder, readable by its owner only) and read back by every later
+    process, so that the demo's sessions survive a restart. A folder that cannot be written gives
+    a key for this process only: the command line signs nothing that must outlive it.
+
+    Runs while the settings are read: no translation, no Django setting.
+    """
+    import secrets
+    import tempfile
+
+    path = folder / SECRET_KEY_FILE
+    try:
+        existing = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        existing = ""
+    except (OSError, UnicodeDecodeError):
+        return secrets.token_urlsafe(50)
+    if existing:
+        return existing
+    key = secrets.token_urlsafe(50)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
+        try:
+            os.write(handle, key.encode("ascii"))
+            os.close(handle)
+            if path.exists():  # an empty file left by hand: replace it
+                os.replace(temporary, path)
+                return key
+            os.link(temporary, path)  # fails if another process created the file first: use theirs
+        except FileExistsError:
+            return path.read_text(encoding="ascii").strip() or key
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        return secrets.token_urlsafe(50)
+    return key
+
+
+def refuse_unsafe_start() -> None:
+    """Stop a server that would run without DEBUG and without a secret key of its own.
+
+    Called by the WSGI entry point (gunicorn, uWSGI, mod_wsgi and `chiso demo`'s server): in
+    production the key comes from CHISO_SECRET_KEY; the generated key of `local_secret_key` is for
+    the demo (CHISO_DEMO=1), development (CHISO_DEBUG=1), the command line and the tests.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if settings.DEBUG or os.environ.get("CHISO_DEMO") == "1":
+        return
+    generated = getattr(settings, "CHISO_GENERATED_SECRET_KEY", "")
+    if not settings.SECRET_KEY or generated == settings.SECRET_KEY:
+        raise ImproperlyConfigured(
+            _(
+                "chiso không khởi động máy chủ: thiếu khóa bí mật. Hãy đặt biến môi trường "
+                "CHISO_SECRET_KEY (một chuỗi ngẫu nhiên dài ít nhất 50 ký tự, giữ kín, ví dụ "
+                '`python -c "import secrets; print(secrets.token_urlsafe(50))"`), hoặc CHISO_DEBUG=1 '
+                "khi chạy thử trên máy mình."
+            )
+        )
+
 
 class DatabaseNotReady(Exception):
     """The database lacks migrations or the built-in data; the message names the command to run."""
 
 
 def setup_django() -> None:
-    """Configure Django for use outside manage.py (the `chiso` command, notebooks)."""
+    """Configure Django for use outside manage.py (the `chiso` command, notebooks). The command
+    prints what it did itself: its log lines are errors only, unless CHISO_LOG_LEVEL says more."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
+    os.environ.setdefault("CHISO_LOG_LEVEL", "ERROR")
     import django
     from django.conf import settings
 

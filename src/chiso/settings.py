@@ -2,14 +2,21 @@
 
 SQLite is the embedded default (a file in the chiso data folder); set DATABASE_URL for PostgreSQL,
 e.g. DATABASE_URL=postgres://user@127.0.0.1:5432/chiso.
+
+Production reads its secrets and its HTTPS set-up from the environment (CHISO_SECRET_KEY,
+CHISO_HTTPS, CHISO_BEHIND_PROXY …: the README's "Production settings" lists them all); without
+them chiso is a local installation (the demo, the command line, the tests) served over plain HTTP.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from chiso.bootstrap import local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -26,7 +33,10 @@ def data_dir() -> Path:
 DATA_DIR = data_dir()
 
 DEBUG = os.environ.get("CHISO_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("CHISO_SECRET_KEY") or "chiso-insecure-key-for-local-use-only"
+# Production sets CHISO_SECRET_KEY, and a server refuses to start without it (chiso.wsgi). A local
+# installation uses a random key generated once into its data folder: never a published one.
+CHISO_GENERATED_SECRET_KEY = "" if os.environ.get("CHISO_SECRET_KEY") else local_secret_key(DATA_DIR)
+SECRET_KEY = os.environ.get("CHISO_SECRET_KEY") or CHISO_GENERATED_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -113,3 +123,111 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")
+
+
+# --- Hardening (issue 10): passwords, sign-in throttling, sessions, CSP, HTTPS, logging ---------
+# Kept in one block, after everything else, so that it merges apart from other changes. Every
+# production switch is an environment variable; the README's "Production settings" lists them.
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value.strip().lower() in {"1", "true", "yes"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+INSTALLED_APPS += ["axes", "csp"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "chiso.accounts.sessions.SlidingSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
+]
+
+# Passwords: Django's four validators (translated by Django; the length one by chiso) and its
+# default hasher, PBKDF2 with Django's iteration count: slow on purpose, never lowered here.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "chiso.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sign-in throttling (django-axes): after CHISO_LOGIN_FAILURE_LIMIT wrong passwords for one user
+# name from one address, that pair is refused for CHISO_LOGIN_COOLOFF_MINUTES without checking
+# the password (no hashing: the cost of a try is spent only on the first few).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env_int("CHISO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("CHISO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chiso.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "chiso.accounts.sessions.client_address"
+
+# Sessions end after CHISO_SESSION_IDLE_MINUTES without a request (the expiry slides with use,
+# refreshed at most every few minutes: chiso.accounts.sessions) and when the browser closes. Three
+# hours: an office's two-hour lunch break does not sign anyone out; a desk left for the evening does.
+SESSION_COOKIE_AGE = 60 * _env_int("CHISO_SESSION_IDLE_MINUTES", 180)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content Security Policy (django-csp): scripts and style sheets from chiso's own static files only,
+# no inline script or event handler anywhere. Inline style *attributes* stay allowed: the bars of
+# the tables take their width from the data (style="width: 42%"); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# HTTPS: CHISO_HTTPS=1 behind TLS (secure cookies, redirect to https, HSTS); CHISO_BEHIND_PROXY=1
+# when a reverse proxy terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For. Both off for
+# the demo on http://127.0.0.1:8000.
+_https = _env_flag("CHISO_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = _https
+SECURE_HSTS_SECONDS = _env_int("CHISO_HSTS_SECONDS", 31_536_000) if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("CHISO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("CHISO_HSTS_PRELOAD", True)
+CHISO_BEHIND_PROXY = _env_flag("CHISO_BEHIND_PROXY")
+if CHISO_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CHISO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# Logging: one JSON object per line on stderr. Server errors (with their traceback and request id),
+# security warnings, sign-in lockouts, and chiso's own loggers: "chiso.imports" (every file
+# imported or refused) and "chiso.mail" (every e-mail sent, through chiso.core.logs.LoggingEmailBackend).
+CHISO_EMAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "chiso.core.logs.LoggingEmailBackend"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "chiso.core.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "chiso.core.logs.StderrHandler", "formatter": "json"}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "ERROR"},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "chiso": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("CHISO_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
+}

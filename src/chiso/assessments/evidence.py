@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from chiso.assessments import actions as perm
 from chiso.assessments.models import Assessment, Evidence
 from chiso.assessments.workflow import WorkflowError, audit, leaf_node, locked_for_update, require_allowed
+from chiso.core.files import clean_file_name
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -44,6 +45,7 @@ MAGIC = {
 
 
 def _check_upload(upload: UploadedFile) -> tuple[str, bytes]:
+    upload.name = clean_file_name(upload.name)  # stored, shown and audited as cleaned
     name = upload.name or _("tệp")
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in EVIDENCE_TYPES:

@@ -41,6 +41,9 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # The method its points and ranks are computed with (`chiso.frameworks.method`), recorded when the
+    # cycle is created and again when it is published.
+    method = models.JSONField(_("phương pháp"), default=dict, blank=True)
 
     objects = CycleQuerySet.as_manager()
 

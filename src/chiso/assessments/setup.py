@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 
 from chiso.assessments.models import Assessment, Cycle
+from chiso.assessments.scoring import cycle_method
 from chiso.data import data_path
 from chiso.frameworks.io import load_framework_yaml
 from chiso.frameworks.models import Framework, Index
@@ -55,7 +56,7 @@ def create_cycle(
     organiser: Organiser | None = None,
 ) -> Cycle:
     """A cycle of `organiser` (the installation's first by default) and one assessment per unit, all
-    in draft."""
+    in draft; the cycle records the method of its framework (recorded again at publication)."""
     cycle = Cycle.objects.create(
         organiser=organiser or default_organiser(),
         name=name or f"{framework.index.short_name} năm {year} — {block}",
@@ -63,6 +64,7 @@ def create_cycle(
         year=year,
         block=block,
         self_assessment_due=self_assessment_due,
+        method=cycle_method(framework, "create"),
     )
     Assessment.objects.bulk_create([Assessment(cycle=cycle, unit=unit) for unit in units])
     return cycle

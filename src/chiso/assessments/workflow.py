@@ -21,7 +21,7 @@ from chiso.assessments.models import (
     Explanation,
     State,
 )
-from chiso.assessments.scoring import leaf_points, survey_leaves
+from chiso.assessments.scoring import cycle_method, leaf_points, lock_peers, rescore_peers, survey_leaves
 from chiso.engine.frameworks import SURVEY, Node
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.engine.rules import ScoringInputError
@@ -154,6 +154,7 @@ def save_self_score(
             _("Tiêu chí {criterion} chấm qua điều tra xã hội học, không tự chấm.").format(criterion=criterion)
         )
     cleaned = {k: v for k, v in inputs.items() if v not in ("", None)}
+    lock_peers(assessment, node)  # points relative to the best unit: one save of the leaf at a time
     try:
         points = leaf_points(assessment, node, cleaned) if cleaned else None
     except ScoringInputError as exc:
@@ -177,6 +178,8 @@ def save_self_score(
         before=before,
         after={"inputs": cleaned, "points": points, "note": row.self_note},
     )
+    for change in rescore_peers(assessment, node):  # the other units' points relative to the best
+        audit(user, "peer_rescore", **change.audit_fields())
     return row
 
 
@@ -450,6 +453,7 @@ def publish(user: User, cycle: Cycle) -> Cycle:
         raise WorkflowError(_("Còn đơn vị chưa được phê duyệt: {units}").format(units=names))
     cycle.published_at = timezone.now()
     cycle.published_by = user
-    cycle.save(update_fields=["published_at", "published_by"])
+    cycle.method = cycle_method(cycle.framework, "publish")
+    cycle.save(update_fields=["published_at", "published_by", "method"])
     audit(user, "publish", cycle=cycle, field="published", before=None, after=cycle.published_at.isoformat())
     return cycle

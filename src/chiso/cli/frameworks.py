@@ -102,7 +102,7 @@ def _export_framework(framework: Any, output: Path) -> str:
 def _import_framework(path: Path, replace: bool) -> str:
     from chiso.frameworks.indices import IndexDataError
     from chiso.frameworks.models import Framework, Index
-    from chiso.frameworks.services import save_framework
+    from chiso.frameworks.services import FrameworkLocked, save_framework
 
     report, framework = _validate_framework_file(path)
     # A file may carry its index (an `index:` mapping): save_framework creates it.
@@ -116,7 +116,7 @@ def _import_framework(path: Path, replace: bool) -> str:
     created = framework.index_data is not None and not Index.objects.filter(code=framework.index).exists()
     try:
         save_framework(framework)
-    except IndexDataError as exc:
+    except (IndexDataError, FrameworkLocked) as exc:
         raise CommandError(f"{path.name}: {exc}") from exc
     if created:
         report += "\n" + _("Đã thêm chỉ số {code}.").format(code=framework.index)

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils import translation
 
+        from chiso.core import checks  # noqa: F401  (registers chiso's deployment check)
         from chiso.engine import i18n
 
         i18n.install(translation.gettext, translation.ngettext, translation.get_language)

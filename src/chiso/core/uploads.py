@@ -63,6 +63,7 @@ class FileRefused(ValueError):
     """A file that cannot be read; `messages` (at most `MAX_ERRORS` and a count) say why."""
 
     def __init__(self, messages: Sequence[str]):
+        self.total = len(messages)
         self.messages = capped(list(messages))
         super().__init__("\n".join(self.messages))
 

@@ -1,5 +1,6 @@
 """Editing a criteria framework in the web pages: the tree operations, the rule parameters as small
-forms, the guards (built-in frameworks, frameworks in use, nodes with scores) and the audit trail.
+forms, the guards (built-in frameworks, frameworks in use by a started cycle or by result sets, nodes
+with scores) and the audit trail; `save_framework` refuses a framework in use whatever the path.
 
 A framework is edited as its engine form (`chiso.engine.frameworks.Framework`) and stored back with
 `save_framework`; every change is validated afterwards and written to the audit log with action
@@ -27,7 +28,7 @@ from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.engine.rules import RULE_TYPES
 from chiso.engine.validation import Problem, validate_framework
 from chiso.frameworks.models import Framework
-from chiso.frameworks.services import save_framework
+from chiso.frameworks.services import FrameworkLocked, change_refusal, save_framework
 from chiso.frameworks.usage import EDIT_ACTION, EditRecord, usage
 
 ACTION = EDIT_ACTION
@@ -98,7 +99,7 @@ def edit_refusal(row: Framework) -> str:
             "Khung %(code)s đang dùng cho kỳ «%(cycle)s», các đơn vị đã bắt đầu tự đánh giá nên không "
             "sửa được khung. Hãy sao chép sang năm mới rồi sửa bản sao."
         ) % {"code": row.code, "cycle": cycle}
-    return ""
+    return change_refusal(row)  # figures stored on it (result sets)
 
 
 def scored_codes(row: Framework, codes: set[str]) -> list[str]:
@@ -376,7 +377,10 @@ def apply(row: Framework, user, op: str, change: Change) -> Outcome:
     engine = locked.to_engine()
     code, before, after, focus, message = change(engine)
     problems = validate_framework(engine)
-    save_framework(engine)
+    try:
+        save_framework(engine)
+    except FrameworkLocked as exc:
+        raise EditRefused(str(exc)) from exc
     usage().record_edit(
         user,
         field=code[:40],

@@ -5,6 +5,10 @@ The format is that of `chiso/data/indices.yaml`: a list of entries with `code`, 
 `name_vi`, `name_en`, `publisher`, `legal_basis`, `unit_levels`, `max_points` or `percent`,
 `precision`, `groups`, `share_of_max`, `peer_nouns` and `aliases`. Every problem names the entry and
 the field; a file with a problem writes nothing.
+
+An index's ranking precision, group rule and ranked level decide the figures of the frameworks that
+inherit them: when figures were computed on such a framework (a result set, a started cycle), they
+do not change (`IndexInUse`, raised by `save_index` whatever the path).
 """
 
 from __future__ import annotations
@@ -18,12 +22,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.limits import field_problem
+from chiso.core.logs import logged_import
 from chiso.core.safe_yaml import load_yaml
 from chiso.core.uploads import capped
-from chiso.engine.frameworks import BANDS, QUARTILES, GroupBand, GroupRule, group_rule_to_dict
+from chiso.engine.frameworks import (
+    BANDS,
+    QUARTILES,
+    FrameworkError,
+    GroupBand,
+    GroupRule,
+    framework_from_dict,
+    group_rule_to_dict,
+)
 from chiso.engine.indices import DEFAULT_PEER_NOUNS, GROUP_METHODS, NAMED_GROUPS, NO_GROUPS
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.frameworks.models import Index
+from chiso.frameworks.usage import in_use
 
 FIELDS = (
     "code",
@@ -50,8 +64,13 @@ class IndexDataError(ValueError):
     """Index data that cannot be saved; `problems` name the entry and the field."""
 
     def __init__(self, problems: list[str]) -> None:
+        self.total = len(problems)
         self.problems = capped(problems)
         super().__init__("\n".join(self.problems))
+
+
+class IndexInUse(IndexDataError):
+    """A change of an index that would change figures computed on a framework inheriting from it."""
 
 
 def standard_groups(method: str) -> dict[str, Any]:
@@ -306,8 +325,40 @@ def differences(index: Index, values: dict[str, Any], only: set[str] | None = No
     return changed
 
 
+def change_refusal(index: Index, values: dict[str, Any]) -> str:
+    """Why `index` may not take the cleaned `values`, or "": a change of the ranking precision or of
+    the group rule that a framework in use inherits, or of the ranked level (the peers of its result
+    sets), would change figures already computed."""
+    changed = set(differences(index, values, only={"precision", "groups"}))
+    if (values.get("unit_levels") or [index.unit_level])[0] != index.unit_level:
+        changed.add("unit_levels")
+    if not changed:
+        return ""
+    for framework in index.frameworks.order_by("code"):
+        try:
+            inherited = framework_from_dict(framework.definition).ranking.inherited
+        except FrameworkError:
+            inherited = frozenset({"precision", "groups"})
+        fields = sorted(f for f in changed if f in inherited or f == "unit_levels")
+        if not fields:
+            continue
+        use = in_use(framework)
+        if use:
+            return _(
+                "Chỉ số {code}: không đổi được {fields} vì khung {framework} dùng giá trị này và đã được "
+                "dùng cho {use}; các số liệu đã tính phải giữ nguyên. Hãy tạo chỉ số mới, hoặc khung "
+                "phiên bản mới có giá trị riêng."
+            ).format(code=index.code, fields=", ".join(fields), framework=framework.code, use=use)
+    return ""
+
+
 def save_index(values: dict[str, Any], index: Index | None = None) -> Index:
-    """Create (or, given `index`, update) an index from cleaned values."""
+    """Create (or, given `index`, update) an index from cleaned values; `IndexInUse` when the change
+    would change figures already computed (`change_refusal`)."""
+    if index is not None:
+        refusal = change_refusal(index, values)
+        if refusal:
+            raise IndexInUse([refusal])
     index = index or Index(code=values["code"])
     for field, value in values.items():
         if field != "code":
@@ -346,6 +397,7 @@ def clean_all(entries: list[Any]) -> list[dict[str, Any]]:
     return cleaned
 
 
+@logged_import("indices")
 @transaction.atomic
 def import_indices(text: str) -> list[tuple[Index, str]]:
     """Create or update the indices of an index file; returns (index, "created" | "updated" |

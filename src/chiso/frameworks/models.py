@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from chiso.engine import frameworks as engine_frameworks
 from chiso.engine import indices as engine_indices
 from chiso.engine.i18n import localized
+from chiso.frameworks.method import group_rule_of
 
 
 def no_groups() -> dict[str, str]:
@@ -87,10 +88,7 @@ class Index(models.Model):
 
     def group_rule(self) -> engine_frameworks.GroupRule:
         """The index's group rule as the engine reads it (none when the index defines none)."""
-        data = self.groups or no_groups()
-        if data.get("method") == engine_indices.NO_GROUPS:
-            return engine_indices.no_groups()
-        return engine_frameworks.group_rule_from_dict(data)
+        return group_rule_of(self.groups)
 
     def defaults(self) -> engine_indices.IndexDefaults:
         """What a framework of this index inherits when its file does not say it."""

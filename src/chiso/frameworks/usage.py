@@ -12,6 +12,10 @@ defines the questions (`FrameworkUsage`) and a place to register the answers (`r
 assessments app registers its implementation (`chiso.assessments.framework_usage`) in its
 `AppConfig.ready()`. The editor calls `usage()` and never names the app that answers.
 
+Figures stored on a framework (a result set's) make it unchangeable too: the app that stores them
+registers a check with `register_use` (the results app does), and `in_use` asks every check and the
+cycles.
+
 With nothing registered, a framework is in use nowhere and nothing is scored on it, so nothing is
 refused; recording an edit raises `ImproperlyConfigured` instead of losing it, since an edit must
 never go unrecorded.
@@ -19,12 +23,13 @@ never go unrecorded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from chiso.frameworks.models import Framework
 
@@ -117,3 +122,30 @@ def register(implementation: FrameworkUsage) -> None:
 def usage() -> FrameworkUsage:
     """The registered implementation, or `Unused` when none is."""
     return _registered if _registered is not None else Unused()
+
+
+# -- what holds figures computed on a framework -----------------------------------------------------
+
+# A check names what holds figures computed on a framework ("kết quả PAPI năm 2021 …"), or "".
+UseCheck = Callable[[Framework], str]
+_use_checks: dict[str, UseCheck] = {}
+
+
+def register_use(name: str, check: UseCheck) -> None:
+    """Add (or replace) the check `name`: what of a higher app holds figures computed on a framework
+    (called from an AppConfig.ready(); the results app registers its result sets)."""
+    _use_checks[name] = check
+
+
+def in_use(framework: Framework) -> str:
+    """What makes `framework` unchangeable, in words ("kỳ đánh giá «…»", "kết quả PAPI năm 2021"),
+    or "" when nothing uses it: a cycle in which a unit has started, or figures a registered app
+    stores on it."""
+    cycle = usage().cycle_in_progress(framework)
+    if cycle is not None:
+        return _("kỳ đánh giá «{cycle}» (các đơn vị đã bắt đầu tự đánh giá)").format(cycle=cycle)
+    for check in _use_checks.values():
+        found = check(framework)
+        if found:
+            return found
+    return ""

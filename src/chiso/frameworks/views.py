@@ -49,7 +49,7 @@ from chiso.frameworks.io import (
 )
 from chiso.frameworks.models import CriterionMapping, Framework, Index
 from chiso.frameworks.ownership import may_change, owner_for, require_manages, visible
-from chiso.frameworks.services import save_framework
+from chiso.frameworks.services import FrameworkLocked, save_framework
 from chiso.frameworks.usage import usage
 
 
@@ -169,6 +169,8 @@ def _upload(request: HttpRequest, form: FrameworkUploadForm) -> tuple[list[str],
         saved = save_framework(engine, owner=owner_for(request.user))
     except IndexDataError as exc:
         return exc.problems, warnings
+    except FrameworkLocked as exc:
+        return [str(exc)], warnings
     messages.success(request, _("Đã lưu khung %(code)s.") % {"code": saved.code})
     for warning in warnings[:20]:
         messages.warning(request, warning)

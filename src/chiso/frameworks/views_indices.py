@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.frameworks.forms import IndexForm
-from chiso.frameworks.indices import index_for_audit, save_index
+from chiso.frameworks.indices import IndexInUse, index_for_audit, save_index
 from chiso.frameworks.models import Index
 from chiso.frameworks.ownership import owner_for, require_manages, visible
 from chiso.frameworks.usage import usage
@@ -31,7 +31,18 @@ def indices(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "frameworks/indices.html", {"indices": rows, "section": "frameworks"})
 
 
-def _save(request: AuthenticatedHttpRequest, form: IndexForm, existing: Index | None) -> Index:
+def _save(request: AuthenticatedHttpRequest, form: IndexForm, existing: Index | None) -> Index | None:
+    """Save the form's index and audit it; None (the refusal added to the form) when the change would
+    move figures already computed (`IndexInUse`)."""
+    try:
+        return _save_audited(request, form, existing)
+    except IndexInUse as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        return None
+
+
+def _save_audited(request: AuthenticatedHttpRequest, form: IndexForm, existing: Index | None) -> Index:
     before = index_for_audit(existing) if existing is not None else {"index": form.values["code"]}
     with transaction.atomic():
         index = save_index(form.values, existing)
@@ -52,8 +63,7 @@ def _save(request: AuthenticatedHttpRequest, form: IndexForm, existing: Index | 
 def index_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new index (DGI of the districts, a province's own index …)."""
     form = IndexForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        index = _save(request, form, None)
+    if request.method == "POST" and form.is_valid() and (index := _save(request, form, None)) is not None:
         messages.success(request, _("Đã tạo chỉ số %(code)s.") % {"code": index.code})
         return redirect("frameworks:indices")
     return render(
@@ -66,13 +76,13 @@ def index_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @officer_required
 def index_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Edit an index; its frameworks that leave precision or groups to it follow the change."""
+    """Edit an index; its frameworks that leave precision or groups to it follow the change (refused
+    when figures were computed on one of them)."""
     index = get_object_or_404(visible(request.user, Index.objects.all()), code=code)
     if request.method == "POST":
         require_manages(request.user, index)
     form = IndexForm(request.POST or None, existing=index)
-    if request.method == "POST" and form.is_valid():
-        _save(request, form, index)
+    if request.method == "POST" and form.is_valid() and _save(request, form, index) is not None:
         messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": index.code})
         return redirect("frameworks:indices")
     return render(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from chiso.core import limits
 from chiso.core.limits import field_problem, max_length
+from chiso.core.logs import logged_import
 from chiso.core.uploads import (
     MAX_ERRORS,
     FileRefused,
@@ -396,6 +397,7 @@ def rank_differences(
     return differences, compared
 
 
+@logged_import("results")
 def import_results(
     path: Path,
     index: Index,

@@ -74,6 +74,9 @@ class ResultSet(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The method that produced the figures (`chiso.frameworks.method`): the framework's content hash
+    # and version, the ranking precision, the group rule, the peers, the code version.
+    method = models.JSONField(_("phương pháp"), default=dict, blank=True)
 
     objects = ResultSetQuerySet.as_manager()
 

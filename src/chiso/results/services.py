@@ -20,6 +20,7 @@ from chiso.engine.scoring import aggregate
 from chiso.engine.units import PROVINCE
 from chiso.engine.units import Unit as EngineUnit
 from chiso.engine.units import UnitRef as EngineUnitRef
+from chiso.frameworks.method import method_of
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
 from chiso.results.models import (
@@ -109,13 +110,16 @@ def write_result_set(
             old.status = ResultSet.Status.SUPERSEDED
             old.save(update_fields=["status"])
     last = ResultSet.objects.filter(index=data.index, year=data.year).order_by("-version").first()
+    # The framework may not change while figures are written on it (its editor locks it too).
+    framework = Framework.objects.select_for_update().select_related("index").get(pk=data.framework.pk)
     result_set = ResultSet.objects.create(
         index=data.index,
         year=data.year,
-        framework=data.framework,
+        framework=framework,
         dataset=dataset,
         version=last.version + 1 if last else 1,
         status=ResultSet.Status.DRAFT,
+        method=method_of(framework, "write", data.index.unit_level),
     )
     unit_pks = _unit_pks([row.unit for row in data.rows])
     unit_results = UnitResult.objects.bulk_create(
@@ -226,6 +230,17 @@ def year_results(index: Index, year: int, *, drafts: bool = False) -> YearResult
 
 def results_of(result_set: ResultSet) -> YearResults:
     """One stored result set (any version) as engine input."""
+    return build_year_results(
+        result_set.framework.to_engine(),
+        result_set.index.unit_level,
+        result_set.year,
+        *stored_values(result_set),
+    )
+
+
+def stored_values(result_set: ResultSet) -> tuple[dict, dict, dict, dict]:
+    """A result set's stored figures: node values, published groups and ranks by unit, and the
+    published means by node."""
     raw: dict = {}
     groups: dict = {}
     ranks: dict = {}
@@ -241,15 +256,7 @@ def results_of(result_set: ResultSet) -> YearResults:
         figure.node_code: (figure.value, figure.source)
         for figure in result_set.published_figures.filter(kind=PublishedFigure.Kind.NATIONAL_MEAN)
     }
-    return build_year_results(
-        result_set.framework.to_engine(),
-        result_set.index.unit_level,
-        result_set.year,
-        raw,
-        groups,
-        ranks,
-        means,
-    )
+    return raw, groups, ranks, means
 
 
 def build_year_results(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chiso.units.models import Level, Unit
+from chiso.units.models import Level, Organiser, Unit
 
 
 def questionnaire_path(instance: Questionnaire, filename: str) -> str:
@@ -99,6 +99,15 @@ class Survey(models.Model):
     )
     min_n = models.PositiveIntegerField(_("cỡ mẫu tối thiểu"), default=30)
     published = models.BooleanField(_("công khai kết quả"), default=False)
+    organiser = models.ForeignKey(
+        Organiser,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("đơn vị tổ chức"),
+        help_text=_("Để trống: đợt khảo sát của đơn vị tổ chức cấp cao nhất."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

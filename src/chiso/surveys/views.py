@@ -15,20 +15,23 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, has_role
+from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, has_role, organisers_of
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
 from chiso.assessments.workflow import WorkflowError
 from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.survey import OVERALL
+from chiso.frameworks.ownership import may_change
 from chiso.surveys import services
 from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
 from chiso.surveys.models import Questionnaire, Survey, SurveyResult
+from chiso.units.models import Organiser
 
 STORED = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx|xlsm)$")
 
@@ -53,14 +56,30 @@ def _inside(user) -> bool:
     return has_role(user, *EVERYONE_INSIDE)
 
 
+def _drafts(user) -> Q:
+    """The unpublished surveys the user's inside roles read: their organisers' own, and those of no
+    organiser (the top organiser's) for a top-level organiser's people; every one installation-wide."""
+    scope = organisers_of(user, *EVERYONE_INSIDE)
+    if scope is None:
+        return Q()
+    top = Organiser.objects.filter(pk__in=scope, parent__isnull=True).exists()
+    return Q(organiser_id__in=scope) | (Q(organiser__isnull=True) if top else Q(pk__in=[]))
+
+
 def _readable(request: HttpRequest, pk: int) -> Survey | None:
     survey = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
-    return survey if survey.published or _inside(request.user) else None
+    if survey.published:
+        return survey
+    if _inside(request.user) and Survey.objects.filter(_drafts(request.user), pk=survey.pk).exists():
+        return survey
+    return None
 
 
 def home(request: HttpRequest) -> HttpResponse:
     surveys = Survey.objects.select_related("questionnaire")
-    if not _inside(request.user):
+    if _inside(request.user):
+        surveys = surveys.filter(_drafts(request.user) | Q(published=True))
+    else:
         surveys = surveys.filter(published=True)
     manager = can_manage(request.user)
     return render(
@@ -256,6 +275,8 @@ def run_estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @manager_only
 def toggle_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey, pk=pk)
+    if not may_change(request.user, item):
+        return _refuse(request)
     item.published = not item.published
     item.save(update_fields=["published"])
     return redirect("surveys:survey", item.pk)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chiso.core.limits import field_problem
+from chiso.core.logs import logged_import
 from chiso.core.uploads import FileRefused, Workbook, capped, repeated_header, repeated_header_message
 from chiso.engine import units as engine_units
 from chiso.engine.names import plain_key
@@ -129,6 +130,7 @@ class UnitImportError(Exception):
     the others), each naming its row and column."""
 
     def __init__(self, problems: list[str]):
+        self.total = len(problems)
         self.problems = capped(problems)
         super().__init__("; ".join(self.problems))
 
@@ -301,6 +303,7 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
     return parsed
 
 
+@logged_import("units")
 @transaction.atomic
 def import_units(source: str | Path | IO[bytes], default_parent: str = "") -> ImportResult:
     """Create or update the units of the file (keyed on level, code and first valid day). A row

@@ -315,7 +315,9 @@ def test_improvement_plans_stay_with_their_organiser(client, province):
     assert district.pk  # the district exists and is not the province
 
 
-def test_the_organiser_pages_make_a_bounded_number_of_queries(client, province, django_assert_max_num_queries):
+def test_the_organiser_pages_make_a_bounded_number_of_queries(
+    client, province, django_assert_max_num_queries
+):
     district = _set_up_district(client, province)
     create_cycle(
         Framework.objects.get(code="qn-cchc-xa-2025"),

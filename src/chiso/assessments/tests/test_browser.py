@@ -127,7 +127,8 @@ def test_the_yearly_cycle_in_the_browser(world, browser, tmp_path):
     card = criterion(page, "3.1")
     card.get_by_label("Số đạt yêu cầu").fill("950")
     card.get_by_label("Tổng số").fill("1000")
-    page.wait_for_function("document.querySelector('#pv-3-1').innerText.includes('7,60')")
+    # a function, not an expression: Playwright evaluates an expression with eval(), which the CSP refuses
+    page.wait_for_function("() => document.querySelector('#pv-3-1').innerText.includes('7,60')")
     card.get_by_role("button", name="Lưu tiêu chí").click()
     page.wait_for_selector("#tc-3-1 .crit-ok")
     evidence = tmp_path / "bao-cao-3-1.pdf"

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "finalise": gettext_lazy("Chốt điểm cuối cùng"),
     perm.REOPEN: gettext_lazy("Mở lại"),
     "survey_index": gettext_lazy("Nhập chỉ số khảo sát"),
+    "peer_rescore": gettext_lazy("Tính lại điểm so với đơn vị cao nhất"),
     "publish": gettext_lazy("Công bố kết quả"),
 }
 
@@ -51,6 +52,16 @@ def describe(value: Any, field_name: str, places: int = 2) -> str:
             return str(State(value).label)
         except ValueError:
             return value
+    if isinstance(value, dict) and field_name == "peer":  # a peer re-score: the points of each stage
+        stages = (("self", _("tự chấm")), ("appraised", _("thẩm định")), ("final", _("cuối cùng")))
+        return (
+            "; ".join(
+                f"{label} {fmt(number, places)}"
+                for key, label in stages
+                if (number := _dec(value.get(key))) is not None
+            )
+            or "–"
+        )
     if isinstance(value, dict):
         parts = []
         if _dec(value.get("points")) is not None:

@@ -17,6 +17,7 @@ from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Evidence
 from chiso.assessments.views.assessment import criterion_post, error_response, render_criterion
 from chiso.assessments.views.common import back_to, forbidden, get_assessment, leaf_or_404, message_of
+from chiso.core.files import clean_file_name
 from chiso.engine.frameworks import Node
 
 
@@ -75,7 +76,10 @@ def download_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
         raise Http404("tệp không còn") from None
     inline = evidence.content_type in ("application/pdf", "image/png", "image/jpeg")
     response = FileResponse(
-        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+        handle,
+        as_attachment=not inline,
+        filename=clean_file_name(evidence.original_name) or "tep",
+        content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

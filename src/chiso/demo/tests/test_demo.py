@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.test import RequestFactory
 from django.urls import reverse
 
 from chiso.accounts.models import Membership, Role
@@ -59,7 +60,8 @@ def test_seed_demo(monkeypatch, client):
 
     # every role, named after it, with the demo password; printed on the console
     for username in DEMO_USERS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        sign_in = RequestFactory().post("/tai-khoan/dang-nhap/")  # sign-in throttling needs the request
+        assert authenticate(sign_in, username=username, password=DEMO_PASSWORD) is not None, username
         assert username in first.getvalue()
     assert DEMO_PASSWORD in first.getvalue() and "Sở Tư pháp" in first.getvalue()
     assert User.objects.get(username="admin").is_superuser

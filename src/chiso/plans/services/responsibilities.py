@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.logs import logged_import
 from chiso.core.uploads import FileRefused, Workbook, capped, repeated_header, repeated_header_message
 from chiso.engine.names import match_key
 from chiso.frameworks.models import Framework
@@ -37,6 +38,7 @@ class ResponsibilityImportError(PlanError):
     """The file was refused; `errors`: the first `MAX_ERRORS` problems and a line counting the rest."""
 
     def __init__(self, errors: list[str]):
+        self.total = len(errors)
         self.errors = capped(errors)
         super().__init__("\n".join(self.errors))
 
@@ -67,6 +69,7 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+@logged_import("responsibilities")
 @transaction.atomic
 def import_responsibilities(user: User, framework: Framework, source: Any) -> ImportResult:
     """Read criterion / lead / supporters rows from the first sheet of an .xlsx (a path or a file);

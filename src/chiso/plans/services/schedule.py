@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core.files import clean_file_name
 from chiso.plans.models import (
     Commitment,
     Frequency,
@@ -199,7 +200,7 @@ def submit_report(
         submitted_by=user,
     )
     if evidence is not None:
-        name = evidence.name or "tep"
+        name = clean_file_name(evidence.name) or "tep"
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         content = evidence.read()
         if suffix not in ALLOWED_EVIDENCE or not content.startswith(ALLOWED_EVIDENCE[suffix]):

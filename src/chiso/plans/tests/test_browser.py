@@ -71,6 +71,9 @@ def test_from_losses_to_a_plan_with_owners_and_deadlines(site, browser):
     page.locator("#chart-components.js-plotly-plot svg").first.wait_for()
     page.locator("#chart-ranking.js-plotly-plot svg").first.wait_for()
     assert page.locator("#chart-ranking .bars path").count() == 60  # one bar per ranked province
+    # plotly.js wrote its rules into chiso's static style sheet (no inline <style>: the CSP refuses it)
+    rules = "() => document.getElementById('plotly.js-style-global').sheet.cssRules.length"
+    assert page.evaluate(rules) > 10
     shoot(page, "plans-losses-cao-bang-2021")
 
     page.fill("input[name=v_d8]", "6")

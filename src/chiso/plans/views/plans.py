@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core.files import clean_file_name
 from chiso.frameworks.models import Framework
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -247,7 +248,11 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
     visible_plan(request, report.item.plan_id)
     if not report.evidence:
         raise Http404
-    return FileResponse(report.evidence.open("rb"), as_attachment=True, filename=report.evidence_name)
+    return FileResponse(
+        report.evidence.open("rb"),
+        as_attachment=True,
+        filename=clean_file_name(report.evidence_name) or "tep",
+    )
 
 
 @require_POST

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core.files import clean_file_name
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
 from chiso.frameworks.models import Framework, Index
@@ -95,7 +96,7 @@ def tables(request: AuthenticatedHttpRequest) -> HttpResponse:
                 out.write(chunk)
         pending = {
             "path": str(path),
-            "file_name": Path(upload.name).name,
+            "file_name": clean_file_name(upload.name),
             "index": data["index"].pk,
             "year": data["year"],
             "framework": data["framework"].pk if data["framework"] else None,

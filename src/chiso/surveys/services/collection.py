@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.limits import max_length
+from chiso.core.logs import logged_import
 from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
@@ -155,6 +156,7 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
     return imported.frame, resolver.explain(imported.report)
 
 
+@logged_import("survey responses")
 @transaction.atomic
 def import_responses(
     survey: Survey, file: Any, valid_only: bool = False, user: User | None = None
@@ -162,7 +164,7 @@ def import_responses(
     """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
     `valid_only`; submission ids already in the survey or repeated in the file are reported as
     duplicates and never counted twice."""
-    require_manager(user)
+    require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     data, filename = read_file(file)
@@ -217,7 +219,7 @@ def add_paper_response(
     submission_id: str = "",
 ) -> Response:
     """One paper questionnaire typed in by a user; answers are choice codes (blank: not answered)."""
-    require_manager(user)
+    require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     if unit.level != survey.unit_level:

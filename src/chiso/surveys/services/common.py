@@ -11,7 +11,9 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from chiso.accounts.permissions import can_manage
-from chiso.surveys.models import SurveyResult
+from chiso.core.files import clean_file_name
+from chiso.frameworks.ownership import may_change
+from chiso.surveys.models import Survey, SurveyResult
 from chiso.surveys.responses import ImportReport
 
 ALL_TYPES = SurveyResult.ALL_TYPES
@@ -31,10 +33,15 @@ class NotAllowed(SurveyError):
     pass
 
 
-def require_manager(user: User | AnonymousUser | None) -> None:
-    """`None` is the command line (the operator of the machine); a web user must be an officer."""
-    if user is not None and not can_manage(user):
+def require_manager(user: User | AnonymousUser | None, survey: Survey | None = None) -> None:
+    """`None` is the command line (the operator of the machine); a web user must be an officer —
+    of the survey's organiser when a survey is given."""
+    if user is None:
+        return
+    if not can_manage(user):
         raise NotAllowed(_("Chỉ Sở Nội vụ và quản trị viên được thực hiện."))
+    if survey is not None and not may_change(user, survey):
+        raise NotAllowed(_("Đợt khảo sát thuộc đơn vị tổ chức khác."))
 
 
 def actor(user: User | AnonymousUser | None) -> User | None:
@@ -52,7 +59,7 @@ def read_file(file: Any) -> tuple[bytes, str]:
         if hasattr(file, "seek"):
             file.seek(0)
         data = file.read()
-        return data, Path(getattr(file, "name", "") or "upload").name
+        return data, clean_file_name(getattr(file, "name", "")) or "upload"
     raise TypeError(f"not a file: {file!r}")
 
 

@@ -84,7 +84,7 @@ def _finite(value: float) -> float | None:
 def estimate(survey: Survey, user: User | None = None) -> int:
     """Estimate every index of the survey (all units, types, questions, factors, overall) and store
     them, replacing the survey's previous results. Returns the number of result rows."""
-    require_manager(user)
+    require_manager(user, survey)
     frame, design, items = response_frame(survey)
     method = survey_method(survey)
     try:

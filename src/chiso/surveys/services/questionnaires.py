@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.limits import field_problem, label
+from chiso.core.logs import logged_import
+from chiso.frameworks.ownership import owner_for
 from chiso.surveys.definition import form_to_dict
 from chiso.surveys.models import Questionnaire, Survey
 from chiso.surveys.services.common import SurveyError, actor, read_file, require_manager, sha256
@@ -18,6 +20,7 @@ from chiso.surveys.xlsform import Form, FormError, read_xlsform
 # -- questionnaires ----------------------------------------------------------------------------------
 
 
+@logged_import("questionnaire")
 @transaction.atomic
 def import_questionnaire(
     file: Any,
@@ -97,9 +100,11 @@ def create_survey(
     user: User | None = None,
     **method: Any,
 ) -> Survey:
-    """A survey round; `method` may set aggregation, singleton and min_n."""
+    """A survey round of the user's organiser (`owner_for`); `method` may set aggregation,
+    singleton and min_n."""
     require_manager(user)
     survey = Survey(
+        organiser_id=owner_for(user) if user is not None else None,
         questionnaire=questionnaire,
         title=title,
         year=year,
