@@ -25,7 +25,6 @@ nothing, so a failed import writes nothing.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,18 +33,10 @@ from pathlib import Path
 
 import polars as pl
 
-from chiso.core.uploads import (
-    MAX_CELL_CHARS,
-    FileRefused,
-    Workbook,
-    decode_text,
-    delimiter_of,
-    ragged_row,
-    repeated_header_message,
-    unreadable,
-)
+from chiso.core.uploads import FileRefused, unreadable
 from chiso.engine.i18n import gettext as _
-from chiso.surveys.xlsform import Form, Question, nfc
+from chiso.surveys.response_files import ROW, read_table
+from chiso.surveys.xlsform import Form, Question
 
 ID_COLUMNS = ("_uuid", "_submission__uuid", "meta/instanceID", "instanceID", "meta/instanceid")
 SUBMISSION_ID = "submission_id"
@@ -55,7 +46,6 @@ RESPONDENT_TYPE = "respondent_type"
 WEIGHT = "weight"
 STRATUM = "stratum"
 PSU = "psu"
-ROW = "row"
 
 
 class ResponseImportError(ValueError):
@@ -129,75 +119,13 @@ def _read_table(path: Path) -> pl.DataFrame:
     """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
     than a workbook's, or the header row repeated further down raises ResponseImportError."""
     try:
-        frame = _xlsx_table(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_table(path)
-        with unreadable(path.name, ResponseImportError):
-            return _checked(frame, path.name)
+        return read_table(path)
     except FileRefused as exc:
         raise ResponseImportError(str(exc)) from exc
     except OSError as exc:
         raise ResponseImportError(
             _("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)
         ) from exc
-
-
-def _xlsx_table(path: Path) -> pl.DataFrame:
-    with Workbook(path) as workbook:
-        rows = workbook.rows()
-    if not rows:
-        raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
-    header = [nfc(h) for h in rows[0]]
-    columns: dict[str, list[str | None]] = {h: [] for h in header if h}
-    for values in rows[1:]:
-        cells = list(values) + [None] * (len(header) - len(values))
-        for h, v in zip(header, cells, strict=False):
-            if h:
-                text = v if not isinstance(v, float) or not v.is_integer() else int(v)
-                columns[h].append(None if text is None or nfc(text) == "" else nfc(text))
-    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
-
-
-def _csv_table(path: Path) -> pl.DataFrame:
-    text = decode_text(path.read_bytes(), path.name)
-    if not text.strip():
-        raise ResponseImportError(_("Tệp {name} trống.").format(name=path.name))
-    # CR alone (Excel for Mac) and CRLF end a line as LF does.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        with unreadable(path.name):
-            frame = pl.read_csv(io.StringIO(text), separator=delimiter_of(text), infer_schema=False)
-    except FileRefused as exc:
-        raise ResponseImportError(
-            _("Tệp CSV {name} hỏng: {error}").format(
-                name=path.name, error=ragged_row(text) or str(exc.__cause__ or exc)
-            )
-        ) from exc
-    with unreadable(path.name):
-        return frame.with_columns(
-            pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns
-        ).rename(lambda c: nfc(c))
-
-
-def _checked(frame: pl.DataFrame, name: str) -> pl.DataFrame:
-    """Refuse the header row repeated further down (a file appended to itself) and overlong cells."""
-    named = [c for c in frame.columns if c and not c.startswith("_duplicated_")]
-    if len(named) >= 2:
-        again = frame.with_row_index(ROW, offset=2).filter(
-            pl.all_horizontal(pl.col(c).str.strip_chars('"\ufeff').fill_null("") == c for c in named)
-        )
-        if again.height:
-            raise ResponseImportError(repeated_header_message(again[ROW][0], 1))
-    problems = []
-    for column in frame.columns:
-        long = frame.with_row_index(ROW, offset=2).filter(pl.col(column).str.len_chars() > MAX_CELL_CHARS)
-        for row, value in long.select(ROW, column).head(20).iter_rows():
-            problems.append(
-                _("Dòng {row}, trường {field!r}: ô dài {length} ký tự, tối đa {limit}.").format(
-                    row=row, field=column, length=len(value), limit=MAX_CELL_CHARS
-                )
-            )
-    if problems:
-        raise ResponseImportError("\n".join(problems))
-    return frame
 
 
 def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
