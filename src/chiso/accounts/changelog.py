@@ -36,13 +36,14 @@ def has_logged_changes(user: Any) -> bool:
     return LogEntry.objects.filter(actor_id=user.pk).exists()
 
 
+def why_not_deletable(user: Any) -> str:
+    return _(
+        "Không xoá được người dùng {user}: nhật ký thay đổi ghi tên người này. "
+        "Hãy khoá tài khoản (bỏ chọn «Hoạt động»)."
+    ).format(user=user.get_username())
+
+
 def refuse_deleting_a_logged_user(sender: Any, instance: Any, **kwargs: Any) -> None:
     """pre_delete receiver: deleting would have to rewrite the change log's entries naming the user."""
     if has_logged_changes(instance):
-        raise ProtectedError(
-            _(
-                "Không xoá được người dùng {user}: nhật ký thay đổi ghi tên người này. "
-                "Hãy khoá tài khoản (bỏ chọn «Hoạt động»)."
-            ).format(user=instance.get_username()),
-            {instance},
-        )
+        raise ProtectedError(why_not_deletable(instance), {instance})

@@ -19,7 +19,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,7 +61,7 @@ def object_types() -> list[tuple[str, str]]:
 @dataclass
 class Filters:
     kind: str = ""  # "app_label.model"
-    object: str = ""  # a primary key, or words of the object's name
+    object: str = ""  # an id (digits), or words of the object's name
     user: str = ""  # a username
     since: date | None = None
     until: date | None = None
@@ -89,9 +89,8 @@ def entries(filters: Filters) -> QuerySet[LogEntry]:
         app_label, _sep, model = filters.kind.partition(".")
         found = found.filter(content_type__app_label=app_label, content_type__model=model)
     if filters.object:
-        text = filters.object.strip()
-        by_name = Q(object_repr__icontains=text)
-        found = found.filter(Q(object_pk=text) | by_name if text.isdigit() else by_name)
+        text = filters.object.strip()  # a number is the object's id, anything else words of its name
+        found = found.filter(object_pk=text) if text.isdigit() else found.filter(object_repr__icontains=text)
     if filters.user:
         found = found.filter(actor__username=filters.user.strip())
     if filters.since:
@@ -138,7 +137,7 @@ def _field_label(model: Any, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

@@ -47,10 +47,12 @@ def register(
     mask_callable: str | None = None,
     m2m: Iterable[str] = (),
 ) -> None:
-    """Log every create, update and delete of `model` (fields in `exclude` are left out; fields in
-    `mask` are logged as changed, through `mask_callable`, never with their value)."""
+    """Log every create, update and delete of `model`: its own fields (not the reverse relations,
+    which auditlog would log as "None" on a create), less those in `exclude`; fields in `mask` are
+    logged as changed, through `mask_callable`, never with their value."""
     auditlog.register(
         model,
+        include_fields=[f.name for f in model._meta.concrete_fields],
         exclude_fields=list(exclude),
         mask_fields=list(mask),
         mask_callable=mask_callable,
