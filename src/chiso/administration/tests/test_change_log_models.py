@@ -473,3 +473,14 @@ def test_an_audit_entry_keeps_its_request_id(cycle, departments, people):
         workflow.audit(people["canbo_stp"], "self_score", assessment=assessment, criterion="1.1", reason="Vì")
     entry = AuditEntry.objects.latest("id")
     assert (entry.cid, entry.cycle_name, entry.unit_name) == (context.request_id, cycle.name, "Sở Tư pháp")
+
+
+def test_supporting_agencies_added_and_removed_are_logged(w):
+    with acting(actor=w.people["sonoivu"]) as context:
+        w.item.supporters.add(w.units["syt"], w.units["sxd"])
+        w.item.supporters.remove(w.units["sxd"])
+    found = [entry for entry in entries_of(PlanItem, w.item.pk) if entry.cid == context.request_id]
+    assert [entry.changes["supporters"]["operation"] for entry in found] == ["add", "delete"]
+    assert sorted(found[0].changes["supporters"]["objects"]) == sorted(
+        [str(w.units["syt"]), str(w.units["sxd"])]
+    )
