@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from chiso.accounts.sessions import client_address
 from chiso.core import request_context
 
 
@@ -38,8 +39,9 @@ class RequestIdMiddleware:
     (X-Request-ID) and on every change-log entry the request writes (auditlog's correlation id),
     with the signed-in user, the remote address and the path.
 
-    The remote address is REMOTE_ADDR: X-Forwarded-For is not trusted (anyone can send it); a
-    proxy in front of chiso passes the client's address to the server as REMOTE_ADDR."""
+    The remote address is the one sign-in throttling counts (`chiso.accounts.sessions.client_address`):
+    REMOTE_ADDR, or behind a proxy (CHISO_BEHIND_PROXY=1) the address the proxy appended to
+    X-Forwarded-For — never what the client itself claims there."""
 
     HEADER = "X-Request-ID"
 
@@ -52,7 +54,7 @@ class RequestIdMiddleware:
             request_context.acting(
                 request_id=request_id,
                 actor=lambda: getattr(request, "user", None),  # read when a change is logged, not before
-                remote_addr=request.META.get("REMOTE_ADDR") or None,
+                remote_addr=client_address(request) or None,
                 via="web",
                 method=request.method,
                 path=request.path[:300],

@@ -17,8 +17,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_save
         from django.utils import translation
 
-        from chiso.core import changelog
-        from chiso.core import checks  # noqa: F401  (registers chiso's deployment check)
+        from chiso.core import (
+            changelog,
+            checks,  # noqa: F401  (registers chiso's deployment check)
+        )
         from chiso.engine import i18n
 
         i18n.install(translation.gettext, translation.ngettext, translation.get_language)
