@@ -18,6 +18,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_ready(out=io.StringIO())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_empties_the_change_log_too():
+    """Transactional tests (the browser tests) end with Django's `flush`, which empties every table;
+    the change log's append-only triggers let it through only then (`emptying_the_database`)."""
+    from django.core.management.commands import flush
+
+    from chiso.core.changelog import emptying_the_database
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        with emptying_the_database(options.get("database") or "default"):
+            return original(self, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""

@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from chiso.accounts import changelog
         from chiso.accounts.sessions import stamp_on_sign_in
 
         user_logged_in.connect(stamp_on_sign_in, dispatch_uid="chiso.accounts.sessions.stamp")
+        changelog.register()  # into the change log (chiso.core.changelog)

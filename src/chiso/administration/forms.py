@@ -96,3 +96,32 @@ class CycleForm(forms.Form):
 class ExtendForm(forms.Form):
     new_due = date_field(label=_("Hạn tự đánh giá mới"))
     reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500, widget=forms.TextInput)
+
+
+class ChangeLogFilterForm(forms.Form):
+    """The change log's filters (GET): object type, object, user, dates, action, request id."""
+
+    loai = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
+    doi_tuong = forms.CharField(label=_("Đối tượng (số hoặc tên)"), max_length=200, required=False)
+    nguoi = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), max_length=150, required=False)
+    tu_ngay = date_field(label=_("Từ ngày"), required=False)
+    den_ngay = date_field(label=_("Đến ngày"), required=False)
+    thao_tac = forms.TypedChoiceField(label=_("Thao tác"), required=False, coerce=int, empty_value=None)
+    yeu_cau = forms.CharField(label=_("Mã yêu cầu"), max_length=255, required=False)
+
+    def __init__(self, query: Any, *, types: list[tuple[str, str]], actions: list[tuple[int, str]]):
+        # The query string uses hyphens (doi-tuong), as chiso's other pages do; the template names
+        # its inputs so.
+        super().__init__({key.replace("-", "_"): value for key, value in query.items()})
+        cast(forms.ChoiceField, self.fields["loai"]).choices = [("", _("Tất cả")), *types]
+        cast(forms.ChoiceField, self.fields["thao_tac"]).choices = [
+            ("", _("Tất cả")),
+            *((str(key), label) for key, label in actions),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("tu_ngay"), data.get("den_ngay")
+        if since and until and since > until:
+            self.add_error("den_ngay", _("Ngày kết thúc trước ngày bắt đầu."))
+        return data

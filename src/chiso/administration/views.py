@@ -1,23 +1,27 @@
 """The officer's dashboard (Sở Nội vụ): where a cycle stands, reminders, deadlines, new cycles,
-survey results and who holds which role. Only officers and administrators may open it; the units
+survey results, who holds which role and the change log. Only officers and administrators may open it; the units
 and frameworks pages are in their own apps."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.models import Membership, Role
 from chiso.accounts.permissions import officer_required, organisers_of
 from chiso.accounts.requests import AuthenticatedHttpRequest
-from chiso.administration import services
-from chiso.administration.forms import CycleForm, ExtendForm
+from chiso.administration import changelog, services
+from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendForm
 from chiso.assessments import workflow
 from chiso.assessments.actions import MANAGE
 from chiso.assessments.models import Cycle, State
@@ -309,3 +313,80 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
             "section": "users",
         },
     )
+
+
+# -- change log -------------------------------------------------------------------------------------
+
+
+def _change_log_filters(request: HttpRequest) -> tuple[ChangeLogFilterForm, changelog.Filters]:
+    form = ChangeLogFilterForm(
+        request.GET,
+        types=changelog.object_types(),
+        actions=[(key, str(label)) for key, label in changelog.ACTIONS.items()],
+    )
+    filters = changelog.Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = changelog.Filters(
+            kind=data["loai"],
+            object=data["doi_tuong"].strip(),
+            user=data["nguoi"].strip(),
+            since=data["tu_ngay"],
+            until=data["den_ngay"],
+            action=data["thao_tac"],
+            request_id=data["yeu_cau"].strip(),
+        )
+    return form, filters
+
+
+def _may_read_change_log(request: AuthenticatedHttpRequest) -> None:
+    if not changelog.may_read(request.user):
+        raise PermissionDenied(
+            _(
+                "Nhật ký thay đổi của cả hệ thống chỉ dành cho quản trị hệ thống và cán bộ điều hành toàn hệ thống."
+            )
+        )
+
+
+@officer_required
+def change_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every create, update and delete, newest first: filtered, paginated and exported."""
+    _may_read_change_log(request)
+    form, filters = _change_log_filters(request)
+    page = Paginator(changelog.entries(filters), changelog.PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = urlencode(filters.query())
+    return render(
+        request,
+        "administration/change_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": changelog.rows(page.object_list),
+            "query": query,
+            "section": "change_log",
+        },
+        status=200 if form.is_valid() else 422,
+    )
+
+
+@officer_required
+def change_log_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered change log as CSV (streamed) or Excel; every cell is text."""
+    _may_read_change_log(request)
+    form, filters = _change_log_filters(request)
+    if not form.is_valid():
+        return redirect(f"{reverse('administration:change_log')}?{request.GET.urlencode()}")
+    name = f"nhat-ky-thay-doi-{timezone.localdate():%Y%m%d}"
+    lines = changelog.export_lines(changelog.entries(filters))
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            changelog.to_csv(lines), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        changelog.to_xlsx(lines),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -7,6 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Đánh giá")
 
     def ready(self) -> None:
+        from chiso.assessments.changelog import register
+
+        register()  # into the change log (chiso.core.changelog)
         # The framework editor asks this app whether cycles use a framework (see chiso.frameworks.usage).
         from chiso.assessments.framework_usage import CycleUsage
         from chiso.frameworks import usage

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
+from chiso.core.request_context import current_request_id
 from chiso.frameworks.models import Framework
 from chiso.units.models import Organiser, Unit
 
@@ -197,16 +199,25 @@ class Explanation(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, when, from what to what, and why — for scores, evidence and states."""
+    """The workflow's narrative: who did what, when, from what to what, and why — for scores,
+    evidence and states, shown on the assessment's pages.
+
+    The change log of record is the generic one (`chiso.core.changelog`: every create, update and
+    delete, append-only); an entry here carries the same request id (`cid`), so the change log can
+    show the reason given. Entries outlive their cycle and assessment: deleting them leaves the
+    entries, with the cycle's and the unit's names kept as they were."""
 
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     user_name = models.CharField(max_length=150)
     action = models.CharField(_("hành động"), max_length=40)
     assessment = models.ForeignKey(
-        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="audit"
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit"
     )
-    cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.CASCADE, related_name="audit")
+    cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit")
+    cycle_name = models.CharField(_("kỳ đánh giá"), max_length=300, blank=True)
+    unit_name = models.CharField(_("đơn vị"), max_length=300, blank=True)
+    cid = models.CharField(_("mã yêu cầu"), max_length=255, blank=True, db_index=True)
     criterion = models.CharField(_("mã tiêu chí"), max_length=40, blank=True, db_index=True)
     field = models.CharField(_("trường"), max_length=40, blank=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
@@ -217,3 +228,13 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký thay đổi")
         verbose_name_plural = _("nhật ký thay đổi")
         ordering = ["-time", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the names of the cycle and the unit, and the request id, with the entry."""
+        if self.cycle is not None and not self.cycle_name:
+            self.cycle_name = self.cycle.name[:300]
+        if self.assessment is not None and not self.unit_name:
+            self.unit_name = self.assessment.unit.name[:300]
+        if not self.cid:
+            self.cid = current_request_id() or ""
+        super().save(*args, **kwargs)

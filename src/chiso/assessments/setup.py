@@ -8,6 +8,7 @@ from django.db import transaction
 
 from chiso.assessments.models import Assessment, Cycle
 from chiso.assessments.scoring import cycle_method
+from chiso.core import changelog
 from chiso.data import data_path
 from chiso.frameworks.io import load_framework_yaml
 from chiso.frameworks.models import Framework, Index
@@ -66,5 +67,6 @@ def create_cycle(
         self_assessment_due=self_assessment_due,
         method=cycle_method(framework, "create"),
     )
-    Assessment.objects.bulk_create([Assessment(cycle=cycle, unit=unit) for unit in units])
+    assessments = Assessment.objects.bulk_create([Assessment(cycle=cycle, unit=unit) for unit in units])
+    changelog.log_created(assessments)  # bulk_create sends no signal
     return cycle

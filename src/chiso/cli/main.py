@@ -46,9 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.max is None and not args.percent:
             parser.error(_("indices add cần --max N (điểm tối đa) hoặc --percent"))
     from chiso.cli.common import CommandError  # no Django, no data libraries: only after parsing
+    from chiso.core.request_context import acting
 
     try:
-        output = args.func(args)
+        # One request id per command: every change it makes is logged under it, marked as coming
+        # from the command line (commands that name the acting officer with --user set the actor).
+        with acting(via="cli", command=_command_name(args), os_user=_os_user()):
+            output = args.func(args)
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -58,6 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # e.g. `chiso ranking papi 2021 | head`
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
     return 0
+
+
+def _command_name(args: object) -> str:
+    """`frameworks import`, `setup`: the command and its action, never its arguments."""
+    return " ".join(str(part) for part in (getattr(args, "command", ""), getattr(args, "action", "")) if part)
+
+
+def _os_user() -> str:
+    """The operating-system account that ran the command (the change log's only name for it when
+    no --user is given)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a bare container)
+        return ""
 
 
 if __name__ == "__main__":

@@ -189,6 +189,7 @@ def _publish(args: argparse.Namespace) -> str:
 
     from chiso.assessments import workflow
     from chiso.assessments.models import Cycle
+    from chiso.core.request_context import set_actor
 
     cycle = Cycle.objects.filter(pk=args.cycle_id).first() if args.cycle_id else None
     if cycle is None:
@@ -196,6 +197,7 @@ def _publish(args: argparse.Namespace) -> str:
     user = get_user_model().objects.filter(username=args.user or "").first()
     if user is None:
         raise CommandError(_("Không có tài khoản «{username}».").format(username=args.user or ""))
+    set_actor(user)  # the change log names the officer who published
     try:
         workflow.publish(user, cycle)
     except workflow.WorkflowError as exc:  # NotAllowed is one

@@ -398,6 +398,7 @@ def cmd_link(args: argparse.Namespace) -> str:
 
     from chiso.assessments.models import Cycle
     from chiso.assessments.workflow import WorkflowError
+    from chiso.core.request_context import set_actor
     from chiso.surveys import services
 
     survey = _survey(args.survey, "link")
@@ -410,6 +411,7 @@ def cmd_link(args: argparse.Namespace) -> str:
     try:
         cycle = Cycle.objects.get(pk=args.cycle)
         user = User.objects.get(username=args.user)
+        set_actor(user)  # the change log names the officer
         report = services.link_to_cycle(survey, cycle, mapping, user)
     except Cycle.DoesNotExist:
         raise SystemExit(

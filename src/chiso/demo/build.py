@@ -91,7 +91,8 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
                 people,
             )
             # Last year's cycle closed long ago; it was run with a deadline of 31/01/2025.
-            Cycle.objects.filter(pk=last_year.pk).update(self_assessment_due=date(2025, 1, 31))
+            last_year.self_assessment_due = date(2025, 1, 31)
+            last_year.save(update_fields=["self_assessment_due"])
             workflow.publish(people["sonoivu"], last_year)
         cycle(
             CYCLE_NAMES[2025],
@@ -115,7 +116,8 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
                 people,
             )
             # The communes' deadline has passed: the dashboard shows who is overdue.
-            Cycle.objects.filter(pk=communes_cycle.pk).update(self_assessment_due=today - timedelta(days=3))
+            communes_cycle.self_assessment_due = today - timedelta(days=3)
+            communes_cycle.save(update_fields=["self_assessment_due"])
         create_surveys(people["sonoivu"])
         assign_responsibilities(
             frameworks | {"papi-2018": Framework.objects.get(code="papi-2018")}, department_units

@@ -13,7 +13,7 @@ from chiso.demo.cycles import EVIDENCE_PDF
 from chiso.demo.people import PROVINCE_CODE
 from chiso.frameworks.models import Framework
 from chiso.plans import services as plans
-from chiso.plans.models import Frequency, Plan, PlanItem, Responsibility, Task
+from chiso.plans.models import Frequency, Plan, Responsibility, Task
 from chiso.units.models import Unit
 
 # criterion → (lead, supporters), by login suffix (see DEPARTMENTS)
@@ -183,8 +183,8 @@ def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) ->
             expected_gain=target - points,
             current_points=points,
         )
-        PlanItem.objects.filter(pk=item.pk).update(created=started)
         item.created = started
+        item.save(update_fields=["created"])
         for title, owner, due, status in tasks:
             task = plans.add_task(
                 officer,

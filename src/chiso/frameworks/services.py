@@ -94,9 +94,10 @@ def save_framework(framework: EngineFramework, builtin: bool = False, owner: int
     computed on it, or when it is built-in and the caller is not the built-in loader (`builtin`).
     Saving the same content changes nothing; a built-in framework stays built-in."""
     if framework.index_data is not None:
-        _index, index_created = ensure_index(framework.index_data)
+        carried, index_created = ensure_index(framework.index_data)
         if index_created and owner is not None:
-            Index.objects.filter(code=framework.index).update(organiser_id=owner)
+            carried.organiser_id = owner
+            carried.save(update_fields=["organiser"])  # saved, not updated in bulk: the change is logged
     existing = Framework.objects.select_for_update().filter(code=framework.code).first()
     if existing is not None:
         if same_content(existing, framework):

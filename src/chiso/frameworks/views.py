@@ -213,7 +213,8 @@ def framework_copy(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
                 source, data["code"], data["first_year"], data["last_year"], data["name_vi"]
             )
             if owner_for(request.user) is not None:
-                Framework.objects.filter(pk=target.pk).update(organiser_id=owner_for(request.user))
+                target.organiser_id = owner_for(request.user)
+                target.save(update_fields=["organiser"])  # saved, not updated in bulk: the change is logged
         except CopyError as exc:
             form.add_error(None, str(exc))
         else:

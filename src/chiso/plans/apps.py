@@ -7,7 +7,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("Kế hoạch cải thiện chỉ số")
 
     def ready(self) -> None:
-        """Show the plans of a result on its analysis pages (the results app does not know plans)."""
-        from chiso.plans.panels import register
+        """Show the plans of a result on its analysis pages (the results app does not know plans); log
+        changes of plans."""
+        from chiso.plans import changelog, panels
 
-        register()
+        panels.register()
+        changelog.register()  # into the change log (chiso.core.changelog)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chiso.core import changelog
 from chiso.core.points import VALUE_PLACES
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import Framework as EngineFramework
@@ -135,7 +136,7 @@ def write_result_set(
             for row in data.rows
         ]
     )
-    NodeValue.objects.bulk_create(
+    values = NodeValue.objects.bulk_create(
         [
             NodeValue(unit_result=unit_result, node_code=code, value=_stored(value))
             for unit_result, row in zip(unit_results, data.rows, strict=True)
@@ -143,7 +144,11 @@ def write_result_set(
         ],
         batch_size=2000,
     )
-    PublishedFigure.objects.bulk_create(
+    # The rows of the table: one change-log entry on the result set, with their counts.
+    changelog.log_counts(
+        result_set, {"unit_results": (None, len(unit_results)), "node_values": (None, len(values))}
+    )
+    figures = PublishedFigure.objects.bulk_create(
         [
             PublishedFigure(
                 result_set=result_set,
@@ -155,6 +160,7 @@ def write_result_set(
             for m in data.national_means
         ]
     )
+    changelog.log_created(figures)  # bulk_create sends no signal
     if publish:
         publish_result_set(result_set)
     return result_set

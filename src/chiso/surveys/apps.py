@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "chiso.surveys"
     verbose_name = _("Khảo sát")
+
+    def ready(self) -> None:
+        from chiso.surveys.changelog import register
+
+        register()  # into the change log (chiso.core.changelog)

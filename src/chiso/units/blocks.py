@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.core import changelog
 from chiso.engine import units as engine_units
 from chiso.engine.names import match_key
 from chiso.units.models import Block, BlockMembership, Unit
@@ -34,10 +35,11 @@ def ensure_standard_blocks() -> int:
     returns how many were created. Once any block exists, the officer's list is left as it is."""
     if Block.objects.exists():
         return 0
-    Block.objects.bulk_create(
+    blocks = Block.objects.bulk_create(
         Block(code=code, name=name, name_en=name_en, order=order)
         for code, name, name_en, order in STANDARD_BLOCKS
     )
+    changelog.log_created(blocks)  # bulk_create sends no signal
     return len(STANDARD_BLOCKS)
 
 

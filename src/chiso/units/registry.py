@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chiso import data
+from chiso.core import changelog
 from chiso.engine import units as engine_units
 from chiso.engine.numbers import parse_decimal
 from chiso.units.models import Unit, UnitLineage, UnitStatistic
@@ -106,20 +108,26 @@ def load_districts() -> tuple[int, int]:
             "pk", "level", "code", "valid_from"
         )
     }
-    UnitLineage.objects.bulk_create(
-        [
-            UnitLineage(
-                old_id=pk_by_ref[edge.old],
-                new_id=pk_by_ref[edge.new],
-                effective=edge.effective,
-                relation=edge.relation,
-                note=edge.note,
-            )
-            for edge in district_lineage + commune_lineage
-        ],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
+    existing = set(UnitLineage.objects.filter(old__level__in=levels).values_list("old_id", "new_id"))
+    lineage = [
+        UnitLineage(
+            old_id=pk_by_ref[edge.old],
+            new_id=pk_by_ref[edge.new],
+            effective=edge.effective,
+            relation=edge.relation,
+            note=edge.note,
+        )
+        for edge in district_lineage + commune_lineage
+        if (pk_by_ref[edge.old], pk_by_ref[edge.new]) not in existing
+    ]
+    UnitLineage.objects.bulk_create(lineage, batch_size=500, ignore_conflicts=True)
+    if lineage:
+        changelog.log_bulk(
+            UnitLineage,
+            changelog.CREATE,
+            _("Nạp lịch sử sắp xếp huyện, xã có sẵn: {count} liên kết").format(count=len(lineage)),
+            len(lineage),
+        )
     return len(districts), len(communes)
 
 
@@ -127,6 +135,7 @@ def _create_missing(units: list[engine_units.Unit]) -> None:
     """Insert the units not yet in the database (same level, code and first valid day)."""
     levels = {u.level for u in units}
     existing = set(Unit.objects.filter(level__in=levels).values_list("level", "code", "valid_from"))
+    missing = [u for u in units if (u.level, u.code, u.valid_from) not in existing]
     Unit.objects.bulk_create(
         [
             Unit(
@@ -138,8 +147,15 @@ def _create_missing(units: list[engine_units.Unit]) -> None:
                 valid_to=u.valid_to,
                 parent_code=u.parent_code or "",
             )
-            for u in units
-            if (u.level, u.code, u.valid_from) not in existing
+            for u in missing
         ],
         batch_size=500,
     )
+    if missing:  # thousands of rows from chiso's own lists: one entry, with their codes
+        changelog.log_bulk(
+            Unit,
+            changelog.CREATE,
+            _("Nạp danh sách đơn vị có sẵn: {count} đơn vị").format(count=len(missing)),
+            len(missing),
+            codes=[f"{u.level}:{u.code}" for u in missing],
+        )

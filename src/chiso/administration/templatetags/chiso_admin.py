@@ -1,4 +1,5 @@
-"""Numbers and dates on the officer's pages, the Vietnamese way: 86,55 · +1,20 · 35/63."""
+"""Numbers and dates on the officer's pages, the Vietnamese way: 86,55 · +1,20 · 35/63; and whether
+the change log's tab is shown."""
 
 from __future__ import annotations
 
@@ -29,3 +30,11 @@ def signed(value: Decimal | None, places: int = 2) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def reads_change_log(user) -> bool:
+    """May the user open the change log (its tab is shown only then)?"""
+    from chiso.administration.changelog import may_read
+
+    return may_read(user)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chiso.core import changelog
 from chiso.engine.survey import (
     Aggregation,
     Design,
@@ -96,6 +97,7 @@ def estimate(survey: Survey, user: User | None = None) -> int:
         "responses": frame.height,
     }
     now = timezone.now()
+    before = SurveyResult.objects.filter(survey=survey).count()
     SurveyResult.objects.filter(survey=survey).delete()
     objects = [
         SurveyResult(
@@ -120,4 +122,5 @@ def estimate(survey: Survey, user: User | None = None) -> int:
     SurveyResult.objects.bulk_create(objects, batch_size=BATCH_SIZE)
     survey.estimated_at = now
     survey.save(update_fields=["estimated_at"])
+    changelog.log_counts(survey, {"survey_results": (before, len(objects))})  # replaced in bulk
     return len(objects)

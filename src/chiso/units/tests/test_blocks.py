@@ -132,8 +132,9 @@ def test_units_page_shows_and_filters_blocks(officer_client, departments, django
     set_block(departments["stp"], block("so-ban-nganh"))
     set_block(departments["syt"], block("don-vi-su-nghiep"))
     url = reverse("units:list")
-    # session, user, roles, organisers (+ the first one created), blocks, units, memberships, the districts count
-    with django_assert_max_num_queries(13):
+    # session, user, roles, organisers (+ the first one created, and its change-log entry), blocks, units,
+    # memberships, the districts count
+    with django_assert_max_num_queries(14):
         page = officer_client.get(url)
     html = page.content.decode()
     assert "Khối sở, ban, ngành" in html and "Khối đơn vị sự nghiệp" in html
