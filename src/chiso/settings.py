@@ -144,6 +144,7 @@ def _env_int(name: str, default: int) -> int:
 INSTALLED_APPS += ["axes", "csp"]
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
+    "chiso.middleware.MethodNotAllowedPageMiddleware",  # inside CSP: its page gets the policy
     "chiso.accounts.sessions.SlidingSessionMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
