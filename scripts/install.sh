@@ -8,8 +8,12 @@ install_system_packages() {
   command -v g++ >/dev/null 2>&1 || packages+=(g++)
   command -v xgettext >/dev/null 2>&1 || packages+=(gettext)          # makemessages (catalogue test)
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
-  # Liberation Serif stands in for Times New Roman (Decree 30/2020) in the PDF reports.
-  fc-list 2>/dev/null | grep -qi "Liberation Serif" || packages+=(fonts-liberation)
+  # Liberation Serif stands in for Times New Roman (Decree 30/2020) in the PDF reports. The list is
+  # read whole first: `fc-list | grep -q` fails under `set -o pipefail` when grep stops at the first
+  # match and fc-list dies of SIGPIPE (exit 141), which would reinstall the fonts on every start.
+  local fonts
+  fonts="$(fc-list 2>/dev/null || true)"
+  [[ "${fonts,,}" == *"liberation serif"* ]] || packages+=(fonts-liberation)
   packages+=("$@")
   local missing=()
   for package in "${packages[@]}"; do

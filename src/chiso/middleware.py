@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from chiso.accounts.sessions import client_address
@@ -64,3 +65,24 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response.headers[self.HEADER] = context.request_id or ""
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a wrong method (a link or a reload on an address that only takes a form's
+    POST: `require_POST`) with 405 and an empty body, which a browser shows as a blank page. Give
+    it the site's 405 page, keeping the Allow header. Placed inside the Content Security Policy
+    middleware, so that the page gets the policy too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        if request.method == "HEAD" or getattr(request, "htmx", False):
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chiso.administration.menus.menu",
             ],
         },
     },
@@ -145,6 +146,7 @@ def _env_int(name: str, default: int) -> int:
 INSTALLED_APPS += ["axes", "csp"]
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
+    "chiso.middleware.MethodNotAllowedPageMiddleware",  # inside CSP: its page gets the policy
     "chiso.accounts.sessions.SlidingSessionMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]

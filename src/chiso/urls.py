@@ -2,9 +2,19 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static as static_url
 from django.urls import URLPattern, URLResolver, include, path
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever a page links to (a PDF, a JSON answer): send them to
+    the site's icon instead of a 404."""
+    return HttpResponseRedirect(static_url("chiso/favicon.svg"))
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("chiso.accounts.urls")),

@@ -45,5 +45,5 @@ def test_every_page_carries_the_policy(client):
 
 def test_the_page_behaviours_are_in_the_static_script():
     script = (SRC / "static" / "chiso" / "chiso.js").read_text(encoding="utf-8")
-    for attribute in ("data-autosubmit", "data-navigate", "data-confirm", "data-file-names"):
+    for attribute in ("data-autosubmit", "data-navigate", "data-confirm", "data-file-names", "data-back"):
         assert attribute in script

@@ -8,6 +8,8 @@
    data-navigate     on a select: go to that address followed by the value chosen and "/"
    data-confirm      on a form: ask before sending it (workflow actions, publication)
    data-file-names   on a file input: show the chosen files' names in the element after it
+   data-back         on a hidden link: shown when there is a page to go back to, and goes back
+                     (the error pages rendered without their request)
 */
 (function () {
   "use strict";
@@ -31,6 +33,21 @@
     if (holder) {
       var form = holder instanceof HTMLFormElement ? holder : target.form;
       if (form) { form.submit(); }
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var link = target instanceof Element ? target.closest("[data-back]") : null;
+    if (link) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.history.length > 1) {
+      document.querySelectorAll("[data-back][hidden]").forEach(function (link) { link.hidden = false; });
     }
   });
 
