@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, FrameworkError
 from chiso.engine.i18n import gettext
 from chiso.engine.numbers import HUNDRED, ZERO, NumberError, parse_decimal
 from chiso.engine.rules import RULE_TYPES, Manual, RuleContext, RuleType, ScoringInputError
 from chiso.engine.validation import errors, validate_framework
+
+K = TypeVar("K", bound=Hashable)
 
 PUBLISHED = "published"
 COMPUTED = "computed"
@@ -145,8 +147,8 @@ def aggregate_points(tree: _Tree, values: Mapping[str, Any]) -> list[Decimal | N
 
 
 def aggregate_units(
-    framework: Framework, values_by_unit: Mapping[Hashable, Mapping[str, Any]]
-) -> dict[Hashable, dict[str, Decimal | None]]:
+    framework: Framework, values_by_unit: Mapping[K, Mapping[str, Any]]
+) -> dict[K, dict[str, Decimal | None]]:
     """`aggregate` for many units: unit → node code → points (None: missing), in tree order.
 
     Equal to `{unit: {code: s.points for code, s in aggregate(framework, values).items()}}`, with
