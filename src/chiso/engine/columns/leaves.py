@@ -65,23 +65,23 @@ def _common(numbers: Numbers, present: np.ndarray, constants: Sequence[Decimal])
     return np.where(present, values, 0), scale
 
 
-def _bring(values: np.ndarray, scale: int, target: int) -> tuple[np.ndarray, np.ndarray]:
+def bring(values: np.ndarray, scale: int, target: int) -> tuple[np.ndarray, np.ndarray]:
     """Integers at `scale` brought to `target` decimals: the values (floored) and whether exact."""
     if abs(target - scale) > DIGITS:
         raise Unrepresentable
     if target >= scale:
         factor = int(POWERS[target - scale])
-        if len(values) and int(np.abs(values).max()) > LIMIT // factor:
+        if values.size and int(np.abs(values).max()) > LIMIT // factor:
             raise Unrepresentable
-        return values * factor, np.ones(len(values), dtype=bool)
+        return values * factor, np.ones(values.shape, dtype=bool)
     quotient, remainder = np.divmod(values, int(POWERS[scale - target]))
     return quotient, remainder == 0
 
 
-def _divide(top: np.ndarray, bottom: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
+def divide(top: np.ndarray, bottom: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
     """top / bottom (both ≥ 0, bottom > 0) at `scale` decimals, floored, by long division in chunks of
     digits small enough for the integers; and whether exact."""
-    chunk = DIGITS if not len(bottom) else int(np.floor(np.log10(LIMIT / float(bottom.max()))))
+    chunk = DIGITS if not bottom.size else int(np.floor(np.log10(LIMIT / float(bottom.max()))))
     if chunk < 1:
         raise Unrepresentable
     result, remainder = np.divmod(top, bottom)
@@ -105,7 +105,7 @@ def _manual(
         raise Refused
     if maximum is not None and (points[present & ~numbers.cut] > exact_units(maximum, at)).any():
         raise Refused
-    column.values, exact = _bring(points, at, scale)
+    column.values, exact = bring(points, at, scale)
     column.error = np.where(exact, 0, 1)
 
 
@@ -135,10 +135,10 @@ def _proportional(
         raise Unrepresentable
     top = numerator * (m * int(POWERS[max(shift, 0)]))
     bottom = np.where(zero | ~present, 1, denominator * int(POWERS[max(-shift, 0)]))
-    quotient, exact = _divide(top, bottom, scale)
+    quotient, exact = divide(top, bottom, scale)
     same = max(n_at, d_at)
-    over, _ = _bring(numerator, n_at, same)
-    under, _ = _bring(denominator, d_at, same)
+    over, _ = bring(numerator, n_at, same)
+    under, _ = bring(denominator, d_at, same)
     above = over > under  # the share exceeds 1: the maximum
     values = np.where(above, full, quotient)
     error = np.where(above | exact, 0, 2)
@@ -173,7 +173,7 @@ def _survey_share(
     m = exact_units(maximum, m_at)
     if float(np.abs(percent).max(initial=0)) * m >= LIMIT / 4:
         raise Unrepresentable
-    column.values, exact = _bring(percent * m, at + m_at + 2, scale)  # percent × maximum / 100
+    column.values, exact = bring(percent * m, at + m_at + 2, scale)  # percent × maximum / 100
     column.error = np.where(exact, 0, 2)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from chiso.engine.columns.batches import BATCHED, batch
 from chiso.engine.columns.fixed import Unrepresentable, exact_units, read_numbers, to_decimals
 from chiso.engine.columns.leaves import NUMERIC_FIELDS, Refused, leaf_column
 from chiso.engine.columns.sources import FrameInputs, MappingInputs, Source
@@ -212,11 +213,34 @@ def _score_table(
     values = np.zeros((layout.size, count), dtype=np.int64)
     error = np.zeros((layout.size, count), dtype=np.int64)
     by_rule: list[tuple[int, np.ndarray]] = []
-    for k, (i, code, rule, maximum) in enumerate(leaves):
-        column = leaf_column(rule, maximum, source, code, present[k], fields[k], scale)
-        values[i], error[i] = column.values, column.error
-        if column.by_rule.any():
-            by_rule.append((k, np.flatnonzero(column.by_rule)))
+    kinds: dict[type, list[int]] = {}
+    for k, (_, _, rule, _) in enumerate(leaves):
+        kinds.setdefault(type(rule), []).append(k)
+    for kind, ks in kinds.items():
+        done = False
+        if kind in BATCHED and len(ks) > 1:
+            chosen = [(leaves[k][2], leaves[k][3], leaves[k][1], present[k], fields[k]) for k in ks]
+            try:
+                batch_values, batch_error, batch_by_rule = batch(kind, chosen, source, scale)
+            except Unrepresentable:  # one leaf at a time, each falling back on its own
+                pass
+            else:
+                rows = [leaves[k][0] for k in ks]
+                values[rows], error[rows] = batch_values, batch_error
+                by_rule.extend(
+                    (k, np.flatnonzero(cells))
+                    for k, cells in zip(ks, batch_by_rule, strict=True)
+                    if cells.any()
+                )
+                done = True
+        if not done:
+            for k in ks:
+                i, code, rule, maximum = leaves[k]
+                column = leaf_column(rule, maximum, source, code, present[k], fields[k], scale)
+                values[i], error[i] = column.values, column.error
+                if column.by_rule.any():
+                    by_rule.append((k, np.flatnonzero(column.by_rule)))
+    by_rule.sort(key=lambda item: item[0])
     if by_rule:
         _score_by_rule(plan, source, by_rule, contexts, scale, bounds, values, error)
     known = np.zeros((layout.size, count), dtype=bool)
