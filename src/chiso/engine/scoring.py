@@ -9,7 +9,9 @@ percentage of its maximum, unrounded (rounding is the framework's published prec
 when figures are shown or ranked).
 
 Scoring many units reuses one `ScoringPlan`: the tree flattened once into lists (codes, maxima,
-child indices, leaves with their built rules), so the per-unit loop only touches lists of Decimals.
+child indices, leaves with their built rules), so the per-unit loop only touches lists of Decimals;
+`aggregate_units` does the same for published tables. `chiso.engine.columns` computes the same
+figures for a whole peer set on integer columns, for answers wanted as columns (ranks, indices).
 """
 
 from __future__ import annotations

@@ -382,17 +382,27 @@ class PointTable:
         known = self.known & has_max[:, None]
         scaled_max = np.array([float(m) * 10.0**self.scale if m else 1.0 for m in maxima])
         factor = (100.0 * 10.0**places / scaled_max)[:, None]
-        exact = self.values.astype(np.float64) * factor
+        # In floats, in place (the table can hold half a million figures): the quotient is within a
+        # few parts in 10**16 of the exact one, and the integers' own error bound scales with the
+        # factor. A rounding that close to its half-way point is decided exactly, cell by cell.
+        exact = self.values.astype(np.float64)
+        exact *= factor
         magnitude = np.abs(exact)
-        whole = np.floor(magnitude + 0.5)
-        # The float is within a few parts in 10**16 of the exact quotient; the integers' own error
-        # bound scales with the factor. A rounding that close to its half-way point is decided by
-        # the Decimal path.
-        tolerance = magnitude * 1e-14 + self.error * factor + 1e-9
-        uncertain = known & (np.abs(magnitude - np.floor(magnitude) - 0.5) <= tolerance)
+        whole = magnitude + 0.5
+        np.floor(whole, out=whole)
+        distance = magnitude - whole  # in [-0.5, 0.5): how far below the rounded value
+        np.abs(distance, out=distance)
+        slack = magnitude * 1e-14
+        slack += 1e-9
+        if self.error.any():
+            slack += self.error * factor
+        slack += distance
+        uncertain = slack >= 0.5
+        uncertain &= known
         huge = known & (magnitude >= LIMIT)  # a percent beyond 64 bits: Python integers hold it
-        whole = np.where(known & ~huge, whole, 0)
-        rounded = np.where(exact < 0, -whole, whole).astype(np.int64)
+        whole[~known | huge] = 0
+        np.copysign(whole, exact, out=whole)
+        rounded = whole.astype(np.int64)
         if huge.any():
             rounded = rounded.astype(object)
             uncertain |= huge
