@@ -64,7 +64,6 @@ class Layout:
         self.weight_scale = 0
         self.weight_units: list[int] = [0] * self.size
         self.carries_weights = True
-        self._levels: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
         try:
             self._weights()
         except Unrepresentable:
@@ -73,40 +72,6 @@ class Layout:
     @classmethod
     def of_tree(cls, framework: Framework, tree: _Tree) -> Layout:
         return cls(framework, tree)
-
-    def levels(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """The derivable parents by depth, deepest first: (parents, their children end to end, where
-        each parent's children start, each parent's divisor, each child's weight)."""
-        if self._levels is None:
-            tree = self.tree
-            depth = [0] * self.size
-            for i in range(self.size):  # pre-order: a parent comes before its children
-                for c in tree.children[i]:
-                    depth[c] = depth[i] + 1
-            by_depth: dict[int, list[int]] = {}
-            for i in sorted(tree.derivable_parents):
-                by_depth.setdefault(depth[i], []).append(i)
-            self._levels = []
-            for level in sorted(by_depth, reverse=True):
-                parents = by_depth[level]
-                kids = [c for i in parents for c in tree.children[i]]
-                starts = np.cumsum([0] + [len(tree.children[i]) for i in parents[:-1]])
-                if self.weighted:
-                    divisors = [10**self.weight_scale] * len(parents)
-                elif self.mean:
-                    divisors = [len(tree.children[i]) for i in parents]
-                else:
-                    divisors = [1] * len(parents)
-                self._levels.append(
-                    (
-                        np.array(parents, dtype=np.int64),
-                        np.array(kids, dtype=np.int64),
-                        starts.astype(np.int64),
-                        np.array(divisors, dtype=np.int64),
-                        np.array([self.weight_units[c] for c in kids], dtype=np.int64),
-                    )
-                )
-        return self._levels
 
     def _weights(self) -> None:
         weights = [
@@ -165,26 +130,35 @@ class Layout:
 
 def roll_up(layout: Layout, values: np.ndarray, known: np.ndarray, error: np.ndarray) -> None:
     """Fill every derivable parent that is not known yet from its children, in place: the sum (or
-    mean, or weighted sum) of the integers, with the error bounds carried up. The parents of one
-    depth are computed together, deepest first."""
-    for parents, kids, starts, divisors, weights in layout.levels():
-        gathered = values[kids]
-        carried_in = error[kids]
+    mean, or weighted sum) of the integers, with the error bounds carried up."""
+    tree = layout.tree
+    for i in tree.parents_bottom_up:  # every child is final before its parent
+        if i not in tree.derivable_parents:
+            continue
+        todo = ~known[i]
+        if not todo.any():
+            continue
+        kids = list(tree.children[i])
+        kids_known = known[kids].all(axis=0)
+        kids_error = error[kids]
         if layout.weighted:
-            gathered = gathered * weights[:, None]
-            carried_in = carried_in * np.abs(weights)[:, None]
-        total = np.add.reduceat(gathered, starts, axis=0)
-        carried = np.add.reduceat(carried_in, starts, axis=0)
-        kids_known = np.logical_and.reduceat(known[kids], starts, axis=0)
-        if (divisors == 1).all():
+            weights = np.array([layout.weight_units[c] for c in kids], dtype=np.int64)
+            total = (values[kids] * weights[:, None]).sum(axis=0)
+            carried = (kids_error * np.abs(weights)[:, None]).sum(axis=0)
+            divisor = int(POWERS[layout.weight_scale])
+        else:
+            total = values[kids].sum(axis=0)
+            carried = kids_error.sum(axis=0)
+            divisor = len(kids) if layout.mean else 1
+        if divisor == 1:
             result, bound = total, carried + (carried > 0)
         else:
-            result, remainder = np.divmod(total, divisors[:, None])
-            bound = -(-carried // divisors[:, None]) + 2 * ((remainder != 0) | (carried > 0))
-        fill = ~known[parents] & kids_known
-        values[parents] = np.where(fill, result, values[parents])
-        error[parents] = np.where(fill, np.minimum(bound, UNKNOWN), error[parents])
-        known[parents] |= fill
+            result, remainder = np.divmod(total, divisor)
+            bound = -(-carried // divisor) + 2 * ((remainder != 0) | (carried > 0))
+        fill = todo & kids_known
+        values[i] = np.where(fill, result, values[i])
+        error[i] = np.where(fill, np.minimum(bound, UNKNOWN), error[i])
+        known[i] |= fill
 
 
 class PointTable:
