@@ -69,17 +69,17 @@ def league(
                     ordered[start : start + size], key=lambda k: order_key(peers[k])
                 )
     values = values_of(ordered)
-    exponent = -precision
+    # One Decimal per distinct rounded value (tied units share theirs; -0 keeps its sign).
+    wholes = rounded[ordered]
+    distinct, which = np.unique(wholes, return_inverse=True)
+    decimals = [rounded_decimal(whole, False, -precision) for whole in distinct.tolist()]
+    shown = [decimals[k] for k in which.tolist()]
+    for position in np.flatnonzero((wholes == 0) & negative[ordered]).tolist():
+        shown[position] = rounded_decimal(0, True, -precision)
     entries = [
-        RankEntry(peers[k], value, rounded_decimal(whole, sign, exponent), rank, tie)
-        for k, value, whole, sign, rank, tie in zip(
-            ordered,
-            values,
-            rounded[ordered].tolist(),
-            negative[ordered].tolist(),
-            ranks.tolist(),
-            tied.tolist(),
-            strict=True,
+        RankEntry(peers[k], value, decimal, rank, tie)
+        for k, value, decimal, rank, tie in zip(
+            ordered, values, shown, ranks.tolist(), tied.tolist(), strict=True
         )
     ]
     unranked = [peers[k] for k in np.flatnonzero(~has_value).tolist()]
