@@ -9,7 +9,7 @@ What is measured
     every node's component index (percent of the maximum) rounded at the display precision.
 
     decimal   the engine's Decimal path, one unit at a time: `score_units` (= ScoringPlan.score for
-              each commune), `rank_in_decimal` of the totals, `UnitScore.percents()` of every unit,
+              each commune), `rank` of the totals, `UnitScore.percents()` of every unit,
               then rounded.
     columns   the column-wise engine (`chiso.engine.columns.score_frame`) on the inputs as a polars
               frame (a struct column per leaf; decimal and integer fields): exact integer columns,
@@ -51,7 +51,7 @@ from _common import machine, seconds, table
 from chiso.engine.columns import score_frame, score_table
 from chiso.engine.frameworks import Framework
 from chiso.engine.numbers import round_half_up
-from chiso.engine.ranking import rank_in_decimal
+from chiso.engine.ranking import rank
 from chiso.engine.scoring import ScoringPlan, score_units
 from communes import SEED, build_framework, build_inputs, commune_codes
 
@@ -174,7 +174,7 @@ def polars_run(plan: tuple, frame: pl.DataFrame, root: str, precision: int, plac
 
 def decimal_run(plan: ScoringPlan, inputs: dict, precision: int) -> tuple:
     scores = score_units(plan, inputs)
-    ranking = rank_in_decimal({unit: score.total for unit, score in scores.items()}, precision)
+    ranking = rank({unit: score.total for unit, score in scores.items()}, precision)
     indices = {unit: score.percents() for unit, score in scores.items()}
     return scores, ranking, indices
 

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from chiso.engine.columns import aggregate_table, score_frame, score_table
 from chiso.engine.columns.fixed import read_numbers
+from chiso.engine.columns.ranks import rank_values
 from chiso.engine.frameworks import Framework, framework_from_dict
 from chiso.engine.numbers import round_half_up
-from chiso.engine.ranking import COLUMNS_FROM, rank, rank_in_decimal
+from chiso.engine.ranking import rank
 from chiso.engine.rules import ScoringInputError
 from chiso.engine.scoring import ScoringPlan, aggregate, aggregate_units, prepare, score_units
 
@@ -187,7 +188,7 @@ def assert_same_table(table: Any, framework: Framework, reference: dict[Any, Any
             assert [int(r) if k else None for r, k in zip(rounded, known, strict=True)] == [
                 _rounded(value, places) for value in column
             ]
-            expected_ranking = rank_in_decimal(dict(zip(units, column, strict=True)), places)
+            expected_ranking = rank(dict(zip(units, column, strict=True)), places)
             ranking = table.ranking(code, places)
             assert ranking.entries == expected_ranking.entries
             assert ranking.unranked == expected_ranking.unranked and ranking.of == expected_ranking.of
@@ -324,19 +325,20 @@ ranked_values = st.one_of(
 
 @SETTINGS
 @given(
-    st.lists(ranked_values, min_size=COLUMNS_FROM, max_size=COLUMNS_FROM + 40),
+    st.lists(ranked_values, min_size=1, max_size=120),
     st.sampled_from(PRECISIONS),
     st.booleans(),
     st.sampled_from(["peer_set", "ranked"]),
     st.integers(0, 5),
 )
-def test_rank_column_wise_equals_rank_in_decimal(values, precision, higher, of_rule, extra) -> None:
+def test_ranking_column_wise_equals_rank(values, precision, higher, of_rule, extra) -> None:
     table = {f"u{k:03d}": value for k, value in enumerate(values)}
     peers = [*table, *(f"x{k}" for k in range(extra))]
     order = sorted(peers, reverse=True).index
     options = {"peer_set": peers, "of_rule": of_rule, "higher_is_better": higher, "order_key": order}
-    expected = rank_in_decimal(table, precision, **options)
-    got = rank(table, precision, **options)
+    expected = rank(table, precision, **options)
+    got = rank_values(table, precision, **options)
+    assert got is not None
     assert got.entries == expected.entries
     assert [(e.value.as_tuple(), e.rounded.as_tuple()) for e in got.entries] == [
         (e.value.as_tuple(), e.rounded.as_tuple()) for e in expected.entries
@@ -344,10 +346,11 @@ def test_rank_column_wise_equals_rank_in_decimal(values, precision, higher, of_r
     assert got.unranked == expected.unranked and got.of == expected.of
 
 
-def test_rank_refuses_outsiders_as_before() -> None:
-    values = {f"u{k}": D(k) for k in range(COLUMNS_FROM)}
+def test_ranking_column_wise_refuses_outsiders_as_rank_does() -> None:
+    values = {f"u{k}": D(k) for k in range(70)}
     with pytest.raises(ValueError, match="outside the peer set"):
-        rank(values, 2, peer_set=list(values)[1:])
+        rank_values(values, 2, peer_set=list(values)[1:])
+    assert rank_values({"a": 1, "b": D(2)}, 2) is None  # not all Decimals: left to `rank`
 
 
 # -- the integers, and what they cannot hold --------------------------------------------------------
@@ -492,6 +495,6 @@ def test_the_benchmark_tree_is_scored_on_integers_without_the_decimal_path() -> 
     table._reference = lambda j: calls.append(j) or original(j)  # type: ignore[method-assign]
     reference = plan.score_all(inputs)
     ranks = table.ranks("r", 2)
-    expected = rank_in_decimal({u: s.total for u, s in reference.items()}, 2)
+    expected = rank({u: s.total for u, s in reference.items()}, 2)
     assert [int(r) for r in ranks] == [expected.rank_of(u) for u in inputs]
     assert len(calls) < 5  # only a rounding within the error bound of its half-way point asks

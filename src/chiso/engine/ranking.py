@@ -20,9 +20,6 @@ K = TypeVar("K", bound=Hashable)
 
 PEER_SET = "peer_set"
 RANKED_ONLY = "ranked"
-# From this many values, `rank` sorts and rounds column-wise (`chiso.engine.columns.ranks`): the
-# same Ranking, without a Decimal operation per unit.
-COLUMNS_FROM = 64
 
 
 @dataclass(frozen=True)
@@ -79,41 +76,7 @@ def rank(
     unranked. `of_rule` decides N: `peer_set` counts every peer (the press's "14/63" in years
     when some provinces had no result), `ranked` counts only units with a value.
     `order_key` orders tied units (e.g. Vietnamese name order); it never changes ranks.
-    From `COLUMNS_FROM` values on, the rounding and sorting run column-wise, with the same result.
     """
-    if len(values) >= COLUMNS_FROM:
-        from chiso.engine.columns.ranks import rank_values
-
-        ranking = rank_values(
-            values,
-            precision,
-            peer_set=peer_set,
-            of_rule=of_rule,
-            higher_is_better=higher_is_better,
-            order_key=order_key,
-        )
-        if ranking is not None:
-            return ranking
-    return rank_in_decimal(
-        values,
-        precision,
-        peer_set=peer_set,
-        of_rule=of_rule,
-        higher_is_better=higher_is_better,
-        order_key=order_key,
-    )
-
-
-def rank_in_decimal(
-    values: Mapping[K, Decimal | None],
-    precision: int,
-    *,
-    peer_set: Iterable[K] | None = None,
-    of_rule: str = PEER_SET,
-    higher_is_better: bool = True,
-    order_key: Callable[[K], SupportsRichComparison] | None = None,
-) -> Ranking[K]:
-    """`rank`, one Decimal at a time: the reference the column-wise ranking is tested against."""
     peers = list(values) if peer_set is None else list(peer_set)
     peer_lookup = set(peers)
     outsiders = [unit for unit in values if unit not in peer_lookup]
