@@ -180,7 +180,7 @@ def assert_same_table(table: Any, framework: Framework, reference: dict[Any, Any
         expected = list(reference[unit]._values)
         assert table.row(j) == expected, unit
         assert [p is None for p in table.row(j)] == [p is None for p in expected]
-    for i, code in enumerate(dict.fromkeys(codes)):
+    for code in dict.fromkeys(codes):
         column = [reference[unit].points(code) for unit in units]
         assert table.column(code) == column
         for places in PRECISIONS:
@@ -194,7 +194,6 @@ def assert_same_table(table: Any, framework: Framework, reference: dict[Any, Any
             assert ranking.unranked == expected_ranking.unranked and ranking.of == expected_ranking.of
             ranks = table.ranks(code, places)
             assert [int(r) or None for r in ranks] == [expected_ranking.rank_of(unit) for unit in units]
-        del i
     for places in (0, 2, 3):
         percents, known = table.percents(places)
         for i, code in enumerate(codes):
