@@ -13,6 +13,8 @@ What is measured
     chiso: `ScoringPlan(framework)` (validation, rules built) + `score_units` for every commune
     + `rank` of the totals with ties at the framework's 2 decimals + every node's component
     index (`UnitScore.percents()`: percent of the maximum for all 130 nodes, in tree order).
+    benchmarks/vectorised.py runs the column-wise engine on the same communes, next to the
+    Decimal path and plain polars.
 
     pandas: the same in float64, vectorised over the communes: leaf points per rule type from
     the input columns, parents summed up the tree by `groupby(parent).sum()` level by level,

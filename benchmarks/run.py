@@ -2,14 +2,16 @@
 
 What is measured
     papi_all_years  every PAPI league table and province profile, 2011–2024 (see that script);
-    communes        3,321 communes scored on a 100-criterion framework (see that script).
+    communes        3,321 communes scored on a 100-criterion framework (see that script);
+    vectorised      the same communes by the Decimal path, the column-wise engine and plain polars.
 Each script prints its own figures first; the summary repeats the wall times, peak memory and
 the checks. Ratios are chiso / pandas: 10× means chiso takes ten times as long (or as much
 memory) as a plain pandas implementation of the same computation; chiso computes in exact
 Decimal arithmetic and builds result objects, pandas works on columns of floats. The targets
 are absolute times for chiso, independent of pandas.
 
-The exit status is 1 when any benchmark's results disagree between chiso and pandas.
+The exit status is 1 when any benchmark's results disagree between chiso and pandas, or the
+column-wise engine's with the Decimal path's.
 
 Run:  python benchmarks/run.py [--repeat N] [--profile]
 """
@@ -22,6 +24,7 @@ import time
 
 import communes
 import papi_all_years
+import vectorised
 from _common import mebibytes, ratio, seconds, table
 
 
@@ -35,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     summaries = [papi_all_years.run(args.repeat)]
     print("\n")
     summaries.append(communes.run(args.repeat, args.profile))
+    print("\n")
+    columns = vectorised.run(max(args.repeat, 5))
     elapsed = time.perf_counter() - start
 
     rows = []
@@ -75,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             rows,
         )
     )
-    return 0 if all(summary["ok"] for summary in summaries) else 1
+    return 0 if all(summary["ok"] for summary in summaries) and columns["ok"] else 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.indices import DISTRICT_SCOPE, MIXED, NATIONAL, PROVINCE_SCOPE
 from chiso.engine.numbers import round_half_up
-from chiso.engine.scoring import aggregate
+from chiso.engine.scoring import aggregate_units
 from chiso.engine.units import PROVINCE
 from chiso.engine.units import Unit as EngineUnit
 from chiso.engine.units import UnitRef as EngineUnitRef
@@ -277,10 +277,7 @@ def build_year_results(
     """Engine input from node values by unit; the peers are chosen by `peer_set`."""
     peers, scope = peer_set(level, year, set(raw))
     peers = engine_units_with_blocks(peers, reference_date(year))
-    values = {
-        ref: {code: score.points for code, score in aggregate(framework, node_values).items()}
-        for ref, node_values in raw.items()
-    }
+    values = aggregate_units(framework, raw)
     return YearResults(
         framework=framework,
         year=year,
