@@ -23,8 +23,8 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import changelog, services
 from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendForm
 from chiso.assessments import workflow
-from chiso.assessments.actions import MANAGE
-from chiso.assessments.models import Cycle, State
+from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
+from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
@@ -222,14 +222,17 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
                     continue
                 row = stored.get((assessment.pk, leaf.code))
                 if row is None or row.survey_index != value:
-                    changes.append((key, assessment, leaf.code, value))
+                    seen = request.POST.get(f"ver-{assessment.pk}-{leaf.code}", "")
+                    changes.append((key, assessment, leaf.code, value, int(seen) if seen.isdigit() else None))
         if changes and not source:
             messages.error(request, _("Cần ghi nguồn số liệu khảo sát (ví dụ: kết quả SIPAS 2025)."))
         else:
             saved = 0
-            for key, assessment, code, value in changes:
+            for key, assessment, code, value, seen_version in changes:
                 try:
-                    workflow.set_survey_index(request.user, assessment, code, value, source)
+                    workflow.set_survey_index(
+                        request.user, assessment, code, value, source, expected_version=seen_version
+                    )
                     saved += 1
                 except workflow.WorkflowError as exc:
                     cell_errors[key] = str(exc)
@@ -247,6 +250,8 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
         }
     table = []
     for assessment in assessments:
+        # Locked (with the council, approved, or published): shown, not editable — reopen first.
+        locked = not allowed(request.user, ENTER_SURVEY, assessment)
         cells = []
         for leaf in leaves:
             key = f"v-{assessment.pk}-{leaf.code}"
@@ -264,6 +269,9 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
                     "value": shown,
                     "points": row.self_points if row else None,
                     "error": cell_errors.get(key, ""),
+                    "version": row.version if row else 0,
+                    "version_key": f"ver-{assessment.pk}-{leaf.code}",
+                    "locked": locked,
                 }
             )
         table.append((assessment, cells))
@@ -276,7 +284,6 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
             "table": table,
             "source": source,
             "section": "dashboard",
-            "approved": State.APPROVED,
         },
         status=422 if cell_errors else 200,
     )

@@ -132,12 +132,23 @@ def _run_to_approval(cycle: Cycle, people: dict[str, User]) -> None:
         workflow.head_approve(people["head"], assessment)
         first_leaf = next(leaf for leaf in framework.leaves() if leaf.method != SURVEY)
         workflow.set_appraised(
-            people["appraiser"], assessment, first_leaf.code, str(number), "Thiếu tài liệu"
+            people["appraiser"],
+            assessment,
+            first_leaf.code,
+            str(number),
+            "Thiếu tài liệu",
+            expected_version=workflow.current_version(assessment, first_leaf.code),
         )
         workflow.send_appraisal(people["appraiser"], assessment)
-        workflow.send_to_council(people["officer"], assessment)
         for code in surveys:
-            workflow.set_survey_index(people["officer"], assessment, code, "80")
+            workflow.set_survey_index(
+                people["officer"],
+                assessment,
+                code,
+                "80",
+                expected_version=workflow.current_version(assessment, code),
+            )
+        workflow.send_to_council(people["officer"], assessment)
         workflow.council_approve(people["council"], assessment)
 
 

@@ -101,6 +101,9 @@ def test_survey_entry(officer_client, cycle):
             f"v-{justice.pk}-8.1": "85,5",
             f"v-{justice.pk}-8.2": "120",
             f"v-{works.pk}-8.1": "nhiều",
+            f"ver-{justice.pk}-8.1": "0",
+            f"ver-{justice.pk}-8.2": "0",
+            f"ver-{works.pk}-8.1": "0",
             "source": "Khảo sát sự hài lòng 2025",
         },
     )
@@ -115,7 +118,13 @@ def test_survey_entry(officer_client, cycle):
     )
 
     response = officer_client.post(
-        url, {f"v-{justice.pk}-8.1": "85,50", f"v-{works.pk}-8.1": "70", "source": "Khảo sát 2025"}
+        url,
+        {
+            f"v-{justice.pk}-8.1": "85,50",
+            f"v-{works.pk}-8.1": "70",
+            f"ver-{works.pk}-8.1": "0",
+            "source": "Khảo sát 2025",
+        },
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(assessment=justice, action="survey_index").count() == 1  # unchanged
