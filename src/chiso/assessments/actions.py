@@ -127,6 +127,14 @@ def allowed_actions(
     return {action for action in ASSESSMENT_ACTIONS if allowed(user, action, assessment, today)}
 
 
+def sees_cycle_results(user: User | AnonymousUser, cycle: Cycle) -> bool:
+    """May the user see the figures of every unit of `cycle` (points, ranks, means, charts, and
+    what is computed from them)? The inside roles of its organiser always; everyone else — unit
+    staff and heads included — only once the cycle is published. A unit sees its own figures on its
+    assessment page, as far as the workflow has gone."""
+    return cycle.is_published or acts_for(user, cycle.organiser_id, *EVERYONE_INSIDE)
+
+
 def can_publish(user: User | AnonymousUser, cycle: Cycle) -> bool:
     return manages(user, cycle.organiser_id) and not cycle.is_published
 

@@ -28,6 +28,7 @@ from chiso.plans.forms import (
 from chiso.plans.models import Plan, PlanItem, ProgressReport, Task
 from chiso.plans.services import PlanError
 from chiso.plans.views.common import form_errors, manager_required, visible_plan
+from chiso.results.subjects import may_analyse
 
 
 @login_required
@@ -82,9 +83,12 @@ def _criteria_choices(plan: Plan) -> list[tuple[str, str]]:
     return [(n.code, f"{n.code} — {n.name}") for n in framework.nodes() if n.code != framework.root.code]
 
 
-def _losses_url(plan: Plan) -> str:
-    """The loss analysis the plan was made from: its cycle's, or its national index's."""
-    if plan.cycle_id:
+def _losses_url(request: HttpRequest, plan: Plan) -> str:
+    """The loss analysis the plan was made from: its cycle's (when the reader may open it), or its
+    national index's."""
+    if plan.cycle is not None:
+        if not may_analyse(request.user, plan.cycle, plan.unit_id):
+            return ""
         return reverse("results:cycle_losses", args=[plan.cycle_id, plan.unit.code])
     assert plan.index is not None  # a plan without a cycle is a national index's (model constraint)
     return reverse("results:national_losses", args=[plan.index.code, plan.year, plan.unit.code])
@@ -119,7 +123,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if manages
         else None,
-        "losses_url": _losses_url(plan),
+        "losses_url": _losses_url(request, plan),
     }
     return render(request, "plans/plan.html", context)
 
