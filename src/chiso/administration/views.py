@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
 from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
+from chiso.core import once
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.units.forms import LEVELS
 from chiso.units.organisers import managed_by
@@ -82,8 +82,11 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
 @officer_required
 def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
-    report = services.send_reminders(request.user, cycle)
-    if report.emails:
+    with once.first_post(request) as first:  # the same form posted twice sends its e-mails once
+        report = services.send_reminders(request.user, cycle) if first else None
+    if report is None:
+        messages.info(request, str(once.ALREADY))
+    elif report.emails:
         messages.success(
             request,
             _("Đã gửi %(emails)s thư nhắc nhở tới %(people)s địa chỉ: %(units)s.")
@@ -91,7 +94,7 @@ def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResp
         )
     else:
         messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
-    if report.without_address:
+    if report is not None and report.without_address:
         messages.warning(
             request,
             _("Không có địa chỉ thư của cán bộ, thủ trưởng các đơn vị: %(units)s.")
@@ -144,7 +147,10 @@ def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CycleForm(request.POST or None, organiser=organiser, level=level, year=year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
+        with once.first_post(request) as first:  # the same form posted twice creates one cycle
+            if not first:
+                messages.info(request, str(once.ALREADY))
+                return redirect("administration:dashboard")
             cycle = create_cycle(
                 data["framework"],
                 data["year"],

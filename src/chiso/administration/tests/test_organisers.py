@@ -20,6 +20,7 @@ from chiso.assessments import workflow
 from chiso.assessments.models import Cycle
 from chiso.assessments.setup import create_cycle, load_sample_frameworks
 from chiso.assessments.tests.helpers import fill_self_assessment
+from chiso.core.once import new_token
 from chiso.data import data_path
 from chiso.engine.frameworks import SURVEY
 from chiso.frameworks.models import Framework, Index
@@ -213,6 +214,7 @@ def test_a_district_runs_its_cycles_of_communes_and_offices_to_publication(clien
         response = client.post(
             reverse("administration:cycle_create"),
             {
+                "once": new_token(),
                 "organiser": district.code,
                 "level": level,
                 "framework": str(Framework.objects.get(code=framework).pk),

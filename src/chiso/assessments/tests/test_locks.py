@@ -3,6 +3,7 @@ after a reopening, nobody judges their own unit, every edit names the version it
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, AuditEntry, CriterionScore, Evidence, Explanation, State
 from chiso.assessments.scoring import FINAL, cycle_analysis
 from chiso.assessments.tests.helpers import PDF, fill_self_assessment, version, version_of
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +314,51 @@ def test_a_step_needs_the_version_of_the_page_it_was_taken_from(client, cycle, p
     assert Assessment.objects.get(pk=a.pk).state == State.DRAFT
     client.post(url, {"version": version_of(a)})
     assert Assessment.objects.get(pk=a.pk).state == State.AWAITING_HEAD
+
+
+# -- 5. double submissions -----------------------------------------------------------------------------
+
+
+def tokens_of(html: str) -> list[str]:
+    found = re.findall(r'name="once" value="([^"]+)"', html)
+    assert found and len(set(found)) == len(found)
+    return found
+
+
+def test_an_explanation_or_a_document_posted_twice_is_written_once(client, cycle, people):
+    a = justice(cycle)
+    fill_self_assessment(people["staff"], a)
+    client.force_login(people["staff"])
+    tokens = tokens_of(client.get(reverse("assessments:assessment", args=[a.pk])).text)
+    upload = reverse("assessments:upload", args=[a.pk, "4.1"])
+    documents = Evidence.objects.filter(assessment=a, criterion="4.1")
+    before = documents.count()
+    for _twice in range(2):
+        response = client.post(
+            upload, {"file": SimpleUploadedFile("bien-ban.pdf", PDF), "once": tokens[0]}, **HTMX
+        )
+        assert response.status_code == 200
+    assert documents.count() == before + 1
+
+    a = _put(a, State.APPRAISED)
+    CriterionScore.objects.filter(assessment=a, criterion="4.1").update(appraised_points=Decimal("0.5"))
+    tokens = tokens_of(client.get(reverse("assessments:assessment", args=[a.pk])).text)
+    explain = reverse("assessments:explain", args=[a.pk, "4.1"])
+    first = client.post(explain, {"text": "Đã bổ sung biên bản", "once": tokens[0]}, follow=True)
+    second = client.post(explain, {"text": "Đã bổ sung biên bản", "once": tokens[0]}, follow=True)
+    assert Explanation.objects.filter(score__assessment=a).count() == 1
+    assert "Đã ghi nội dung giải trình" in first.text and "Biểu mẫu này đã được gửi" in second.text
+    # The same words in another form are another explanation.
+    client.post(explain, {"text": "Đã bổ sung biên bản", "once": new_token()}, **HTMX)
+    assert Explanation.objects.filter(score__assessment=a).count() == 2
+
+
+def test_a_refused_post_does_not_use_up_its_form(client, cycle, people):
+    """A post the workflow refuses writes nothing, the token included: the corrected form goes."""
+    a = _put(justice(cycle), State.APPRAISED)
+    client.force_login(people["staff"])
+    explain = reverse("assessments:explain", args=[a.pk, "4.1"])
+    refused = client.post(explain, {"text": "  ", "once": "t" * 32}, **HTMX)
+    assert refused.status_code == 422 and not Explanation.objects.exists()
+    client.post(explain, {"text": "Đã bổ sung", "once": "t" * 32}, **HTMX)
+    assert Explanation.objects.count() == 1

@@ -27,6 +27,7 @@ from chiso.assessments.models import (
     State,
 )
 from chiso.assessments.tests.helpers import PDF, fill_self_assessment, version_of
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,7 @@ def request(client, case: Case, cycle: Cycle, assessment: Assessment | None, evi
         data["version"] = row.version if row else 0
     if case.route == "transition" and assessment is not None:
         data["version"] = version_of(assessment)
+    data["once"] = new_token()  # the one-time token of the forms that create rows
     return client.post(address, data, **extra)
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from chiso.assessments import workflow
 from chiso.assessments.models import AuditEntry, Evidence, State
 from chiso.assessments.tests.helpers import PDF, fill_self_assessment, version, version_of
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +217,14 @@ def test_evidence_upload_download_and_removal(client, cycle, people):
     a = justice(cycle)
     client.force_login(people["staff"])
     upload = SimpleUploadedFile("Báo cáo CCHC.pdf", PDF, content_type="application/pdf")
-    response = client.post(url("upload", a.pk, "3.2"), {"file": upload}, **HTMX)
+    response = client.post(url("upload", a.pk, "3.2"), {"file": upload, "once": new_token()}, **HTMX)
     assert response.status_code == 200 and "Báo cáo CCHC.pdf" in response.text
     evidence = Evidence.objects.get(assessment=a)
     download = client.get(url("evidence", a.pk, evidence.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert "B%C3%A1o%20c%C3%A1o%20CCHC.pdf" in download["Content-Disposition"]
     fake = SimpleUploadedFile("virus.exe", b"MZ")
-    refused = client.post(url("upload", a.pk, "3.2"), {"file": fake}, **HTMX)
+    refused = client.post(url("upload", a.pk, "3.2"), {"file": fake, "once": new_token()}, **HTMX)
     assert refused.status_code == 422 and "chỉ nhận" in refused.text
     removed = client.post(url("remove_evidence", a.pk, evidence.pk), **HTMX)
     assert removed.status_code == 200 and "Báo cáo CCHC.pdf" not in removed.text
@@ -295,7 +296,9 @@ def test_the_whole_cycle_over_http(client, cycle, people):
     client.force_login(people["staff"])
     page = client.get(url("assessment", a.pk)).text
     assert "crit-differs" in page and "Chưa công khai 3 thủ tục mới" in page and "Chênh lệch" in page
-    response = client.post(url("explain", a.pk, "3.2"), {"text": "Đã công khai ngày 15/12."}, **HTMX)
+    response = client.post(
+        url("explain", a.pk, "3.2"), {"text": "Đã công khai ngày 15/12.", "once": new_token()}, **HTMX
+    )
     assert response.status_code == 200 and "Đã công khai ngày 15/12." in response.text
     client.post(url("transition", a.pk, "finish_explanation"), {"version": version_of(a)})
     a.refresh_from_db()

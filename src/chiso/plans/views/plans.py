@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.frameworks.models import Framework
 from chiso.plans import services
@@ -136,20 +137,25 @@ def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_item(
-                request.user,
-                plan,
-                criterion=data["criterion"],
-                lead=data["lead"],
-                supporters=list(data["supporters"]),
-                deadline=data["deadline"],
-                actions=data["actions"],
-                target_points=data["target_points"],
-            )
+            with once.first_post(request) as first:  # the same form posted twice adds one item
+                if first:
+                    services.add_item(
+                        request.user,
+                        plan,
+                        criterion=data["criterion"],
+                        lead=data["lead"],
+                        supporters=list(data["supporters"]),
+                        deadline=data["deadline"],
+                        actions=data["actions"],
+                        target_points=data["target_points"],
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã thêm nội dung %(code)s.") % {"code": data["criterion"]})
+            if first:
+                messages.success(request, _("Đã thêm nội dung %(code)s.") % {"code": data["criterion"]})
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect("plans:plan", pk=plan.pk)
@@ -179,11 +185,20 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_task(request.user, item, title=data["title"], owner=data["owner"], due=data["due"])
+            with once.first_post(request) as first:  # the same form posted twice gives one task
+                if first:
+                    services.add_task(
+                        request.user, item, title=data["title"], owner=data["owner"], due=data["due"]
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name})
+            if first:
+                messages.success(
+                    request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name}
+                )
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
@@ -228,19 +243,24 @@ def report_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         task = item.tasks.filter(pk=data["task"]).first() if data["task"] else None
         try:
-            services.submit_report(
-                request.user,
-                item,
-                period=services.Period.from_key(data["period"]),
-                text=data["text"],
-                percent_done=data["percent_done"],
-                evidence=data["evidence"],
-                task=task,
-            )
+            with once.first_post(request) as first:  # the same form posted twice reports once
+                if first:
+                    services.submit_report(
+                        request.user,
+                        item,
+                        period=services.Period.from_key(data["period"]),
+                        text=data["text"],
+                        percent_done=data["percent_done"],
+                        evidence=data["evidence"],
+                        task=task,
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            if first:
+                messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
