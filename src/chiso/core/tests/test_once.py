@@ -78,7 +78,8 @@ def _in_another_connection(work) -> None:
 def test_two_posts_of_one_form_at_the_same_moment_create_one_row():
     """A double click sends two requests at once: the second waits for the first at the token's
     unique index and finds it taken. Each request is a thread with its own database connection."""
-    token, results, ready = once.new_token(), [], threading.Barrier(2)
+    token, ready = once.new_token(), threading.Barrier(2)
+    results: list[bool] = []
 
     def submit(code: str) -> None:
         try:
@@ -96,7 +97,7 @@ def test_two_posts_of_one_form_at_the_same_moment_create_one_row():
         thread.start()
     for thread in threads:
         thread.join()
-    created = []
+    created: list[Organiser] = []
     _in_another_connection(lambda: created.extend(Organiser.objects.filter(name="Phòng Nội vụ thử")))
     _in_another_connection(lambda: Organiser.objects.filter(name="Phòng Nội vụ thử").delete())
     _in_another_connection(lambda: FormSubmission.objects.filter(token=token).delete())
