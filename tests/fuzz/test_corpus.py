@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chiso.core.once import new_token
 from tests.fuzz.corpus import Case
 from tests.fuzz.importers import FUZZ_FRAMEWORK, FUZZ_INDEX, IMPORTERS
 
@@ -278,12 +279,14 @@ def _post(client, world: dict[str, Any], name: str, case: Case) -> Any:
     if name == "xlsform":
         return client.post("/khao-sat/bang-hoi/tai-len/", {"file": upload})
     if name == "responses":
-        return client.post(f"/khao-sat/{world['survey'].pk}/nhap/", {"file": upload})
+        return client.post(f"/khao-sat/{world['survey'].pk}/nhap/", {"file": upload, "once": new_token()})
     if name == "responsibilities":
         return client.post("/ke-hoach/trach-nhiem/papi-2018/nhap/", {"file": upload})
     assert name == "evidence"
     return client.post(
-        f"/danh-gia/don-vi/{world['assessment'].pk}/tieu-chi/3.2/tai-lieu/", {"file": upload}, follow=True
+        f"/danh-gia/don-vi/{world['assessment'].pk}/tieu-chi/3.2/tai-lieu/",
+        {"file": upload, "once": new_token()},
+        follow=True,
     )
 
 

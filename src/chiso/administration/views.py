@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,10 +22,11 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import changelog, services
 from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendForm
 from chiso.assessments import workflow
-from chiso.assessments.actions import MANAGE
-from chiso.assessments.models import Cycle, State
+from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
+from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
+from chiso.core import once
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.units.forms import LEVELS
 from chiso.units.organisers import managed_by
@@ -82,8 +82,11 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
 @officer_required
 def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
-    report = services.send_reminders(request.user, cycle)
-    if report.emails:
+    with once.first_post(request) as first:  # the same form posted twice sends its e-mails once
+        report = services.send_reminders(request.user, cycle) if first else None
+    if report is None:
+        messages.info(request, str(once.ALREADY))
+    elif report.emails:
         messages.success(
             request,
             _("Đã gửi %(emails)s thư nhắc nhở tới %(people)s địa chỉ: %(units)s.")
@@ -91,7 +94,7 @@ def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResp
         )
     else:
         messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
-    if report.without_address:
+    if report is not None and report.without_address:
         messages.warning(
             request,
             _("Không có địa chỉ thư của cán bộ, thủ trưởng các đơn vị: %(units)s.")
@@ -144,7 +147,10 @@ def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CycleForm(request.POST or None, organiser=organiser, level=level, year=year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
+        with once.first_post(request) as first:  # the same form posted twice creates one cycle
+            if not first:
+                messages.info(request, str(once.ALREADY))
+                return redirect("administration:dashboard")
             cycle = create_cycle(
                 data["framework"],
                 data["year"],
@@ -222,14 +228,17 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
                     continue
                 row = stored.get((assessment.pk, leaf.code))
                 if row is None or row.survey_index != value:
-                    changes.append((key, assessment, leaf.code, value))
+                    seen = request.POST.get(f"ver-{assessment.pk}-{leaf.code}", "")
+                    changes.append((key, assessment, leaf.code, value, int(seen) if seen.isdigit() else None))
         if changes and not source:
             messages.error(request, _("Cần ghi nguồn số liệu khảo sát (ví dụ: kết quả SIPAS 2025)."))
         else:
             saved = 0
-            for key, assessment, code, value in changes:
+            for key, assessment, code, value, seen_version in changes:
                 try:
-                    workflow.set_survey_index(request.user, assessment, code, value, source)
+                    workflow.set_survey_index(
+                        request.user, assessment, code, value, source, expected_version=seen_version
+                    )
                     saved += 1
                 except workflow.WorkflowError as exc:
                     cell_errors[key] = str(exc)
@@ -247,6 +256,8 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
         }
     table = []
     for assessment in assessments:
+        # Locked (with the council, approved, or published): shown, not editable — reopen first.
+        locked = not allowed(request.user, ENTER_SURVEY, assessment)
         cells = []
         for leaf in leaves:
             key = f"v-{assessment.pk}-{leaf.code}"
@@ -264,6 +275,9 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
                     "value": shown,
                     "points": row.self_points if row else None,
                     "error": cell_errors.get(key, ""),
+                    "version": row.version if row else 0,
+                    "version_key": f"ver-{assessment.pk}-{leaf.code}",
+                    "locked": locked,
                 }
             )
         table.append((assessment, cells))
@@ -276,7 +290,6 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
             "table": table,
             "source": source,
             "section": "dashboard",
-            "approved": State.APPROVED,
         },
         status=422 if cell_errors else 200,
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chiso.accounts.permissions import own_units
 from chiso.assessments import actions as perm
 from chiso.assessments.models import (
     Assessment,
@@ -51,14 +52,56 @@ class StaleEdit(WorkflowError):
         ).format(criterion=self.criterion, by=self.by, theirs=self.theirs, yours=self.yours)
 
 
+@dataclass
+class StaleAssessment(WorkflowError):
+    """The assessment moved on (another step was taken) after the page was opened: nothing was done."""
+
+    unit: str
+    state: str
+
+    def __str__(self) -> str:
+        return _(
+            "Bản đánh giá của {unit} vừa được người khác chuyển sang trạng thái «{state}»; "
+            "thao tác của bạn chưa được thực hiện. Hãy xem lại trang rồi làm lại."
+        ).format(unit=self.unit, state=self.state)
+
+
 def require_allowed(user: User, action: str, assessment: Assessment) -> None:
-    if not perm.allowed(user, action, assessment):
-        state = assessment.get_state_display()
-        raise NotAllowed(
-            _("Bạn không có quyền thực hiện thao tác này với {unit} ở trạng thái «{state}».").format(
-                unit=assessment.unit.display_name, state=state
-            )
-        )
+    """Refuse what the permission table does not allow (`actions.allowed`), saying which lock holds
+    when the user's role would otherwise allow it."""
+    if perm.allowed(user, action, assessment):
+        return
+    unit, state = assessment.unit.display_name, assessment.get_state_display()
+    message = _("Bạn không có quyền thực hiện thao tác này với {unit} ở trạng thái «{state}».").format(
+        unit=unit, state=state
+    )
+    if perm.holds_role_for(user, action, assessment):
+        if action != perm.VIEW and assessment.cycle.is_published:
+            message = _(
+                "Kỳ đánh giá «{cycle}» đã công bố: kết quả của {unit} không thay đổi được nữa."
+            ).format(cycle=assessment.cycle.name, unit=unit)
+        elif action in perm.JUDGING and assessment.unit_id in own_units(user):
+            message = _(
+                "Bạn thuộc {unit}: người của đơn vị không thẩm định, trình hay phê duyệt kết quả của đơn vị mình."
+            ).format(unit=unit)
+        elif assessment.state in perm.LOCKED_STATES and action not in (perm.COUNCIL_APPROVE, perm.REOPEN):
+            message = _(
+                "Điểm của {unit} đã khóa (trạng thái «{state}»): chỉ thay đổi được sau khi bản đánh giá "
+                "được mở lại, có nêu lý do."
+            ).format(unit=unit, state=state)
+    raise NotAllowed(message)
+
+
+def check_assessment_version(assessment: Assessment, expected_version: int | None) -> Assessment:
+    """Lock the assessment and refuse a step taken from a page older than its last step (optimistic
+    locking of the transitions: the web sends the version it showed). Call inside the transaction of
+    the step."""
+    locked = locked_for_update(assessment)
+    if expected_version is None:
+        raise WorkflowError(_("Biểu mẫu thiếu số phiên bản nên chưa được thực hiện; hãy tải lại trang."))
+    if locked.version != expected_version:
+        raise StaleAssessment(locked.unit.display_name, locked.get_state_display())
+    return locked
 
 
 def _json(value: Any) -> Any:
@@ -127,8 +170,24 @@ def _score_row(assessment: Assessment, criterion: str) -> CriterionScore:
     return row
 
 
+def current_version(assessment: Assessment, criterion: str) -> int:
+    """The version of a criterion's score now (0 before its first save). A caller without a form —
+    the demo, a command importing survey results — passes it as `expected_version`."""
+    row = CriterionScore.objects.filter(assessment=assessment, criterion=criterion).only("version").first()
+    return row.version if row is not None else 0
+
+
 def _check_version(row: CriterionScore, expected_version: int | None, field: str, yours: Any) -> None:
-    if expected_version is not None and row.version != expected_version:
+    """Optimistic locking, required on every edit of a score: the version the editor saw must be
+    the stored one, and a save that does not say which version it edits is refused."""
+    if expected_version is None:
+        raise WorkflowError(
+            _(
+                "Tiêu chí {criterion}: biểu mẫu thiếu số phiên bản nên chưa lưu (để không ghi đè thay "
+                "đổi của người khác). Hãy tải lại trang rồi lưu lại."
+            ).format(criterion=row.criterion)
+        )
+    if row.version != expected_version:
         by = row.updated_by.get_username() if row.updated_by else _("người khác")
         raise StaleEdit(row.criterion, getattr(row, field), yours, by)
 
@@ -143,9 +202,11 @@ def save_self_score(
     criterion: str,
     inputs: dict[str, Any],
     note: str = "",
-    expected_version: int | None = None,
+    *,
+    expected_version: int | None,
 ) -> CriterionScore:
-    """Save the unit's raw inputs (or points) for a leaf; the points follow from the leaf's rule."""
+    """Save the unit's raw inputs (or points) for a leaf; the points follow from the leaf's rule.
+    `expected_version` is the score's version the unit saw (`current_version`); required."""
     assessment = locked_for_update(assessment)
     require_allowed(user, perm.EDIT_SELF, assessment)
     node = leaf_node(assessment, criterion)
@@ -265,9 +326,11 @@ def set_appraised(
     criterion: str,
     points: Any,
     reason: str,
-    expected_version: int | None = None,
+    *,
+    expected_version: int | None,
 ) -> CriterionScore:
-    """The appraiser sets a leaf's appraised points; a difference from the self score needs a reason."""
+    """The appraiser sets a leaf's appraised points; a difference from the self score needs a reason.
+    `expected_version` is the score's version the appraiser saw; required."""
     assessment = locked_for_update(assessment)
     require_allowed(user, perm.APPRAISE, assessment)
     node = leaf_node(assessment, criterion)
@@ -322,6 +385,7 @@ def set_appraised(
 def send_appraisal(user: User, assessment: Assessment) -> Assessment:
     """Send the appraised result to the unit; unappraised leaves keep their self points."""
     locked = locked_for_update(assessment)
+    require_allowed(user, perm.SEND_APPRAISAL, locked)  # refused before anything is copied
     for row in locked.scores.select_for_update():
         if row.appraised_points is None and row.self_points is not None:
             row.appraised_points = row.self_points
@@ -403,9 +467,17 @@ def reopen(user: User, assessment: Assessment, reason: str) -> Assessment:
 
 @transaction.atomic
 def set_survey_index(
-    user: User, assessment: Assessment, criterion: str, percent: Any, source: str = ""
+    user: User,
+    assessment: Assessment,
+    criterion: str,
+    percent: Any,
+    source: str = "",
+    *,
+    expected_version: int | None,
 ) -> CriterionScore:
-    """Survey criteria: the officer enters the survey index (%); the points follow from the rule."""
+    """Survey criteria: the officer enters the survey index (%); the points follow from the rule.
+    Refused once the assessment is with the council or approved (reopen it first) and in a
+    published cycle (`actions.ENTER_SURVEY`); `expected_version` as for the other scores."""
     assessment = locked_for_update(assessment)
     require_allowed(user, perm.ENTER_SURVEY, assessment)
     node = leaf_node(assessment, criterion)
@@ -420,12 +492,11 @@ def set_survey_index(
     if not Decimal(0) <= value <= Decimal(100):
         raise WorkflowError(_("{criterion}: chỉ số khảo sát phải từ 0 đến 100.").format(criterion=criterion))
     row = _score_row(assessment, criterion)
+    _check_version(row, expected_version, "survey_index", value)
     before = row.survey_index
     row.survey_index = value
     points = leaf_points(assessment, node, {"index_percent": value})
     row.self_points = row.appraised_points = points
-    if assessment.state == State.APPROVED:
-        row.final_points = points
     row.version += 1
     row.updated_by = user
     row.save()

@@ -134,15 +134,21 @@ def _fill(staff: User, assessment: Assessment, rng: random.Random, share: float 
     leaves = _self_leaves(assessment)
     for i, node in enumerate(leaves[: max(1, round(len(leaves) * share))]):
         inputs = _inputs(node, rng)
+        version = workflow.current_version(assessment, node.code)
         if node.evidence_required and i % 3 == 0:
-            workflow.save_self_score(staff, assessment, node.code, inputs)
+            workflow.save_self_score(staff, assessment, node.code, inputs, expected_version=version)
             upload = SimpleUploadedFile(
                 f"tai-lieu-{node.code}.pdf", EVIDENCE_PDF, content_type="application/pdf"
             )
             evidence_service.add_evidence(staff, assessment, node.code, upload)
         else:
             workflow.save_self_score(
-                staff, assessment, node.code, inputs, note=NOTE if node.evidence_required else ""
+                staff,
+                assessment,
+                node.code,
+                inputs,
+                note=NOTE if node.evidence_required else "",
+                expected_version=version,
             )
 
 
@@ -154,7 +160,14 @@ def _appraise(appraiser: User, assessment: Assessment, rng: random.Random) -> st
     own = rows[node.code].self_points
     assert own is not None  # the candidates are the criteria with self points
     lower = max(Decimal(0), own - max(Decimal("0.5"), (own / 4).quantize(Decimal("0.25"))))
-    workflow.set_appraised(appraiser, assessment, node.code, lower, rng.choice(APPRAISAL_REASONS))
+    workflow.set_appraised(
+        appraiser,
+        assessment,
+        node.code,
+        lower,
+        rng.choice(APPRAISAL_REASONS),
+        expected_version=rows[node.code].version,
+    )
     return node.code
 
 
@@ -168,6 +181,7 @@ def _survey(officer: User, assessment: Assessment, rng: random.Random, year: int
                 node.code,
                 percent,
                 f"Kết quả khảo sát sự hài lòng năm {year} (số liệu mẫu)",
+                expected_version=workflow.current_version(assessment, node.code),
             )
 
 
@@ -199,10 +213,11 @@ def drive(assessment: Assessment, target: str, people: dict[str, User], slug: st
         workflow.explain(staff, assessment, code, EXPLANATION)
         workflow.finish_explanation(staff, assessment)
         return
+    if target == State.APPROVED:  # the survey indices come in before the council locks the points
+        _survey(officer, assessment, rng, assessment.cycle.year)
     workflow.send_to_council(appraiser, assessment)
     if target == State.COUNCIL:
         return
-    _survey(officer, assessment, rng, assessment.cycle.year)
     workflow.council_approve(council, assessment)
 
 

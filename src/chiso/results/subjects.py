@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 
+from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, own_units
+from chiso.assessments.actions import sees_cycle_results
 from chiso.assessments.models import Cycle
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.units import UnitRef
@@ -79,6 +82,16 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
         raise LookupError(unit_code)
     framework = result_set.framework
     return Subject(analysis, framework, row, unit.ref, year, index=index)
+
+
+def may_analyse(user: User | AnonymousUser, cycle: Cycle, unit_id: int) -> bool:
+    """May the user open the analysis pages of a unit in an internal cycle? The inside roles of the
+    cycle's organiser may; the unit's own staff and head only once the cycle is published, because
+    every figure of these pages (ranks, means, the best, the chart of all units, what a rank target
+    would take) speaks of the other units too (`actions.sees_cycle_results`)."""
+    if acts_for(user, cycle.organiser_id, *EVERYONE_INSIDE):
+        return True
+    return sees_cycle_results(user, cycle) and unit_id in own_units(user)
 
 
 def cycle_subject(cycle: Cycle, unit_code: str) -> Subject:

@@ -25,6 +25,7 @@ from chiso.accounts.permissions import EVERYONE_INSIDE, can_manage, has_role, or
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
 from chiso.assessments.workflow import WorkflowError
+from chiso.core import once
 from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.survey import OVERALL
 from chiso.frameworks.ownership import may_change
@@ -146,9 +147,13 @@ def create(request: HttpRequest) -> HttpResponse:
     initial = {"questionnaire": request.GET.get("bang-hoi")}
     form = SurveyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        survey = form.save(commit=False)
-        survey.created_by = request.user
-        survey.save()
+        with once.first_post(request) as first:  # the same form posted twice creates one survey
+            if not first:
+                messages.info(request, str(once.ALREADY))
+                return redirect("surveys:home")
+            survey = form.save(commit=False)
+            survey.created_by = request.user
+            survey.save()
         messages.success(request, _("Đã tạo đợt khảo sát."))
         return redirect("surveys:survey", survey.pk)
     return render(request, "surveys/create.html", {"form": form})
@@ -208,7 +213,11 @@ def import_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             stored, data = _store_upload(form.cleaned_data["file"])
             upload, valid_only = ContentFile(data, name=original), form.cleaned_data["valid_only"]
         try:
-            batch = services.import_responses(item, upload, valid_only=valid_only, user=request.user)
+            with once.first_post(request) as first:  # the same form posted twice imports once
+                if not first:
+                    messages.info(request, str(once.ALREADY))
+                    return redirect("surveys:survey", item.pk)
+                batch = services.import_responses(item, upload, valid_only=valid_only, user=request.user)
         except services.SurveyError as exc:
             context.update(
                 error=str(exc).split("\n")[0],
@@ -239,13 +248,17 @@ def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PaperForm(request.POST or None, survey=item)
     if request.method == "POST" and form.is_valid():
         try:
-            response = services.add_paper_response(
-                item,
-                request.user,
-                form.cleaned_data["unit"],
-                form.cleaned_data["respondent_type"],
-                form.answers(),
-            )
+            with once.first_post(request) as first:  # the same sheet posted twice is stored once
+                if not first:
+                    messages.info(request, str(once.ALREADY))
+                    return redirect("surveys:paper", item.pk)
+                response = services.add_paper_response(
+                    item,
+                    request.user,
+                    form.cleaned_data["unit"],
+                    form.cleaned_data["respondent_type"],
+                    form.answers(),
+                )
         except services.SurveyError as exc:
             form.add_error(None, str(exc))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from chiso.administration import services
 from chiso.assessments.models import AuditEntry, State
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,8 @@ def test_only_officers_and_admins(client, people, cycle):
 
 
 def test_reminders_go_to_units_that_have_not_submitted(officer_client, cycle):
-    response = officer_client.post(reverse("administration:send_reminders", args=[cycle.pk]), follow=True)
+    address = reverse("administration:send_reminders", args=[cycle.pk])
+    response = officer_client.post(address, {"once": new_token()}, follow=True)
     assert response.status_code == 200
     assert len(mail.outbox) == 1  # Sở Tư pháp; Sở Nội vụ has no address; the others have submitted
     message = mail.outbox[0]
@@ -123,3 +126,14 @@ def test_overdue_units_after_the_deadline(officer_client, cycle):
     cycle.save()
     html = officer_client.get(reverse("administration:cycle", args=[cycle.pk])).content.decode()
     assert "đã quá hạn 1 ngày" in html
+
+
+def test_reminders_posted_twice_are_sent_once(officer_client, cycle):
+    page = officer_client.get(reverse("administration:cycle", args=[cycle.pk])).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page)
+    assert token is not None  # the reminders form carries its one-time token
+    address = reverse("administration:send_reminders", args=[cycle.pk])
+    officer_client.post(address, {"once": token.group(1)})
+    again = officer_client.post(address, {"once": token.group(1)}, follow=True)
+    assert len(mail.outbox) == 1 and "Biểu mẫu này đã được gửi" in again.content.decode()
+    assert AuditEntry.objects.filter(cycle=cycle, action="send_reminders").count() == 1

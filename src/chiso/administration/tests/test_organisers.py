@@ -20,6 +20,7 @@ from chiso.assessments import workflow
 from chiso.assessments.models import Cycle
 from chiso.assessments.setup import create_cycle, load_sample_frameworks
 from chiso.assessments.tests.helpers import fill_self_assessment
+from chiso.core.once import new_token
 from chiso.data import data_path
 from chiso.engine.frameworks import SURVEY
 from chiso.frameworks.models import Framework, Index
@@ -132,12 +133,23 @@ def _run_to_approval(cycle: Cycle, people: dict[str, User]) -> None:
         workflow.head_approve(people["head"], assessment)
         first_leaf = next(leaf for leaf in framework.leaves() if leaf.method != SURVEY)
         workflow.set_appraised(
-            people["appraiser"], assessment, first_leaf.code, str(number), "Thiếu tài liệu"
+            people["appraiser"],
+            assessment,
+            first_leaf.code,
+            str(number),
+            "Thiếu tài liệu",
+            expected_version=workflow.current_version(assessment, first_leaf.code),
         )
         workflow.send_appraisal(people["appraiser"], assessment)
-        workflow.send_to_council(people["officer"], assessment)
         for code in surveys:
-            workflow.set_survey_index(people["officer"], assessment, code, "80")
+            workflow.set_survey_index(
+                people["officer"],
+                assessment,
+                code,
+                "80",
+                expected_version=workflow.current_version(assessment, code),
+            )
+        workflow.send_to_council(people["officer"], assessment)
         workflow.council_approve(people["council"], assessment)
 
 
@@ -202,6 +214,7 @@ def test_a_district_runs_its_cycles_of_communes_and_offices_to_publication(clien
         response = client.post(
             reverse("administration:cycle_create"),
             {
+                "once": new_token(),
                 "organiser": district.code,
                 "level": level,
                 "framework": str(Framework.objects.get(code=framework).pk),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from chiso.assessments.models import AuditEntry, Cycle, State
+from chiso.core.once import new_token
 from chiso.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,7 @@ def test_create_a_cycle(officer_client, framework, departments):
     response = officer_client.post(
         reverse("administration:cycle_create"),
         {
+            "once": new_token(),
             "level": "department",
             "framework": framework.pk,
             "year": 2026,
@@ -48,6 +51,7 @@ def test_cycle_form_refuses_bad_input(officer_client, framework, departments, cy
     response = officer_client.post(
         reverse("administration:cycle_create"),
         {
+            "once": new_token(),
             "level": "department",
             "framework": framework.pk,
             "year": 2025,  # a 2025 departments cycle exists (the fixture)
@@ -63,6 +67,7 @@ def test_cycle_form_refuses_bad_input(officer_client, framework, departments, cy
     response = officer_client.post(
         reverse("administration:cycle_create"),
         {
+            "once": new_token(),
             "level": "department",
             "framework": framework.pk,
             "year": 2020,
@@ -101,6 +106,9 @@ def test_survey_entry(officer_client, cycle):
             f"v-{justice.pk}-8.1": "85,5",
             f"v-{justice.pk}-8.2": "120",
             f"v-{works.pk}-8.1": "nhiều",
+            f"ver-{justice.pk}-8.1": "0",
+            f"ver-{justice.pk}-8.2": "0",
+            f"ver-{works.pk}-8.1": "0",
             "source": "Khảo sát sự hài lòng 2025",
         },
     )
@@ -115,7 +123,13 @@ def test_survey_entry(officer_client, cycle):
     )
 
     response = officer_client.post(
-        url, {f"v-{justice.pk}-8.1": "85,50", f"v-{works.pk}-8.1": "70", "source": "Khảo sát 2025"}
+        url,
+        {
+            f"v-{justice.pk}-8.1": "85,50",
+            f"v-{works.pk}-8.1": "70",
+            f"ver-{works.pk}-8.1": "0",
+            "source": "Khảo sát 2025",
+        },
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(assessment=justice, action="survey_index").count() == 1  # unchanged
@@ -128,3 +142,25 @@ def test_users_page_lists_roles(officer_client, people, client):
     assert "canbo_stp" in html and "Cán bộ đơn vị — Sở Tư pháp" in html
     client.force_login(people["canbo_stp"])
     assert client.get(reverse("administration:users")).status_code == 403
+
+
+def test_a_cycle_form_posted_twice_creates_one_cycle(officer_client, framework, departments):
+    page = officer_client.get(reverse("administration:cycle_create")).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page)
+    assert token is not None
+    data = {
+        "once": token.group(1),
+        "level": "department",
+        "framework": framework.pk,
+        "year": 2026,
+        "block": "Sở, ban, ngành",
+        "units": [departments["stp"].pk],
+        "self_assessment_due": (date.today() + timedelta(days=20)).isoformat(),
+    }
+    first = officer_client.post(reverse("administration:cycle_create"), data)
+    second = officer_client.post(reverse("administration:cycle_create"), data, follow=True)
+    assert first.status_code == 302 and Cycle.objects.filter(year=2026).count() == 1
+    # Posted again after the first has finished, the form itself finds the cycle; posted at the same
+    # moment, the token is what stops the second.
+    assert "Đã có kỳ đánh giá năm 2026" in second.content.decode()
+    assert AuditEntry.objects.filter(action="create_cycle").count() == 1

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chiso.assessments import evidence as evidence_service
 from chiso.assessments import workflow
+from chiso.assessments.models import Assessment
 from chiso.engine.frameworks import SURVEY
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -37,12 +38,33 @@ def fill_self_assessment(user, assessment, with_evidence: bool = True) -> None:
     for node in framework.leaves():
         if node.method == SURVEY:
             continue
-        workflow.save_self_score(user, assessment, node.code, inputs_for(node))
+        workflow.save_self_score(
+            user,
+            assessment,
+            node.code,
+            inputs_for(node),
+            expected_version=workflow.current_version(assessment, node.code),
+        )
         if node.evidence_required:
             if with_evidence:
                 upload = SimpleUploadedFile(f"bao-cao-{node.code}.pdf", PDF, content_type="application/pdf")
                 evidence_service.add_evidence(user, assessment, node.code, upload)
             else:
                 workflow.save_self_score(
-                    user, assessment, node.code, inputs_for(node), note="Tài liệu đang trình ký, sẽ bổ sung."
+                    user,
+                    assessment,
+                    node.code,
+                    inputs_for(node),
+                    note="Tài liệu đang trình ký, sẽ bổ sung.",
+                    expected_version=workflow.current_version(assessment, node.code),
                 )
+
+
+def version_of(assessment) -> int:
+    """The assessment's version now: what its page posts with each step."""
+    return Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
+
+
+def version(assessment, criterion: str) -> int:
+    """A criterion score's version now: what its form posts with each save."""
+    return workflow.current_version(assessment, criterion)

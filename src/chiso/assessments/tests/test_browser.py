@@ -103,7 +103,14 @@ def fill_the_rest(assessment, user, skip: set[str]) -> None:
         if node.method == SURVEY or node.code in skip:
             continue
         note = "Tài liệu lưu tại văn phòng sở." if node.evidence_required else ""
-        workflow.save_self_score(user, assessment, node.code, inputs_for(node), note=note)
+        workflow.save_self_score(
+            user,
+            assessment,
+            node.code,
+            inputs_for(node),
+            note=note,
+            expected_version=workflow.current_version(assessment, node.code),
+        )
 
 
 def test_the_yearly_cycle_in_the_browser(world, browser, tmp_path):
@@ -192,17 +199,26 @@ def test_the_yearly_cycle_in_the_browser(world, browser, tmp_path):
     page.wait_for_selector(".state-explained")
     page.context.close()
 
-    # 5. The appraiser sends it to the council; the officer's survey indices come from elsewhere.
-    workflow.send_to_council(people["appraiser"], justice)
+    # 5. The officer's survey indices come from elsewhere; the appraiser sends it to the council.
     for code, percent in (("8.1", "88"), ("8.2", "81,5")):
-        workflow.set_survey_index(people["officer"], justice, code, percent, "SIPAS 2025")
+        workflow.set_survey_index(
+            people["officer"],
+            justice,
+            code,
+            percent,
+            "SIPAS 2025",
+            expected_version=workflow.current_version(justice, code),
+        )
+    workflow.send_to_council(people["appraiser"], justice)
     # The other department goes through the cycle in the background.
     fill_self_assessment(people["other_staff"], health, with_evidence=False)
     workflow.head_approve(people["other_head"], health)
     workflow.send_appraisal(people["appraiser"], health)
-    workflow.send_to_council(people["officer"], health)
     for code in ("8.1", "8.2"):
-        workflow.set_survey_index(people["officer"], health, code, "70")
+        workflow.set_survey_index(
+            people["officer"], health, code, "70", expected_version=workflow.current_version(health, code)
+        )
+    workflow.send_to_council(people["officer"], health)
     workflow.council_approve(people["council"], health)
 
     # 6. The council approves.
@@ -269,11 +285,11 @@ def test_a_concurrent_edit_shows_both_values(world, browser):
     from chiso.assessments import workflow
 
     site, justice, people = world["url"], world["justice"], world["people"]
-    workflow.save_self_score(people["staff"], justice, "4.1", {"points": "3"})
+    workflow.save_self_score(people["staff"], justice, "4.1", {"points": "3"}, expected_version=0)
     page = sign_in(browser, site, "canbo_stp", PHONE)
     page.goto(f"{site}/danh-gia/don-vi/{justice.pk}/")
     # The head saves the same criterion while the staff member has the page open.
-    workflow.save_self_score(people["head"], justice, "4.1", {"points": "3,5"})
+    workflow.save_self_score(people["head"], justice, "4.1", {"points": "3,5"}, expected_version=1)
     card = criterion(page, "4.1")
     card.get_by_label("Điểm tự chấm").fill("2")
     card.get_by_role("button", name="Lưu tiêu chí").click()

@@ -30,9 +30,15 @@ def test_publication_records_the_method_of_the_published_figures(cycle, people):
         fill_self_assessment(staff, assessment, with_evidence=False)
         workflow.head_approve(head, assessment)
         workflow.send_appraisal(people["appraiser"], assessment)
-        workflow.send_to_council(people["officer"], assessment)
         for code in ("8.1", "8.2"):
-            workflow.set_survey_index(people["officer"], assessment, code, "80")
+            workflow.set_survey_index(
+                people["officer"],
+                assessment,
+                code,
+                "80",
+                expected_version=workflow.current_version(assessment, code),
+            )
+        workflow.send_to_council(people["officer"], assessment)
         workflow.council_approve(people["council"], assessment)
     workflow.publish(people["officer"], cycle)
     cycle.refresh_from_db()

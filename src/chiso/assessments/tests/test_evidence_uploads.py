@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chiso.assessments.models import Evidence
 from chiso.assessments.tests.helpers import PDF
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,9 @@ def test_a_bad_file_among_several_writes_none(client, cycle, people, settings, t
         SimpleUploadedFile("giả.pdf", b"MZ not a pdf", content_type="application/pdf"),
     ]
     response = client.post(
-        reverse("assessments:upload", args=(assessment.pk, "3.2")), {"file": files}, HTTP_HX_REQUEST="true"
+        reverse("assessments:upload", args=(assessment.pk, "3.2")),
+        {"file": files, "once": new_token()},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422 and "giả.pdf" in response.text
     assert not Evidence.objects.filter(assessment=assessment).exists()

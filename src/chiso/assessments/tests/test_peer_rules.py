@@ -116,7 +116,14 @@ def _approve(people, assessment, staff, head, appraised_1=None):
     """Submit, appraise (criterion 1 at `appraised_1` with a reason, if given), approve."""
     workflow.head_approve(people[head], assessment)
     if appraised_1 is not None:
-        workflow.set_appraised(people["appraiser"], assessment, "1", appraised_1, "Số liệu chưa đủ căn cứ")
+        workflow.set_appraised(
+            people["appraiser"],
+            assessment,
+            "1",
+            appraised_1,
+            "Số liệu chưa đủ căn cứ",
+            expected_version=workflow.current_version(assessment, "1"),
+        )
     workflow.send_appraisal(people["appraiser"], assessment)  # unappraised: appraised = self
     workflow.send_to_council(people["appraiser"], assessment)
     workflow.council_approve(people["council"], assessment)  # final = appraised

@@ -26,7 +26,8 @@ from chiso.assessments.models import (
     Explanation,
     State,
 )
-from chiso.assessments.tests.helpers import PDF, fill_self_assessment
+from chiso.assessments.tests.helpers import PDF, fill_self_assessment, version_of
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ CASES = {
         "post",
         "appraise",
         ("4.1",),
-        {"appraised_points": "1", "reason": "Thiếu báo cáo"},
+        {"appraised_points": "1", "reason": "Thiếu báo cáo", "version": ""},
         {"appraiser"},
     ),
     "send_appraisal": _case(
@@ -156,6 +157,9 @@ def request(client, case: Case, cycle: Cycle, assessment: Assessment | None, evi
     if "version" in data and assessment is not None:
         row = assessment.scores.filter(criterion="4.1").first()
         data["version"] = row.version if row else 0
+    if case.route == "transition" and assessment is not None:
+        data["version"] = version_of(assessment)
+    data["once"] = new_token()  # the one-time token of the forms that create rows
     return client.post(address, data, **extra)
 
 

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from chiso.assessments import workflow
 from chiso.assessments.models import AuditEntry, Evidence, State
-from chiso.assessments.tests.helpers import PDF, fill_self_assessment
+from chiso.assessments.tests.helpers import PDF, fill_self_assessment, version, version_of
+from chiso.core.once import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +43,20 @@ def approve_all(cycle, people):
     for assessment, staff, head, survey in pairs:
         fill_self_assessment(people[staff], assessment, with_evidence=False)
         workflow.head_approve(people[head], assessment)
-        workflow.set_appraised(people["appraiser"], assessment, "4.1", "2", "Thiếu báo cáo quý IV")
+        workflow.set_appraised(
+            people["appraiser"],
+            assessment,
+            "4.1",
+            "2",
+            "Thiếu báo cáo quý IV",
+            expected_version=version(assessment, "4.1"),
+        )
         workflow.send_appraisal(people["appraiser"], assessment)
-        workflow.send_to_council(people["officer"], assessment)
         for code in ("8.1", "8.2"):
-            workflow.set_survey_index(people["officer"], assessment, code, survey)
+            workflow.set_survey_index(
+                people["officer"], assessment, code, survey, expected_version=version(assessment, code)
+            )
+        workflow.send_to_council(people["officer"], assessment)
         workflow.council_approve(people["council"], assessment)
 
 
@@ -185,8 +195,8 @@ def test_invalid_input_comes_back_with_the_reason(client, cycle, people):
 
 def test_stale_edit_shows_both_values_and_overwrites_nothing(client, cycle, people):
     a = justice(cycle)
-    workflow.save_self_score(people["staff"], a, "4.1", {"points": "3"})  # version 1: the page opens
-    workflow.save_self_score(people["head"], a, "4.1", {"points": "3.5"})  # version 2: the head saves
+    workflow.save_self_score(people["staff"], a, "4.1", {"points": "3"}, expected_version=0)  # 1: page opens
+    workflow.save_self_score(people["head"], a, "4.1", {"points": "3.5"}, expected_version=1)  # 2: head saves
     client.force_login(people["staff"])
     response = client.post(url("save_self", a.pk, "4.1"), {"points": "2", "version": "1"}, **HTMX)
     assert response.status_code == 409
@@ -207,14 +217,14 @@ def test_evidence_upload_download_and_removal(client, cycle, people):
     a = justice(cycle)
     client.force_login(people["staff"])
     upload = SimpleUploadedFile("Báo cáo CCHC.pdf", PDF, content_type="application/pdf")
-    response = client.post(url("upload", a.pk, "3.2"), {"file": upload}, **HTMX)
+    response = client.post(url("upload", a.pk, "3.2"), {"file": upload, "once": new_token()}, **HTMX)
     assert response.status_code == 200 and "Báo cáo CCHC.pdf" in response.text
     evidence = Evidence.objects.get(assessment=a)
     download = client.get(url("evidence", a.pk, evidence.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert "B%C3%A1o%20c%C3%A1o%20CCHC.pdf" in download["Content-Disposition"]
     fake = SimpleUploadedFile("virus.exe", b"MZ")
-    refused = client.post(url("upload", a.pk, "3.2"), {"file": fake}, **HTMX)
+    refused = client.post(url("upload", a.pk, "3.2"), {"file": fake, "once": new_token()}, **HTMX)
     assert refused.status_code == 422 and "chỉ nhận" in refused.text
     removed = client.post(url("remove_evidence", a.pk, evidence.pk), **HTMX)
     assert removed.status_code == 200 and "Báo cáo CCHC.pdf" not in removed.text
@@ -230,7 +240,7 @@ def test_evidence_upload_download_and_removal(client, cycle, people):
 def test_submission_needs_everything_and_says_what_is_missing(client, cycle, people):
     a = justice(cycle)
     client.force_login(people["staff"])
-    response = client.post(url("transition", a.pk, "send_to_head"), follow=True)
+    response = client.post(url("transition", a.pk, "send_to_head"), {"version": version_of(a)}, follow=True)
     assert "Chưa thể gửi" in response.text and "1.1" in response.text
     a.refresh_from_db()
     assert a.state == State.DRAFT
@@ -241,25 +251,29 @@ def test_the_whole_cycle_over_http(client, cycle, people):
     fill_self_assessment(people["staff"], a)
 
     client.force_login(people["staff"])
-    assert client.post(url("transition", a.pk, "send_to_head")).status_code == 302
+    assert client.post(url("transition", a.pk, "send_to_head"), {"version": version_of(a)}).status_code == 302
     a.refresh_from_db()
     assert a.state == State.AWAITING_HEAD
     page = client.get(url("assessment", a.pk)).text
     assert "Rút lại để chỉnh sửa" in page and 'name="numerator"' not in page  # locked for editing
 
     client.force_login(people["head"])
-    client.post(url("transition", a.pk, "head_approve"))
+    client.post(url("transition", a.pk, "head_approve"), {"version": version_of(a)})
     a.refresh_from_db()
     assert a.state == State.SUBMITTED and a.head_approved_by == people["head"]
 
     client.force_login(people["staff"])
-    no_reason = client.post(url("transition", a.pk, "withdraw"), {"reason": ""}, follow=True)
+    no_reason = client.post(
+        url("transition", a.pk, "withdraw"), {"version": version_of(a), "reason": ""}, follow=True
+    )
     assert "Cần nêu lý do" in no_reason.text
-    client.post(url("transition", a.pk, "withdraw"), {"reason": "Bổ sung tài liệu 3.2"})
+    client.post(
+        url("transition", a.pk, "withdraw"), {"version": version_of(a), "reason": "Bổ sung tài liệu 3.2"}
+    )
     a.refresh_from_db()
     assert a.state == State.DRAFT
     client.force_login(people["head"])
-    client.post(url("transition", a.pk, "head_approve"))
+    client.post(url("transition", a.pk, "head_approve"), {"version": version_of(a)})
 
     client.force_login(people["appraiser"])
     page = client.get(url("assessment", a.pk)).text
@@ -275,32 +289,34 @@ def test_the_whole_cycle_over_http(client, cycle, people):
         **HTMX,
     )
     assert ok.status_code == 200
-    client.post(url("transition", a.pk, "send_appraisal"))
+    client.post(url("transition", a.pk, "send_appraisal"), {"version": version_of(a)})
     a.refresh_from_db()
     assert a.state == State.APPRAISED and a.round == 1
 
     client.force_login(people["staff"])
     page = client.get(url("assessment", a.pk)).text
     assert "crit-differs" in page and "Chưa công khai 3 thủ tục mới" in page and "Chênh lệch" in page
-    response = client.post(url("explain", a.pk, "3.2"), {"text": "Đã công khai ngày 15/12."}, **HTMX)
+    response = client.post(
+        url("explain", a.pk, "3.2"), {"text": "Đã công khai ngày 15/12.", "once": new_token()}, **HTMX
+    )
     assert response.status_code == 200 and "Đã công khai ngày 15/12." in response.text
-    client.post(url("transition", a.pk, "finish_explanation"))
+    client.post(url("transition", a.pk, "finish_explanation"), {"version": version_of(a)})
     a.refresh_from_db()
     assert a.state == State.EXPLAINED
 
-    client.force_login(people["appraiser"])
-    client.post(url("transition", a.pk, "send_to_council"))
     for code in ("8.1", "8.2"):
-        workflow.set_survey_index(people["officer"], a, code, "80")
+        workflow.set_survey_index(people["officer"], a, code, "80", expected_version=version(a, code))
+    client.force_login(people["appraiser"])
+    client.post(url("transition", a.pk, "send_to_council"), {"version": version_of(a)})
     client.force_login(people["council"])
-    client.post(url("transition", a.pk, "council_approve"))
+    client.post(url("transition", a.pk, "council_approve"), {"version": version_of(a)})
     a.refresh_from_db()
     assert a.state == State.APPROVED
     page = client.get(url("assessment", a.pk)).text
     assert "Điểm chính thức" in page and "Chính thức" in page
 
     client.force_login(people["officer"])
-    client.post(url("transition", a.pk, "reopen"), {"reason": "Sai sót ở 3.1"})
+    client.post(url("transition", a.pk, "reopen"), {"version": version_of(a), "reason": "Sai sót ở 3.1"})
     a.refresh_from_db()
     assert a.state == State.UNDER_APPRAISAL
     assert AuditEntry.objects.get(assessment=a, action="reopen").reason == "Sai sót ở 3.1"
@@ -308,8 +324,10 @@ def test_the_whole_cycle_over_http(client, cycle, people):
 
 def test_audit_panel_and_page(client, cycle, people):
     a = justice(cycle)
-    workflow.save_self_score(people["staff"], a, "4.1", {"points": "3"})
-    workflow.save_self_score(people["head"], a, "4.1", {"points": "3,5"}, note="Đã rà soát")
+    workflow.save_self_score(people["staff"], a, "4.1", {"points": "3"}, expected_version=0)
+    workflow.save_self_score(
+        people["head"], a, "4.1", {"points": "3,5"}, note="Đã rà soát", expected_version=1
+    )
     client.force_login(people["staff"])
     panel = client.get(url("criterion_audit", a.pk, "4.1"), **HTMX)
     assert panel.status_code == 200
@@ -402,11 +420,17 @@ def test_refusal_comes_before_input_checks(client, cycle, people):
     fill_self_assessment(people["staff"], a)
     workflow.head_approve(people["head"], a)
     client.force_login(people["appraiser"])
-    assert client.post(url("transition", a.pk, "withdraw"), {"reason": ""}).status_code == 403
+    assert (
+        client.post(url("transition", a.pk, "withdraw"), {"version": version_of(a), "reason": ""}).status_code
+        == 403
+    )
     workflow.send_appraisal(people["appraiser"], a)
     workflow.send_to_council(people["officer"], a)
     workflow.council_approve(people["council"], a)
-    assert client.post(url("transition", a.pk, "reopen"), {"reason": ""}).status_code == 403
+    assert (
+        client.post(url("transition", a.pk, "reopen"), {"version": version_of(a), "reason": ""}).status_code
+        == 403
+    )
     a.refresh_from_db()
     assert a.state == State.APPROVED
 
@@ -414,7 +438,9 @@ def test_refusal_comes_before_input_checks(client, cycle, people):
 def test_an_incomplete_draft_is_refused_to_the_wrong_people_first(client, cycle, people):
     a = justice(cycle)
     client.force_login(people["appraiser"])
-    assert client.post(url("transition", a.pk, "send_to_head")).status_code == 403
-    assert client.post(url("transition", a.pk, "head_approve")).status_code == 403
+    assert client.post(url("transition", a.pk, "send_to_head"), {"version": version_of(a)}).status_code == 403
+    assert client.post(url("transition", a.pk, "head_approve"), {"version": version_of(a)}).status_code == 403
     client.force_login(people["staff"])
-    assert client.post(url("transition", a.pk, "send_to_head")).status_code == 302  # told what is missing
+    assert (
+        client.post(url("transition", a.pk, "send_to_head"), {"version": version_of(a)}).status_code == 302
+    )  # told what is missing

@@ -25,19 +25,23 @@ def justice(cycle):
 def test_self_points_follow_the_rules(cycle, people):
     assessment = justice(cycle)
     row = workflow.save_self_score(
-        people["staff"], assessment, "3.1", {"numerator": "950", "denominator": "1000"}
+        people["staff"], assessment, "3.1", {"numerator": "950", "denominator": "1000"}, expected_version=0
     )
     assert row.self_points == Decimal("7.6")  # 950/1000 × 8
-    row = workflow.save_self_score(people["staff"], assessment, "1.1", {"choice": "khong_kip_thoi"})
+    row = workflow.save_self_score(
+        people["staff"], assessment, "1.1", {"choice": "khong_kip_thoi"}, expected_version=0
+    )
     assert row.self_points == Decimal(1)
-    row = workflow.save_self_score(people["staff"], assessment, "5.2", {"occurrences": "2"})
+    row = workflow.save_self_score(
+        people["staff"], assessment, "5.2", {"occurrences": "2"}, expected_version=0
+    )
     assert row.self_points == Decimal(1)
     with pytest.raises(workflow.WorkflowError):
         workflow.save_self_score(
-            people["staff"], assessment, "3.1", {"numerator": "1200", "denominator": "x"}
+            people["staff"], assessment, "3.1", {"numerator": "1200", "denominator": "x"}, expected_version=1
         )
     with pytest.raises(workflow.WorkflowError, match="điều tra xã hội học"):
-        workflow.save_self_score(people["staff"], assessment, "8.1", {"points": "10"})
+        workflow.save_self_score(people["staff"], assessment, "8.1", {"points": "10"}, expected_version=0)
 
 
 def test_the_whole_cycle(cycle, people):
@@ -55,8 +59,10 @@ def test_the_whole_cycle(cycle, people):
     assert stage_tree(assessment, SELF)["3"].points == Decimal("7.6") + Decimal("3.5") + Decimal("5.4")
 
     with pytest.raises(workflow.WorkflowError, match="lý do"):
-        workflow.set_appraised(people["appraiser"], assessment, "3.2", "2", "")
-    workflow.set_appraised(people["appraiser"], assessment, "3.2", "2", "Chưa công khai 3 thủ tục mới")
+        workflow.set_appraised(people["appraiser"], assessment, "3.2", "2", "", expected_version=1)
+    workflow.set_appraised(
+        people["appraiser"], assessment, "3.2", "2", "Chưa công khai 3 thủ tục mới", expected_version=1
+    )
     assessment.refresh_from_db()
     assert assessment.state == State.UNDER_APPRAISAL
     workflow.send_appraisal(people["appraiser"], assessment)
@@ -65,10 +71,14 @@ def test_the_whole_cycle(cycle, people):
 
     workflow.explain(people["staff"], assessment, "3.2", "Đã công khai ngày 15/12, xin xem tài liệu bổ sung.")
     workflow.finish_explanation(people["staff"], assessment)
-    workflow.set_appraised(people["appraiser"], assessment, "3.2", "3", "Chấp nhận một phần giải trình")
-    workflow.send_to_council(people["appraiser"], assessment)
+    workflow.set_appraised(
+        people["appraiser"], assessment, "3.2", "3", "Chấp nhận một phần giải trình", expected_version=2
+    )
     for code, percent in (("8.1", "85.5"), ("8.2", "80")):
-        workflow.set_survey_index(people["officer"], assessment, code, percent, "SIPAS 2025")
+        workflow.set_survey_index(
+            people["officer"], assessment, code, percent, "SIPAS 2025", expected_version=0
+        )
+    workflow.send_to_council(people["appraiser"], assessment)
     workflow.council_approve(people["council"], assessment)
     assessment.refresh_from_db()
     assert assessment.state == State.APPROVED
@@ -100,13 +110,24 @@ def test_publication_ranks_the_block(cycle, people):
     ):
         fill_self_assessment(staff, assessment, with_evidence=False)
         workflow.head_approve(head, assessment)
-        workflow.set_appraised(people["appraiser"], assessment, "1.2", "3.8", "")
+        workflow.set_appraised(
+            people["appraiser"],
+            assessment,
+            "1.2",
+            "3.8",
+            "",
+            expected_version=workflow.current_version(assessment, "1.2"),
+        )
         workflow.send_appraisal(people["appraiser"], assessment)
-        workflow.send_to_council(people["officer"], assessment)
         for code in ("8.1", "8.2"):
             workflow.set_survey_index(
-                people["officer"], assessment, code, "90" if staff == people["staff"] else "70"
+                people["officer"],
+                assessment,
+                code,
+                "90" if staff == people["staff"] else "70",
+                expected_version=0,
             )
+        workflow.send_to_council(people["officer"], assessment)
         workflow.council_approve(people["council"], assessment)
     workflow.publish(people["officer"], cycle)
     cycle.refresh_from_db()
@@ -119,7 +140,7 @@ def test_publication_ranks_the_block(cycle, people):
 
 def test_submission_needs_points_and_evidence_or_an_explanation(cycle, people):
     assessment = justice(cycle)
-    workflow.save_self_score(people["staff"], assessment, "1.1", {"choice": "kip_thoi"})
+    workflow.save_self_score(people["staff"], assessment, "1.1", {"choice": "kip_thoi"}, expected_version=0)
     with pytest.raises(workflow.WorkflowError, match=r"1\.2: chưa chấm điểm"):
         workflow.send_to_head(people["staff"], assessment)
 
@@ -143,7 +164,7 @@ def test_withdraw_before_the_deadline_only(cycle, people):
 
 def test_concurrent_edits_never_overwrite_silently(cycle, people):
     assessment = justice(cycle)
-    first = workflow.save_self_score(people["staff"], assessment, "4.1", {"points": "3"})
+    first = workflow.save_self_score(people["staff"], assessment, "4.1", {"points": "3"}, expected_version=0)
     opened_version = first.version
     workflow.save_self_score(
         people["head"], assessment, "4.1", {"points": "3.5"}, expected_version=opened_version

@@ -21,6 +21,7 @@ from chiso.assessments.views.assessment import (
     save_criterion,
 )
 from chiso.assessments.views.common import back_to, fmt, int_or_none, message_of, places_of
+from chiso.core import once
 from chiso.engine.frameworks import Node
 from chiso.engine.rules import ScoringInputError
 
@@ -96,12 +97,17 @@ def explain(request: AuthenticatedHttpRequest, assessment: Assessment, node: Nod
     """The unit's explanation (giải trình) of an appraised difference."""
     text = request.POST.get("text", "")
     try:
-        workflow.explain(request.user, assessment, node.code, text)
+        with once.first_post(request) as first:  # the same form posted twice explains once
+            if first:
+                workflow.explain(request.user, assessment, node.code, text)
     except workflow.NotAllowed:
         raise
     except workflow.WorkflowError as exc:
         return error_response(request, assessment, node, message_of(exc), explain_text=text)
     if request.htmx:
         return render_criterion(request, assessment, node, saved=True)
-    messages.success(request, _("Đã ghi nội dung giải trình tiêu chí %(code)s.") % {"code": node.code})
+    if first:
+        messages.success(request, _("Đã ghi nội dung giải trình tiêu chí %(code)s.") % {"code": node.code})
+    else:
+        messages.info(request, str(once.ALREADY))
     return back_to(assessment, node.code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from chiso.assessments import workflow
 from chiso.assessments.models import Assessment, Evidence
 from chiso.assessments.views.assessment import criterion_post, error_response, render_criterion
 from chiso.assessments.views.common import back_to, forbidden, get_assessment, leaf_or_404, message_of
+from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.engine.frameworks import Node
 
@@ -27,20 +27,25 @@ def upload(request: AuthenticatedHttpRequest, assessment: Assessment, node: Node
     files = request.FILES.getlist("file")
     if not files:
         return error_response(request, assessment, node, _("Hãy chọn tệp để tải lên."))
+    added = 0
     try:
-        with transaction.atomic():  # several files: all of them or none
-            for upload_file in files:
+        # One transaction: all the files or none; the same form posted twice attaches them once.
+        with once.first_post(request) as first:
+            for upload_file in files if first else []:
                 evidence_service.add_evidence(request.user, assessment, node.code, upload_file)
+                added += 1
     except workflow.NotAllowed:
         raise
     except workflow.WorkflowError as exc:
         return error_response(request, assessment, node, message_of(exc))
-    added = len(files)
     if request.htmx:
         return render_criterion(request, assessment, node, saved=True)
-    messages.success(
-        request, _("Đã tải lên %(n)s tệp cho tiêu chí %(code)s.") % {"n": added, "code": node.code}
-    )
+    if first:
+        messages.success(
+            request, _("Đã tải lên %(n)s tệp cho tiêu chí %(code)s.") % {"n": added, "code": node.code}
+        )
+    else:
+        messages.info(request, str(once.ALREADY))
     return back_to(assessment, node.code)
 
 

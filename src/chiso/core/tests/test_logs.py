@@ -23,6 +23,7 @@ from chiso.administration.tests.conftest import (  # noqa: F401 - fixtures
     officer_client,
     people,
 )
+from chiso.core.once import new_token
 from chiso.units.importer import UnitImportError, import_units
 
 
@@ -104,7 +105,7 @@ def test_every_e_mail_is_logged(officer_client, cycle, settings):  # noqa: F811
     settings.EMAIL_BACKEND = "chiso.core.logs.LoggingEmailBackend"
     settings.CHISO_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with log_lines("chiso.mail") as lines:
-        officer_client.post(reverse("administration:send_reminders", args=[cycle.pk]))
+        officer_client.post(reverse("administration:send_reminders", args=[cycle.pk]), {"once": new_token()})
     [sent] = lines
     assert sent["message"] == "e-mail sent" and "Sở Tư pháp" in sent["subject"]
     assert sorted(sent["to"]) == ["canbo_stp@example.vn", "thutruong_stp@example.vn"]

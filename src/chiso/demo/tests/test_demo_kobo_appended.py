@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chiso.core.once import new_token
 from chiso.data import data_path
 from chiso.demo.build import seed_demo
 from chiso.demo.surveys import SURVEY_TITLES
@@ -29,7 +30,7 @@ def test_the_demo_kobo_file_appended_to_itself_is_refused(monkeypatch, client):
     for data in (sample + sample, sample + b"\r\n".join(sample.split(b"\r\n")[1:])):
         response = client.post(
             reverse("surveys:import", args=[survey.pk]),
-            {"file": SimpleUploadedFile("sipas-2025-kobo-demo.csv", data)},
+            {"file": SimpleUploadedFile("sipas-2025-kobo-demo.csv", data), "once": new_token()},
         )
         assert response.status_code == 422
         assert "Dòng 398: lặp lại dòng tiêu đề" in response.context["error"] or response.context["problems"]

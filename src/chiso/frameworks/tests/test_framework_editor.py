@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from chiso.assessments.models import AuditEntry, CriterionScore, Cycle
 from chiso.assessments.setup import INTERNAL_INDICES, create_cycle
+from chiso.core.once import new_token
 from chiso.frameworks import editor
 from chiso.frameworks.models import Framework, Index
 
@@ -179,7 +180,7 @@ def test_build_a_framework_fix_its_maxima_and_create_a_cycle(officer_client, dep
         "units": [departments["stp"].pk, departments["syt"].pk],
         "self_assessment_due": (date.today() + timedelta(days=30)).strftime("%d/%m/%Y"),
     }
-    refused = officer_client.post(reverse("administration:cycle_create"), cycle_data)
+    refused = officer_client.post(reverse("administration:cycle_create"), {**cycle_data, "once": new_token()})
     assert (
         refused.status_code == 200
         and "còn lỗi; sửa khung trước khi tạo kỳ đánh giá" in refused.content.decode()
@@ -207,7 +208,7 @@ def test_build_a_framework_fix_its_maxima_and_create_a_cycle(officer_client, dep
     assert "Khung hợp lệ" in html and "khác điểm tối đa" not in html
     assert "Đã lưu nút 2.1." in html
 
-    created = officer_client.post(reverse("administration:cycle_create"), cycle_data)
+    created = officer_client.post(reverse("administration:cycle_create"), {**cycle_data, "once": new_token()})
     assert created.status_code == 302
     assert Cycle.objects.get(framework__code=CODE).assessments.count() == 2
 

@@ -63,13 +63,17 @@ def organisers_plans(user: User | AnonymousUser) -> Q | None:
 
 def visible_plans(user: User | AnonymousUser) -> QuerySet[Plan]:
     """Every plan of their organisers for readers; for an agency, the plans it leads, supports or
-    owns a task in; none for the public."""
+    owns a task in (a plan after an internal cycle: once the cycle is published, or if the plan is
+    the agency's own); none for the public."""
     plans = Plan.objects.select_related("unit", "index", "cycle", "framework")
     if not user.is_authenticated:
         return plans.none()
     mine = agencies_of(user)
+    # An agency's part in a plan made after an unpublished cycle's result does not show it the
+    # plan (the figures and weak points of another unit) before the cycle is published.
     involved = (
-        Q(items__lead_id__in=mine) | Q(items__supporters__in=mine) | Q(items__tasks__owner_id__in=mine)
+        (Q(items__lead_id__in=mine) | Q(items__supporters__in=mine) | Q(items__tasks__owner_id__in=mine))
+        & (Q(cycle__isnull=True) | Q(cycle__published_at__isnull=False) | Q(unit_id__in=mine))
         if mine
         else None
     )

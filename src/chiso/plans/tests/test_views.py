@@ -3,12 +3,15 @@ commitments, responsibilities and the leaders' dashboard."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from chiso.core.once import new_token
 from chiso.plans import services
 from chiso.plans.models import Commitment, Plan, PlanItem, ProgressReport, Responsibility, Task
 from chiso.plans.tests.conftest import workbook
@@ -95,11 +98,11 @@ def test_officer_creates_items_with_owner_and_deadline(client, people, agencies)
         "d7-lead": agencies["tnmt"].pk,
         "d7-deadline": "",
     }
-    missing = officer.post(LOSSES + "de-xuat/", post)
+    missing = officer.post(LOSSES + "de-xuat/", {**post, "once": new_token()})
     assert missing.status_code == 422 and "Phải có thời hạn hoàn thành." in missing.content.decode()
     assert not Plan.objects.exists()
     post["d7-deadline"] = "30/06/2026"
-    response = officer.post(LOSSES + "de-xuat/", post)
+    response = officer.post(LOSSES + "de-xuat/", {**post, "once": new_token()})
     plan = Plan.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("plans:plan", args=[plan.pk])
     items = {i.criterion: i for i in plan.items.all()}
@@ -128,7 +131,9 @@ def test_officer_adds_a_task_only_with_owner_and_due(client, plan, people, agenc
     item = plan.items.get()
     officer = as_user(client, people["officer"])
     url = reverse("plans:task_add", args=[item.pk])
-    officer.post(url, {f"t{item.pk}-title": "Tập huấn", f"t{item.pk}-owner": agencies["tp"].pk})
+    officer.post(
+        url, {f"t{item.pk}-title": "Tập huấn", f"t{item.pk}-owner": agencies["tp"].pk, "once": new_token()}
+    )
     assert item.tasks.count() == 1
     officer.post(
         url,
@@ -136,6 +141,7 @@ def test_officer_adds_a_task_only_with_owner_and_due(client, plan, people, agenc
             f"t{item.pk}-title": "Tập huấn",
             f"t{item.pk}-owner": agencies["tp"].pk,
             f"t{item.pk}-due": "15/03/2026",
+            "once": new_token(),
         },
     )
     assert item.tasks.filter(owner=agencies["tp"], due=date(2026, 3, 15)).exists()
@@ -152,13 +158,13 @@ def test_owner_reports_progress_with_evidence(client, plan, people):
         f"r{item.pk}-evidence": SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf"),
     }
     url = reverse("plans:report_add", args=[item.pk])
-    as_user(client, people["staff"]).post(url, data)
+    as_user(client, people["staff"]).post(url, {**data, "once": new_token()})
     report = ProgressReport.objects.get()
     assert report.percent_done == 40 and report.evidence_name == "bao-cao.pdf"
     download = client.get(reverse("plans:report_file", args=[report.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     as_user(client, people["other_staff"]).post(
-        url, {**data, f"r{item.pk}-evidence": SimpleUploadedFile("x.pdf", PDF)}
+        url, {**data, f"r{item.pk}-evidence": SimpleUploadedFile("x.pdf", PDF), "once": new_token()}
     )
     assert ProgressReport.objects.count() == 1
     assert client.get(reverse("plans:report_file", args=[report.pk])).status_code == 404
@@ -250,7 +256,11 @@ def test_an_internal_cycle_unit(client, people, agencies):
     url = f"/ke-hoach/ky/{cycle.pk}/{weak.code}/"
     assert client.get(url).status_code == 403
     assert as_user(client, people["staff"]).get(url).status_code == 403  # another agency's result
-    assert as_user(client, people["other_staff"]).get(url).status_code == 200  # its own
+    # Its own, once the cycle is published: before, every figure of the page speaks of the others too.
+    assert as_user(client, people["other_staff"]).get(url).status_code == 403
+    cycle.published_at = timezone.now()
+    cycle.save(update_fields=["published_at"])
+    assert as_user(client, people["other_staff"]).get(url).status_code == 200
     page = as_user(client, people["officer"]).get(url).content.decode()
     assert "2/2" in page and leaves[0].code in page
     proposed = client.get(url + "de-xuat/?nguong=50").content.decode()
@@ -266,3 +276,82 @@ def test_pages_in_english(client, plan, people, settings):
     plan_page = as_user(client, people["leader"]).get(reverse("plans:plan", args=[plan.pk])).content.decode()
     assert "Sign the commitment" not in plan_page and "Reporting schedule" in plan_page
     assert "Improvement plans: progress" in client.get(reverse("plans:leaders")).content.decode()
+
+
+# -- double submissions ------------------------------------------------------------------------------
+
+
+def tokens_of(html: str) -> list[str]:
+    """The one-time tokens of the forms on a page (`{% once_token %}`), each form its own."""
+    found = re.findall(r'name="once" value="([^"]+)"', html)
+    assert found and len(set(found)) == len(found), "the forms carry no one-time token, or share one"
+    return found
+
+
+def test_each_plan_form_posted_twice_creates_one_row(client, plan, people, agencies):
+    """A double click, a second tab, or Back and resubmit: the same form creates its row once."""
+    item = plan.items.get()
+    officer = as_user(client, people["officer"])
+    tokens = tokens_of(officer.get(reverse("plans:plan", args=[plan.pk])).content.decode())
+    new_item = {
+        "once": tokens[0],
+        "new-criterion": "d7",
+        "new-lead": agencies["tnmt"].pk,
+        "new-deadline": "31/12/2026",
+        "new-actions": "Rà soát",
+    }
+    for _twice in range(2):
+        officer.post(reverse("plans:item_add", args=[plan.pk]), new_item)
+    assert plan.items.filter(criterion="d7").count() == 1
+    new_task = {
+        "once": tokens[1],
+        f"t{item.pk}-title": "Tập huấn",
+        f"t{item.pk}-owner": agencies["tp"].pk,
+        f"t{item.pk}-due": "15/03/2026",
+    }
+    for _twice in range(2):
+        officer.post(reverse("plans:task_add", args=[item.pk]), new_task)
+    assert item.tasks.filter(title="Tập huấn").count() == 1
+
+    staff = as_user(client, people["staff"])
+    report = {
+        "once": tokens_of(staff.get(reverse("plans:plan", args=[plan.pk])).content.decode())[0],
+        f"r{item.pk}-period": services.reportable_periods(item)[0].key,
+        f"r{item.pk}-percent_done": "40",
+        f"r{item.pk}-text": "Đã triển khai 40% thủ tục",
+    }
+    first = staff.post(reverse("plans:report_add", args=[item.pk]), report, follow=True)
+    second = staff.post(reverse("plans:report_add", args=[item.pk]), report, follow=True)
+    assert ProgressReport.objects.count() == 1
+    assert "Đã gửi báo cáo tiến độ." in first.content.decode()
+    assert "Biểu mẫu này đã được gửi" in second.content.decode()
+    # Another form (a new token) is another report.
+    staff.post(reverse("plans:report_add", args=[item.pk]), {**report, "once": new_token()})
+    assert ProgressReport.objects.count() == 2
+
+
+def test_proposals_posted_twice_add_their_items_once(client, people, agencies):
+    officer = as_user(client, people["officer"])
+    post = {
+        "once": tokens_of(officer.get(LOSSES + "de-xuat/?nguong=40").content.decode())[0],
+        "nguong": "40",
+        "d8-keep": "on",
+        "d8-lead": agencies["tttt"].pk,
+        "d8-deadline": "31/12/2026",
+    }
+    for _twice in range(2):
+        assert officer.post(LOSSES + "de-xuat/", post).status_code == 302
+    assert PlanItem.objects.filter(criterion="d8").count() == 1
+
+
+def test_a_form_without_its_token_creates_nothing(client, plan, people, agencies):
+    item = plan.items.get()
+    response = as_user(client, people["officer"]).post(
+        reverse("plans:task_add", args=[item.pk]),
+        {
+            f"t{item.pk}-title": "Tập huấn",
+            f"t{item.pk}-owner": agencies["tp"].pk,
+            f"t{item.pk}-due": "15/03/2026",
+        },
+    )
+    assert response.status_code == 400 and not item.tasks.filter(title="Tập huấn").exists()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.frameworks.models import Framework
 from chiso.plans import services
@@ -28,6 +29,7 @@ from chiso.plans.forms import (
 from chiso.plans.models import Plan, PlanItem, ProgressReport, Task
 from chiso.plans.services import PlanError
 from chiso.plans.views.common import form_errors, manager_required, visible_plan
+from chiso.results.subjects import may_analyse
 
 
 @login_required
@@ -82,9 +84,12 @@ def _criteria_choices(plan: Plan) -> list[tuple[str, str]]:
     return [(n.code, f"{n.code} — {n.name}") for n in framework.nodes() if n.code != framework.root.code]
 
 
-def _losses_url(plan: Plan) -> str:
-    """The loss analysis the plan was made from: its cycle's, or its national index's."""
-    if plan.cycle_id:
+def _losses_url(request: HttpRequest, plan: Plan) -> str:
+    """The loss analysis the plan was made from: its cycle's (when the reader may open it), or its
+    national index's."""
+    if plan.cycle is not None:
+        if not may_analyse(request.user, plan.cycle, plan.unit_id):
+            return ""
         return reverse("results:cycle_losses", args=[plan.cycle_id, plan.unit.code])
     assert plan.index is not None  # a plan without a cycle is a national index's (model constraint)
     return reverse("results:national_losses", args=[plan.index.code, plan.year, plan.unit.code])
@@ -119,7 +124,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if manages
         else None,
-        "losses_url": _losses_url(plan),
+        "losses_url": _losses_url(request, plan),
     }
     return render(request, "plans/plan.html", context)
 
@@ -132,20 +137,25 @@ def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_item(
-                request.user,
-                plan,
-                criterion=data["criterion"],
-                lead=data["lead"],
-                supporters=list(data["supporters"]),
-                deadline=data["deadline"],
-                actions=data["actions"],
-                target_points=data["target_points"],
-            )
+            with once.first_post(request) as first:  # the same form posted twice adds one item
+                if first:
+                    services.add_item(
+                        request.user,
+                        plan,
+                        criterion=data["criterion"],
+                        lead=data["lead"],
+                        supporters=list(data["supporters"]),
+                        deadline=data["deadline"],
+                        actions=data["actions"],
+                        target_points=data["target_points"],
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã thêm nội dung %(code)s.") % {"code": data["criterion"]})
+            if first:
+                messages.success(request, _("Đã thêm nội dung %(code)s.") % {"code": data["criterion"]})
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect("plans:plan", pk=plan.pk)
@@ -175,11 +185,20 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_task(request.user, item, title=data["title"], owner=data["owner"], due=data["due"])
+            with once.first_post(request) as first:  # the same form posted twice gives one task
+                if first:
+                    services.add_task(
+                        request.user, item, title=data["title"], owner=data["owner"], due=data["due"]
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name})
+            if first:
+                messages.success(
+                    request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": data["owner"].name}
+                )
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")
@@ -224,19 +243,24 @@ def report_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         task = item.tasks.filter(pk=data["task"]).first() if data["task"] else None
         try:
-            services.submit_report(
-                request.user,
-                item,
-                period=services.Period.from_key(data["period"]),
-                text=data["text"],
-                percent_done=data["percent_done"],
-                evidence=data["evidence"],
-                task=task,
-            )
+            with once.first_post(request) as first:  # the same form posted twice reports once
+                if first:
+                    services.submit_report(
+                        request.user,
+                        item,
+                        period=services.Period.from_key(data["period"]),
+                        text=data["text"],
+                        percent_done=data["percent_done"],
+                        evidence=data["evidence"],
+                        task=task,
+                    )
         except PlanError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            if first:
+                messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            else:
+                messages.info(request, str(once.ALREADY))
     else:
         form_errors(request, form)
     return redirect(reverse("plans:plan", args=[item.plan_id]) + f"#item-{item.pk}")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core import once
 from chiso.engine.numbers import NumberError, parse_decimal
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -80,22 +81,26 @@ def propose(request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
         if not kept:
             messages.error(request, _("Chưa chọn nội dung nào."))
         else:
-            plan = services.plan_for(subject, request.user)
-            for row in kept:
-                data, p = row["form"].cleaned_data, row["p"]
-                services.add_item(
-                    request.user,
-                    plan,
-                    criterion=p.code,
-                    lead=data["lead"],
-                    supporters=list(data["supporters"]),
-                    deadline=data["deadline"],
-                    actions=data["actions"],
-                    target_points=data["target_points"],
-                    expected_gain=p.gain,
-                    current_points=p.points,
-                )
-            messages.success(request, _("Đã thêm %(n)s nội dung vào kế hoạch.") % {"n": len(kept)})
+            with once.first_post(request) as first:  # the same form posted twice adds its items once
+                plan = services.plan_for(subject, request.user)
+                for row in kept if first else []:
+                    data, p = row["form"].cleaned_data, row["p"]
+                    services.add_item(
+                        request.user,
+                        plan,
+                        criterion=p.code,
+                        lead=data["lead"],
+                        supporters=list(data["supporters"]),
+                        deadline=data["deadline"],
+                        actions=data["actions"],
+                        target_points=data["target_points"],
+                        expected_gain=p.gain,
+                        current_points=p.points,
+                    )
+            if first:
+                messages.success(request, _("Đã thêm %(n)s nội dung vào kế hoạch.") % {"n": len(kept)})
+            else:
+                messages.info(request, str(once.ALREADY))
             return redirect("plans:plan", pk=plan.pk)
     context = {
         "subject": subject,

@@ -18,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, own_units
 from chiso.assessments.models import Cycle
 from chiso.core.plotly import plotly_version
 from chiso.engine.analysis import TOTAL
@@ -26,7 +25,7 @@ from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tr
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
 from chiso.results.extensions import panels_for
-from chiso.results.subjects import Subject, cycle_subject, national_subject
+from chiso.results.subjects import Subject, cycle_subject, may_analyse, national_subject
 
 
 def _lang() -> str:
@@ -38,19 +37,24 @@ def _num(value: Decimal | None, places: int = 2) -> str:
 
 
 def subject_from(request: HttpRequest, kwargs: dict) -> Subject:
-    """The analysed unit from the URL; an internal cycle only for the people who may see it."""
+    """The analysed unit from the URL; an internal cycle only for the people who may see it
+    (`subjects.may_analyse`: before publication, the inside roles only), refused before anything is
+    computed."""
     try:
         if "cycle_id" in kwargs:
             cycle = get_object_or_404(Cycle, pk=kwargs["cycle_id"])
             if not request.user.is_authenticated:
                 raise PermissionDenied
-            subject = cycle_subject(cycle, kwargs["unit_code"])
-            if not (
-                acts_for(request.user, cycle.organiser_id, *EVERYONE_INSIDE)
-                or subject.unit.pk in own_units(request.user)
-            ):
+            unit_id = (
+                cycle.assessments.filter(unit__code=kwargs["unit_code"])
+                .values_list("unit_id", flat=True)
+                .first()
+            )
+            if unit_id is None:
+                raise LookupError(kwargs["unit_code"])
+            if not may_analyse(request.user, cycle, unit_id):
                 raise PermissionDenied
-            return subject
+            return cycle_subject(cycle, kwargs["unit_code"])
         return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"])
     except LookupError as exc:
         raise Http404(str(exc)) from exc

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
+from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
@@ -171,12 +172,17 @@ def table_save(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         return redirect("results:tables")
     require_manages(request.user, Index.objects.get(pk=pending["index"]))
     try:
-        report = _import(pending, dry_run=False, user=request.user)
+        # The preview's token is the form's one-time token: saved twice at once, it is written once.
+        with once.first_post(request, token=token) as first:
+            report = _import(pending, dry_run=False, user=request.user) if first else None
     except (ImportFailed, ResultSetExists, LookupError) as exc:
         messages.error(request, _("Không lưu được: {error}").format(error=exc))
         return redirect("results:tables")
     finally:
         Path(pending["path"]).unlink(missing_ok=True)
+    if report is None:
+        messages.info(request, str(once.ALREADY))
+        return redirect("results:tables")
     result_set = report.result_set
     assert result_set is not None
     messages.success(

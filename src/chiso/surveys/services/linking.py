@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from chiso.assessments.models import Cycle
 from chiso.assessments.scoring import survey_leaves
-from chiso.assessments.workflow import set_survey_index
+from chiso.assessments.workflow import current_version, set_survey_index
 from chiso.surveys.models import Survey, SurveyResult
 from chiso.surveys.services.common import ALL_TYPES, SurveyError
 from chiso.surveys.services.estimation import survey_method
@@ -39,7 +39,8 @@ def link_to_cycle(survey: Survey, cycle: Cycle, criterion_map: Mapping[str, str]
     `criterion_map`: criterion code → factor code or ``"overall"``. Each assessment whose unit has
     a result gets ``set_survey_index`` (percent rounded half-up to 2 places, the method in the
     audit source), so its points and totals follow; units without a result are reported. All or
-    nothing: one refusal undoes every change."""
+    nothing: one refusal undoes every change — an assessment with the council or approved, or a
+    published cycle, refuses (reopen the assessment first)."""
     if not criterion_map:
         raise SurveyError(_("Chưa chọn tiêu chí nào."))
     leaves = {node.code: node for node in survey_criteria(cycle)}
@@ -79,7 +80,12 @@ def link_to_cycle(survey: Survey, cycle: Cycle, criterion_map: Mapping[str, str]
                     continue
                 percent = to_percent(result.index)
                 row = set_survey_index(
-                    user, assessment, criterion, percent, source=_source_text(survey, result, percent, method)
+                    user,
+                    assessment,
+                    criterion,
+                    percent,
+                    source=_source_text(survey, result, percent, method),
+                    expected_version=current_version(assessment, criterion),
                 )
                 report.updated.append((assessment.unit, criterion, percent, row.self_points))
     return report

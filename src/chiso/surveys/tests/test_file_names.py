@@ -29,6 +29,7 @@ def test_the_valid_rows_step_cannot_smuggle_a_name(client, survey, people, tmp_p
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from chiso.core.once import new_token
     from chiso.surveys.models import ImportBatch
     from chiso.surveys.tests.conftest import make_rows, write
 
@@ -37,8 +38,10 @@ def test_the_valid_rows_step_cannot_smuggle_a_name(client, survey, people, tmp_p
     rows[1]["don_vi"] = "Sở Tư phát"
     path = write(rows, tmp_path / "kobo.csv")
     url = reverse("surveys:import", args=[survey.pk])
-    page = client.post(url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes())})
-    done = client.post(url, {"stored": page.context["stored"], "name": "phieu\u202evsc.exe\n.csv"})
+    page = client.post(url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes()), "once": new_token()})
+    done = client.post(
+        url, {"stored": page.context["stored"], "name": "phieu\u202evsc.exe\n.csv", "once": new_token()}
+    )
     assert done.status_code == 200
     assert ImportBatch.objects.get().file_name == "phieuvsc.exe.csv"
     assert "\u202e" not in done.content.decode()

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chiso.core.once import new_token
 from chiso.surveys import services
 from chiso.surveys.models import ImportBatch, Questionnaire, Response
 from chiso.surveys.responses import ResponseImportError, read_responses
@@ -29,7 +30,8 @@ def test_a_file_appended_to_itself_is_refused_naming_the_row(client, survey, peo
     data = _csv(make_rows({"Sở Tư pháp": 0.9}, per_unit=4))
     client.force_login(people["officer"])
     response = client.post(
-        reverse("surveys:import", args=[survey.pk]), {"file": SimpleUploadedFile("kobo.csv", data + data)}
+        reverse("surveys:import", args=[survey.pk]),
+        {"file": SimpleUploadedFile("kobo.csv", data + data), "once": new_token()},
     )
     assert response.status_code == 422
     assert "Dòng 6: lặp lại dòng tiêu đề" in response.context["error"]

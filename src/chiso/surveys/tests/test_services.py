@@ -147,3 +147,23 @@ def test_link_reports_units_without_results_and_refuses_bad_maps(survey, tmp_pat
 
     with pytest.raises(NotAllowed):
         services.link_to_cycle(survey, cycle, {"8.1": "overall"}, people["staff"])
+
+
+def test_link_refuses_a_locked_or_published_cycle_and_changes_nothing(survey, responses_file, cycle, people):
+    """`chiso survey link` and the link page: an assessment with the council or approved refuses the
+    whole link (reopen it first), and so does a published cycle."""
+    from chiso.assessments.models import Assessment, State
+    from chiso.assessments.workflow import NotAllowed
+
+    services.import_responses(survey, responses_file)
+    services.estimate(survey)
+    Assessment.objects.filter(cycle=cycle, unit__code="QN.SYT").update(state=State.APPROVED)
+    with pytest.raises(NotAllowed, match="đã khóa"):
+        services.link_to_cycle(survey, cycle, {"8.1": "overall"}, people["officer"])
+    assert not CriterionScore.objects.filter(assessment__cycle=cycle).exists()  # the other one neither
+    Assessment.objects.filter(cycle=cycle).update(state=State.APPROVED)
+    cycle.published_at = cycle.created
+    cycle.save(update_fields=["published_at"])
+    with pytest.raises(NotAllowed, match="đã công bố"):
+        services.link_to_cycle(survey, cycle, {"8.1": "overall"}, people["officer"])
+    assert not CriterionScore.objects.filter(assessment__cycle=cycle).exists()

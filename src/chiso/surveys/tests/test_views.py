@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chiso.assessments.models import CriterionScore
+from chiso.core.once import new_token
 from chiso.surveys import services
 from chiso.surveys.models import ImportBatch, Questionnaire, Response, Survey, SurveyResult
 from chiso.surveys.tests.conftest import make_rows, write
@@ -74,19 +77,19 @@ def test_import_report_then_valid_rows_only(client, survey, people, tmp_path):
     rows[4]["q2"] = "8"
     path = write(rows, tmp_path / "kobo.csv")
     url = reverse("surveys:import", args=[survey.pk])
-    page = client.post(url, {"file": upload(path)})
+    page = client.post(url, {"file": upload(path), "once": new_token()})
     assert page.status_code == 422
     text = page.content.decode()
     assert "Chỉ nhập các dòng hợp lệ" in text and "gần nhất: Sở Tư pháp" in text
     assert Response.objects.count() == 0
     stored = page.context["stored"]
-    done = client.post(url, {"stored": stored, "name": "kobo.csv"})
+    done = client.post(url, {"stored": stored, "name": "kobo.csv", "once": new_token()})
     assert done.status_code == 200
     assert Response.objects.count() == 18
     batch = ImportBatch.objects.get()
     assert batch.valid_only and batch.invalid_rows == 2 and batch.file_name == "kobo.csv"
     assert batch.user == people["officer"]
-    again = client.post(url, {"file": upload(path), "valid_only": "on"})
+    again = client.post(url, {"file": upload(path), "valid_only": "on", "once": new_token()})
     assert again.status_code == 200 and Response.objects.count() == 18
     first = ImportBatch.objects.first()
     assert first is not None and first.duplicates == 18
@@ -121,6 +124,7 @@ def test_questionnaire_upload_sipas_and_survey_creation(client, people, form_fil
             "aggregation": "pooled",
             "singleton": "skip",
             "min_n": 20,
+            "once": new_token(),
         },
     )
     created = Survey.objects.get()
@@ -136,7 +140,15 @@ def test_paper_form_estimate_and_link(client, survey, responses_file, people, de
     url = reverse("surveys:paper", args=[survey.pk])
     assert "Công chức tận tình" in client.get(url).content.decode()
     response = client.post(
-        url, {"unit": departments[1].pk, "respondent_type": "citizen", "q_q1": "5", "q_q2": "", "q_q3": "4"}
+        url,
+        {
+            "unit": departments[1].pk,
+            "respondent_type": "citizen",
+            "q_q1": "5",
+            "q_q2": "",
+            "q_q3": "4",
+            "once": new_token(),
+        },
     )
     assert response.status_code == 302
     paper = Response.objects.get(source="paper")
@@ -162,3 +174,45 @@ def test_results_in_english(client, estimated, people, settings):
         survey=estimated, unit__code="QN.STP", respondent_type="*", level="overall"
     )
     assert f"{services.to_percent(overall.index):.2f}" in text
+
+
+def test_survey_forms_posted_twice_create_one_row(
+    client, survey, responses_file, people, departments, tmp_path
+):
+    """A survey, a paper questionnaire, an import: each form posted twice is taken once — and two
+    paper questionnaires with the same answers are two rows when they are two forms."""
+    client.force_login(people["officer"])
+
+    def token(address: str) -> str:
+        found = re.search(r'name="once" value="([^"]+)"', client.get(address).content.decode())
+        assert found is not None
+        return found.group(1)
+
+    created = {
+        "once": token(reverse("surveys:create")),
+        "questionnaire": survey.questionnaire_id,
+        "title": "Sở 2026",
+        "year": 2026,
+        "unit_level": "department",
+        "aggregation": "pooled",
+        "singleton": "skip",
+        "min_n": 20,
+    }
+    for _twice in range(2):
+        client.post(reverse("surveys:create"), created)
+    assert Survey.objects.filter(title="Sở 2026").count() == 1
+
+    paper = reverse("surveys:paper", args=[survey.pk])
+    sheet = {"unit": departments[1].pk, "respondent_type": "citizen", "q_q1": "5", "q_q3": "4"}
+    same = token(paper)
+    for _twice in range(2):
+        client.post(paper, {**sheet, "once": same})
+    assert Response.objects.filter(survey=survey, source="paper").count() == 1
+    client.post(paper, {**sheet, "once": token(paper)})  # another sheet with the same answers
+    assert Response.objects.filter(survey=survey, source="paper").count() == 2
+
+    imported = reverse("surveys:import", args=[survey.pk])
+    same = token(imported)
+    for _twice in range(2):
+        client.post(imported, {"file": upload(responses_file), "once": same})
+    assert ImportBatch.objects.filter(survey=survey).count() == 1
