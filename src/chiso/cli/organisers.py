@@ -11,6 +11,7 @@ from typing import Any
 
 from chiso.cli.common import CommandError, django_ready, render_table
 from chiso.cli.i18n import gettext as _
+from chiso.core.text import local_moment
 
 
 def _organiser(text: str) -> Any:
@@ -110,7 +111,7 @@ def _list_cycles(args: argparse.Namespace) -> str:
             c.block,
             c.framework.code,
             str(c.assessments.count()),
-            c.published_at.strftime("%d/%m/%Y") if c.published_at else "–",
+            local_moment(c.published_at, with_time=False),
         ]
         for c in cycles
     ]

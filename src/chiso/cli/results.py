@@ -20,6 +20,7 @@ from chiso.cli.common import (
 )
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.core.text import local_moment
 
 # -- ranking ---------------------------------------------------------------------------------------
 
@@ -418,7 +419,7 @@ def cmd_result_versions(args: argparse.Namespace) -> str:
             str(rs.version),
             str(rs.get_status_display()),
             rs.dataset.credit,
-            rs.dataset.imported_at.strftime("%d/%m/%Y %H:%M"),
+            local_moment(rs.dataset.imported_at),
         ]
         for rs in sets
     ]

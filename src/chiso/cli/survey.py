@@ -26,6 +26,7 @@ from typing import Any
 from chiso.cli.common import django_ready, render_table
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.core.text import local_moment
 
 
 def _number(value: float) -> float | None:
@@ -246,7 +247,7 @@ def cmd_list(args: argparse.Namespace) -> str:
             s.unit_level,
             str(s.questionnaire_id),
             str(s.responses.count()),
-            s.estimated_at.strftime("%d/%m/%Y %H:%M") if s.estimated_at else "–",
+            local_moment(s.estimated_at),
         ]
         for s in Survey.objects.all()
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 
 
 def _width(text: str) -> int:
@@ -31,3 +32,17 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_al
     for row in rows:
         lines.append("  ".join(_pad(cell, widths[i], right_align[i]) for i, cell in enumerate(row)).rstrip())
     return "\n".join(lines)
+
+
+def local_moment(moment: datetime | None, with_time: bool = True) -> str:
+    """A stored moment (UTC in the database) as the installation's local date, dd/mm/yyyy [HH:MM], or "–".
+
+    A publication at 00:30 in Hà Nội is stored as the evening before in UTC; printing the UTC date
+    would date it a day early.
+    """
+    if moment is None:
+        return "–"
+    from django.utils import timezone
+
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
