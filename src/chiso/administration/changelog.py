@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -28,6 +27,7 @@ from chiso.accounts.models import Role
 from chiso.accounts.permissions import can_manage, organisers_of
 from chiso.assessments.models import AuditEntry
 from chiso.core import changelog
+from chiso.core.serialize import as_text_cell
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
@@ -276,18 +276,6 @@ def _lines(chunk: list[LogEntry]) -> Iterator[list[str]]:
         reason = " | ".join(row.reasons)
         for change in row.changes or [Change("", "", "")]:
             yield [*head, change.field, change.before, change.after, reason]
-
-
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection"), unless it is a plain number.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
-
-
-def as_text_cell(value: str) -> str:
-    """A CSV cell that spreadsheets read as text: one that would start a formula gets a leading '."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def to_csv(lines: Iterable[list[str]]) -> Iterator[str]:

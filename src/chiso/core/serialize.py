@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -34,10 +35,22 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"), unless it is a plain number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+
+
+def as_text_cell(value: Any) -> Any:
+    """A CSV cell that spreadsheets read as text: a string that would start a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV text with a header row and Unix line ends."""
+    """CSV text with a header row and Unix line ends; no cell can run as a formula in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([as_text_cell(cell) for cell in headers])
+    writer.writerows([as_text_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
