@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from itertools import pairwise
 
 import django.db
 import pytest
@@ -32,7 +33,7 @@ def test_sigterm_stops_every_child_and_returns_0():
 def test_the_web_server_is_gunicorn_with_bounded_threaded_workers():
     argv = web_server("127.0.0.1", 8001, workers=3, threads=5).argv
     assert argv[1:4] == ["-m", "gunicorn", "chiso.wsgi:application"]
-    options = dict(zip(argv[4::], argv[5::], strict=False))
+    options = dict(pairwise(argv))
     assert options["--bind"] == "127.0.0.1:8001"
     assert options["--worker-class"] == "gthread"
     assert (options["--workers"], options["--threads"]) == ("3", "5")
