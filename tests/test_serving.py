@@ -94,3 +94,17 @@ def test_sizes_out_of_bounds_are_refused_naming_the_setting(workers, threads, en
 def test_connections_left_for_the_server():
     # PostgreSQL's defaults: 100 connections, 3 for superusers; 5 spare for commands and a worker.
     assert serving.connections_available(100, 3) == 92
+
+
+def test_the_smtp_server_comes_from_the_environment(monkeypatch, tmp_path):
+    names = settings_with(
+        monkeypatch,
+        tmp_path,
+        CHISO_EMAIL_HOST="smtp.example.vn",
+        CHISO_EMAIL_PORT="587",
+        CHISO_EMAIL_USER="chiso",
+        CHISO_EMAIL_PASSWORD="secret",
+        CHISO_EMAIL_TLS="1",
+    )
+    assert (names["EMAIL_HOST"], names["EMAIL_PORT"], names["EMAIL_USE_TLS"]) == ("smtp.example.vn", 587, True)
+    assert (names["EMAIL_HOST_USER"], names["EMAIL_HOST_PASSWORD"]) == ("chiso", "secret")

@@ -141,6 +141,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")
+# The SMTP server of CHISO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deploy.md).
+EMAIL_HOST = os.environ.get("CHISO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CHISO_EMAIL_PORT", "").strip() or 25)
+EMAIL_HOST_USER = os.environ.get("CHISO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CHISO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CHISO_EMAIL_TLS", "").strip().lower() in {"1", "true", "yes"}
 
 
 # --- Hardening (issue 10): passwords, sign-in throttling, sessions, CSP, HTTPS, logging ---------
