@@ -106,5 +106,9 @@ def test_the_smtp_server_comes_from_the_environment(monkeypatch, tmp_path):
         CHISO_EMAIL_PASSWORD="secret",
         CHISO_EMAIL_TLS="1",
     )
-    assert (names["EMAIL_HOST"], names["EMAIL_PORT"], names["EMAIL_USE_TLS"]) == ("smtp.example.vn", 587, True)
+    assert (names["EMAIL_HOST"], names["EMAIL_PORT"], names["EMAIL_USE_TLS"]) == (
+        "smtp.example.vn",
+        587,
+        True,
+    )
     assert (names["EMAIL_HOST_USER"], names["EMAIL_HOST_PASSWORD"]) == ("chiso", "secret")
