@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from chiso import serving
 from chiso.bootstrap import local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "chiso.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that reads the session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chiso.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +103,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A psycopg pool per process, at most one connection per server thread (chiso.serving): the
+    # server holds at most workers × threads connections, however many users come. A pooled
+    # connection goes back to the pool after each request, so no persistent connection (Django
+    # refuses both at once); each is checked before use, so a restarted PostgreSQL costs no error.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = serving.pool_options()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,6 +125,11 @@ FORMAT_MODULE_PATH = ["chiso.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Hashed names and compressed variants, served by whitenoise (chiso.core.staticfiles).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "chiso.core.staticfiles.StaticFilesStorage"},
+}
 MEDIA_ROOT = DATA_DIR / "media"
 
 MEDIA_URL = "media/"
@@ -126,6 +141,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")
+# The SMTP server of CHISO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deploy.md).
+EMAIL_HOST = os.environ.get("CHISO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CHISO_EMAIL_PORT", "").strip() or 25)
+EMAIL_HOST_USER = os.environ.get("CHISO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CHISO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CHISO_EMAIL_TLS", "").strip().lower() in {"1", "true", "yes"}
 
 
 # --- Hardening (issue 10): passwords, sign-in throttling, sessions, CSP, HTTPS, logging ---------

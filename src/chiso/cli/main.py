@@ -8,6 +8,7 @@ chiso indices list | show CODE | add CODE --name "…" --max N | import FILE.yam
 chiso units resolve "TP. HCM" | lineage "Ninh Thuận" | list --year 2025
 chiso setup
 chiso demo
+chiso serve --host 127.0.0.1 --port 8000 --workers 2 --threads 4
 
 This module reads the language, parses the command line (`chiso.cli.parser`) and runs the one
 command asked for; each command lives in its group's module and imports what it needs when it runs.

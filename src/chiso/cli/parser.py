@@ -476,7 +476,7 @@ def add_reports(sub: Any) -> None:
 
 
 def add_setup(sub: Any) -> None:
-    """setup (alias migrate), demo."""
+    """setup (alias migrate), demo, serve."""
     p = sub.add_parser(
         "setup", aliases=["migrate"], help=_("tạo hoặc cập nhật cơ sở dữ liệu và nạp dữ liệu có sẵn")
     )
@@ -486,3 +486,19 @@ def add_setup(sub: Any) -> None:
     p = sub.add_parser("demo", help=_("chạy ứng dụng web với dữ liệu thật (SQLite)"))
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=Handler("chiso.cli.setup:cmd_demo"))
+
+    p = sub.add_parser("serve", help=_("chạy ứng dụng web trên máy chủ thật (gunicorn), như khi triển khai"))
+    p.add_argument("--host", default="127.0.0.1", help=_("địa chỉ lắng nghe (mặc định 127.0.0.1)"))
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers",
+        type=int,
+        help=_("số tiến trình (mặc định: CHISO_WEB_WORKERS, hoặc số CPU, từ 2 đến 8)"),
+    )
+    p.add_argument(
+        "--threads", type=int, help=_("số luồng mỗi tiến trình (mặc định: CHISO_WEB_THREADS, hoặc 4)")
+    )
+    p.add_argument(
+        "--access-log", action="store_true", help=_("ghi mỗi yêu cầu ra đầu ra chuẩn (nhật ký truy cập)")
+    )
+    p.set_defaults(func=Handler("chiso.cli.serve:cmd_serve"))

@@ -1,4 +1,5 @@
-"""``chiso setup`` (alias ``chiso migrate``) and ``chiso demo``: the only commands that migrate."""
+"""``chiso setup`` (alias ``chiso migrate``) and ``chiso demo``: the only commands that migrate
+(the demo then serves itself with `chiso serve`'s server: `chiso.cli.serve`)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,14 @@ def cmd_setup(args: argparse.Namespace) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> str:
-    """The demo always runs on the embedded SQLite database, whatever DATABASE_URL says."""
+    """The demo always runs on the embedded SQLite database, whatever DATABASE_URL says, under the
+    same server as `chiso serve` (in demo mode: no secret key needed, the demo accounts work)."""
     os.environ.pop("DATABASE_URL", None)
     os.environ["CHISO_DEMO"] = "1"
+    from chiso.cli.serve import serve, server_size_of
+
+    workers, threads = server_size_of(None, None)
+    environ = dict(os.environ)  # before Django is set up here
     from chiso.bootstrap import ensure_ready
 
     _django_in_our_language()
@@ -39,8 +45,5 @@ def cmd_demo(args: argparse.Namespace) -> str:
     from chiso.demo.build import seed_demo
 
     seed_demo(out=sys.stdout)
-    from django.core.management import call_command
-
-    print(_("chiso đang chạy tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)").format(port=args.port))
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
-    return ""
+    announce = _("chiso đang chạy tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)").format(port=args.port)
+    return serve(environ, "127.0.0.1", args.port, workers, threads, announce=announce)
