@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import io
-from unittest import mock
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +19,6 @@ from chiso.core.progress import Progress
 from chiso.jobs import services
 from chiso.jobs.models import Job
 from chiso.surveys.models import Response
-from chiso.surveys.tests.conftest import make_rows, write
 
 pytestmark = pytest.mark.django_db
 

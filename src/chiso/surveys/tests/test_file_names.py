@@ -38,7 +38,9 @@ def test_the_valid_rows_step_cannot_smuggle_a_name(client, survey, people, tmp_p
     rows[1]["don_vi"] = "Sở Tư phát"
     path = write(rows, tmp_path / "kobo.csv")
     url = reverse("surveys:import", args=[survey.pk])
-    started = client.post(url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes()), "once": new_token()})
+    started = client.post(
+        url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes()), "once": new_token()}
+    )
     stored = client.get(started.url).context["job"].next_step["fields"]["stored"]
     done = client.post(url, {"stored": stored, "name": "phieu\u202evsc.exe\n.csv", "once": new_token()})
     assert done.status_code == 302
