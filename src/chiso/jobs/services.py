@@ -31,12 +31,13 @@ from django.utils.translation import gettext as _
 from chiso.accounts.permissions import can_manage
 from chiso.core.files import clean_file_name
 from chiso.core.progress import Progress
+from chiso.core.uploads import MAX_ERRORS
 from chiso.jobs.models import Job
 
 logger = logging.getLogger("chiso.jobs")
 
 KEEP_DAYS = 7  # a job's output file (a report) is kept this long
-MAX_PROBLEMS = 200
+MAX_PROBLEMS = MAX_ERRORS + 1  # the services' lists: the first 200 and a line counting the others
 WRITE_EVERY = 0.5  # seconds between two writes of the progress file
 
 
