@@ -61,7 +61,7 @@ class Outcome:
     label: str = ""
     file: str = ""
     message: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the starter should know (shown as a list)
 
 
 Handler = Callable[[Job, Progress], Outcome]
@@ -214,10 +214,11 @@ def run(job_id: str) -> None:
             "result_url": outcome.url[:500],
             "result_label": outcome.label[:255],
             "result_file": outcome.file[:255],
+            "problems": [str(n) for n in outcome.notes][:MAX_PROBLEMS],
         }
         if outcome.message:
             progress.message = outcome.message
-        if progress.total is not None and fields["state"] == Job.State.DONE:
+        if progress.total is not None:
             progress.done = progress.total
     finally:
         progress.remove()

@@ -119,7 +119,9 @@ def test_a_file_of_many_bad_rows_prints_a_bounded_report(tmp_path, capsys):
     code, _out, err = run(capsys, path, "--index", "par_index")
     assert code == 1
     # log lines and the progress bar's steps aside
-    lines = [line for line in err.strip().splitlines() if not line.startswith(('{"time"', "Nhập bảng kết quả  ["))]
+    lines = [
+        line for line in err.strip().splitlines() if not line.startswith(('{"time"', "Nhập bảng kết quả  ["))
+    ]
     assert len(lines) <= 52 and "5000 lỗi" in lines[0] and "4950" in lines[-1]
 
 
