@@ -10,10 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from chiso.core import once
 from chiso.jobs import services
 from chiso.jobs.models import Job
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (signed in or not)."""
+
+    htmx: HtmxDetails
 
 
 def _visible_job(request: HttpRequest, pk: uuid.UUID) -> Job:
@@ -23,7 +30,7 @@ def _visible_job(request: HttpRequest, pk: uuid.UUID) -> Job:
     return job
 
 
-def job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def job(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The job's page; an htmx request gets only its progress panel (polled every second)."""
     try:
         item = _visible_job(request, pk)
