@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
@@ -21,6 +22,9 @@ class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it (signed in or not)."""
 
     htmx: HtmxDetails
+
+
+WAITING_LONG = 30  # seconds in the queue before the page says that no worker may be running
 
 
 def _visible_job(request: HttpRequest, pk: uuid.UUID) -> Job:
@@ -44,6 +48,8 @@ def job(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
         "snap": snap,
         "left": services.describe_seconds(snap.seconds_left) if snap.seconds_left else "",
         "next_token": once.new_token() if item.next_step else "",
+        "waiting_long": item.state == Job.State.QUEUED
+        and (timezone.now() - item.created_at).total_seconds() > WAITING_LONG,
     }
     if request.htmx:
         return render(request, "jobs/_progress.html", context)
