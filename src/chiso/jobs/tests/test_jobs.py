@@ -149,3 +149,12 @@ def test_the_command_line_draws_a_bar_on_stderr(survey, responses_file, capsys):
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("Tính  [░░░░") and "2/4  50 %  còn khoảng" in lines[1]
     assert lines[2] == "Tính  [" + "█" * 20 + "]  4/4  100 %"
+
+
+def test_a_job_long_in_the_queue_says_the_worker_may_be_off(client, people):
+    job = Job.objects.create(kind="chiso.jobs.tests.test_jobs:counts", title="Chờ", user=people["officer"])
+    client.force_login(people["officer"])
+    url = reverse("jobs:job", args=[job.pk])
+    assert "chiso worker" not in client.get(url).content.decode()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert "chiso worker" in client.get(url).content.decode()
