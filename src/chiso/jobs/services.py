@@ -200,7 +200,7 @@ def run(job_id: str) -> None:
             "problems": exc.problems,
             "next_step": exc.next_step,
         }
-    except Exception:
+    except BaseException as exc:  # a library's panic too (polars raises a BaseException)
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         fields = {
             "state": Job.State.FAILED,
@@ -208,6 +208,9 @@ def run(job_id: str) -> None:
                 id=job.pk
             ),
         }
+        if isinstance(exc, KeyboardInterrupt | SystemExit):  # the worker is stopping: record, then stop
+            _record(job, progress, fields)
+            raise
     else:
         fields = {
             "state": Job.State.DONE,
@@ -224,6 +227,11 @@ def run(job_id: str) -> None:
         progress.remove()
         if job.params.get("input"):
             (folder(job) / job.params["input"]).unlink(missing_ok=True)
+    _record(job, progress, fields)
+
+
+def _record(job: Job, progress: FileProgress, fields: dict[str, Any]) -> None:
+    """Store how the job ended, with its last progress; remove its folder unless it made a file."""
     fields |= {
         "done": progress.done,
         "total": progress.total,
