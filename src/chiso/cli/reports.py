@@ -15,6 +15,7 @@ from chiso.cli.progress import Bar
 
 def cmd_report(args: argparse.Namespace) -> str:
     """The analysis report of one unit: Word (from an editable template), Excel and PDF."""
+    django_ready()
     from chiso.reports.data import ReportError, build_report
     from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError, write_docx
