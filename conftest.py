@@ -38,6 +38,13 @@ def flush_empties_the_change_log_too():
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_the_request(settings):
+    """Background tasks run at once, inside the request that queues them (the database backend and
+    its worker are tested on their own, in chiso.jobs)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -178,6 +178,10 @@ def arguments(world) -> dict[str, list[list[Any]]]:
     survey = world["survey"].pk
     national = ["papi", 2021, "58"]
     result_set = ResultSet.objects.order_by("pk").values_list("pk", flat=True).first() or 1
+    from chiso.jobs.models import Job
+
+    # another person's job (an officer's, or a signed-out visitor's): its page is not a unit role's
+    job = Job.objects.create(kind="chiso.surveys.jobs:estimate", title="Tính", session_key="another").pk
     mapping = CriterionMapping.objects.order_by("pk").values_list("pk", flat=True).first() or 1
     each_assessment = [[a.pk] for a in assessments]
     criterion = [[a.pk, "4.1"] for a in assessments] + [[a.pk, "8.1"] for a in assessments]
@@ -229,6 +233,8 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "frameworks:index_new": [[]],
         "frameworks:index_edit": [[cycle.framework.index.code]],
         "units:list": [[]],
+        "jobs:job": [[job]],
+        "jobs:file": [[job]],
         "units:load_districts": [[]],
         "units:organisers": [[]],
         "units:organiser": [[cycle.organiser.code]],

@@ -53,12 +53,15 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.results",
     "chiso.accounts",
+    "chiso.jobs",
     "chiso.assessments",
     "chiso.administration",
     "chiso.surveys",
     "chiso.plans",
     "chiso.reports",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +141,20 @@ LOGIN_REDIRECT_URL = "assessments:home"
 LOGOUT_REDIRECT_URL = "results:home"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+# Long work (imports, estimation, reports, reminders) runs as background tasks (django-tasks),
+# queued in the database and run by `chiso worker`; CHISO_TASKS_IMMEDIATE=1 runs them in the request
+# instead (a single-process installation without a worker).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("CHISO_TASKS_IMMEDIATE", "0") == "1"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get("CHISO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHISO_FROM_EMAIL", "chiso@localhost")

@@ -1,5 +1,5 @@
-"""`chiso serve` runs the app under gunicorn: a page, a static file served by whitenoise with its
-gzip variant and far-future headers, chiso's own 404 page, and a clean stop on SIGINT."""
+"""`chiso serve` runs the app under gunicorn and the background worker beside it: a page, a static file served by whitenoise with its
+gzip variant and far-future headers, chiso's own 404 page, a queued job run, and a clean stop on SIGINT."""
 
 from __future__ import annotations
 
@@ -72,6 +72,22 @@ def _wait_until_listening(process: subprocess.Popen[str], port: int, seconds: fl
     pytest.fail(f"chiso serve did not listen within {seconds} s:\n{process.communicate()[0]}")
 
 
+QUEUE_A_REPORT_AND_WAIT = """
+import time
+from chiso.bootstrap import setup_django
+setup_django()
+from chiso.jobs.models import Job
+from chiso.jobs.services import start
+job = start("chiso.reports.jobs:make_report", "PAPI 2021", params={"index": "papi", "year": 2021, "unit": "58", "kind": "xlsx"})
+deadline = time.monotonic() + 90
+while time.monotonic() < deadline and not Job.objects.get(pk=job.pk).finished:
+    time.sleep(0.5)
+job.refresh_from_db()
+print(job.state, job.error)
+print(job.state)
+"""
+
+
 @pytest.mark.django_db
 def test_serve_answers_pages_and_static_files_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     home = tmp_path / "home"
@@ -116,6 +132,16 @@ def test_serve_answers_pages_and_static_files_and_stops_on_ctrl_c(tmp_path: Path
         status, headers, body = _get(base + "/trang-nay-khong-co/")
         assert status == 404
         assert "Không tìm thấy trang" in body.decode()
+
+        # A background job queued in the server's database is run by the worker serve started.
+        queued = subprocess.run(
+            [sys.executable, "-c", QUEUE_A_REPORT_AND_WAIT],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert queued.stdout.strip().endswith("done"), queued.stdout + queued.stderr
     finally:
         server.send_signal(signal.SIGINT)  # what Ctrl+C sends to the command, and only to it
         output, _ = server.communicate(timeout=40)

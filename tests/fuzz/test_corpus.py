@@ -273,13 +273,15 @@ def _post(client, world: dict[str, Any], name: str, case: Case) -> Any:
         }
         return client.post("/dieu-hanh/bang-ket-qua/", data)
     if name == "units":
-        return client.post("/dieu-hanh/don-vi/", {"file": upload})
+        return client.post("/dieu-hanh/don-vi/", {"file": upload}, follow=True)  # to the job's page
     if name == "frameworks":
         return client.post("/dieu-hanh/khung/", {"file": upload})
     if name == "xlsform":
         return client.post("/khao-sat/bang-hoi/tai-len/", {"file": upload})
     if name == "responses":
-        return client.post(f"/khao-sat/{world['survey'].pk}/nhap/", {"file": upload, "once": new_token()})
+        return client.post(
+            f"/khao-sat/{world['survey'].pk}/nhap/", {"file": upload, "once": new_token()}, follow=True
+        )  # to the job's page
     if name == "responsibilities":
         return client.post("/ke-hoach/trach-nhiem/papi-2018/nhap/", {"file": upload})
     assert name == "evidence"
@@ -298,6 +300,9 @@ def _page_message(response: Any, client: Any) -> str | None:
     session = client.session  # the responsibilities page keeps its errors for after the redirect
     found: list[str] = list(session.pop("plans_import_errors", []))
     session.save()
+    job = context.get("job")  # the import ran as a background job: its page tells the outcome
+    if job is not None and job.state == "failed":
+        found += [job.error, *job.problems]
     for key in ("problems", "error", "import_errors"):
         value = context.get(key)
         if value:

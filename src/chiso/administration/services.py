@@ -20,6 +20,7 @@ from chiso.accounts.permissions import manages
 from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
+from chiso.core.progress import Progress, no_progress
 from chiso.engine.numbers import format_date
 from chiso.frameworks.copy import map_previous, mapping_between
 from chiso.units.services import vi_order
@@ -166,14 +167,21 @@ def reminder_text(assessment: Assessment, today: date) -> tuple[str, str]:
     return subject, body
 
 
-def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> ReminderReport:
-    """E-mail the staff and heads of every unit that has not submitted, one message per unit."""
+def send_reminders(
+    user: User, cycle: Cycle, today: date | None = None, progress: Progress = no_progress
+) -> ReminderReport:
+    """E-mail the staff and heads of every unit that has not submitted, one message per unit;
+    `progress` hears each unit."""
     if not manages(user, cycle.organiser_id):
         raise NotAllowed(_("Bạn không có quyền gửi nhắc nhở."))
     today = today or date.today()
     report = ReminderReport()
-    pending = cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle")
-    for assessment in sorted(pending, key=lambda a: vi_order(a.unit.name)):
+    pending = sorted(
+        cycle.assessments.filter(state__in=NOT_SUBMITTED).select_related("unit", "cycle"),
+        key=lambda a: vi_order(a.unit.name),
+    )
+    for number, assessment in enumerate(pending):
+        progress(number, len(pending), assessment.unit.name)
         addresses = sorted(
             set(
                 Membership.objects.filter(unit=assessment.unit, role__in=UNIT_ROLES, user__is_active=True)
@@ -189,6 +197,7 @@ def send_reminders(user: User, cycle: Cycle, today: date | None = None) -> Remin
         report.units.append(assessment.unit.name)
         report.emails += 1
         report.recipients += len(addresses)
+    progress(len(pending), len(pending), _("Đã gửi {n} thư").format(n=report.emails))
     audit(
         user,
         "send_reminders",

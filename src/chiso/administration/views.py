@@ -21,6 +21,7 @@ from chiso.accounts.permissions import officer_required, organisers_of
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import changelog, services
 from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendForm
+from chiso.administration.jobs import SEND_REMINDERS
 from chiso.assessments import workflow
 from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
 from chiso.assessments.models import Cycle
@@ -28,6 +29,7 @@ from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
 from chiso.core import once
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
+from chiso.jobs import services as jobs
 from chiso.units.forms import LEVELS
 from chiso.units.organisers import managed_by
 from chiso.units.services import vi_order
@@ -83,24 +85,16 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
 def send_reminders(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
     with once.first_post(request) as first:  # the same form posted twice sends its e-mails once
-        report = services.send_reminders(request.user, cycle) if first else None
-    if report is None:
-        messages.info(request, str(once.ALREADY))
-    elif report.emails:
-        messages.success(
-            request,
-            _("Đã gửi %(emails)s thư nhắc nhở tới %(people)s địa chỉ: %(units)s.")
-            % {"emails": report.emails, "people": report.recipients, "units": ", ".join(report.units)},
+        if not first:
+            messages.info(request, str(once.ALREADY))
+            return redirect("administration:cycle", cycle_id=cycle.pk)
+        job = jobs.start(
+            SEND_REMINDERS,
+            _("Gửi thư nhắc nhở: {cycle}").format(cycle=cycle.name),
+            request=request,
+            params={"cycle": cycle.pk},
         )
-    else:
-        messages.info(request, _("Không có đơn vị nào cần nhắc nhở."))
-    if report is not None and report.without_address:
-        messages.warning(
-            request,
-            _("Không có địa chỉ thư của cán bộ, thủ trưởng các đơn vị: %(units)s.")
-            % {"units": ", ".join(report.without_address)},
-        )
-    return redirect("administration:cycle", cycle_id=cycle.pk)
+    return redirect("jobs:job", job.pk)
 
 
 @require_POST

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_plans(sub)
     add_reports(sub)
     add_setup(sub)
+    add_worker(sub)
     return parser
 
 
@@ -501,4 +502,23 @@ def add_setup(sub: Any) -> None:
     p.add_argument(
         "--access-log", action="store_true", help=_("ghi mỗi yêu cầu ra đầu ra chuẩn (nhật ký truy cập)")
     )
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=_("không chạy tiến trình việc nền kèm theo (khi đã chạy `chiso worker` riêng)"),
+    )
     p.set_defaults(func=Handler("chiso.cli.serve:cmd_serve"))
+
+
+def add_worker(sub: Any) -> None:
+    """worker."""
+    p = sub.add_parser(
+        "worker", help=_("chạy các việc nền (nhập tệp, tính toán, báo cáo, thư nhắc) các trang gửi tới")
+    )
+    p.add_argument("--batch", action="store_true", help=_("chạy hết các việc đang chờ rồi dừng"))
+    p.add_argument("--max-tasks", type=int, help=_("dừng sau chừng ấy việc"))
+    p.add_argument(
+        "--interval", type=float, default=1.0, help=_("số giây chờ giữa hai lần xem hàng đợi (mặc định 1)")
+    )
+    p.add_argument("--quiet", action="store_true", help=_("không ghi nhật ký từng việc"))
+    p.set_defaults(func=Handler("chiso.cli.worker:cmd_worker"))

@@ -10,7 +10,9 @@ import argparse
 from datetime import date
 
 from chiso.cli.common import django_ready
+from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.cli.progress import Bar
 
 
 def cmd_remind(args: argparse.Namespace) -> str:
@@ -33,7 +35,7 @@ def cmd_remind(args: argparse.Namespace) -> str:
             len(lines),
         ).format(count=len(lines), date=format_date(today))
     else:
-        report = escalate(today)
+        report = escalate(today, progress=Bar(_("Xét kế hoạch cải thiện")))
         lines = [describe(e) for e in report.new]
         head = (
             ngettext(

@@ -10,10 +10,12 @@ import argparse
 
 from chiso.cli.common import CommandError, django_ready, index_named, json_number, render_table, to_json
 from chiso.cli.i18n import gettext as _
+from chiso.cli.progress import Bar
 
 
 def cmd_report(args: argparse.Namespace) -> str:
     """The analysis report of one unit: Word (from an editable template), Excel and PDF."""
+    django_ready()
     from chiso.reports.data import ReportError, build_report
     from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError, write_docx
@@ -27,18 +29,26 @@ def cmd_report(args: argparse.Namespace) -> str:
         # Say it before the work, not after.
         raise CommandError(no_libreoffice())
     index = index_named(args.index)
+    bar = Bar(_("Lập báo cáo"))
+    steps = 2 + (args.xlsx is not None) + (args.pdf is not None)
+    bar(0, steps, _("Đang tổng hợp số liệu"))
     try:
         report = build_report(index, args.year, args.unit, target_rank=args.target_rank)
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
     lines = []
+    bar(1, steps, _("Đang viết tệp Word"))
     try:
         write_docx(report, args.output, args.template, issuer=args.issuer, charts_folder=args.charts_dir)
     except TemplateError as exc:
         raise CommandError(str(exc)) from exc
     lines.append(_("Đã lập báo cáo: {path}").format(path=args.output))
+    done = 2
+    bar(done, steps, _("Đã viết tệp Word"))
     if args.xlsx is not None:
         write_xlsx(report, args.xlsx)
+        done += 1
+        bar(done, steps, _("Đã viết sổ Excel"))
         lines.append(_("Sổ Excel: {path}").format(path=args.xlsx))
     if args.pdf is not None:
         try:
@@ -46,6 +56,7 @@ def cmd_report(args: argparse.Namespace) -> str:
         except PdfError as exc:
             raise CommandError(str(exc)) from exc
         lines.append(f"PDF: {args.pdf}")
+        bar(steps, steps, "PDF")
     lines.append(report.paragraphs["headline"] or "")
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ from chiso.cli.common import (
 )
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.cli.progress import Bar
 from chiso.core.text import local_moment
 
 # -- ranking ---------------------------------------------------------------------------------------
@@ -302,6 +303,7 @@ def cmd_import_results(args: argparse.Namespace) -> str:
             document=args.document or "",
             national_mean=national_mean,
             publish=args.publish,
+            progress=Bar(_("Nhập bảng kết quả")),
         )
     except ImportFailed as exc:
         shown = exc.errors[:50]

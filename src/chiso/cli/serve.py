@@ -3,13 +3,15 @@
 `chiso serve` checks the database (it never migrates: `chiso setup` does), refuses to start
 without a secret key of its own, checks that the server's connections fit PostgreSQL's
 `max_connections`, collects the static files when they changed, then starts its child processes
-and watches them: today the web server only (gunicorn, `workers` processes × `threads` threads,
-whitenoise serving the static files, a psycopg pool per process). Ctrl+C or SIGTERM stops them
+and watches them: the web server (gunicorn, `workers` processes × `threads` threads, whitenoise
+serving the static files, a psycopg pool per process) and the background worker (`chiso worker`,
+which runs the imports, estimations, reports and reminders the pages queue; `--no-worker` when
+workers run as services of their own). Ctrl+C or SIGTERM stops them
 all gracefully: each finishes the requests in progress (up to `GRACE` seconds) and exits; when one
 child stops by itself, the others are stopped too and the command fails with its status.
 
-A process that must run beside the web server (a background worker) is one more `Child` in the
-list `cmd_serve` passes to `run_together`.
+A process that must run beside the web server is one more `Child` in the list `serve` passes to
+`run_together`.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ def web_server(host: str, port: int, workers: int, threads: int, access_log: boo
     if access_log:
         argv += ["--access-logfile", "-"]
     return Child("web", argv)
+
+
+def background_worker() -> Child:
+    """`chiso worker`: takes the queued background tasks one at a time, on this installation's database."""
+    return Child("worker", [sys.executable, "-m", "chiso.cli.main", "worker", "--quiet"])
 
 
 def child_environment(environ: Mapping[str, str], workers: int, threads: int) -> dict[str, str]:
@@ -250,6 +257,7 @@ def serve(
     threads: int,
     access_log: bool = False,
     announce: str = "",
+    worker: bool = True,
 ) -> str:
     """Serve the app once Django is set up and the database is ready; returns when stopped.
     `announce` is printed once the children are started (by default the address and the size)."""
@@ -261,6 +269,8 @@ def serve(
     _close_connections()
     shown_host = f"[{host}]" if ":" in host else host
     children = [web_server(host, port, workers, threads, access_log)]
+    if worker:
+        children.append(background_worker())
 
     announce = announce or _(
         "chiso đang chạy tại http://{host}:{port}/ ({workers} tiến trình × {threads} luồng; Ctrl+C để dừng)"
@@ -271,7 +281,9 @@ def serve(
 
     status = run_together(children, child_environment(environ, workers, threads), started=started)
     if status:
-        raise CommandError(_("Máy chủ web đã dừng (mã {status}).").format(status=status))
+        raise CommandError(
+            _("Máy chủ web hoặc tiến trình việc nền đã dừng (mã {status}).").format(status=status)
+        )
     return _("Đã dừng chiso.")
 
 
@@ -284,4 +296,4 @@ def cmd_serve(args: argparse.Namespace) -> str:
     if os.environ.pop("CHISO_DEBUG", None) not in (None, "", "0"):
         print(_("chiso serve luôn chạy với DEBUG tắt: bỏ qua CHISO_DEBUG."), file=sys.stderr)
     django_ready()
-    return serve(environ, args.host, args.port, workers, threads, args.access_log)
+    return serve(environ, args.host, args.port, workers, threads, args.access_log, worker=not args.no_worker)

@@ -26,6 +26,7 @@ from typing import Any
 from chiso.cli.common import django_ready, render_table
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.cli.progress import Bar
 from chiso.core.text import local_moment
 
 
@@ -273,7 +274,9 @@ def cmd_import_responses(args: argparse.Namespace) -> str:
 
     survey = _survey(args.survey, "import-responses")
     try:
-        batch = services.import_responses(survey, args.file, valid_only=args.valid_only)
+        batch = services.import_responses(
+            survey, args.file, valid_only=args.valid_only, progress=Bar(_("Nhập tệp trả lời"))
+        )
     except services.SurveyError as exc:
         raise _fail("import-responses", exc) from exc
     lines = [
@@ -300,7 +303,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
 
     survey = _survey(args.survey, "compute")
     try:
-        count = services.estimate(survey)
+        count = services.estimate(survey, progress=Bar(_("Tính chỉ số khảo sát")))
     except services.SurveyError as exc:
         raise _fail("compute", exc) from exc
     stored = ngettext("Đã lưu {count} kết quả.", "Đã lưu {count} kết quả.", count).format(count=count)

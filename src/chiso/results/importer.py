@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chiso.core import limits
 from chiso.core.limits import field_problem, max_length
 from chiso.core.logs import logged_import
+from chiso.core.progress import Progress, no_progress
 from chiso.core.uploads import (
     MAX_ERRORS,
     FileRefused,
@@ -416,15 +417,19 @@ def import_results(
     publish: bool = False,
     user: Any = None,
     file_name: str | None = None,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Validate a results file and, if it is entirely valid, write it as a new version of the
     index-year's results: a draft unless `publish`. One service for `chiso import-results` and the
-    officer's upload page.
+    officer's upload page; `progress` hears its steps (read, checked, ranks compared, written).
 
     The report names every unit whose published rank differs from chiso's rank and the published
     means (a "Trung bình cả nước" row, or `national_mean` for the total). `dry_run` writes nothing."""
+    steps = 3 if dry_run else 4
+    progress(0, steps, _("Đang đọc tệp"))
     engine_framework = framework.to_engine()
     rows = read_table(path, sheet)
+    progress(1, steps, _("Đang kiểm tra {n} dòng").format(n=len(rows)))
     aliases = (index.short_name, *index.aliases)
     names = (index.name_vi, *aliases, *(f"chỉ số {a}" for a in aliases))
     means: dict[str, Decimal] = {}
@@ -444,6 +449,7 @@ def import_results(
     if errors:
         raise ImportFailed(errors)
     header = rows[_find_header(rows)]
+    progress(2, steps, _("Đang so sánh thứ hạng công bố"))
     differences, compared = rank_differences(unit_rows, engine_framework, index.unit_level, year)
     report = ImportReport(
         rows=len(unit_rows),
@@ -455,7 +461,9 @@ def import_results(
         replaces=ResultSet.objects.current().filter(index=index, year=year).order_by("-version").first(),
     )
     if dry_run:
+        progress(3, steps, _("Đã kiểm tra"))
         return report
+    progress(3, steps, _("Đang ghi {n} đơn vị").format(n=report.units))
     name = file_name or path.name
     with transaction.atomic():
         dataset = Dataset.objects.create(
@@ -475,6 +483,7 @@ def import_results(
             replace=replace,
             publish=publish,
         )
+    progress(4, steps, _("Đã ghi {n} đơn vị").format(n=report.units))
     return report
 
 

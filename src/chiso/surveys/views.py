@@ -26,11 +26,13 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments.models import Cycle
 from chiso.assessments.workflow import WorkflowError
 from chiso.core import once
-from chiso.core.uploads import MAX_ERRORS
+from chiso.core.files import clean_file_name
 from chiso.engine.survey import OVERALL
 from chiso.frameworks.ownership import may_change
+from chiso.jobs import services as jobs
 from chiso.surveys import services
 from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
+from chiso.surveys.jobs import ESTIMATE, IMPORT
 from chiso.surveys.models import Questionnaire, Survey, SurveyResult
 from chiso.units.models import Organiser
 
@@ -191,6 +193,8 @@ def _store_upload(upload) -> tuple[str, bytes]:
 
 @manager_only
 def import_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload a response file: it is stored, then imported in the background (`chiso.surveys.jobs`);
+    the job's page shows the progress, then the import's outcome or its row-by-row report."""
     item = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=pk)
     form = ImportForm()
     context: dict = {"survey": item, "form": form}
@@ -200,45 +204,27 @@ def import_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if not STORED.match(stored) or not default_storage.exists(f"surveys/responses/{stored}"):
                 messages.error(request, _("Không tìm thấy tệp đã tải lên; hãy tải lại."))
                 return redirect("surveys:import", item.pk)
-            with default_storage.open(f"surveys/responses/{stored}") as handle:
-                data = handle.read()
-            original = request.POST.get("name", stored)[:200]
-            upload, valid_only = ContentFile(data, name=original), True
+            original = clean_file_name(request.POST.get("name", stored))[:200] or stored
+            valid_only = True
         else:
             form = ImportForm(request.POST, request.FILES)
             context["form"] = form
             if not form.is_valid():
                 return render(request, "surveys/import.html", context, status=422)
             original = Path(form.cleaned_data["file"].name).name
-            stored, data = _store_upload(form.cleaned_data["file"])
-            upload, valid_only = ContentFile(data, name=original), form.cleaned_data["valid_only"]
-        try:
-            with once.first_post(request) as first:  # the same form posted twice imports once
-                if not first:
-                    messages.info(request, str(once.ALREADY))
-                    return redirect("surveys:survey", item.pk)
-                batch = services.import_responses(item, upload, valid_only=valid_only, user=request.user)
-        except services.SurveyError as exc:
-            context.update(
-                error=str(exc).split("\n")[0],
-                report=exc.report,
-                problems=exc.report.problems[:MAX_ERRORS] if exc.report else [],
-                stored=stored if STORED.match(stored) else "",
-                original=original,
+            stored, _data = _store_upload(form.cleaned_data["file"])
+            valid_only = form.cleaned_data["valid_only"]
+        with once.first_post(request) as first:  # the same form posted twice imports once
+            if not first:
+                messages.info(request, str(once.ALREADY))
+                return redirect("surveys:survey", item.pk)
+            job = jobs.start(
+                IMPORT,
+                _("Nhập tệp trả lời {file} vào {survey}").format(file=original, survey=item.title),
+                request=request,
+                params={"survey": item.pk, "stored": stored, "name": original, "valid_only": valid_only},
             )
-            return render(request, "surveys/import.html", context, status=422)
-        messages.success(
-            request,
-            _("Đã nhập %(n)s phiếu từ %(file)s (%(bad)s dòng lỗi, %(dup)s phiếu trùng không tính lại).")
-            % {
-                "n": batch.imported,
-                "file": batch.file_name,
-                "bad": batch.invalid_rows,
-                "dup": batch.duplicates,
-            },
-        )
-        context.update(batch=batch)
-        return render(request, "surveys/import.html", context)
+        return redirect("jobs:job", job.pk)
     return render(request, "surveys/import.html", context)
 
 
@@ -275,13 +261,13 @@ def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @manager_only
 def run_estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Survey, pk=pk)
-    try:
-        count = services.estimate(item, request.user)
-    except services.SurveyError as exc:
-        messages.error(request, str(exc))
-        return redirect("surveys:survey", item.pk)
-    messages.success(request, _("Đã tính và lưu %(n)s kết quả.") % {"n": count})
-    return redirect("surveys:results", item.pk)
+    job = jobs.start(
+        ESTIMATE,
+        _("Tính chỉ số khảo sát {survey}").format(survey=item.title),
+        request=request,
+        params={"survey": item.pk},
+    )
+    return redirect("jobs:job", job.pk)
 
 
 @require_POST

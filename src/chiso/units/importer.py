@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from chiso.core.limits import field_problem
 from chiso.core.logs import logged_import
+from chiso.core.progress import Progress, no_progress
 from chiso.core.uploads import FileRefused, Workbook, capped, repeated_header, repeated_header_message
 from chiso.engine import units as engine_units
 from chiso.engine.names import plain_key
@@ -305,11 +306,17 @@ def read_rows(source: str | Path | IO[bytes]) -> list[UnitRow]:
 
 @logged_import("units")
 @transaction.atomic
-def import_units(source: str | Path | IO[bytes], default_parent: str = "") -> ImportResult:
+def import_units(
+    source: str | Path | IO[bytes], default_parent: str = "", progress: Progress = no_progress
+) -> ImportResult:
     """Create or update the units of the file (keyed on level, code and first valid day). A row
-    without a parent gets `default_parent` (the importing organiser's province or district)."""
+    without a parent gets `default_parent` (the importing organiser's province or district).
+    `progress` hears each row written."""
     created = updated = 0
-    for row in read_rows(source):
+    progress(0, None, _("Đang đọc tệp"))
+    rows = read_rows(source)
+    for number, row in enumerate(rows):
+        progress(number, len(rows), _("Đang ghi các đơn vị"))
         unit, was_created = Unit.objects.update_or_create(
             level=row.level,
             code=row.code,
@@ -327,6 +334,7 @@ def import_units(source: str | Path | IO[bytes], default_parent: str = "") -> Im
             updated += 1
         if row.block is not None:
             _enter_block(row, unit)
+    progress(len(rows), len(rows), _("Đã ghi {n} đơn vị").format(n=len(rows)))
     return ImportResult(created, updated)
 
 

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
+from chiso.core.files import clean_file_name
+from chiso.jobs import services as jobs
 from chiso.units import registry
 from chiso.units.blocks import blocks_on
 from chiso.units.forms import LEVELS, UnitImportForm
-from chiso.units.importer import UnitImportError, import_units
+from chiso.units.jobs import IMPORT_UNITS
 from chiso.units.models import Block, Unit
 from chiso.units.organisers import managed_by, top_level_officer
 
@@ -35,23 +37,18 @@ def units(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            result = import_units(
-                form.cleaned_data["file"], default_parent=organiser.unit.code if organiser.unit else ""
-            )
-        except UnitImportError as exc:
-            problems = exc.problems
-            status = 422
-            messages.error(
-                request, _("Tệp bị từ chối; chưa ghi đơn vị nào. Sửa các lỗi dưới đây rồi nhập lại.")
-            )
-        else:
-            messages.success(
-                request,
-                _("Đã nhập: %(created)s đơn vị mới, %(updated)s đơn vị cập nhật.")
-                % {"created": result.created, "updated": result.updated},
-            )
-            return redirect(f"{reverse('units:list')}?cap={level}&to-chuc={organiser.code}")
+        # Saved in the data folder, then imported by the worker; the job's page shows the outcome.
+        job = jobs.start(
+            IMPORT_UNITS,
+            _("Nhập đơn vị từ {file}").format(file=clean_file_name(form.cleaned_data["file"].name)),
+            request=request,
+            upload=form.cleaned_data["file"],
+            params={
+                "default_parent": organiser.unit.code if organiser.unit else "",
+                "back": f"{reverse('units:list')}?cap={level}&to-chuc={organiser.code}",
+            },
+        )
+        return redirect("jobs:job", job.pk)
     queryset = Unit.objects.filter(level=level).order_by("code", "valid_from")
     if organiser.unit is not None:
         queryset = queryset.filter(parent_code=organiser.unit.code)

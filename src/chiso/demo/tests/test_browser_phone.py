@@ -80,6 +80,7 @@ NOT_PAGES = {
     "results:cycle_target": "POST, fragment",
     "results:table_save": "POST",
     "results:table_publish": "POST",
+    "jobs:file": "file",
 }
 
 OPEN_DETAILS = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
@@ -194,7 +195,42 @@ def pages() -> list[Page]:
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]
+    found += [Page("jobs:job", f"/viec/{job.pk}/") for job in _jobs()]
     return found
+
+
+def _jobs() -> list:
+    """A background job of the officer's that failed (a long row report and the next step), and one
+    that is running (its bar, done/total and the time left)."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from chiso.jobs.models import Job
+    from chiso.jobs.services import FileProgress
+
+    officer = User.objects.get(username=ROLES["officer"])
+    failed = Job.objects.create(
+        kind="chiso.surveys.jobs:import_responses",
+        title="Nhập tệp trả lời kobo-export-tinh-quang-ninh-2025-dot-1-ban-cuoi.csv",
+        user=officer,
+        state=Job.State.FAILED,
+        error="Chưa nhập phiếu nào. 20 dòng, 18 hợp lệ, 2 lỗi, 0 trùng.",
+        problems=[
+            "Dòng 3, trường 'don_vi_duoc_khao_sat_theo_ma': không tìm thấy đơn vị Sở Tư phát — gần nhất: Sở Tư pháp"
+        ],
+        next_step={"url": "/khao-sat/", "label": "Chỉ nhập các dòng hợp lệ", "fields": {"stored": "x"}},
+    )
+    running = Job.objects.create(
+        kind="chiso.surveys.jobs:estimate",
+        title="Tính chỉ số khảo sát",
+        user=officer,
+        state=Job.State.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=40),
+    )
+    FileProgress(running)(1, 3, "Đang ước lượng 100000 phiếu")
+    return [failed, running]
 
 
 def url_names(patterns=None, namespace: str = "") -> set[str]:

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Membership, Role
+from chiso.core.progress import Progress, no_progress
 from chiso.engine.names import match_key
 from chiso.engine.numbers import format_date
 from chiso.plans.models import (
@@ -184,12 +185,17 @@ def describe(escalation: Escalation) -> str:
 
 
 @transaction.atomic
-def escalate(today: date | None = None, *, send: bool = True) -> EscalationReport:
+def escalate(
+    today: date | None = None, *, send: bool = True, progress: Progress = no_progress
+) -> EscalationReport:
     """Find late tasks, overdue items and silent owners; record each once and e-mail the new ones to
-    the officers (one summary) and to each owning agency's staff and head (one message each)."""
+    the officers (one summary) and to each owning agency's staff and head (one message each).
+    `progress` hears each plan item checked, then the sending."""
     today = today or date.today()
     report = EscalationReport()
-    for item in open_items():
+    items = list(open_items())
+    for number, item in enumerate(items):
+        progress(number, len(items) + 1, _("Đang xét các nội dung kế hoạch"))
         for entry in silent_periods(item, today):
             found, created = Escalation.objects.get_or_create(
                 item=item,
@@ -226,8 +232,10 @@ def escalate(today: date | None = None, *, send: bool = True) -> EscalationRepor
             )
             if created:
                 report.new.append(found)
+    progress(len(items), len(items) + 1, _("Đang gửi thư"))
     if send and report.new:
         report.emails = _send(report.new, today)
+    progress(len(items) + 1, len(items) + 1, _("{n} cảnh báo mới").format(n=len(report.new)))
     return report
 
 

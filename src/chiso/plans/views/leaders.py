@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.core.plotly import plotly_version
+from chiso.jobs import services as jobs
 from chiso.plans import services
+from chiso.plans.jobs import ESCALATE
 from chiso.plans.models import Escalation
 from chiso.plans.views.common import manager_required
 
@@ -51,10 +52,6 @@ def leaders(request: HttpRequest) -> HttpResponse:
 @require_POST
 @manager_required
 def escalate_now(request: HttpRequest) -> HttpResponse:
-    report = services.escalate()
-    messages.success(
-        request,
-        _("Đã ghi %(new)s cảnh báo mới, gửi %(emails)s thư.")
-        % {"new": len(report.new), "emails": report.emails},
-    )
-    return redirect("plans:leaders")
+    """Run today's check (`chiso plans remind`) now, in the background."""
+    job = jobs.start(ESCALATE, _("Kiểm tra và gửi cảnh báo kế hoạch cải thiện"), request=request)
+    return redirect("jobs:job", job.pk)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,14 +26,14 @@ from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
-from chiso.frameworks.models import Framework, Index
+from chiso.frameworks.models import Index
 from chiso.frameworks.ownership import require_manages
-from chiso.frameworks.services import framework_for
+from chiso.jobs import services as jobs
 from chiso.results.forms import ResultTableForm
-from chiso.results.importer import ImportFailed, ImportReport, import_results
+from chiso.results.importer import ImportFailed, ImportReport
+from chiso.results.jobs import SAVE_TABLE, run_import
 from chiso.results.models import ResultSet
-from chiso.results.services import ResultSetExists, publish_result_set, results_of
-from chiso.units.registry import registry
+from chiso.results.services import publish_result_set, results_of
 
 SESSION_KEY = "results-upload-{token}"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -53,31 +51,6 @@ def _pending_folder() -> Path:
         if path.is_file() and path.stat().st_mtime < stale:
             path.unlink(missing_ok=True)
     return folder
-
-
-def _import(pending: dict[str, Any], *, dry_run: bool, user: Any = None) -> ImportReport:
-    """Run the importer (the one `chiso import-results` uses) on a pending upload."""
-    index = Index.objects.get(pk=pending["index"])
-    year = pending["year"]
-    mean = Decimal(pending["national_mean"]) if pending["national_mean"] else None
-    return import_results(
-        Path(pending["path"]),
-        index,
-        year,
-        Framework.objects.get(pk=pending["framework"])
-        if pending.get("framework")
-        else framework_for(index, year),
-        registry((index.unit_level,)),
-        sheet=pending["sheet"] or None,
-        replace=pending["replace"],
-        dry_run=dry_run,
-        publisher=pending["publisher"],
-        document=pending["document"],
-        source_url=pending["source_url"],
-        national_mean=mean,
-        user=user,
-        file_name=pending["file_name"],
-    )
 
 
 @officer_required
@@ -109,7 +82,7 @@ def tables(request: AuthenticatedHttpRequest) -> HttpResponse:
             "replace": data["replace"],
         }
         try:
-            report = _import(pending, dry_run=True)
+            report = run_import(pending, dry_run=True)
         except ImportFailed as exc:
             problems = exc.errors
         except LookupError as exc:
@@ -171,27 +144,18 @@ def table_save(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Bản xem trước đã hết hạn; hãy tải tệp lên lại."))
         return redirect("results:tables")
     require_manages(request.user, Index.objects.get(pk=pending["index"]))
-    try:
-        # The preview's token is the form's one-time token: saved twice at once, it is written once.
-        with once.first_post(request, token=token) as first:
-            report = _import(pending, dry_run=False, user=request.user) if first else None
-    except (ImportFailed, ResultSetExists, LookupError) as exc:
-        messages.error(request, _("Không lưu được: {error}").format(error=exc))
-        return redirect("results:tables")
-    finally:
-        Path(pending["path"]).unlink(missing_ok=True)
-    if report is None:
-        messages.info(request, str(once.ALREADY))
-        return redirect("results:tables")
-    result_set = report.result_set
-    assert result_set is not None
-    messages.success(
-        request,
-        _("Đã lưu bản nháp {index} {year} (phiên bản {version}); chưa công khai cho đến khi công bố.").format(
-            index=result_set.index.short_name, year=result_set.year, version=result_set.version
-        ),
-    )
-    return redirect("results:table", pk=result_set.pk)
+    # The preview's token is the form's one-time token: saved twice at once, it is written once.
+    with once.first_post(request, token=token) as first:
+        if not first:
+            messages.info(request, str(once.ALREADY))
+            return redirect("results:tables")
+        job = jobs.start(
+            SAVE_TABLE,
+            _("Lưu bảng kết quả {file}").format(file=pending["file_name"]),
+            request=request,
+            params={"pending": pending},
+        )
+    return redirect("jobs:job", job.pk)
 
 
 @officer_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from chiso.core.limits import max_length
 from chiso.core.logs import logged_import
+from chiso.core.progress import Progress, no_progress
 from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
@@ -159,16 +160,23 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
 @logged_import("survey responses")
 @transaction.atomic
 def import_responses(
-    survey: Survey, file: Any, valid_only: bool = False, user: User | None = None
+    survey: Survey,
+    file: Any,
+    valid_only: bool = False,
+    user: User | None = None,
+    progress: Progress = no_progress,
 ) -> ImportBatch:
     """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
     `valid_only`; submission ids already in the survey or repeated in the file are reported as
-    duplicates and never counted twice."""
+    duplicates and never counted twice. `progress` hears the steps: read, checked, stored."""
     require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
+    progress(0, 3, _("Đang đọc tệp"))
     data, filename = read_file(file)
+    progress(1, 3, _("Đang kiểm tra từng dòng"))
     frame, report = check_responses(survey, ContentFile(data, name=filename), valid_only)
+    progress(2, 3, _("Đang lưu {n} phiếu").format(n=frame.height))
     form = survey.questionnaire.form()
     answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
     batch = ImportBatch.objects.create(
@@ -206,6 +214,7 @@ def import_responses(
             Response.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     except IntegrityError as exc:
         raise SurveyError(_("Có phiếu vừa được nhập cùng lúc; hãy nhập lại.")) from exc
+    progress(3, 3, _("Đã lưu {n} phiếu").format(n=frame.height))
     return batch
 
 

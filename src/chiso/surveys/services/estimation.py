@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.core import changelog
+from chiso.core.progress import Progress, no_progress
 from chiso.engine.survey import (
     Aggregation,
     Design,
@@ -82,16 +83,20 @@ def _finite(value: float) -> float | None:
 
 
 @transaction.atomic
-def estimate(survey: Survey, user: User | None = None) -> int:
+def estimate(survey: Survey, user: User | None = None, progress: Progress = no_progress) -> int:
     """Estimate every index of the survey (all units, types, questions, factors, overall) and store
-    them, replacing the survey's previous results. Returns the number of result rows."""
+    them, replacing the survey's previous results. Returns the number of result rows. `progress`
+    hears the steps: responses read, estimated, stored."""
     require_manager(user, survey)
+    progress(0, 3, _("Đang đọc các phiếu"))
     frame, design, items = response_frame(survey)
     method = survey_method(survey)
+    progress(1, 3, _("Đang ước lượng {n} phiếu").format(n=frame.height))
     try:
         result = estimate_satisfaction(frame, items, design, method, all_types=True)
     except SurveyDesignError as exc:
         raise SurveyError(str(exc)) from exc
+    progress(2, 3, _("Đang lưu kết quả"))
     stored_method = method.as_dict() | {
         "questionnaire": survey.questionnaire.sha256,
         "responses": frame.height,
@@ -123,4 +128,5 @@ def estimate(survey: Survey, user: User | None = None) -> int:
     survey.estimated_at = now
     survey.save(update_fields=["estimated_at"])
     changelog.log_counts(survey, {"survey_results": (before, len(objects))})  # replaced in bulk
+    progress(3, 3, _("Đã lưu {n} kết quả").format(n=len(objects)))
     return len(objects)

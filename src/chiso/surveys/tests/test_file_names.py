@@ -38,10 +38,11 @@ def test_the_valid_rows_step_cannot_smuggle_a_name(client, survey, people, tmp_p
     rows[1]["don_vi"] = "Sở Tư phát"
     path = write(rows, tmp_path / "kobo.csv")
     url = reverse("surveys:import", args=[survey.pk])
-    page = client.post(url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes()), "once": new_token()})
-    done = client.post(
-        url, {"stored": page.context["stored"], "name": "phieu\u202evsc.exe\n.csv", "once": new_token()}
+    started = client.post(
+        url, {"file": SimpleUploadedFile("kobo.csv", path.read_bytes()), "once": new_token()}
     )
-    assert done.status_code == 200
+    stored = client.get(started.url).context["job"].next_step["fields"]["stored"]
+    done = client.post(url, {"stored": stored, "name": "phieu\u202evsc.exe\n.csv", "once": new_token()})
+    assert done.status_code == 302
     assert ImportBatch.objects.get().file_name == "phieuvsc.exe.csv"
-    assert "\u202e" not in done.content.decode()
+    assert "\u202e" not in client.get(done.url).content.decode()

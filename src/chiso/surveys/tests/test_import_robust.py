@@ -33,8 +33,8 @@ def test_a_file_appended_to_itself_is_refused_naming_the_row(client, survey, peo
         reverse("surveys:import", args=[survey.pk]),
         {"file": SimpleUploadedFile("kobo.csv", data + data), "once": new_token()},
     )
-    assert response.status_code == 422
-    assert "Dòng 6: lặp lại dòng tiêu đề" in response.context["error"]
+    assert response.status_code == 302
+    assert "Dòng 6: lặp lại dòng tiêu đề" in client.get(response.url).context["job"].error
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 

@@ -77,20 +77,24 @@ def test_import_report_then_valid_rows_only(client, survey, people, tmp_path):
     rows[4]["q2"] = "8"
     path = write(rows, tmp_path / "kobo.csv")
     url = reverse("surveys:import", args=[survey.pk])
-    page = client.post(url, {"file": upload(path), "once": new_token()})
-    assert page.status_code == 422
+    started = client.post(url, {"file": upload(path), "once": new_token()})
+    assert started.status_code == 302 and started.url.startswith("/viec/")
+    page = client.get(started.url)  # the job ran (immediate backend): its page shows the report
     text = page.content.decode()
     assert "Chỉ nhập các dòng hợp lệ" in text and "gần nhất: Sở Tư pháp" in text
     assert Response.objects.count() == 0
-    stored = page.context["stored"]
+    job = page.context["job"]
+    assert job.state == "failed" and job.problems
+    stored = job.next_step["fields"]["stored"]
     done = client.post(url, {"stored": stored, "name": "kobo.csv", "once": new_token()})
-    assert done.status_code == 200
+    assert done.status_code == 302
+    assert "Đã nhập 18 phiếu" in client.get(done.url).content.decode()
     assert Response.objects.count() == 18
     batch = ImportBatch.objects.get()
     assert batch.valid_only and batch.invalid_rows == 2 and batch.file_name == "kobo.csv"
     assert batch.user == people["officer"]
     again = client.post(url, {"file": upload(path), "valid_only": "on", "once": new_token()})
-    assert again.status_code == 200 and Response.objects.count() == 18
+    assert again.status_code == 302 and Response.objects.count() == 18
     first = ImportBatch.objects.first()
     assert first is not None and first.duplicates == 18
     assert client.post(url, {"stored": "../../etc/passwd", "name": "x"}).status_code == 302
@@ -154,7 +158,7 @@ def test_paper_form_estimate_and_link(client, survey, responses_file, people, de
     paper = Response.objects.get(source="paper")
     assert paper.entered_by == people["officer"] and paper.answers == {"q1": "5", "q3": "4"}
     response = client.post(reverse("surveys:estimate", args=[survey.pk]))
-    assert response.url == reverse("surveys:results", args=[survey.pk])
+    assert reverse("surveys:results", args=[survey.pk]) in client.get(response.url).content.decode()
     link = reverse("surveys:link", args=[survey.pk])
     page = client.get(link + f"?ky={cycle.pk}").content.decode()
     assert "8.1" in page and "8.2" in page

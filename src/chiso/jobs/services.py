@@ -1,0 +1,298 @@
+"""Start a job, run it in the worker, and tell its starter where it stands.
+
+A page calls `start` with the handler that does the work ("chiso.app.jobs:function", given the job
+and a `Progress`) and, when there is one, the uploaded file: the file is saved in the job's folder
+(under the data folder) before the task is queued, because the worker is another process. The
+worker calls `run`: the handler runs inside one transaction, so a failure writes nothing; its
+progress goes to a small file that the page polls (`snapshot`), since the transaction's writes are
+invisible to other connections until it ends. The job's folder is removed with its input when the
+job ends, unless the job made a file for its starter (a report), kept for `KEEP_DAYS`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from chiso.accounts.permissions import can_manage
+from chiso.core.files import clean_file_name
+from chiso.core.progress import Progress
+from chiso.core.uploads import MAX_ERRORS
+from chiso.jobs.models import Job
+
+logger = logging.getLogger("chiso.jobs")
+
+KEEP_DAYS = 7  # a job's output file (a report) is kept this long
+MAX_PROBLEMS = MAX_ERRORS + 1  # the services' lists: the first 200 and a line counting the others
+WRITE_EVERY = 0.5  # seconds between two writes of the progress file
+
+
+class JobFailed(Exception):
+    """The work was refused: `message` (and `problems`, row by row) are shown to the starter."""
+
+    def __init__(
+        self, message: str, problems: Iterable[str] = (), next_step: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = [str(p) for p in problems][:MAX_PROBLEMS]
+        self.next_step = next_step or {}
+
+
+@dataclass
+class Outcome:
+    """What a finished job offers its starter: a page (`url`) or a file it made (`file`, in its folder)."""
+
+    url: str = ""
+    label: str = ""
+    file: str = ""
+    message: str = ""
+    notes: list[str] = field(default_factory=list)  # what the starter should know (shown as a list)
+
+
+Handler = Callable[[Job, Progress], Outcome]
+
+
+def jobs_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "jobs"
+
+
+def folder(job: Job) -> Path:
+    """The job's own folder: its uploaded input, its progress file, the file it makes."""
+    return jobs_root() / str(job.pk)
+
+
+def input_path(job: Job) -> Path:
+    """The uploaded file the job works on (saved by `start`)."""
+    name = job.params.get("input", "")
+    if not name:
+        raise JobFailed(_("Việc này không có tệp đầu vào."))
+    return folder(job) / name
+
+
+def input_name(job: Job) -> str:
+    """The uploaded file's name as its sender called it (cleaned)."""
+    return str(job.params.get("input_name") or job.params.get("input") or "")
+
+
+def _prune() -> None:
+    """Remove the folders of jobs that ended more than KEEP_DAYS ago (their reports included)."""
+    root = jobs_root()
+    if not root.is_dir():
+        return
+    stale = time.time() - KEEP_DAYS * 86400
+    for path in root.iterdir():
+        if path.is_dir() and path.stat().st_mtime < stale:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def start(
+    kind: str,
+    title: str,
+    *,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    params: dict[str, Any] | None = None,
+    upload: Any = None,
+) -> Job:
+    """Record a job, save its upload (a Django UploadedFile or a path), and queue it for the worker."""
+    if not kind.startswith("chiso."):
+        raise ValueError(kind)
+    _prune()
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    job = Job(kind=kind, title=title[:255], user=user, params=dict(params or {}))
+    if user is None and request is not None:
+        if request.session.session_key is None:
+            request.session.save()
+        job.session_key = request.session.session_key or ""
+    job.save()
+    if upload is not None:
+        name = clean_file_name(getattr(upload, "name", None) or str(upload)) or "tep"
+        suffix = Path(name).suffix.lower()[:10]
+        target = folder(job) / f"input{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(upload, str | Path):
+            shutil.copyfile(upload, target)
+        else:
+            with target.open("wb") as out:
+                for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+                    out.write(chunk)
+        job.params |= {"input": target.name, "input_name": name}
+        job.save(update_fields=["params"])
+    from chiso.jobs.tasks import run_job  # the task module reads the backend at import
+
+    result = run_job.enqueue(str(job.pk))
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+class FileProgress:
+    """The `Progress` a running job reports to: a small JSON file in the job's folder, rewritten at
+    most every WRITE_EVERY seconds (and always for the last step)."""
+
+    def __init__(self, job: Job) -> None:
+        self.path = folder(job) / "progress.json"
+        self.done = 0
+        self.total: int | None = None
+        self.message = ""
+        self._written = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        self.done, self.total = max(0, int(done)), (None if total is None else max(0, int(total)))
+        self.message = message or self.message
+        now = time.monotonic()
+        last = self.total is not None and self.done >= self.total
+        if now - self._written < WRITE_EVERY and not last:
+            return
+        self._written = now
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(
+            json.dumps({"done": self.done, "total": self.total, "message": self.message[:255]}),
+            encoding="utf-8",
+        )
+        os.replace(partial, self.path)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _handler(kind: str) -> Handler:
+    if not kind.startswith("chiso."):
+        raise ValueError(kind)
+    return import_string(kind.replace(":", "."))
+
+
+def run(job_id: str) -> None:
+    """Run a queued job (the worker's task): the handler in one transaction, its outcome recorded."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    started = timezone.now()
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=started)
+    job.started_at = started
+    progress = FileProgress(job)
+    fields: dict[str, Any]
+    try:
+        handler = _handler(job.kind)
+        with transaction.atomic():
+            outcome = handler(job, progress)
+    except JobFailed as exc:
+        fields = {
+            "state": Job.State.FAILED,
+            "error": exc.message,
+            "problems": exc.problems,
+            "next_step": exc.next_step,
+        }
+    except BaseException as exc:  # a library's panic too (polars raises a BaseException)
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        fields = {
+            "state": Job.State.FAILED,
+            "error": _("Có lỗi ngoài dự kiến; chưa ghi gì. Hãy báo quản trị hệ thống (mã việc {id}).").format(
+                id=job.pk
+            ),
+        }
+        if isinstance(exc, KeyboardInterrupt | SystemExit):  # the worker is stopping: record, then stop
+            _record(job, progress, fields)
+            raise
+    else:
+        fields = {
+            "state": Job.State.DONE,
+            "result_url": outcome.url[:500],
+            "result_label": outcome.label[:255],
+            "result_file": outcome.file[:255],
+            "problems": [str(n) for n in outcome.notes][:MAX_PROBLEMS],
+        }
+        if outcome.message:
+            progress.message = outcome.message
+        if progress.total is not None:
+            progress.done = progress.total
+    finally:
+        progress.remove()
+        if job.params.get("input"):
+            (folder(job) / job.params["input"]).unlink(missing_ok=True)
+    _record(job, progress, fields)
+
+
+def _record(job: Job, progress: FileProgress, fields: dict[str, Any]) -> None:
+    """Store how the job ended, with its last progress; remove its folder unless it made a file."""
+    fields |= {
+        "done": progress.done,
+        "total": progress.total,
+        "message": progress.message[:255],
+        "finished_at": timezone.now(),
+    }
+    Job.objects.filter(pk=job.pk).update(**fields)
+    if not fields.get("result_file"):
+        shutil.rmtree(folder(job), ignore_errors=True)
+
+
+def visible(job: Job, request: HttpRequest) -> bool:
+    """Its starter (or, when started signed out, the same browser session) and the officers."""
+    user = request.user
+    if job.user_id is not None and user.is_authenticated and job.user_id == user.pk:
+        return True
+    if job.user_id is None and job.session_key and request.session.session_key == job.session_key:
+        return True
+    return can_manage(user)
+
+
+@dataclass
+class Snapshot:
+    """Where a job stands, for its page."""
+
+    state: str
+    done: int
+    total: int | None
+    message: str
+    percent: int | None
+    seconds_left: int | None
+
+
+def snapshot(job: Job) -> Snapshot:
+    """The job's progress: from its progress file while it runs, from its row once it has ended;
+    the time left is the rate so far applied to what remains."""
+    done, total, message = job.done, job.total, job.message
+    if job.state == Job.State.RUNNING:
+        try:
+            data = json.loads((folder(job) / "progress.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        done, total, message = int(data.get("done") or 0), data.get("total"), str(data.get("message") or "")
+    percent = None
+    if total:
+        percent = min(100, round(100 * done / total))
+    elif job.state == Job.State.DONE:
+        percent = 100
+    seconds_left = None
+    if job.state == Job.State.RUNNING and job.started_at and total and 0 < done < total:
+        elapsed = (timezone.now() - job.started_at).total_seconds()
+        seconds_left = max(1, round(elapsed / done * (total - done)))
+    return Snapshot(job.state, done, total, message, percent, seconds_left)
+
+
+def describe_seconds(seconds: int) -> str:
+    """“khoảng 2 phút 5 giây”."""
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return _("khoảng {h} giờ {m} phút").format(h=hours, m=minutes)
+    if minutes:
+        return _("khoảng {m} phút {s} giây").format(m=minutes, s=rest)
+    return _("khoảng {s} giây").format(s=rest)
