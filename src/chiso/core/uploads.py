@@ -13,7 +13,7 @@ One definition of each decision every importer shares:
 - **cell length** (`MAX_CELL_CHARS`): no cell longer than an Excel cell may be (32,767 characters);
 - **delimiter** (`delimiter_of`): a semicolon or a tab when the header line has one outside
   quotes (Excel's CSV where the decimal mark is a comma, Kobo's default), else a comma;
-- **workbooks** (`Workbook`): a zip bomb is refused before the workbook is opened (more than
+- **workbooks** (`Workbook`, read with python-calamine): a zip bomb is refused before the workbook is opened (more than
   `MAX_UNCOMPRESSED` bytes once uncompressed, a part compressed more than `MAX_RATIO` times, more
   than `MAX_PARTS` parts); a formula cell without a value computed by Excel is refused naming the
   cell (it would read as blank); a damaged part is refused whenever the reader meets it;
@@ -35,6 +35,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -238,16 +239,16 @@ class Workbook:
         self._stream = stream
         self._zip = self._check_zip(stream)
         try:
-            from openpyxl import load_workbook
+            from python_calamine import CalamineWorkbook
 
             stream.seek(0)
             with unreadable(self.name):
-                self._book = load_workbook(stream, read_only=True, data_only=True)
+                self._book = CalamineWorkbook.from_filelike(stream)
+                self.sheetnames: list[str] = list(self._book.sheet_names)
         except FileRefused:
             self._zip.close()
             self.close()
             raise
-        self.sheetnames: list[str] = list(self._book.sheetnames)
         self._paths: dict[str, str] | None = None
 
     def _check_zip(self, stream: IO[bytes]) -> zipfile.ZipFile:
@@ -323,12 +324,10 @@ class Workbook:
                 ]
             )
         with unreadable(self.name):
-            worksheet: Any = self._book[title]
-            # The rows the sheet holds, not those its <dimension> claims (a file may claim
-            # A1:XFD1048576 and hold two rows).
-            if hasattr(worksheet, "reset_dimensions"):
-                worksheet.reset_dimensions()
-            return list(worksheet.iter_rows(values_only=True))
+            # From A1, whatever the first filled cell; the rows the sheet holds, not those its
+            # <dimension> claims (a file may claim A1:XFD1048576 and hold two rows).
+            grid = self._book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            return [_row(values) for values in grid]
 
     def _sheet_paths(self) -> dict[str, str]:
         """Sheet name → its part in the archive (from the workbook part and its relationships)."""
@@ -378,6 +377,25 @@ class Workbook:
                 elif element.tag == f"{_MAIN}row":
                     element.clear()
         return missing
+
+
+def _value(cell: Any) -> Any:
+    """A calamine cell as openpyxl gave it: None for empty, whole numbers as int, dates as datetime."""
+    if cell == "" or cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 2**53:
+        return int(cell)
+    if isinstance(cell, date) and not isinstance(cell, datetime):
+        return datetime(cell.year, cell.month, cell.day)
+    return cell
+
+
+def _row(values: Sequence[Any]) -> tuple[Any, ...]:
+    """One row's values, without the empty cells after its last filled one."""
+    row = [_value(cell) for cell in values]
+    while row and row[-1] is None:
+        row.pop()
+    return tuple(row)
 
 
 @contextmanager
