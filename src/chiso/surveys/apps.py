@@ -10,3 +10,4 @@ class SurveysConfig(AppConfig):
         from chiso.surveys.changelog import register
 
         register()  # into the change log (chiso.core.changelog)
+        from chiso.surveys.services import answers  # noqa: F401 - a deleted batch deletes its file

@@ -162,7 +162,7 @@ def read_responses(
     columns: Mapping[str, str] | None = None,
     unit_mapping: Mapping[str, str] | None = None,
     resolve_unit: Callable[[str], tuple[str, str]] | None = None,
-    known_ids: Iterable[str] = (),
+    known_ids: Iterable[str] | pl.Series = (),
 ) -> ResponseImport:
     """Read and check a response export against `form`.
 
@@ -191,7 +191,7 @@ def _read_responses(
     columns: Mapping[str, str] | None,
     unit_mapping: Mapping[str, str] | None,
     resolve_unit: Callable[[str], tuple[str, str]] | None,
-    known_ids: Iterable[str],
+    known_ids: Iterable[str] | pl.Series,
 ) -> ResponseImport:
     table = _read_table(path)
     overrides = dict(columns or {})
@@ -392,7 +392,11 @@ def _read_responses(
             )
 
     # Duplicates: later copies of an id in the file, and ids already imported.
-    known = list(dict.fromkeys(known_ids))
+    known = (
+        known_ids.cast(pl.Utf8)
+        if isinstance(known_ids, pl.Series)
+        else pl.Series(list(dict.fromkeys(known_ids)), dtype=pl.Utf8)
+    ).implode()
     duplicate = (~pl.col(id_column).is_first_distinct() | pl.col(id_column).is_in(known)) & pl.col(
         id_column
     ).is_not_null()

@@ -13,11 +13,12 @@ from typing import Any
 import polars as pl
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.limits import max_length
 from chiso.core.logs import logged_import
+from chiso.core.progress import Progress, no_progress
 from chiso.core.uploads import MAX_ERRORS
 from chiso.engine.units import UnitError
 from chiso.surveys import responses as R
@@ -29,8 +30,8 @@ from chiso.surveys.responses import (
     read_responses,
     unknown_unit_message,
 )
+from chiso.surveys.services import answers as stored
 from chiso.surveys.services.common import (
-    BATCH_SIZE,
     RESPONSE_SUFFIXES,
     SurveyError,
     actor,
@@ -131,13 +132,13 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
         )
     form = survey.questionnaire.form()
     resolver = _UnitResolver(survey)
-    known = Response.objects.filter(survey=survey).values_list("submission_id", flat=True)
+    known = stored.submission_ids(survey)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"responses{suffix}"
         path.write_bytes(data)
         try:
             imported = read_responses(
-                path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known.iterator()
+                path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known
             )
         except ResponseImportError as exc:
             report = resolver.explain(exc.report) if exc.report else None
@@ -159,16 +160,25 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
 @logged_import("survey responses")
 @transaction.atomic
 def import_responses(
-    survey: Survey, file: Any, valid_only: bool = False, user: User | None = None
+    survey: Survey,
+    file: Any,
+    valid_only: bool = False,
+    user: User | None = None,
+    progress: Progress = no_progress,
 ) -> ImportBatch:
     """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
     `valid_only`; submission ids already in the survey or repeated in the file are reported as
-    duplicates and never counted twice."""
+    duplicates and never counted twice. The accepted responses become one Parquet file
+    (`chiso.surveys.services.answers`), moved in when the transaction commits."""
     require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
+    # One import (or paper form) of a survey at a time: the duplicate check sees every id.
+    Survey.objects.select_for_update().filter(pk=survey.pk).exists()
     data, filename = read_file(file)
+    progress(0, 3, _("Đọc và kiểm tra tệp"))
     frame, report = check_responses(survey, ContentFile(data, name=filename), valid_only)
+    progress(1, 3, _("Ghi câu trả lời"))
     form = survey.questionnaire.form()
     answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
     batch = ImportBatch.objects.create(
@@ -183,29 +193,13 @@ def import_responses(
         problems=_problems_json(report),
         user=actor(user),
     )
-    has = {column: column in frame.columns for column in (R.WEIGHT, R.STRATUM, R.PSU)}
-    rows = []
-    for record in frame.iter_rows(named=True):
-        rows.append(
-            Response(
-                survey=survey,
-                submission_id=str(record[R.SUBMISSION_ID]),
-                unit_id=int(record[R.UNIT]),
-                respondent_type=record[R.RESPONDENT_TYPE] or "",
-                weight=record[R.WEIGHT] if has[R.WEIGHT] else None,
-                stratum=(record[R.STRATUM] or "") if has[R.STRATUM] else "",
-                psu=(record[R.PSU] or "") if has[R.PSU] else "",
-                answers={name: record[name] for name in answer_fields if record[name] is not None},
-                source=Response.Source.IMPORT,
-                batch=batch,
-                entered_by=actor(user),
-            )
-        )
     try:
-        with transaction.atomic():
-            Response.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    except IntegrityError as exc:
-        raise SurveyError(_("Có phiếu vừa được nhập cùng lúc; hãy nhập lại.")) from exc
+        stored.write_batch(batch, stored.batch_frame(frame, answer_fields))
+        batch.save(update_fields=["path", "columns"])
+    except BaseException:
+        stored.discard_pending(batch)
+        raise
+    progress(3, 3, _("Đã nhập {n} phiếu").format(n=frame.height))
     return batch
 
 
@@ -248,7 +242,8 @@ def add_paper_response(
     if not any(q.name in clean for q in form.indexed):
         raise SurveyError(_("Phiếu chưa có câu trả lời nào."))
     sid = submission_id or f"paper-{uuid.uuid4().hex[:16]}"
-    if Response.objects.filter(survey=survey, submission_id=sid).exists():
+    Survey.objects.select_for_update().filter(pk=survey.pk).exists()  # one writer of ids at a time
+    if stored.has_submission(survey, sid):
         raise SurveyError(_("Phiếu {form} đã có.").format(form=sid))
     return Response.objects.create(
         survey=survey,
