@@ -5,7 +5,6 @@ to itself), a cell longer than a workbook cell."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import polars as pl
@@ -14,11 +13,11 @@ from chiso.core.uploads import (
     MAX_CELL_CHARS,
     FileRefused,
     Workbook,
-    decode_text,
     delimiter_of,
     ragged_row,
     repeated_header_message,
     unreadable,
+    utf8_bytes,
 )
 from chiso.engine.i18n import gettext as _
 from chiso.surveys.xlsform import nfc
@@ -51,15 +50,15 @@ def _xlsx_table(path: Path) -> pl.DataFrame:
 
 
 def _csv_table(path: Path) -> pl.DataFrame:
-    text = decode_text(path.read_bytes(), path.name)
-    if not text.strip():
+    data = utf8_bytes(path.read_bytes(), path.name)  # bytes all along: no string of the whole file
+    if not data.strip():
         raise FileRefused([_("Tệp {name} trống.").format(name=path.name)])
-    # CR alone (Excel for Mac) and CRLF end a line as LF does.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = data[: 2**16].decode("utf-8", "ignore")  # the header line decides the delimiter
     try:
         with unreadable(path.name):
-            frame = pl.read_csv(io.StringIO(text), separator=delimiter_of(text), infer_schema=False)
+            frame = pl.read_csv(data, separator=delimiter_of(first), infer_schema=False)
     except FileRefused as exc:
+        text = data.decode("utf-8")
         raise FileRefused(
             [
                 _("Tệp CSV {name} hỏng: {error}").format(
@@ -67,6 +66,7 @@ def _csv_table(path: Path) -> pl.DataFrame:
                 )
             ]
         ) from exc
+    del data
     with unreadable(path.name):
         return frame.with_columns(
             pl.col(c).str.normalize("NFC").str.strip_chars().replace("", None) for c in frame.columns

@@ -47,7 +47,9 @@ def _all_or_none(frame: pl.DataFrame, column: str, name: str) -> bool:
         given = given & (pl.col(column) != "")
     counted = frame.select(given.sum()).item()
     if counted and counted < frame.height:
-        raise SurveyError(_("Một số phiếu có {field}, một số không: không ước lượng được.").format(field=name))
+        raise SurveyError(
+            _("Một số phiếu có {field}, một số không: không ước lượng được.").format(field=name)
+        )
     return bool(counted)
 
 

@@ -35,7 +35,15 @@ def test_an_import_is_one_parquet_file_moved_in_on_commit(
     assert not Response.objects.exists()
     frame = pl.read_parquet(final)
     assert frame.height == batch.imported == 80 and batch.columns == frame.columns
-    assert frame.columns[:7] == ["row", "submission_id", "unit", "respondent_type", "weight", "stratum", "psu"]
+    assert frame.columns[:7] == [
+        "row",
+        "submission_id",
+        "unit",
+        "respondent_type",
+        "weight",
+        "stratum",
+        "psu",
+    ]
     assert services.response_counts(survey) == services.ResponseCounts(count=80, paper=0, units=2)
 
 
@@ -55,11 +63,13 @@ def test_paper_forms_and_imports_are_read_together_and_ids_stay_unique(survey, r
     unit = next(u for u in departments if u.code == "QN.STP")
     services.add_paper_response(survey, None, unit, "citizen", {"q1": "5"}, submission_id="paper-1")
     with pytest.raises(services.SurveyError):  # an imported id is taken
-        services.add_paper_response(survey, None, unit, "citizen", {"q1": "5"}, submission_id="s-Sở Tư pháp-0")
+        services.add_paper_response(
+            survey, None, unit, "citizen", {"q1": "5"}, submission_id="s-Sở Tư pháp-0"
+        )
     counts = services.response_counts(survey)
     assert (counts.count, counts.paper) == (81, 1)
     assert services.unit_sizes(survey)[unit.pk] == 41
-    frame, design, items = services.response_frame(survey)
+    frame, design, _items = services.response_frame(survey)
     assert frame.height == 81 and design.unit == "unit"
     assert services.estimate(survey) > 0
 
@@ -91,7 +101,10 @@ def test_the_migration_moves_imported_rows_into_a_file_and_back(survey, departme
     batch.refresh_from_db()
     assert not Response.objects.exists() and batch.path
     frame = answers.answers(survey, ["q1"]).collect()
-    assert frame.select("submission_id", "unit", "q1").rows() == [("old-0", unit.pk, "4"), ("old-1", unit.pk, "2")]
+    assert frame.select("submission_id", "unit", "q1").rows() == [
+        ("old-0", unit.pk, "4"),
+        ("old-1", unit.pk, "2"),
+    ]
     module.files_to_rows(apps, None)
     assert sorted(Response.objects.values_list("submission_id", "answers")) == [
         ("old-0", {"q1": "4"}),
