@@ -125,6 +125,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_SET = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _CHUNK = 16 * 2**20
 
 
@@ -136,14 +137,16 @@ def utf8_bytes(data: bytes, name: str) -> bytes:
     decoder = codecs.getincrementaldecoder("utf-8")()
     for offset in range(0, len(data), _CHUNK):
         buffered = len(decoder.getstate()[0])
+        chunk = data[offset : offset + _CHUNK]
         try:
-            decoder.decode(data[offset : offset + _CHUNK], final=offset + _CHUNK >= len(data))
+            decoder.decode(chunk, final=offset + _CHUNK >= len(data))
         except UnicodeDecodeError as exc:
             decode_text(data[: offset - buffered + exc.end], name)  # raises, naming the line and byte
             raise  # pragma: no cover - decode_text has refused
-    found = _CONTROL_BYTES.search(data)
-    if found is not None:
-        decode_text(data[: found.end()], name)  # raises, naming the line and the character
+        if len(chunk.translate(None, _CONTROL_SET)) != len(chunk):  # fast; the regex finds which
+            found = _CONTROL_BYTES.search(data, offset)
+            if found is not None:
+                decode_text(data[: found.end()], name)  # raises, naming the line and the character
     if codecs.BOM_UTF8 in data:
         data = data.replace(codecs.BOM_UTF8, b"")
     if b"\r" in data:

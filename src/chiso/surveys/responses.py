@@ -110,11 +110,6 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
 
 
-def _key_expr(expr: pl.Expr) -> pl.Expr:
-    """`_key` on a text column, vectorised (NFC, lower case, single spaces)."""
-    return expr.str.normalize("NFC").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
-
-
 def _read_table(path: Path) -> pl.DataFrame:
     """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
     than a workbook's, or the header row repeated further down raises ResponseImportError."""
@@ -146,6 +141,14 @@ def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]
             elif _key(q.label) in by_key:
                 found[q.name] = by_key[_key(q.label)]
     return found
+
+
+def _coded(table: pl.DataFrame, column: str, mapping: Mapping[str, str]) -> pl.Expr:
+    """The column's answers as codes (null where none matches): each distinct raw value is keyed
+    (`_key`) and looked up once in Python, then the column is recoded in one vectorised pass."""
+    raw = table[column].drop_nulls().unique().to_list()
+    found = {value: mapping.get(_key(value)) for value in raw}
+    return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Utf8)
 
 
 def _choice_map(q: Question) -> dict[str, str]:
@@ -231,7 +234,12 @@ def _read_responses(
 
     def flag(mask: pl.Expr, column: str, kind: str, message: str, value: pl.Expr | None = None) -> None:
         """Report the rows of `mask`; a `{…}` placeholder of `message` takes each row's `value`."""
-        found = t.filter(mask).select(pl.col(ROW), (value if value is not None else pl.lit(None)).alias("_v"))
+        found = (  # lazily: only the columns the mask and the value need are filtered
+            t.lazy()
+            .filter(mask)
+            .select(pl.col(ROW), (value if value is not None else pl.lit(None)).alias("_v"))
+            .collect()
+        )
         if not found.height:
             return
         placeholder = next(iter(re.findall(r"\{\w+\}", message)), None)
@@ -262,8 +270,7 @@ def _read_responses(
         mapping = _choice_map(type_q) if type_q and type_q.choices else {}
         allowed = {_key(x): x for x in form.respondent_types}
         mapping = {**allowed, **mapping}
-        rtype = _key_expr(pl.col(type_column))
-        rtype = rtype.replace_strict(mapping, default=None) if mapping else pl.col(type_column)
+        rtype = _coded(table, type_column, mapping) if mapping else pl.col(type_column)
         flag(
             pl.col(type_column).is_null(),
             type_column,
@@ -287,7 +294,11 @@ def _read_responses(
     unit_q = form.role("unit")
     raw = pl.col(unit_column)
     if unit_q and unit_q.choices:  # a select_one unit: labels → codes first
-        raw = _key_expr(pl.col(unit_column)).replace(_choice_map(unit_q))
+        choices = _choice_map(unit_q)
+        distinct = table[unit_column].drop_nulls().unique().to_list()
+        raw = pl.col(unit_column).replace_strict(
+            {v: choices.get(_key(v), _key(v)) for v in distinct}, default=None, return_dtype=pl.Utf8
+        )
     t = t.with_columns(raw.alias("_unit_raw"))
     values = t["_unit_raw"].drop_nulls().unique().to_list()
     codes, names = _resolve_units(values, form, unit_mapping, resolve_unit)
@@ -339,8 +350,7 @@ def _read_responses(
             continue
         value = pl.col(column)
         if q.is_select_one:
-            mapping = _choice_map(q)
-            coded = _key_expr(value).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+            coded = _coded(table, column, _choice_map(q))
             scale = ", ".join(c.name for c in q.choices)
             flag(
                 value.is_not_null() & coded.is_null(),
@@ -361,7 +371,8 @@ def _read_responses(
                 )
                 return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
 
-            coded = value.map_elements(recode, return_dtype=pl.Utf8)
+            distinct = table[column].drop_nulls().unique().to_list()  # few combinations, each once
+            coded = value.replace_strict({v: recode(v) for v in distinct}, default=None, return_dtype=pl.Utf8)
             flag(
                 value.is_not_null() & coded.is_null(),
                 column,

@@ -109,8 +109,14 @@ def _too_long(frame: pl.DataFrame, report: ImportReport) -> list[Problem]:
         limit = max_length(Response, field)
         if column not in frame.columns or limit is None:
             continue
-        long = frame.filter(pl.col(column).cast(pl.Utf8).str.len_chars() > limit)
-        for row, value in long.select(R.ROW, column).head(MAX_ERRORS).iter_rows():
+        long = (
+            frame.lazy()
+            .select(R.ROW, column)
+            .filter(pl.col(column).cast(pl.Utf8).str.len_chars() > limit)
+            .head(MAX_ERRORS)
+            .collect()
+        )
+        for row, value in long.iter_rows():
             found.append(
                 Problem(
                     row,
