@@ -5,6 +5,7 @@ to itself), a cell longer than a workbook cell."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polars as pl
@@ -25,12 +26,28 @@ from chiso.surveys.xlsform import nfc
 ROW = "row"
 
 
-def read_table(path: Path) -> pl.DataFrame:
+def read_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None = None) -> pl.DataFrame:
     """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
-    than a workbook's, or the header row repeated further down raises FileRefused."""
-    frame = _xlsx_table(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_table(path)
+    than a workbook's, or the header row repeated further down raises FileRefused.
+
+    `columns`, given the header, names the columns wanted: the others are checked but not cleaned
+    (stripped, NFC) nor returned — most of a Kobo export's columns are Kobo's own."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = _xlsx_table(path)
+        with unreadable(path.name):
+            frame = _checked(frame, raw=False)
+            return frame.select(_wanted(frame, columns))
+    frame = _csv_table(path)
     with unreadable(path.name):
-        return _checked(frame)
+        frame = _checked(frame, raw=True)
+        return _clean(frame, _wanted(frame, columns))
+
+
+def _wanted(frame: pl.DataFrame, columns: Callable[[list[str]], Iterable[str]] | None) -> list[str]:
+    if columns is None:
+        return frame.columns
+    wanted = set(columns(frame.columns))
+    return [c for c in frame.columns if c in wanted]
 
 
 def _xlsx_table(path: Path) -> pl.DataFrame:
@@ -66,34 +83,36 @@ def _csv_table(path: Path) -> pl.DataFrame:
                 )
             ]
         ) from exc
-    del data
-    with unreadable(path.name):
-        # NFC only where a column has a byte beyond ASCII (answer codes seldom do; NFC is the slow part).
-        wide = frame.select(pl.col(c).str.contains(r"[^\x00-\x7F]").any() for c in frame.columns).row(0)
-        return frame.select(
-            _blank_is_null(
-                (pl.col(c).str.normalize("NFC") if beyond_ascii else pl.col(c)).str.strip_chars()
-            ).alias(nfc(c))
-            for c, beyond_ascii in zip(frame.columns, wide, strict=True)
-        )
+    return frame.rename(lambda c: nfc(c))
+
+
+def _clean(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The CSV cells of `columns` stripped, in NFC, empty as None (NFC only where a column has a byte
+    beyond ASCII: answer codes seldom do, and NFC is the slow part)."""
+    wide = frame.select(pl.col(c).str.contains(r"[^\x00-\x7F]").any() for c in columns).row(0) if columns else ()
+    return frame.select(
+        _blank_is_null((pl.col(c).str.normalize("NFC") if beyond_ascii else pl.col(c)).str.strip_chars()).alias(c)
+        for c, beyond_ascii in zip(columns, wide, strict=True)
+    )
 
 
 def _blank_is_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.str.len_bytes() == 0).then(None).otherwise(expr)
 
 
-def _checked(frame: pl.DataFrame) -> pl.DataFrame:
-    """Refuse the header row repeated further down (a file appended to itself) and overlong cells."""
+def _checked(frame: pl.DataFrame, raw: bool) -> pl.DataFrame:
+    """Refuse the header row repeated further down (a file appended to itself) and overlong cells;
+    `raw`: CSV cells not yet cleaned (compared with the header as they will be once cleaned)."""
     named = [c for c in frame.columns if c and not c.startswith("_duplicated_")]
     if len(named) >= 2:
-        same = [pl.col(c).str.strip_chars('"\ufeff').fill_null("") == c for c in named]
-        again = (  # the first column alone narrows the rows; then every column on those few
-            frame.lazy()
-            .with_row_index(ROW, offset=2)
-            .filter(same[0])
-            .filter(pl.all_horizontal(same))
-            .collect()
-        )
+
+        def same(column: str) -> pl.Expr:
+            cell = pl.col(column).str.normalize("NFC").str.strip_chars() if raw else pl.col(column)
+            return cell.str.strip_chars('"\ufeff').fill_null("") == column
+
+        # the first column alone narrows the rows; then every column on those few
+        candidates = frame.with_row_index(ROW, offset=2).filter(same(named[0]))
+        again = candidates.filter(pl.all_horizontal(same(c) for c in named))
         if again.height:
             raise FileRefused([repeated_header_message(again[ROW][0], 1)])
     problems = []

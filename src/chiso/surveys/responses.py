@@ -110,11 +110,11 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
 
 
-def _read_table(path: Path) -> pl.DataFrame:
+def _read_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None = None) -> pl.DataFrame:
     """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
     than a workbook's, or the header row repeated further down raises ResponseImportError."""
     try:
-        return read_table(path)
+        return read_table(path, columns)
     except FileRefused as exc:
         raise ResponseImportError(str(exc)) from exc
     except OSError as exc:
@@ -123,11 +123,11 @@ def _read_table(path: Path) -> pl.DataFrame:
         ) from exc
 
 
-def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
+def _match_headers(names: list[str], form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
     """Form field name → file column, trying overrides, group/path, plain name, then label."""
-    by_key = {_key(c): c for c in table.columns}
+    by_key = {_key(c): c for c in names}
     by_tail: dict[str, str] = {}
-    for column in table.columns:
+    for column in names:
         by_tail.setdefault(_key(column.split("/")[-1]), column)
     found: dict[str, str] = {}
     for q in form.questions:
@@ -196,16 +196,24 @@ def _read_responses(
     resolve_unit: Callable[[str], tuple[str, str]] | None,
     known_ids: Iterable[str] | pl.Series,
 ) -> ResponseImport:
-    table = _read_table(path)
     overrides = dict(columns or {})
+    header: list[str] = []
+
+    def used(names: list[str]) -> set[str]:
+        """The columns the form reads (the others are checked but never cleaned nor kept)."""
+        header.extend(names)
+        found = set(_match_headers(names, form, overrides).values()) | set(overrides.values())
+        return found | {c for c in ID_COLUMNS if c in names}
+
+    table = _read_table(path, used)
     report = ImportReport(total_rows=table.height)
-    id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in table.columns), None)
+    id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in header), None)
     if id_column is None or id_column not in table.columns:
         raise ResponseImportError(
             _("Không có cột mã bài nộp ({columns}).").format(columns=", ".join(ID_COLUMNS)),
             report,
         )
-    matched = _match_headers(table, form, overrides)
+    matched = _match_headers(header, form, overrides)
     role_columns = {
         role: overrides.get(role) for role in ("unit", "respondent_type", "weight", "stratum", "psu")
     }
@@ -411,7 +419,7 @@ def _read_responses(
     duplicate = (~pl.col(id_column).is_first_distinct() | pl.col(id_column).is_in(known)) & pl.col(
         id_column
     ).is_not_null()
-    dup_rows = t.filter(duplicate).select(ROW, id_column)
+    dup_rows = t.lazy().filter(duplicate).select(ROW, id_column).collect()
     report.duplicates = [
         Problem(
             r,
@@ -438,12 +446,17 @@ def _read_responses(
             report,
         )
     keep = ~duplicate & ~pl.col(ROW).is_in(list(bad_rows))
-    frame = t.filter(keep).select(
-        pl.col(ROW),
-        *[expr.alias(name) for name, expr in out.items() if name in (SUBMISSION_ID,)],
-        pl.col(UNIT),
-        pl.col(UNIT_NAME),
-        *[expr.alias(name) for name, expr in out.items() if name not in (SUBMISSION_ID,)],
+    frame = (
+        t.lazy()
+        .filter(keep)
+        .select(
+            pl.col(ROW),
+            *[expr.alias(name) for name, expr in out.items() if name in (SUBMISSION_ID,)],
+            pl.col(UNIT),
+            pl.col(UNIT_NAME),
+            *[expr.alias(name) for name, expr in out.items() if name not in (SUBMISSION_ID,)],
+        )
+        .collect()
     )
     report.valid_rows = frame.height
     return ResponseImport(frame=frame, report=report)

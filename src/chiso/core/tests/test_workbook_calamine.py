@@ -12,7 +12,7 @@ from chiso.core.uploads import FileRefused, Workbook, decode_text, utf8_bytes
 
 def test_values_as_openpyxl_gave_them(tmp_path):
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Dữ liệu"
     sheet["B2"], sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"] = "Sở Y tế", 12, 1.5, True, None
     sheet["B3"] = datetime.datetime(2024, 3, 4)
@@ -34,7 +34,8 @@ def test_values_as_openpyxl_gave_them(tmp_path):
 
 def test_a_formula_without_its_value_is_still_refused_naming_the_cell(tmp_path):
     book = openpyxl.Workbook()
-    book.active["A1"], book.active["B2"] = "x", "=1+1"
+    sheet = book.worksheets[0]
+    sheet["A1"], sheet["B2"] = "x", "=1+1"
     path = tmp_path / "formula.xlsx"
     book.save(path)
     with Workbook(path) as workbook, pytest.raises(FileRefused, match="ô B2"):
