@@ -37,7 +37,7 @@ def read_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None 
         with unreadable(path.name):
             frame = _checked(frame, raw=False)
             return frame.select(_wanted(frame, columns))
-    frame = _csv_table(path)
+    frame = _csv_table(path, columns)
     with unreadable(path.name):
         frame = _checked(frame, raw=True)
         return _clean(frame, _wanted(frame, columns))
@@ -66,14 +66,22 @@ def _xlsx_table(path: Path) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
 
 
-def _csv_table(path: Path) -> pl.DataFrame:
+def _csv_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None = None) -> pl.DataFrame:
+    """The file's cells as read (not yet cleaned); with `columns`, only the columns it names are
+    read (and checked): a Kobo export has a hundred columns, most of them Kobo's own."""
     data = utf8_bytes(path.read_bytes(), path.name)  # bytes all along: no string of the whole file
     if not data.strip():
         raise FileRefused([_("Tệp {name} trống.").format(name=path.name)])
     first = data[: 2**16].decode("utf-8", "ignore")  # the header line decides the delimiter
     try:
         with unreadable(path.name):
-            frame = pl.read_csv(data, separator=delimiter_of(first), infer_schema=False)
+            separator = delimiter_of(first)
+            read: list[str] | None = None
+            if columns is not None:
+                names = pl.read_csv(data, separator=separator, infer_schema=False, n_rows=0).columns
+                wanted = set(columns([nfc(c) for c in names]))
+                read = [c for c in names if nfc(c) in wanted] or names[:1]
+            frame = pl.read_csv(data, separator=separator, infer_schema=False, columns=read)
     except FileRefused as exc:
         text = data.decode("utf-8")
         raise FileRefused(
@@ -89,9 +97,13 @@ def _csv_table(path: Path) -> pl.DataFrame:
 def _clean(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """The CSV cells of `columns` stripped, in NFC, empty as None (NFC only where a column has a byte
     beyond ASCII: answer codes seldom do, and NFC is the slow part)."""
-    wide = frame.select(pl.col(c).str.contains(r"[^\x00-\x7F]").any() for c in columns).row(0) if columns else ()
+    wide = (
+        frame.select(pl.col(c).str.contains(r"[^\x00-\x7F]").any() for c in columns).row(0) if columns else ()
+    )
     return frame.select(
-        _blank_is_null((pl.col(c).str.normalize("NFC") if beyond_ascii else pl.col(c)).str.strip_chars()).alias(c)
+        _blank_is_null(
+            (pl.col(c).str.normalize("NFC") if beyond_ascii else pl.col(c)).str.strip_chars()
+        ).alias(c)
         for c, beyond_ascii in zip(columns, wide, strict=True)
     )
 

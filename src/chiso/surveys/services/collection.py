@@ -12,7 +12,6 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -130,18 +129,27 @@ def _too_long(frame: pl.DataFrame, report: ImportReport) -> list[Problem]:
 
 def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tuple[pl.DataFrame, ImportReport]:
     """Read a response file against the survey's questionnaire without writing anything."""
+    frame, report, _name, _digest = _check(survey, file, valid_only)
+    return frame, report
+
+
+def _check(survey: Survey, file: Any, valid_only: bool) -> tuple[pl.DataFrame, ImportReport, str, str]:
+    """The checked frame, the report, the file's name and its SHA-256 (the file's bytes are let go
+    before the table is read: at a million rows they are half a gigabyte)."""
     data, filename = read_file(file)
     suffix = Path(filename).suffix.lower()
     if suffix not in RESPONSE_SUFFIXES:
         raise SurveyError(
             _("Tệp {name}: chỉ nhận CSV hoặc XLSX (xuất từ KoboToolbox/ODK).").format(name=filename)
         )
+    digest = sha256(data)
     form = survey.questionnaire.form()
     resolver = _UnitResolver(survey)
     known = stored.submission_ids(survey)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"responses{suffix}"
         path.write_bytes(data)
+        del data
         try:
             imported = read_responses(
                 path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known
@@ -160,7 +168,7 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
             "\n".join([_("Không nhập: có giá trị dài quá cột lưu trữ."), *(str(p) for p in long[:20])]),
             imported.report,
         )
-    return imported.frame, resolver.explain(imported.report)
+    return imported.frame, resolver.explain(imported.report), filename, digest
 
 
 @logged_import("survey responses")
@@ -181,16 +189,15 @@ def import_responses(
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     # One import (or paper form) of a survey at a time: the duplicate check sees every id.
     Survey.objects.select_for_update().filter(pk=survey.pk).exists()
-    data, filename = read_file(file)
     progress(0, 3, _("Đọc và kiểm tra tệp"))
-    frame, report = check_responses(survey, ContentFile(data, name=filename), valid_only)
+    frame, report, filename, digest = _check(survey, file, valid_only)
     progress(1, 3, _("Ghi câu trả lời"))
     form = survey.questionnaire.form()
     answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
     batch = ImportBatch.objects.create(
         survey=survey,
         file_name=filename[:255],
-        sha256=sha256(data),
+        sha256=digest,
         valid_only=valid_only,
         total_rows=report.total_rows,
         imported=frame.height,
