@@ -154,6 +154,41 @@ def utf8_bytes(data: bytes, name: str) -> bytes:
     return data
 
 
+def plain_utf8(path: Path, name: str) -> bool:
+    """Whether a file can be parsed as it is on disk: read in chunks (never whole), it is UTF-8
+    without a BOM and without a CR outside CRLF. Invalid UTF-8 and control characters are refused
+    as `decode_text` refuses them, naming the line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, previous = 0, b""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if any(start.startswith(bom) for bom, _encoding in _BOMS):  # UTF-16/32, or a UTF-8 BOM
+            return False
+        handle.seek(0)
+        while chunk := handle.read(_CHUNK):
+            buffered = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                with path.open("rb") as again:
+                    decode_text(again.read(offset - buffered + exc.end), name)  # raises, naming the line
+                raise  # pragma: no cover - decode_text has refused
+            if len(chunk.translate(None, _CONTROL_SET)) != len(chunk):
+                found = _CONTROL_BYTES.search(chunk)
+                if found is not None:
+                    with path.open("rb") as again:
+                        decode_text(again.read(offset + found.end()), name)  # raises, naming the line
+            joined = previous[-1:] + chunk
+            if codecs.BOM_UTF8 in previous[-2:] + chunk or joined.count(b"\r") != joined.count(b"\r\n"):
+                return False
+            offset, previous = offset + len(chunk), chunk
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode_text(path.read_bytes(), name)  # a sequence cut at the end: refused, naming the line
+    return True
+
+
 def delimiter_of(text: str) -> str:
     """The delimiter of a CSV text: ";" or a tab when the first non-blank line has one outside
     quotes (the more frequent of the two), else ",". csv.Sniffer guesses wrong on

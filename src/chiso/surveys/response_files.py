@@ -15,6 +15,7 @@ from chiso.core.uploads import (
     FileRefused,
     Workbook,
     delimiter_of,
+    plain_utf8,
     ragged_row,
     repeated_header_message,
     unreadable,
@@ -66,24 +67,39 @@ def _xlsx_table(path: Path) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Utf8))
 
 
+STREAM_FROM = 8 * 2**20  # a CSV file this large is parsed from disk, streaming, when it can be
+
+
 def _csv_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None = None) -> pl.DataFrame:
     """The file's cells as read (not yet cleaned); with `columns`, only the columns it names are
-    read (and checked): a Kobo export has a hundred columns, most of them Kobo's own."""
-    data = utf8_bytes(path.read_bytes(), path.name)  # bytes all along: no string of the whole file
-    if not data.strip():
+    read (and checked): a Kobo export has a hundred columns, most of them Kobo's own.
+
+    A large file that is plain UTF-8 (no BOM, no CR without LF) is checked chunk by chunk and parsed
+    by polars' streaming reader straight from disk; any other is read into memory and normalised
+    (`utf8_bytes`) first. Both refuse the same files with the same messages."""
+    source: Path | bytes
+    if path.stat().st_size >= STREAM_FROM and plain_utf8(path, path.name):
+        source = path
+        with path.open("rb") as handle:
+            head = handle.read(2**16)
+    else:
+        source = utf8_bytes(path.read_bytes(), path.name)  # bytes all along: no string of the file
+        head = source[: 2**16]
+    if not head.strip():
         raise FileRefused([_("Tệp {name} trống.").format(name=path.name)])
-    first = data[: 2**16].decode("utf-8", "ignore")  # the header line decides the delimiter
+    first = head.decode("utf-8", "ignore")  # the header line decides the delimiter
     try:
         with unreadable(path.name):
             separator = delimiter_of(first)
-            read: list[str] | None = None
+            names = pl.read_csv(source, separator=separator, infer_schema=False, n_rows=0).columns
+            read = names
             if columns is not None:
-                names = pl.read_csv(data, separator=separator, infer_schema=False, n_rows=0).columns
                 wanted = set(columns([nfc(c) for c in names]))
                 read = [c for c in names if nfc(c) in wanted] or names[:1]
-            frame = pl.read_csv(data, separator=separator, infer_schema=False, columns=read)
+            scan = pl.scan_csv(source, separator=separator, infer_schema=False)
+            frame = scan.select(read).collect(engine="streaming")
     except FileRefused as exc:
-        text = data.decode("utf-8")
+        text = (source if isinstance(source, bytes) else path.read_bytes()).decode("utf-8", "replace")
         raise FileRefused(
             [
                 _("Tệp CSV {name} hỏng: {error}").format(
@@ -94,18 +110,36 @@ def _csv_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None 
     return frame.rename(lambda c: nfc(c))
 
 
+FEW_VALUES = 5_000  # a column with no more distinct values is cleaned value by value, then recoded
+
+
 def _clean(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """The CSV cells of `columns` stripped, in NFC, empty as None (NFC only where a column has a byte
-    beyond ASCII: answer codes seldom do, and NFC is the slow part)."""
-    wide = (
-        frame.select(pl.col(c).str.contains(r"[^\x00-\x7F]").any() for c in columns).row(0) if columns else ()
+    """The CSV cells of `columns` stripped, in NFC, empty as None. A column of few distinct values
+    (answer codes, units, types) is cleaned once per value and recoded in one pass; any other
+    vectorised (NFC only where it has a byte beyond ASCII: NFC is the slow part)."""
+    if not columns:
+        return frame.select()
+    distinct = frame.select(pl.col(c).n_unique() for c in columns).row(0)
+    many = [c for c, n in zip(columns, distinct, strict=True) if n > FEW_VALUES]
+    wide = dict(
+        zip(
+            many,
+            frame.select((pl.col(c).str.len_bytes() != pl.col(c).str.len_chars()).any() for c in many).row(0)
+            if many
+            else (),
+            strict=True,
+        )
     )
-    return frame.select(
-        _blank_is_null(
-            (pl.col(c).str.normalize("NFC") if beyond_ascii else pl.col(c)).str.strip_chars()
-        ).alias(c)
-        for c, beyond_ascii in zip(columns, wide, strict=True)
-    )
+
+    def cleaned(column: str) -> pl.Expr:
+        if column not in wide:
+            values = frame[column].drop_nulls().unique().to_list()
+            found = {v: (nfc(v).strip() or None) for v in values}
+            return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Utf8)
+        text = pl.col(column).str.normalize("NFC") if wide[column] else pl.col(column)
+        return _blank_is_null(text.str.strip_chars())
+
+    return frame.select(cleaned(c).alias(c) for c in columns)
 
 
 def _blank_is_null(expr: pl.Expr) -> pl.Expr:

@@ -118,3 +118,18 @@ def test_a_later_import_sees_earlier_files_as_duplicates(survey, tmp_path):
     again = services.import_responses(survey, first)
     assert (again.imported, again.duplicates) == (0, 5)
     assert services.response_counts(survey).count == 5
+
+
+def test_a_large_file_streamed_from_disk_reads_as_the_same_file_in_memory(survey, tmp_path, monkeypatch):
+    from chiso.surveys import response_files
+
+    rows = make_rows({"Sở Tư pháp": 0.9, "Sở Y tế": 0.4}, per_unit=20)
+    rows[3]["q2"] = "  4 "
+    path = write(rows, tmp_path / "big.csv")
+    in_memory = response_files.read_table(path)
+    monkeypatch.setattr(response_files, "STREAM_FROM", 0)
+    streamed = response_files.read_table(path)
+    assert streamed.equals(in_memory) and streamed["q2"][3] == "4"
+    path.write_bytes(path.read_bytes().replace(b"q1", b"q1", 1) + "Sở;\x07\n".encode())
+    with pytest.raises(response_files.FileRefused, match="dòng 42: có ký tự điều khiển U\\+0007"):
+        response_files.read_table(path)
