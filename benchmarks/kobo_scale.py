@@ -10,8 +10,9 @@ What is measured
     - import: `chiso.surveys.services.import_responses` on the file (read, check every row, write);
     - frame: `chiso.surveys.services.response_frame` (the engine's input) after the import;
     - estimate: `chiso.surveys.services.estimate` (frame, engine, results stored);
-    - peak RSS: the child's own `resource.getrusage(RUSAGE_SELF).ru_maxrss` at its end — the whole
-      process: Python, Django, polars' native memory, the file's generation excluded.
+    - peak RSS (MiB): the child's own `resource.getrusage(RUSAGE_SELF).ru_maxrss` once the import is
+      done ("RSS import", what the target is about) and at its end, after the estimation ("RSS end")
+      — the whole process: Python, Django, polars' native memory; the file's generation excluded.
 
     "old" is the path before this change, kept here to be measured: the same checked frame written
     as one `Response` row per response with its answers as JSON (`bulk_create`, 2,000 a batch), and
@@ -126,12 +127,14 @@ def child(path: Path, old: bool) -> dict[str, float]:
             _old_import(survey, frame, batch)
         del frame
         figures["import"] = time.perf_counter() - start
+        figures["import_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         start = time.perf_counter()
         rows = _old_frame(survey).height
         figures["frame"] = time.perf_counter() - start
     else:
         batch = services.import_responses(survey, path)
         figures["import"] = time.perf_counter() - start
+        figures["import_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         start = time.perf_counter()
         rows = services.response_frame(survey)[0].height
         figures["frame"] = time.perf_counter() - start
@@ -197,11 +200,12 @@ def main(argv: list[str] | None = None) -> int:
                     if old and rows > args.old_max:
                         continue
                     f = run(path, backend, args.postgres, old)
-                    met = f["import"] <= TARGET_SECONDS and f["rss"] <= TARGET_BYTES
+                    met = f["import"] <= TARGET_SECONDS and f["import_rss"] <= TARGET_BYTES
                     estimate = f"{f['estimate']:.2f}" if "estimate" in f else "–"
                     print(
                         f"{backend:<11} {'old' if old else 'parquet':<8} {int(f['rows']):>10,} {size:>8.0f} "
-                        f"{f['import']:>9.2f} {f['frame']:>8.2f} {estimate:>10} {f['rss'] / 2**20:>12,.0f}  "
+                        f"{f['import']:>9.2f} {f['frame']:>8.2f} {estimate:>10} {f['import_rss'] / 2**20:>10,.0f} "
+                        f"{f['rss'] / 2**20:>8,.0f}  "
                         f"{'met' if met else 'NOT met'}",
                         flush=True,
                     )

@@ -171,6 +171,12 @@ def _check(survey: Survey, file: Any, valid_only: bool) -> tuple[pl.DataFrame, I
     return imported.frame, resolver.explain(imported.report), filename, digest
 
 
+def _lock(survey: Survey) -> None:
+    """One import or paper form of a survey at a time (until the transaction ends): the duplicate
+    check then sees every submission id, those in the files included."""
+    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
+
+
 @logged_import("survey responses")
 @transaction.atomic
 def import_responses(
@@ -187,8 +193,7 @@ def import_responses(
     require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
-    # One import (or paper form) of a survey at a time: the duplicate check sees every id.
-    Survey.objects.select_for_update().filter(pk=survey.pk).exists()
+    _lock(survey)
     progress(0, 3, _("Đọc và kiểm tra tệp"))
     frame, report, filename, digest = _check(survey, file, valid_only)
     progress(1, 3, _("Ghi câu trả lời"))
@@ -255,7 +260,7 @@ def add_paper_response(
     if not any(q.name in clean for q in form.indexed):
         raise SurveyError(_("Phiếu chưa có câu trả lời nào."))
     sid = submission_id or f"paper-{uuid.uuid4().hex[:16]}"
-    Survey.objects.select_for_update().filter(pk=survey.pk).exists()  # one writer of ids at a time
+    _lock(survey)
     if stored.has_submission(survey, sid):
         raise SurveyError(_("Phiếu {form} đã có.").format(form=sid))
     return Response.objects.create(
