@@ -40,8 +40,10 @@ def read_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None 
             return frame.select(_wanted(frame, columns))
     frame = _csv_table(path, columns)
     with unreadable(path.name):
-        frame = _checked(frame, raw=True)
-        return _clean(frame, _wanted(frame, columns))
+        names = _wanted(_checked(frame, raw=True), columns)
+        owned = [frame.select(names)]
+        del frame  # _clean lets each raw column go once it is cleaned
+        return _clean(owned, names)
 
 
 def _wanted(frame: pl.DataFrame, columns: Callable[[list[str]], Iterable[str]] | None) -> list[str]:
@@ -113,10 +115,12 @@ def _csv_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None 
 FEW_VALUES = 5_000  # a column with no more distinct values is cleaned value by value, then recoded
 
 
-def _clean(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def _clean(owned: list[pl.DataFrame], columns: list[str]) -> pl.DataFrame:
     """The CSV cells of `columns` stripped, in NFC, empty as None. A column of few distinct values
     (answer codes, units, types) is cleaned once per value and recoded in one pass; any other
-    vectorised (NFC only where it has a byte beyond ASCII: NFC is the slow part)."""
+    vectorised (NFC only where it has a byte beyond ASCII: NFC is the slow part). Column by column,
+    each raw column let go once cleaned: the raw and the clean table are never both whole."""
+    frame = owned.pop()  # the only reference: a raw column is freed as soon as it is cleaned
     if not columns:
         return frame.select()
     distinct = frame.select(pl.col(c).n_unique() for c in columns).row(0)
@@ -139,7 +143,11 @@ def _clean(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         text = pl.col(column).str.normalize("NFC") if wide[column] else pl.col(column)
         return _blank_is_null(text.str.strip_chars())
 
-    return frame.select(cleaned(c).alias(c) for c in columns)
+    done = []
+    for column in columns:
+        done.append(frame.select(cleaned(column).alias(column)).to_series())
+        frame = frame.drop(column)
+    return pl.DataFrame(done)
 
 
 def _blank_is_null(expr: pl.Expr) -> pl.Expr:
