@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     print("chiso Kobo import: the shipped SIPAS form, the demo's synthetic rows repeated, 14 departments")
     print(
         f"{'database':<11} {'path':<8} {'rows':>10} {'file MB':>8} {'import s':>9} {'frame s':>8} "
-        f"{'estimate s':>10} {'peak RSS MiB':>12}  target"
+        f"{'estimate s':>10} {'RSS import':>10} {'RSS end':>8}  target (import; RSS in MiB)"
     )
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
