@@ -21,8 +21,6 @@ from pathlib import Path
 import polars as pl
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
 from chiso.surveys import responses as R
 from chiso.surveys.models import ImportBatch, Response, Survey
@@ -96,10 +94,9 @@ def discard_pending(batch: ImportBatch) -> None:
         final.with_name(final.name + PENDING).unlink(missing_ok=True)
 
 
-@receiver(post_delete, sender=ImportBatch)
-def _delete_file(sender: type, instance: ImportBatch, **kwargs: object) -> None:
-    """A deleted batch (alone or with its survey) takes its file with it, once the deletion commits."""
-    found = batch_file(instance)
+def delete_file(batch: ImportBatch) -> None:
+    """Delete a deleted batch's file once the deletion commits (connected in the app's ready())."""
+    found = batch_file(batch)
     if found is not None:
         transaction.on_commit(lambda: found.unlink(missing_ok=True))
 
