@@ -235,6 +235,7 @@ def cmd_create(args: argparse.Namespace) -> str:
 
 def cmd_list(args: argparse.Namespace) -> str:
     django_ready()
+    from chiso.surveys import services
     from chiso.surveys.models import Questionnaire, Survey
 
     forms = [
@@ -247,7 +248,7 @@ def cmd_list(args: argparse.Namespace) -> str:
             str(s.year),
             s.unit_level,
             str(s.questionnaire_id),
-            str(s.responses.count()),
+            str(services.response_counts(s).count),
             local_moment(s.estimated_at),
         ]
         for s in Survey.objects.all()

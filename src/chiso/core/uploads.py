@@ -13,7 +13,7 @@ One definition of each decision every importer shares:
 - **cell length** (`MAX_CELL_CHARS`): no cell longer than an Excel cell may be (32,767 characters);
 - **delimiter** (`delimiter_of`): a semicolon or a tab when the header line has one outside
   quotes (Excel's CSV where the decimal mark is a comma, Kobo's default), else a comma;
-- **workbooks** (`Workbook`): a zip bomb is refused before the workbook is opened (more than
+- **workbooks** (`Workbook`, read with python-calamine): a zip bomb is refused before the workbook is opened (more than
   `MAX_UNCOMPRESSED` bytes once uncompressed, a part compressed more than `MAX_RATIO` times, more
   than `MAX_PARTS` parts); a formula cell without a value computed by Excel is refused naming the
   cell (it would read as blank); a damaged part is refused whenever the reader meets it;
@@ -35,6 +35,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -121,6 +122,71 @@ def decode_text(data: bytes, name: str) -> str:
             ]
         )
     return text
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_SET = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_CHUNK = 16 * 2**20
+
+
+def utf8_bytes(data: bytes, name: str) -> bytes:
+    """The file as UTF-8 bytes with LF line ends and no BOM, refused as `decode_text` refuses — but
+    without a Python string of the whole file (a string of a 400 MB export takes up to 1.6 GB)."""
+    if any(data.startswith(bom) for bom, encoding in _BOMS if encoding != "utf-8-sig"):
+        return decode_text(data, name).replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(0, len(data), _CHUNK):
+        buffered = len(decoder.getstate()[0])
+        chunk = data[offset : offset + _CHUNK]
+        try:
+            decoder.decode(chunk, final=offset + _CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            decode_text(data[: offset - buffered + exc.end], name)  # raises, naming the line and byte
+            raise  # pragma: no cover - decode_text has refused
+        if len(chunk.translate(None, _CONTROL_SET)) != len(chunk):  # fast; the regex finds which
+            found = _CONTROL_BYTES.search(data, offset)
+            if found is not None:
+                decode_text(data[: found.end()], name)  # raises, naming the line and the character
+    if codecs.BOM_UTF8 in data:
+        data = data.replace(codecs.BOM_UTF8, b"")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
+
+
+def plain_utf8(path: Path, name: str) -> bool:
+    """Whether a file can be parsed as it is on disk: read in chunks (never whole), it is UTF-8
+    without a BOM and without a CR outside CRLF. Invalid UTF-8 and control characters are refused
+    as `decode_text` refuses them, naming the line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, previous = 0, b""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if any(start.startswith(bom) for bom, _encoding in _BOMS):  # UTF-16/32, or a UTF-8 BOM
+            return False
+        handle.seek(0)
+        while chunk := handle.read(_CHUNK):
+            buffered = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                with path.open("rb") as again:
+                    decode_text(again.read(offset - buffered + exc.end), name)  # raises, naming the line
+                raise  # pragma: no cover - decode_text has refused
+            if len(chunk.translate(None, _CONTROL_SET)) != len(chunk):
+                found = _CONTROL_BYTES.search(chunk)
+                if found is not None:
+                    with path.open("rb") as again:
+                        decode_text(again.read(offset + found.end()), name)  # raises, naming the line
+            joined = previous[-1:] + chunk
+            if codecs.BOM_UTF8 in previous[-2:] + chunk or joined.count(b"\r") != joined.count(b"\r\n"):
+                return False
+            offset, previous = offset + len(chunk), chunk
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode_text(path.read_bytes(), name)  # a sequence cut at the end: refused, naming the line
+    return True
 
 
 def delimiter_of(text: str) -> str:
@@ -238,16 +304,16 @@ class Workbook:
         self._stream = stream
         self._zip = self._check_zip(stream)
         try:
-            from openpyxl import load_workbook
+            from python_calamine import CalamineWorkbook
 
             stream.seek(0)
             with unreadable(self.name):
-                self._book = load_workbook(stream, read_only=True, data_only=True)
+                self._book = CalamineWorkbook.from_filelike(stream)
+                self.sheetnames: list[str] = list(self._book.sheet_names)
         except FileRefused:
             self._zip.close()
             self.close()
             raise
-        self.sheetnames: list[str] = list(self._book.sheetnames)
         self._paths: dict[str, str] | None = None
 
     def _check_zip(self, stream: IO[bytes]) -> zipfile.ZipFile:
@@ -323,12 +389,10 @@ class Workbook:
                 ]
             )
         with unreadable(self.name):
-            worksheet: Any = self._book[title]
-            # The rows the sheet holds, not those its <dimension> claims (a file may claim
-            # A1:XFD1048576 and hold two rows).
-            if hasattr(worksheet, "reset_dimensions"):
-                worksheet.reset_dimensions()
-            return list(worksheet.iter_rows(values_only=True))
+            # From A1, whatever the first filled cell; the rows the sheet holds, not those its
+            # <dimension> claims (a file may claim A1:XFD1048576 and hold two rows).
+            grid = self._book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            return [_row(values) for values in grid]
 
     def _sheet_paths(self) -> dict[str, str]:
         """Sheet name → its part in the archive (from the workbook part and its relationships)."""
@@ -378,6 +442,25 @@ class Workbook:
                 elif element.tag == f"{_MAIN}row":
                     element.clear()
         return missing
+
+
+def _value(cell: Any) -> Any:
+    """A calamine cell as openpyxl gave it: None for empty, whole numbers as int, dates as datetime."""
+    if cell == "" or cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 2**53:
+        return int(cell)
+    if isinstance(cell, date) and not isinstance(cell, datetime):
+        return datetime(cell.year, cell.month, cell.day)
+    return cell
+
+
+def _row(values: Sequence[Any]) -> tuple[Any, ...]:
+    """One row's values, without the empty cells after its last filled one."""
+    row = [_value(cell) for cell in values]
+    while row and row[-1] is None:
+        row.pop()
+    return tuple(row)
 
 
 @contextmanager

@@ -124,7 +124,10 @@ class Survey(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One successful import of a response file: what came in, what was refused and why."""
+    """One successful import of a response file: what came in, what was refused and why.
+
+    Its accepted responses are one Parquet file in the data folder (`path`, with its `columns`;
+    `imported` rows), read by `chiso.surveys.services.answers` — not a row per response."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("tên tệp"), max_length=255)
@@ -135,6 +138,8 @@ class ImportBatch(models.Model):
     invalid_rows = models.PositiveIntegerField(_("số dòng lỗi"), default=0)
     duplicates = models.PositiveIntegerField(_("số phiếu trùng"), default=0)
     problems = models.JSONField(_("các lỗi"), default=list, blank=True)
+    path = models.CharField(_("tệp câu trả lời"), max_length=200, blank=True)
+    columns = models.JSONField(_("các cột"), default=list, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -150,7 +155,8 @@ class ImportBatch(models.Model):
 
 
 class Response(models.Model):
-    """One respondent's questionnaire: from an imported file, or a paper form typed in by a user."""
+    """One respondent's paper questionnaire typed in by a user (an import's responses are its
+    batch's Parquet file; `Source.IMPORT` rows are only those of a database not yet migrated)."""
 
     class Source(models.TextChoices):
         IMPORT = "import", _("Nhập từ tệp")

@@ -110,16 +110,11 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
 
 
-def _key_expr(expr: pl.Expr) -> pl.Expr:
-    """`_key` on a text column, vectorised (NFC, lower case, single spaces)."""
-    return expr.str.normalize("NFC").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
-
-
-def _read_table(path: Path) -> pl.DataFrame:
+def _read_table(path: Path, columns: Callable[[list[str]], Iterable[str]] | None = None) -> pl.DataFrame:
     """Every cell as text (None for empty), in file order; a file that cannot be read, a cell longer
     than a workbook's, or the header row repeated further down raises ResponseImportError."""
     try:
-        return read_table(path)
+        return read_table(path, columns)
     except FileRefused as exc:
         raise ResponseImportError(str(exc)) from exc
     except OSError as exc:
@@ -128,11 +123,11 @@ def _read_table(path: Path) -> pl.DataFrame:
         ) from exc
 
 
-def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
+def _match_headers(names: list[str], form: Form, overrides: Mapping[str, str]) -> dict[str, str]:
     """Form field name → file column, trying overrides, group/path, plain name, then label."""
-    by_key = {_key(c): c for c in table.columns}
+    by_key = {_key(c): c for c in names}
     by_tail: dict[str, str] = {}
-    for column in table.columns:
+    for column in names:
         by_tail.setdefault(_key(column.split("/")[-1]), column)
     found: dict[str, str] = {}
     for q in form.questions:
@@ -146,6 +141,14 @@ def _match_headers(table: pl.DataFrame, form: Form, overrides: Mapping[str, str]
             elif _key(q.label) in by_key:
                 found[q.name] = by_key[_key(q.label)]
     return found
+
+
+def _coded(table: pl.DataFrame, column: str, mapping: Mapping[str, str]) -> pl.Expr:
+    """The column's answers as codes (null where none matches): each distinct raw value is keyed
+    (`_key`) and looked up once in Python, then the column is recoded in one vectorised pass."""
+    raw = table[column].drop_nulls().unique().to_list()
+    found = {value: mapping.get(_key(value)) for value in raw}
+    return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Utf8)
 
 
 def _choice_map(q: Question) -> dict[str, str]:
@@ -162,7 +165,7 @@ def read_responses(
     columns: Mapping[str, str] | None = None,
     unit_mapping: Mapping[str, str] | None = None,
     resolve_unit: Callable[[str], tuple[str, str]] | None = None,
-    known_ids: Iterable[str] = (),
+    known_ids: Iterable[str] | pl.Series = (),
 ) -> ResponseImport:
     """Read and check a response export against `form`.
 
@@ -191,18 +194,26 @@ def _read_responses(
     columns: Mapping[str, str] | None,
     unit_mapping: Mapping[str, str] | None,
     resolve_unit: Callable[[str], tuple[str, str]] | None,
-    known_ids: Iterable[str],
+    known_ids: Iterable[str] | pl.Series,
 ) -> ResponseImport:
-    table = _read_table(path)
     overrides = dict(columns or {})
+    header: list[str] = []
+
+    def used(names: list[str]) -> set[str]:
+        """The columns the form reads (the others are checked but never cleaned nor kept)."""
+        header.extend(names)
+        found = set(_match_headers(names, form, overrides).values()) | set(overrides.values())
+        return found | {c for c in ID_COLUMNS if c in names}
+
+    table = _read_table(path, used)
     report = ImportReport(total_rows=table.height)
-    id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in table.columns), None)
+    id_column = overrides.get("submission_id") or next((c for c in ID_COLUMNS if c in header), None)
     if id_column is None or id_column not in table.columns:
         raise ResponseImportError(
             _("Không có cột mã bài nộp ({columns}).").format(columns=", ".join(ID_COLUMNS)),
             report,
         )
-    matched = _match_headers(table, form, overrides)
+    matched = _match_headers(header, form, overrides)
     role_columns = {
         role: overrides.get(role) for role in ("unit", "respondent_type", "weight", "stratum", "psu")
     }
@@ -231,7 +242,12 @@ def _read_responses(
 
     def flag(mask: pl.Expr, column: str, kind: str, message: str, value: pl.Expr | None = None) -> None:
         """Report the rows of `mask`; a `{…}` placeholder of `message` takes each row's `value`."""
-        found = t.filter(mask).select(pl.col(ROW), (value if value is not None else pl.lit(None)).alias("_v"))
+        found = (  # lazily: only the columns the mask and the value need are filtered
+            t.lazy()
+            .filter(mask)
+            .select(pl.col(ROW), (value if value is not None else pl.lit(None)).alias("_v"))
+            .collect()
+        )
         if not found.height:
             return
         placeholder = next(iter(re.findall(r"\{\w+\}", message)), None)
@@ -262,8 +278,7 @@ def _read_responses(
         mapping = _choice_map(type_q) if type_q and type_q.choices else {}
         allowed = {_key(x): x for x in form.respondent_types}
         mapping = {**allowed, **mapping}
-        rtype = _key_expr(pl.col(type_column))
-        rtype = rtype.replace_strict(mapping, default=None) if mapping else pl.col(type_column)
+        rtype = _coded(table, type_column, mapping) if mapping else pl.col(type_column)
         flag(
             pl.col(type_column).is_null(),
             type_column,
@@ -287,7 +302,11 @@ def _read_responses(
     unit_q = form.role("unit")
     raw = pl.col(unit_column)
     if unit_q and unit_q.choices:  # a select_one unit: labels → codes first
-        raw = _key_expr(pl.col(unit_column)).replace(_choice_map(unit_q))
+        choices = _choice_map(unit_q)
+        distinct = table[unit_column].drop_nulls().unique().to_list()
+        raw = pl.col(unit_column).replace_strict(
+            {v: choices.get(_key(v), _key(v)) for v in distinct}, default=None, return_dtype=pl.Utf8
+        )
     t = t.with_columns(raw.alias("_unit_raw"))
     values = t["_unit_raw"].drop_nulls().unique().to_list()
     codes, names = _resolve_units(values, form, unit_mapping, resolve_unit)
@@ -339,8 +358,7 @@ def _read_responses(
             continue
         value = pl.col(column)
         if q.is_select_one:
-            mapping = _choice_map(q)
-            coded = _key_expr(value).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+            coded = _coded(table, column, _choice_map(q))
             scale = ", ".join(c.name for c in q.choices)
             flag(
                 value.is_not_null() & coded.is_null(),
@@ -361,7 +379,8 @@ def _read_responses(
                 )
                 return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
 
-            coded = value.map_elements(recode, return_dtype=pl.Utf8)
+            distinct = table[column].drop_nulls().unique().to_list()  # few combinations, each once
+            coded = value.replace_strict({v: recode(v) for v in distinct}, default=None, return_dtype=pl.Utf8)
             flag(
                 value.is_not_null() & coded.is_null(),
                 column,
@@ -392,11 +411,15 @@ def _read_responses(
             )
 
     # Duplicates: later copies of an id in the file, and ids already imported.
-    known = list(dict.fromkeys(known_ids))
+    known = (
+        known_ids.cast(pl.Utf8)
+        if isinstance(known_ids, pl.Series)
+        else pl.Series(list(dict.fromkeys(known_ids)), dtype=pl.Utf8)
+    ).implode()
     duplicate = (~pl.col(id_column).is_first_distinct() | pl.col(id_column).is_in(known)) & pl.col(
         id_column
     ).is_not_null()
-    dup_rows = t.filter(duplicate).select(ROW, id_column)
+    dup_rows = t.lazy().filter(duplicate).select(ROW, id_column).collect()
     report.duplicates = [
         Problem(
             r,
@@ -423,12 +446,17 @@ def _read_responses(
             report,
         )
     keep = ~duplicate & ~pl.col(ROW).is_in(list(bad_rows))
-    frame = t.filter(keep).select(
-        pl.col(ROW),
-        *[expr.alias(name) for name, expr in out.items() if name in (SUBMISSION_ID,)],
-        pl.col(UNIT),
-        pl.col(UNIT_NAME),
-        *[expr.alias(name) for name, expr in out.items() if name not in (SUBMISSION_ID,)],
+    frame = (
+        t.lazy()
+        .filter(keep)
+        .select(
+            pl.col(ROW),
+            *[expr.alias(name) for name, expr in out.items() if name in (SUBMISSION_ID,)],
+            pl.col(UNIT),
+            pl.col(UNIT_NAME),
+            *[expr.alias(name) for name, expr in out.items() if name not in (SUBMISSION_ID,)],
+        )
+        .collect()
     )
     report.valid_rows = frame.height
     return ResponseImport(frame=frame, report=report)

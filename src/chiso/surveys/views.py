@@ -165,16 +165,16 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     item = _readable(request, pk)
     if item is None:
         return _refuse(request)
-    responses = item.responses
+    counts = services.response_counts(item)
     return render(
         request,
         "surveys/survey.html",
         {
             "survey": item,
             "manager": can_manage(request.user),
-            "count": responses.count(),
-            "paper": responses.filter(source="paper").count(),
-            "units": responses.values("unit").distinct().count(),
+            "count": counts.count,
+            "paper": counts.paper,
+            "units": counts.units,
             "batches": item.imports.select_related("user")[:20],
             "has_results": item.results.exists(),
         },

@@ -2,10 +2,13 @@
 
 Views and the ``chiso survey`` commands call these functions; each change runs in one transaction,
 so a failed import or link writes nothing. One module per step: `questionnaires` (forms and survey
-rounds), `collection` (imports and paper forms), `estimation`, `ranking` (with confidence
+rounds), `collection` (imports and paper forms), `answers` (where the responses are kept: a Parquet file per import), `estimation`, `ranking` (with confidence
 intervals) and `linking` (into an assessment cycle); `common` holds the errors and checks.
 """
 
+from chiso.surveys.services.answers import ResponseCounts, unit_sizes
+from chiso.surveys.services.answers import answers as responses
+from chiso.surveys.services.answers import counts as response_counts
 from chiso.surveys.services.collection import add_paper_response, check_responses, import_responses
 from chiso.surveys.services.common import (
     ALL_TYPES,
@@ -28,6 +31,7 @@ __all__ = [
     "LinkReport",
     "NotAllowed",
     "RankRow",
+    "ResponseCounts",
     "SurveyError",
     "add_paper_response",
     "check_responses",
@@ -38,10 +42,13 @@ __all__ = [
     "link_to_cycle",
     "overlaps",
     "ranking",
+    "response_counts",
     "response_frame",
+    "responses",
     "sha256",
     "sipas_questionnaire",
     "survey_criteria",
     "survey_method",
     "to_percent",
+    "unit_sizes",
 ]

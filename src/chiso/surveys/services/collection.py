@@ -12,8 +12,7 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.core.limits import max_length
@@ -30,8 +29,8 @@ from chiso.surveys.responses import (
     read_responses,
     unknown_unit_message,
 )
+from chiso.surveys.services import answers as stored
 from chiso.surveys.services.common import (
-    BATCH_SIZE,
     RESPONSE_SUFFIXES,
     SurveyError,
     actor,
@@ -109,8 +108,14 @@ def _too_long(frame: pl.DataFrame, report: ImportReport) -> list[Problem]:
         limit = max_length(Response, field)
         if column not in frame.columns or limit is None:
             continue
-        long = frame.filter(pl.col(column).cast(pl.Utf8).str.len_chars() > limit)
-        for row, value in long.select(R.ROW, column).head(MAX_ERRORS).iter_rows():
+        long = (
+            frame.lazy()
+            .select(R.ROW, column)
+            .filter(pl.col(column).cast(pl.Utf8).str.len_chars() > limit)
+            .head(MAX_ERRORS)
+            .collect()
+        )
+        for row, value in long.iter_rows():
             found.append(
                 Problem(
                     row,
@@ -124,21 +129,30 @@ def _too_long(frame: pl.DataFrame, report: ImportReport) -> list[Problem]:
 
 def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tuple[pl.DataFrame, ImportReport]:
     """Read a response file against the survey's questionnaire without writing anything."""
+    frame, report, _name, _digest = _check(survey, file, valid_only)
+    return frame, report
+
+
+def _check(survey: Survey, file: Any, valid_only: bool) -> tuple[pl.DataFrame, ImportReport, str, str]:
+    """The checked frame, the report, the file's name and its SHA-256 (the file's bytes are let go
+    before the table is read: at a million rows they are half a gigabyte)."""
     data, filename = read_file(file)
     suffix = Path(filename).suffix.lower()
     if suffix not in RESPONSE_SUFFIXES:
         raise SurveyError(
             _("Tệp {name}: chỉ nhận CSV hoặc XLSX (xuất từ KoboToolbox/ODK).").format(name=filename)
         )
+    digest = sha256(data)
     form = survey.questionnaire.form()
     resolver = _UnitResolver(survey)
-    known = Response.objects.filter(survey=survey).values_list("submission_id", flat=True)
+    known = stored.submission_ids(survey)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"responses{suffix}"
         path.write_bytes(data)
+        del data
         try:
             imported = read_responses(
-                path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known.iterator()
+                path, form, valid_only=valid_only, resolve_unit=resolver, known_ids=known
             )
         except ResponseImportError as exc:
             report = resolver.explain(exc.report) if exc.report else None
@@ -154,7 +168,13 @@ def check_responses(survey: Survey, file: Any, valid_only: bool = False) -> tupl
             "\n".join([_("Không nhập: có giá trị dài quá cột lưu trữ."), *(str(p) for p in long[:20])]),
             imported.report,
         )
-    return imported.frame, resolver.explain(imported.report)
+    return imported.frame, resolver.explain(imported.report), filename, digest
+
+
+def _lock(survey: Survey) -> None:
+    """One import or paper form of a survey at a time (until the transaction ends): the duplicate
+    check then sees every submission id, those in the files included."""
+    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
 
 
 @logged_import("survey responses")
@@ -168,21 +188,21 @@ def import_responses(
 ) -> ImportBatch:
     """Import a KoboToolbox/ODK export. Any invalid row stops the import (nothing written) unless
     `valid_only`; submission ids already in the survey or repeated in the file are reported as
-    duplicates and never counted twice. `progress` hears the steps: read, checked, stored."""
+    duplicates and never counted twice. `progress` hears the steps: read and checked, stored. The accepted responses become one Parquet file
+    (`chiso.surveys.services.answers`), moved in when the transaction commits."""
     require_manager(user, survey)
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
-    progress(0, 3, _("Đang đọc tệp"))
-    data, filename = read_file(file)
-    progress(1, 3, _("Đang kiểm tra từng dòng"))
-    frame, report = check_responses(survey, ContentFile(data, name=filename), valid_only)
-    progress(2, 3, _("Đang lưu {n} phiếu").format(n=frame.height))
+    _lock(survey)
+    progress(0, 3, _("Đang đọc và kiểm tra từng dòng"))
+    frame, report, filename, digest = _check(survey, file, valid_only)
+    progress(1, 3, _("Đang lưu {n} phiếu").format(n=frame.height))
     form = survey.questionnaire.form()
     answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
     batch = ImportBatch.objects.create(
         survey=survey,
         file_name=filename[:255],
-        sha256=sha256(data),
+        sha256=digest,
         valid_only=valid_only,
         total_rows=report.total_rows,
         imported=frame.height,
@@ -191,30 +211,13 @@ def import_responses(
         problems=_problems_json(report),
         user=actor(user),
     )
-    has = {column: column in frame.columns for column in (R.WEIGHT, R.STRATUM, R.PSU)}
-    rows = []
-    for record in frame.iter_rows(named=True):
-        rows.append(
-            Response(
-                survey=survey,
-                submission_id=str(record[R.SUBMISSION_ID]),
-                unit_id=int(record[R.UNIT]),
-                respondent_type=record[R.RESPONDENT_TYPE] or "",
-                weight=record[R.WEIGHT] if has[R.WEIGHT] else None,
-                stratum=(record[R.STRATUM] or "") if has[R.STRATUM] else "",
-                psu=(record[R.PSU] or "") if has[R.PSU] else "",
-                answers={name: record[name] for name in answer_fields if record[name] is not None},
-                source=Response.Source.IMPORT,
-                batch=batch,
-                entered_by=actor(user),
-            )
-        )
     try:
-        with transaction.atomic():
-            Response.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    except IntegrityError as exc:
-        raise SurveyError(_("Có phiếu vừa được nhập cùng lúc; hãy nhập lại.")) from exc
-    progress(3, 3, _("Đã lưu {n} phiếu").format(n=frame.height))
+        stored.write_batch(batch, stored.batch_frame(frame, answer_fields))
+        batch.save(update_fields=["path", "columns"])
+    except BaseException:
+        stored.discard_pending(batch)
+        raise
+    progress(3, 3, _("Đã nhập {n} phiếu").format(n=frame.height))
     return batch
 
 
@@ -257,7 +260,8 @@ def add_paper_response(
     if not any(q.name in clean for q in form.indexed):
         raise SurveyError(_("Phiếu chưa có câu trả lời nào."))
     sid = submission_id or f"paper-{uuid.uuid4().hex[:16]}"
-    if Response.objects.filter(survey=survey, submission_id=sid).exists():
+    _lock(survey)
+    if stored.has_submission(survey, sid):
         raise SurveyError(_("Phiếu {form} đã có.").format(form=sid))
     return Response.objects.create(
         survey=survey,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import cast
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -23,6 +23,7 @@ from chiso.engine.survey import (
 )
 from chiso.surveys import responses as R
 from chiso.surveys.models import Survey, SurveyResult
+from chiso.surveys.services import answers
 from chiso.surveys.services.common import BATCH_SIZE, SurveyError, require_manager
 
 # -- estimation --------------------------------------------------------------------------------------
@@ -39,43 +40,47 @@ def survey_method(survey: Survey) -> SurveyMethod:
     )
 
 
-def _all_or_none(values: list[Any], name: str) -> bool:
-    given = [v not in (None, "") for v in values]
-    if any(given) and not all(given):
+def _all_or_none(frame: pl.DataFrame, column: str, name: str) -> bool:
+    """Whether every response gives `column` (True), none does (False); some but not all refuses."""
+    given = pl.col(column).is_not_null()
+    if frame.schema[column] == pl.Utf8:
+        given = given & (pl.col(column) != "")
+    counted = frame.select(given.sum()).item()
+    if counted and counted < frame.height:
         raise SurveyError(
             _("Một số phiếu có {field}, một số không: không ước lượng được.").format(field=name)
         )
-    return all(given) and bool(given)
+    return bool(counted)
 
 
 def response_frame(survey: Survey) -> tuple[pl.DataFrame, Design, list]:
-    """The survey's responses as the engine's frame (one row per respondent), design and items."""
+    """The survey's responses as the engine's frame (one row per respondent), design and items:
+    columns scanned from the imports' Parquet files and the paper forms, no object per response."""
     form = survey.questionnaire.form()
     items = form.items(survey.questionnaire.satisfied_codes())
-    rows = list(
-        survey.responses.values_list("unit_id", "respondent_type", "weight", "stratum", "psu", "answers")
+    codes = list(dict.fromkeys(item.code for item in items))
+    frame = (
+        answers.answers(survey, codes)
+        .select(
+            pl.col(R.UNIT).cast(pl.Utf8),
+            R.RESPONDENT_TYPE,
+            R.WEIGHT,
+            R.STRATUM,
+            R.PSU,
+            *codes,
+        )
+        .collect()
     )
-    if not rows:
+    if not frame.height:
         raise SurveyError(_("Đợt khảo sát chưa có phiếu nào."))
-    columns: dict[str, list[Any]] = {
-        R.UNIT: [str(r[0]) for r in rows],
-        R.RESPONDENT_TYPE: [r[1] for r in rows],
-    }
-    schema: dict[str, Any] = {R.UNIT: pl.Utf8, R.RESPONDENT_TYPE: pl.Utf8}
     design = {"unit": R.UNIT, "respondent_type": R.RESPONDENT_TYPE}
-    for position, column, role, dtype in (
-        (2, R.WEIGHT, "weight", pl.Float64),
-        (3, R.STRATUM, "stratum", pl.Utf8),
-        (4, R.PSU, "psu", pl.Utf8),
-    ):
-        values = [r[position] for r in rows]
-        if _all_or_none(values, role):
-            columns[column], schema[column] = values, dtype
+    unused = []
+    for column, role in ((R.WEIGHT, "weight"), (R.STRATUM, "stratum"), (R.PSU, "psu")):
+        if _all_or_none(frame, column, role):
             design[role] = column
-    for item in items:
-        columns[item.code] = [r[5].get(item.code) for r in rows]
-        schema[item.code] = pl.Utf8
-    return pl.DataFrame(columns, schema=schema), Design(**design), items
+        else:
+            unused.append(column)
+    return frame.drop(unused), Design(**design), items
 
 
 def _finite(value: float) -> float | None:
