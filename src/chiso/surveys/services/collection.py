@@ -194,9 +194,9 @@ def import_responses(
     if survey.status == Survey.Status.CLOSED:
         raise SurveyError(_("Đợt khảo sát đã đóng."))
     _lock(survey)
-    progress(0, 3, _("Đang đọc và kiểm tra từng dòng"))
+    progress(0, 2, _("Đang đọc và kiểm tra từng dòng"))
     frame, report, filename, digest = _check(survey, file, valid_only)
-    progress(1, 3, _("Đang lưu {n} phiếu").format(n=frame.height))
+    progress(1, 2, _("Đang lưu {n} phiếu").format(n=frame.height))
     form = survey.questionnaire.form()
     answer_fields = [q.name for q in form.questions if q.role is None and q.name in frame.columns]
     batch = ImportBatch.objects.create(
@@ -217,7 +217,7 @@ def import_responses(
     except BaseException:
         stored.discard_pending(batch)
         raise
-    progress(3, 3, _("Đã nhập {n} phiếu").format(n=frame.height))
+    progress(2, 2, _("Đã lưu {n} phiếu").format(n=frame.height))
     return batch
 
 
