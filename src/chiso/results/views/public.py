@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from chiso.core.pagination import paginate
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
@@ -74,10 +75,10 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     lang = _lang()
     places = analysis.framework.display_precision
     region = request.GET.get("vung", "")
+    table = [row for row in analysis.league_table() if not region or row.unit.region == region]
+    pager = paginate(request, table)  # the rows of one page are formatted (3,321 communes …)
     rows = []
-    for row in analysis.league_table():
-        if region and row.unit.region != region:
-            continue
+    for row in pager.rows:
         values = league_row(row, lang)
         rows.append(
             {
@@ -96,6 +97,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "years": years,
         "framework": analysis.framework,
         "rows": rows,
+        "pager": pager,
         "of": analysis.total_ranking.of,
         "ranked": len(analysis.total_ranking),
         "unranked": [analysis.units[ref].display_name for ref in analysis.total_ranking.unranked],
