@@ -110,7 +110,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # package), file:///a/folder (a file cache elsewhere), locmem:// (one process only: tests).
 CHISO_CACHE_URL = os.environ.get("CHISO_CACHE_URL", "").strip()
 if CHISO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CHISO_CACHE_URL}
+    _cache: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CHISO_CACHE_URL,
+    }
 elif CHISO_CACHE_URL.startswith("locmem://"):
     _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chiso"}
 else:

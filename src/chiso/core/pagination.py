@@ -47,7 +47,7 @@ class Pager:
         return self.page.start_index() - 1 if self.page is not None and self.count else 0
 
 
-def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int | None = None) -> Pager:
+def paginate(request: HttpRequest, rows: Sequence[Any] | QuerySet, per_page: int | None = None) -> Pager:
     """The page of `rows` the request asks for (`?trang=`), or all of them for a short table or
     with `?tat-ca=1`. `rows` may be a queryset: only the page is read (with one count)."""
     others = request.GET.copy()
@@ -61,6 +61,6 @@ def paginate(request: HttpRequest, rows: Sequence[Any], per_page: int | None = N
     if whole or count <= max(LONGEST_WHOLE, per_page):
         return Pager(list(rows), None, count, query, whole, per_page)
     paginator = Paginator(rows, per_page)
-    paginator.count = count  # type: ignore[misc]  # counted above: not counted twice
+    paginator.count = count  # counted above: not counted twice
     page = paginator.get_page(request.GET.get(PAGE))
     return Pager(list(page.object_list), page, count, query, whole, per_page)

@@ -19,8 +19,8 @@ The key names everything the figures depend on:
 - a *generation* kept in the shared cache, renewed whenever anything of the units, frameworks or
   results apps is saved, deleted or bulk-written (units and their names, lineage and blocks; indices,
   frameworks and their ranking rules; result sets, their method, values and published figures):
-  `bump()`, connected in `ResultsConfig.ready()`; renewed again when the transaction commits, so an
-  analysis read in between is not kept;
+  `bump()`, connected in `ResultsConfig.ready()` — at once, or when the transaction that changed
+  them commits;
 - the code: a hash of the engine's and this app's sources (a new version never reads old entries).
 
 What is not language-dependent is cached: engine objects carry both names and localize on display.
@@ -101,18 +101,25 @@ stats = {"built": 0, "shared": 0, "memory": 0}  # how each analysis was found (b
 # -- the generation ---------------------------------------------------------------------------------
 
 
-def generation() -> str:
-    """The current generation (a new random one when the shared cache has none: emptied, evicted)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY) or value
-    return str(value)
+def generation() -> str | None:
+    """The current generation (a new random one when the shared cache has none: emptied, evicted);
+    None when the shared cache cannot be read (then nothing is kept: it could not be renewed)."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            value = cache.get(GENERATION_KEY)
+    except Exception:
+        logger.warning("the cache cannot be read; analyses are not kept", exc_info=True)
+        return None
+    return None if value is None else str(value)
 
 
 def _renew() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # a save never fails for the cache's sake
+        logger.warning("the cache cannot be written; analyses may be kept too long", exc_info=True)
 
 
 def _pending() -> bool:
@@ -121,14 +128,16 @@ def _pending() -> bool:
 
 
 def bump() -> None:
-    """Everything cached so far is out of date: a new generation now, and another when the
-    transaction commits (an analysis read meanwhile may have seen either side of it)."""
-    _renew()
-    if connection.in_atomic_block and not _pending():
+    """Everything cached so far is out of date: a new generation now, or when the open transaction
+    commits (until then this connection builds every analysis afresh and keeps none, and the
+    others do not see the change)."""
+    if not connection.in_atomic_block:
+        _renew()
+    elif not _pending():
         transaction.on_commit(_renew)
 
 
-def changed(sender: type, **kwargs: Any) -> None:
+def changed(sender: Any, **kwargs: Any) -> None:
     """Receiver of post_save, post_delete and m2m_changed: a row of a watched app changed."""
     if sender._meta.app_label in WATCHED_APPS:
         bump()
@@ -142,7 +151,7 @@ def logged(sender: type, instance: Any, **kwargs: Any) -> None:
         bump()
 
 
-def bulk_logged(sender: type, **kwargs: Any) -> None:
+def bulk_logged(sender: Any, **kwargs: Any) -> None:
     """Receiver of `chiso.core.changelog.bulk_logged`: rows of `sender` written by `bulk_create`."""
     if sender._meta.app_label in WATCHED_APPS:
         bump()
@@ -157,8 +166,8 @@ def clear() -> None:
 # -- the analyses -----------------------------------------------------------------------------------
 
 
-def key_of(parts: tuple[Any, ...]) -> str:
-    text = repr((CODE_VERSION, generation(), *parts))
+def key_of(parts: tuple[Any, ...], generation: str) -> str:
+    text = repr((CODE_VERSION, generation, *parts))
     return "chiso:analyses:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -168,7 +177,11 @@ Inputs = tuple[YearResults, YearResults | None, int | None]
 def cached_analysis(parts: tuple[Any, ...], build: Callable[[], Inputs]) -> YearAnalysis:
     """The analysis named by `parts` (what it is computed from, see the module's docstring): from
     this process, else from the shared cache, else built by `build` and kept in both."""
-    key = key_of(parts)
+    current = generation()
+    if current is None or _pending():  # no shared cache, or built from uncommitted rows: never kept
+        stats["built"] += 1
+        return YearAnalysis(*build())
+    key = key_of(parts, current)
     found = _in_process.get(key)
     if found is not None:
         stats["memory"] += 1
@@ -179,8 +192,6 @@ def cached_analysis(parts: tuple[Any, ...], build: Callable[[], Inputs]) -> Year
     else:
         stats["built"] += 1
         inputs = build()
-        if _pending():  # built from uncommitted rows: served, never kept
-            return YearAnalysis(*inputs)
         _shared_set(key, inputs)
     analysis = YearAnalysis(*inputs)
     _in_process.put(key, analysis)

@@ -53,7 +53,8 @@ def test_the_officer_unit_list_is_split(client, short_pages):
     organiser = managed_by(officer)[0]
     parent = organiser.unit.code if organiser.unit else ""
     Unit.objects.bulk_create(
-        Unit(level="department", code=f"T.{i:02d}", name=f"Sở thử {i:02d}", parent_code=parent) for i in range(45)
+        Unit(level="department", code=f"T.{i:02d}", name=f"Sở thử {i:02d}", parent_code=parent)
+        for i in range(45)
     )
     client.force_login(officer)
     page = client.get("/dieu-hanh/don-vi/", {"cap": "department", "to-chuc": organiser.code})

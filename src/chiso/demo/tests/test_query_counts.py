@@ -7,9 +7,8 @@ staff and heads). Every page of the site (`test_browser_phone.pages()`) is reque
 of the demo each time, and its queries are counted. A page stays under `BOUND` queries, and at 2N
 it makes no more queries than at N (`SLACK` allows a constant few, never one per unit).
 
-One seeding for the whole module (it takes seconds); the pages are checked by area, so that the
-cycle pages (assessments, the officer's dashboard), whose counts belong to another change, show on
-their own.
+One seeding for the whole module (it takes a minute or two); the pages are checked by area. The
+officer's survey entry of a cycle, which grows with the units, belongs to another change (xfail).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from chiso.demo.tests.test_browser_phone import ROLES, pages
 
 pytestmark = pytest.mark.django_db
 
-BOUND = 60  # queries of one page, whatever the data
+BOUND = 40  # queries of one page, whatever the data
 SLACK = 2  # queries a page may add when the units double (never one per unit)
 EXTRA_STATES = ("started", "draft", "submitted", "appraised", "approved")
 
@@ -141,8 +140,9 @@ def _problems(counts: tuple[Counts, Counts], names: tuple[str, ...]) -> list[str
         ("surveys:",),
         ("frameworks:",),
         ("units:", "administration:users", "administration:change_log"),
+        ("assessments:", "administration:dashboard", "administration:cycle"),
     ],
-    ids=["results", "plans", "surveys", "frameworks", "units-users-log"],
+    ids=["results", "plans", "surveys", "frameworks", "units-users-log", "cycles"],
 )
 def test_queries_per_page_are_bounded_and_do_not_grow_with_the_units(counts, names):
     problems = _problems(counts, names)
@@ -150,17 +150,12 @@ def test_queries_per_page_are_bounded_and_do_not_grow_with_the_units(counts, nam
 
 
 @pytest.mark.xfail(
-    reason="the cycle pages and the officer's dashboard belong to h11-cycle (cycle totals per cycle "
-    "version, the N+1 of administration/services.py); listed in its report",
-    strict=False,
+    reason="h11-cycle's: the cycle's survey entry reads each assessment's scores (administration/"
+    "views.py survey(): a.scores.all() per unit, 21 queries with N units, 35 with 2N)",
+    strict=True,
 )
-@pytest.mark.parametrize(
-    "names",
-    [("assessments:",), ("administration:dashboard", "administration:cycle", "administration:survey")],
-    ids=["assessments", "dashboard"],
-)
-def test_cycle_pages_are_bounded_too(counts, names):
-    problems = _problems(counts, names)
+def test_the_cycle_survey_entry_is_bounded_too(counts):
+    problems = _problems(counts, ("administration:survey",))
     assert not problems, "\n".join(problems)
 
 
@@ -177,5 +172,5 @@ def test_every_page_was_counted(counts):
         "surveys:",
         "frameworks:",
     )
-    checked += ("units:", "administration:", "assessments:")
+    checked = (*checked, "units:", "administration:", "assessments:")
     assert all(name.startswith(checked) for name in names), names

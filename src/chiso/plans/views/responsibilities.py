@@ -60,7 +60,7 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
     depth = {engine.root.code: 0}
     # The agencies are read once for every row's two lists (not twice per criterion).
     blank = ResponsibilityForm()
-    choices = {name: list(blank.fields[name].choices) for name in ("lead", "supporters")} if manages else {}
+    choices = {name: list(blank.fields[name].choices) for name in ("lead", "supporters")} if manages else {}  # type: ignore[attr-defined]
     rows = []
     for node in engine.nodes():
         for child in node.children:
@@ -105,7 +105,7 @@ def _row_form(code: str, row: Responsibility | None, choices: dict[str, list]) -
         },
     )
     for name, listed in choices.items():
-        form.fields[name].choices = listed
+        form.fields[name].choices = listed  # type: ignore[attr-defined]
     return form
 
 

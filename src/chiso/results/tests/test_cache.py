@@ -29,10 +29,12 @@ def builds():
 
 
 @pytest.fixture
-def committed(monkeypatch):
-    """As in production, where each change is committed before the next request: analyses built
-    after a change are kept (inside a test everything is one uncommitted transaction)."""
+def committed(monkeypatch, django_capture_on_commit_callbacks):
+    """As in production, where each change is committed before the next request: the writes made
+    `with committed():` run their on-commit work at its end, and analyses built afterwards are kept
+    (inside a test everything is one transaction, never committed)."""
     monkeypatch.setattr(cache, "_pending", lambda: False)
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_the_second_request_does_not_rebuild(client, builds, django_assert_max_num_queries):
@@ -83,7 +85,9 @@ def _republish(total: Decimal) -> ResultSet:
 
 
 @pytest.mark.parametrize("mode", ["in one transaction", "committed", "by the result set alone"])
-def test_a_new_published_version_changes_the_page(client, monkeypatch, mode):
+def test_a_new_published_version_changes_the_page(
+    client, monkeypatch, django_capture_on_commit_callbacks, mode
+):
     if mode != "in one transaction":
         monkeypatch.setattr(cache, "_pending", lambda: False)
     if mode == "by the result set alone":  # even a generation that never changes: the key moves
@@ -91,17 +95,20 @@ def test_a_new_published_version_changes_the_page(client, monkeypatch, mode):
     page = client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "43,83" in page
     client.get(RANKING)
-    new = _republish(Decimal("71.2345"))
+    with django_capture_on_commit_callbacks(execute=mode == "committed"):
+        new = _republish(Decimal("71.2345"))
     assert new.version == 2 and new.status == ResultSet.Status.PUBLISHED
     page = client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "71,23" in page and "43,83" not in page
     assert "71,23" in client.get(RANKING).content.decode()
-    assert analyse(new.index, 2021).current.value(new and _ninh_thuan(), "total") == Decimal("71.2345")
+    assert analyse(new.index, 2021).current.value(_ninh_thuan(), "total") == Decimal("71.2345")
 
 
 def _ninh_thuan_row() -> Unit:
     """Ninh Thuận as it was in 2021 (merged into Khánh Hòa in 2025)."""
-    return Unit.objects.filter(level="province", code=NINH_THUAN).order_by("valid_from").first()
+    found = Unit.objects.filter(level="province", code=NINH_THUAN).order_by("valid_from").first()
+    assert found is not None
+    return found
 
 
 def _ninh_thuan():
@@ -112,7 +119,8 @@ def test_a_renamed_unit_changes_the_page(client, committed):
     assert "<h1>Ninh Thuận</h1>" in client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     unit = _ninh_thuan_row()
     unit.name = "Ninh Thuận (tên mới)"
-    unit.save()
+    with committed():
+        unit.save()
     assert "Ninh Thuận (tên mới)" in client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "Ninh Thuận (tên mới)" in client.get(RANKING).content.decode()
 
@@ -121,7 +129,8 @@ def test_a_change_of_method_rebuilds(client, builds, committed):
     client.get(RANKING)
     result_set = ResultSet.objects.published().get(index__code="papi", year=2021)
     result_set.method = {**result_set.method, "note": "recomputed"}
-    result_set.save(update_fields=["method"])
+    with committed():
+        result_set.save(update_fields=["method"])
     client.get(RANKING)
     assert builds.call_count == 4
 
@@ -142,7 +151,18 @@ def test_a_framework_changed_behind_the_services_back_is_a_new_key(client, build
 
 def test_bulk_writes_renew_the_generation(committed):
     before = cache.generation()
-    changelog.log_created([Block.objects.create(code="khoi-thu", name="Khối thử")])
+    with committed():
+        blocks = Block.objects.bulk_create([Block(code="khoi-thu", name="Khối thử")])
+    assert cache.generation() == before  # bulk_create sends no signal …
+    with committed():
+        changelog.log_created(blocks)  # … the change log's entry for it does
+    assert cache.generation() != before
+
+
+def test_a_save_outside_a_transaction_renews_at_once(monkeypatch):
+    monkeypatch.setattr(type(cache.connection), "in_atomic_block", False, raising=False)
+    before = cache.generation()
+    cache.bump()
     assert cache.generation() != before
 
 
