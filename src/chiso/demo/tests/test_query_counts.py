@@ -163,7 +163,7 @@ def test_every_page_was_counted(counts):
     single, double = counts
     assert single.keys() == double.keys()
     names = {name for _role, name, _position in single}
-    checked = (
+    checked: tuple[str, ...] = (
         "results:",
         "not_found",
         "method_not_allowed",
