@@ -118,12 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     prepare()
+    from django.conf import settings
     from django.db import connection
 
-    from chiso.results import cache
-
     rows = run(args.repeat)
-    print(f"database: {connection.vendor}; cache: {cache.cache.__class__.__name__}; best of {args.repeat}")
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(f"database: {connection.vendor}; cache: {backend}; best of {args.repeat}")
     header = ["page", "baseline", "queries", "shared", "queries", "cached", "queries", "speed-up"]
     print(table(header, rows))
     return 0
