@@ -45,6 +45,15 @@ def tasks_run_in_the_request(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_analyses():
+    """Each test starts without cached analyses (`chiso.results.cache`): a figure kept by one test
+    is never served to the next, whose rows may have the same ids."""
+    from chiso.results import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

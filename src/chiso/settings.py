@@ -117,6 +117,27 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache (computed analyses of published results: chiso.results.cache). By default a file cache
+# in the data folder, shared by every worker process of the server on this machine without another
+# service; CHISO_CACHE_URL chooses another: redis://127.0.0.1:6379/1 (Redis, needs the `redis`
+# package), file:///a/folder (a file cache elsewhere), locmem:// (one process only: tests).
+CHISO_CACHE_URL = os.environ.get("CHISO_CACHE_URL", "").strip()
+if CHISO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _cache: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CHISO_CACHE_URL,
+    }
+elif CHISO_CACHE_URL.startswith("locmem://"):
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chiso"}
+else:
+    _folder = CHISO_CACHE_URL.removeprefix("file://") if CHISO_CACHE_URL else str(DATA_DIR / "cache")
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _folder,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+CACHES = {"default": {**_cache, "KEY_PREFIX": "chiso"}}
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

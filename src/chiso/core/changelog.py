@@ -30,11 +30,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+from django.dispatch import Signal
 from django.utils.encoding import smart_str
 
 from chiso.core import request_context
 
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
+
+# Sent by `log_created` with the model as sender: rows written by `bulk_create`, which sends no
+# post_save (the results app renews its cached analyses on it, `chiso.results.cache`).
+bulk_logged = Signal()
 
 # -- registering models ---------------------------------------------------------------------------
 
@@ -115,12 +120,11 @@ def _entry(instance: Model, action: int, changes: Mapping[str, Any] | None) -> L
 def log_created(objects: Iterable[Model]) -> int:
     """Log rows written by `bulk_create` (which sends no signal): one CREATE entry per row with all
     its fields, as auditlog writes for `save()`, inserted in one query. Returns how many."""
-    entries = [
-        _entry(obj, LogEntry.Action.CREATE, model_instance_diff(None, obj))
-        for obj in objects
-        if obj.pk is not None
-    ]
+    written = [obj for obj in objects if obj.pk is not None]
+    entries = [_entry(obj, LogEntry.Action.CREATE, model_instance_diff(None, obj)) for obj in written]
     LogEntry.objects.bulk_create(entries, batch_size=500)
+    for model in {type(obj) for obj in written}:
+        bulk_logged.send(sender=model)
     return len(entries)
 
 

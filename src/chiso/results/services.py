@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,6 +26,7 @@ from chiso.engine.units import UnitRef as EngineUnitRef
 from chiso.frameworks.method import method_of
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
+from chiso.results.cache import cached_analysis
 from chiso.results.models import (
     Dataset,
     NodeValue,
@@ -314,17 +317,57 @@ def peer_set(level: str, year: int, ranked: set[EngineUnitRef]) -> tuple[list[En
 
 def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
     """The analysis of an index-year against the previous year that has results (published ones;
-    with `drafts`, the drafts where there are some)."""
-    current = year_results(index, year, drafts=drafts)
-    if current is None:
+    with `drafts`, the drafts where there are some).
+
+    Computed once per version of the result sets it reads and kept (`chiso.results.cache`): a new
+    import, version, publication, or any change of the units, frameworks or results, is a new key."""
+    shown = _shown_sets(index, (year, year - 1), drafts=drafts)
+    current_set = shown.get(year)
+    if current_set is None:
         years = result_years(index, drafts=drafts)
         raise LookupError(
             _("Chưa có kết quả {index} năm {year}.").format(index=index.short_name, year=year)
             + " "
             + _("Có các năm: {years}.").format(years=", ".join(map(str, years)) or _("không có"))
         )
-    previous = year_results(index, year - 1, drafts=drafts)
-    return YearAnalysis(current, previous, missing_previous_year=None if previous else year - 1)
+    previous_set = shown.get(year - 1)
+
+    def build() -> tuple[YearResults, YearResults | None, int | None]:
+        current = results_of(current_set)
+        previous = results_of(previous_set) if previous_set is not None else None
+        return current, previous, None if previous else year - 1
+
+    parts = ("analyse", index.pk, year, drafts, _identity(current_set), _identity(previous_set))
+    return cached_analysis(parts, build)
+
+
+def _shown_sets(index: Index, years: tuple[int, ...], *, drafts: bool) -> dict[int, ResultSet]:
+    """The result set shown for each of `years` (as `result_set_of` chooses it), in one query."""
+    sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
+    rows = (
+        sets.filter(index=index, year__in=years)
+        .select_related("framework", "dataset", "index")
+        .order_by("year", "version")
+    )
+    return {row.year: row for row in rows}  # the highest version of each year wins
+
+
+def _identity(result_set: ResultSet | None) -> tuple[Any, ...] | None:
+    """What names a result set's figures in a cache key: its id, version and status, and its
+    framework and index as they stand (even if changed behind the services' back)."""
+    if result_set is None:
+        return None
+    framework = result_set.framework
+    definition = json.dumps(framework.definition, sort_keys=True, default=str)
+    return (
+        result_set.pk,
+        result_set.version,
+        result_set.status,
+        framework.pk,
+        hashlib.sha256(definition.encode()).hexdigest(),
+        result_set.index.unit_level,
+        repr(result_set.index.defaults()),
+    )
 
 
 def credit_of(index: Index, year: int, *, drafts: bool = False) -> str:

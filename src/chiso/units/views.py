@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
 from chiso.core.files import clean_file_name
+from chiso.core.pagination import paginate
 from chiso.jobs import services as jobs
 from chiso.units import registry
 from chiso.units.blocks import blocks_on
@@ -57,7 +58,8 @@ def units(request: HttpRequest) -> HttpResponse:
     chosen = next((b for b in blocks if b.code == request.GET.get("khoi")), None)
     if chosen is not None:
         queryset = queryset.filter(block_memberships__in=chosen.memberships.valid_on(today))
-    units_shown = list(queryset)
+    pager = paginate(request, queryset)  # a province's communes, the 3,321 of the country …
+    units_shown = list(pager.rows)
     block_of = blocks_on(units_shown, today)
     rows = [{"unit": unit, "block": block_of.get(unit.pk)} for unit in units_shown]
     return render(
@@ -65,6 +67,7 @@ def units(request: HttpRequest) -> HttpResponse:
         "units/units.html",
         {
             "rows": rows,
+            "pager": pager,
             "level": level,
             "levels": LEVELS,
             "blocks": blocks,

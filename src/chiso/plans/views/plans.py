@@ -7,6 +7,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.core import once
 from chiso.core.files import clean_file_name
+from chiso.core.pagination import paginate
 from chiso.frameworks.models import Framework
 from chiso.plans import services
 from chiso.plans.forms import (
@@ -34,13 +37,28 @@ from chiso.results.subjects import may_analyse
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = services.visible_plans(request.user).order_by("-year", "title")
+    # Each plan's number of items in the same query (a subquery: the visibility joins would
+    # multiply a plain count); one page of a long list.
+    items = (
+        PlanItem.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    plans = (
+        services.visible_plans(request.user)
+        .annotate(item_count=Coalesce(Subquery(items), 0))
+        .order_by("-year", "title")
+    )
+    pager = paginate(request, plans)
     frameworks = Framework.objects.select_related("index").order_by("index__code", "-first_year")
     return render(
         request,
         "plans/plan_list.html",
         {
-            "plans": plans,
+            "plans": pager.rows,
+            "pager": pager,
             "frameworks": frameworks if services.reads_all(request.user) else [],
             "reads_all": services.reads_all(request.user),
         },

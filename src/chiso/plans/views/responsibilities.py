@@ -58,6 +58,9 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
     }
     parents = engine.parent_map()
     depth = {engine.root.code: 0}
+    # The agencies are read once for every row's two lists (not twice per criterion).
+    blank = ResponsibilityForm()
+    choices = {name: list(blank.fields[name].choices) for name in ("lead", "supporters")} if manages else {}  # type: ignore[attr-defined]
     rows = []
     for node in engine.nodes():
         for child in node.children:
@@ -78,16 +81,7 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
                 "depth": depth[node.code],
                 "row": row,
                 "inherited": inherited,
-                "form": ResponsibilityForm(
-                    prefix=None,
-                    initial={
-                        "criterion": node.code,
-                        "lead": row.lead_id if row else None,
-                        "supporters": [s.pk for s in row.supporters.all()] if row else [],
-                    },
-                )
-                if manages
-                else None,
+                "form": _row_form(node.code, row, choices) if manages else None,
             }
         )
     context = {
@@ -99,6 +93,20 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
         "agency_count": services.agencies().count(),
     }
     return render(request, "plans/responsibilities.html", context)
+
+
+def _row_form(code: str, row: Responsibility | None, choices: dict[str, list]) -> ResponsibilityForm:
+    form = ResponsibilityForm(
+        prefix=None,
+        initial={
+            "criterion": code,
+            "lead": row.lead_id if row else None,
+            "supporters": [s.pk for s in row.supporters.all()] if row else [],
+        },
+    )
+    for name, listed in choices.items():
+        form.fields[name].choices = listed  # type: ignore[attr-defined]
+    return form
 
 
 @require_POST

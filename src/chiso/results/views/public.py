@@ -8,11 +8,13 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from chiso.core.pagination import paginate
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
+from chiso.results.models import ResultSet
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.services import analyse, credit_of, reference_date, result_years
 from chiso.units.registry import registry
@@ -31,12 +33,16 @@ def _index_or_404(code: str) -> Index:
 
 def home(request: HttpRequest) -> HttpResponse:
     """Every index with the years that have results, newest first, and the latest top five."""
+    published = (
+        ResultSet.objects.published().select_related("index", "dataset").order_by("index__code", "year")
+    )
+    by_index: dict[int, list[ResultSet]] = {}
+    for result_set in published:  # one query for every index's years and latest source
+        by_index.setdefault(result_set.index_id, []).append(result_set)
     cards = []
-    for index in Index.objects.order_by("code"):
-        years = result_years(index)[::-1]
-        if not years:
-            continue
-        analysis = analyse(index, years[0])
+    for sets in by_index.values():
+        index, latest = sets[0].index, sets[-1]
+        analysis = analyse(index, latest.year)
         places = analysis.framework.display_precision
         top = [
             {
@@ -50,10 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
         cards.append(
             {
                 "index": index,
-                "years": years,
-                "latest": years[0],
+                "years": [s.year for s in reversed(sets)],
+                "latest": latest.year,
                 "top": top,
-                "source": credit_of(index, years[0]),
+                "source": latest.dataset.credit,
             }
         )
     return render(request, "results/home.html", {"cards": cards})
@@ -69,10 +75,10 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     lang = _lang()
     places = analysis.framework.display_precision
     region = request.GET.get("vung", "")
+    table = [row for row in analysis.league_table() if not region or row.unit.region == region]
+    pager = paginate(request, table)  # the rows of one page are formatted (3,321 communes …)
     rows = []
-    for row in analysis.league_table():
-        if region and row.unit.region != region:
-            continue
+    for row in pager.rows:
         values = league_row(row, lang)
         rows.append(
             {
@@ -91,6 +97,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "years": years,
         "framework": analysis.framework,
         "rows": rows,
+        "pager": pager,
         "of": analysis.total_ranking.of,
         "ranked": len(analysis.total_ranking),
         "unranked": [analysis.units[ref].display_name for ref in analysis.total_ranking.unranked],

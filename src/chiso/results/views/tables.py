@@ -24,6 +24,7 @@ from chiso.accounts.permissions import officer_required
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.core import once
 from chiso.core.files import clean_file_name
+from chiso.core.pagination import paginate
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.numbers import format_number
 from chiso.frameworks.models import Index
@@ -206,12 +207,14 @@ def table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             }
         )
     national, origin = analysis.national_mean()
+    pager = paginate(request, rows)
     return render(
         request,
         "results/table.html",
         {
             "result_set": result_set,
-            "rows": rows,
+            "rows": pager.rows,
+            "pager": pager,
             "differences": sum(1 for r in rows if r["differs"]),
             "national_mean": format_number(national, places),
             "mean_is_published": bool(origin and origin.startswith("published")),
