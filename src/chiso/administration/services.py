@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.models import UNIT_ROLES, Membership
 from chiso.accounts.permissions import manages
-from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments import standings
+from chiso.assessments.models import Assessment, Cycle, State
 from chiso.assessments.scoring import FINAL, cycle_points, previous_cycle
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.engine.numbers import format_date

@@ -31,9 +31,10 @@ from chiso.assessments.models import (
     Cycle,
     CycleStanding,
     CycleVersion,
+    State,
     UnitStanding,
 )
-from chiso.assessments.scoring import cycle_analysis, previous_cycle
+from chiso.assessments.scoring import APPRAISED, FINAL, cycle_analysis, previous_cycle
 from chiso.engine.analysis import BLOCK, TOTAL
 from chiso.engine.compare import Change, Group
 from chiso.units.models import Block, BlockMembership, Unit
@@ -111,6 +112,12 @@ def _group(group: Group | None) -> list[Any] | None:
 
 def _change(change: Change | None) -> list[Any] | None:
     return None if change is None else [_text(change.score), change.rank]
+
+
+def default_stage(cycle: Cycle) -> str:
+    """The stage a cycle's results are shown at unless another is asked for: final once every unit
+    is approved, the appraisal's until then (one query)."""
+    return APPRAISED if cycle.assessments.exclude(state=State.APPROVED).exists() else FINAL
 
 
 def key_of(cycle: Cycle) -> str:

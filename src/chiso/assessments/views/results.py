@@ -19,7 +19,7 @@ from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import actions as perm
 from chiso.assessments import standings, workflow
 from chiso.assessments.models import Cycle, State
-from chiso.assessments.scoring import APPRAISED, FINAL, stage_tree
+from chiso.assessments.scoring import stage_tree
 from chiso.assessments.templatetags.chiso_ui import lang
 from chiso.assessments.views.common import (
     STAGE_LABELS,
@@ -43,8 +43,7 @@ def stage_from(request: HttpRequest, cycle: Cycle) -> str:
     slug = request.GET.get("giai-doan", "")
     if slug in STAGE_SLUGS:
         return STAGE_SLUGS[slug]
-    all_approved = not cycle.assessments.exclude(state=State.APPROVED).exists()
-    return FINAL if all_approved else APPRAISED
+    return standings.default_stage(cycle)
 
 
 PER_PAGE = 100

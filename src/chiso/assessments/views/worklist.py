@@ -147,5 +147,6 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
         "total": sum(counts.values()),
         "due": format_date(the_cycle.self_assessment_due),
         "can_publish": perm.can_publish(request.user, the_cycle),
+        "can_import": perm.can_publish(request.user, the_cycle),  # its officers, before publication
     }
     return render(request, "assessments/cycle.html", context)
