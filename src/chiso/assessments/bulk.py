@@ -5,7 +5,7 @@ The table has one row per unit: its code in the first column headed «Mã đơn 
 vị» may follow, and is not read), then one column per input of a criterion, headed
 `<criterion>.<input>` (`1.2.numerator`, `1.2.denominator`), or just `<criterion>` for a criterion
 whose rule has one input (the points of a manual criterion, the value of a step table, the items
-done of a checklist, separated by commas). Survey criteria are not imported (their points come from
+done of a checklist, separated by commas, or «-» for none). Survey criteria are not imported (their points come from
 the survey). An empty cell leaves that criterion as it is stored; a criterion with any input in a
 row is replaced by the row's inputs, scored by its rule — against the best unit of the whole cycle
 for a rule that compares units, whose other units are scored again as the workflow does.
@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.backends.utils import format_number
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ from chiso.assessments.models import Assessment, CriterionScore, Cycle, State
 from chiso.assessments.scoring import _following, _rule, _value
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.core import changelog
-from chiso.core.limits import field_problem
+from chiso.core.limits import decimal_bound, field_problem
 from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
 from chiso.core.uploads import FileRefused, Workbook, capped, csv_rows
 from chiso.engine.frameworks import SURVEY, Node
@@ -44,6 +43,7 @@ from chiso.engine.rules import RuleContext, ScoringInputError
 UNIT_HEADERS = {match_key(h) for h in ("Mã đơn vị", "ma don vi", "ma_don_vi", "code", "unit_code")}
 NAME_HEADERS = {match_key(h) for h in ("Tên đơn vị", "ten don vi", "ten_don_vi", "name", "unit_name")}
 CHECKLIST = "done"
+NONE_DONE = {"-", "–", "0"}  # a checklist cell saying that no item is done (an empty cell says nothing)
 
 
 class ImportRefused(WorkflowError):
@@ -153,6 +153,8 @@ def inputs_of(node: Node) -> tuple[str, ...]:
 
 def _cell_value(column: Column, text: str) -> Any:
     if column.input == CHECKLIST:
+        if text in NONE_DONE:
+            return []
         return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
     return text
 
@@ -226,6 +228,18 @@ def import_scores(user: User, cycle: Cycle, data: bytes, name: str) -> ImportRep
     return report
 
 
+@dataclass
+class _Stored:
+    """A criterion score as stored (the fields an import reads and writes)."""
+
+    pk: int | None
+    inputs: dict[str, Any]
+    points: Decimal | None
+    appraised: Decimal | None
+    final: Decimal | None
+    version: int
+
+
 def _write(
     user: User,
     cycle: Cycle,
@@ -238,19 +252,29 @@ def _write(
     """Score and write, in the caller's transaction; refuses (ImportRefused) before writing anything."""
     list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk"))  # one import at a time
     touched = {column.node.code for column in columns}
-    stored = {
-        (row.assessment_id, row.criterion): row
-        for row in CriterionScore.objects.filter(assessment__cycle=cycle, criterion__in=touched)
+    stored: dict[tuple[int, str], _Stored] = {
+        (assessment_id, criterion): _Stored(pk, inputs or {}, points, appraised, final, version)
+        for pk, assessment_id, criterion, inputs, points, appraised, final, version in CriterionScore.objects.filter(
+            assessment__cycle=cycle, criterion__in=touched
+        ).values_list(
+            "pk",
+            "assessment_id",
+            "criterion",
+            "self_inputs",
+            "self_points",
+            "appraised_points",
+            "final_points",
+            "version",
+        )
     }
     row_of: dict[int, int | str] = {assessments[code].pk: number for code, number in first_row.items()}
+    bound = decimal_bound(CriterionScore, "self_points")
     problems = []
-    changed: dict[tuple[int, str], CriterionScore] = {}
-    created: list[CriterionScore] = []
-    now = timezone.now()
+    written: list[tuple[int, str, _Stored]] = []
     for code in sorted(touched):
         node = leaves[code]
         rule = _rule(node)
-        merged = {pk: dict(row.self_inputs or {}) for (pk, leaf), row in stored.items() if leaf == code}
+        merged = {pk: dict(row.inputs) for (pk, leaf), row in stored.items() if leaf == code}
         for pk, inputs in imported.items():
             if code in inputs:
                 merged[pk] = inputs[code]
@@ -263,7 +287,6 @@ def _write(
             mine = code in imported.get(pk, {})
             if not mine and not peer:
                 continue
-            row = stored.get((pk, code))
             try:
                 points = rule.score(inputs, node.max_points, context)
             except (ScoringInputError, ArithmeticError, ValueError, TypeError) as exc:
@@ -272,8 +295,11 @@ def _write(
                         _("Dòng {row}, tiêu chí {code}: {error}").format(row=row_of[pk], code=code, error=exc)
                     )
                 continue
-            problem = field_problem(CriterionScore, "self_points", points)
-            points = _as_stored(points)
+            problem = (
+                None
+                if points is None or abs(points) < bound
+                else field_problem(CriterionScore, "self_points", points)
+            )
             if problem:
                 problems.append(
                     _("Dòng {row}, tiêu chí {code}: {error}").format(
@@ -281,61 +307,33 @@ def _write(
                     )
                 )
                 continue
-            if row is None:
-                row = CriterionScore(assessment_id=pk, criterion=code, version=0)
-                created.append(row)
+            points = _as_stored(points)
+            row = stored.get((pk, code)) or _Stored(None, {}, None, None, None, 0)
             clean = {k: (list(v) if isinstance(v, list) else str(v)) for k, v in inputs.items()}
-            appraised = _following(row.appraised_points, row.self_points, points)
-            final = _following(
-                row.final_points, row.appraised_or_self_points, appraised if appraised is not None else points
-            )
-            if row.pk is not None and (
-                row.self_inputs,
-                row.self_points,
-                row.appraised_points,
-                row.final_points,
-            ) == (
+            own = row.appraised if row.appraised is not None else row.points
+            appraised = _following(row.appraised, row.points, points)
+            final = _following(row.final, own, appraised if appraised is not None else points)
+            if row.pk is not None and (row.inputs, row.points, row.appraised, row.final) == (
                 clean,
                 points,
                 appraised,
                 final,
             ):
                 continue
-            row.self_inputs, row.self_points, row.appraised_points, row.final_points = (
-                clean,
-                points,
-                appraised,
-                final,
-            )
-            row.version += 1
-            row.updated_by = user
-            row.updated_at = now
-            if row.pk is not None:
-                changed[(pk, code)] = row
+            new = _Stored(row.pk, clean, points, appraised, final, row.version + 1)
+            written.append((pk, code, new))
     if problems:
         raise ImportRefused(problems)
-    CriterionScore.objects.bulk_create(created, batch_size=1000)
-    CriterionScore.objects.bulk_update(
-        list(changed.values()),
-        [
-            "self_inputs",
-            "self_points",
-            "appraised_points",
-            "final_points",
-            "version",
-            "updated_by",
-            "updated_at",
-        ],
-        batch_size=1000,
-    )
+    created = [item for item in written if item[2].pk is None]
+    changed = [item for item in written if item[2].pk is not None]
+    _insert(created, user)
+    _update(changed, user)
     started = [a for a in assessments.values() if a.pk in imported and not a.started]
     for assessment in started:
         assessment.started = True
     Assessment.objects.bulk_update(started, ["started"], batch_size=1000)
-    rescored = sum(1 for pk, _code in changed if pk not in imported)
-    report = ImportReport(
-        units=len(imported), criteria=len(created) + len(changed), created=len(created), rescored=rescored
-    )
+    rescored = sum(1 for pk, _code, _row in changed if pk not in imported)
+    report = ImportReport(units=len(imported), criteria=len(written), created=len(created), rescored=rescored)
     # Too many rows to log one by one: one change-log entry on the cycle, one workflow entry.
     changelog.log_counts(
         cycle,
@@ -354,12 +352,83 @@ def _write(
     return report
 
 
+BATCH = 5000
+
+
+def _executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def _json_prep(value: dict[str, Any]) -> Any:
+    """The inputs as the JSON field writes them (`JSONField.get_db_prep_value`, without an encoder)."""
+    return connection.ops.adapt_json_value(value, None)
+
+
+def _insert(rows: list[tuple[int, str, _Stored]], user: User) -> None:
+    """New scores, in batches of one statement each (model instances and signals skipped: the import
+    logs them as one entry on the cycle)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    names = (
+        "assessment_id, criterion, self_inputs, self_points, self_note, appraised_points, "
+        "appraisal_reason, final_points, survey_index, version, updated_by_id, updated_at"
+    )
+    columns = ", ".join(quote(name.strip()) for name in names.split(","))
+    sql = (
+        f"INSERT INTO {quote(CriterionScore._meta.db_table)} ({columns}) "
+        "VALUES (%s, %s, %s, %s, '', %s, '', %s, NULL, %s, %s, %s)"
+    )
+    _executemany(
+        sql,
+        [
+            (pk, code, _json_prep(r.inputs), r.points, r.appraised, r.final, r.version, user.pk, now)
+            for pk, code, r in rows
+        ],
+    )
+
+
+def _update(rows: list[tuple[int, str, _Stored]], user: User) -> None:
+    """Changed scores, one prepared statement for them all."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sets = ", ".join(
+        f"{quote(name)} = %s"
+        for name in (
+            "self_inputs",
+            "self_points",
+            "appraised_points",
+            "final_points",
+            "version",
+            "updated_by_id",
+            "updated_at",
+        )
+    )
+    sql = f"UPDATE {quote(CriterionScore._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"
+    _executemany(
+        sql,
+        [
+            (_json_prep(r.inputs), r.points, r.appraised, r.final, r.version, user.pk, now, r.pk)
+            for _pk, _code, r in rows
+        ],
+    )
+
+
+STORED = Decimal(1).scaleb(-VALUE_PLACES)
+STORED_CONTEXT = Context(prec=VALUE_DIGITS)
+
+
 def _as_stored(points: Decimal | None) -> Decimal | None:
-    """The points as the database keeps them (rounded to the field's places), to compare with those
-    stored."""
+    """The points as the database keeps them (rounded to the field's places as Django rounds them,
+    `django.db.backends.utils.format_number`), to compare with those stored."""
     if points is None:
         return None
-    return Decimal(format_number(points, VALUE_DIGITS, VALUE_PLACES))
+    return points.quantize(STORED, context=STORED_CONTEXT)
 
 
 def _safe_value(inputs: dict[str, Any], field_name: str) -> Decimal | None:
