@@ -14,6 +14,7 @@ What is measured
     print         the same table, every line on one page (`?trang=tat-ca`)
     unit          one commune's results page (`…/ket-qua/<code>/`)
     dashboard     the officer's dashboard of the cycle (`/dieu-hanh/ky/N/`)
+    units         the cycle's units with their totals, first page of 100 (`/danh-gia/ky/N/`)
     assessment    one commune's assessment page (`/danh-gia/don-vi/N/`)
     export        the Excel workbook of the whole cycle
 
@@ -152,6 +153,7 @@ def run(repeat: int = 3, units: int | None = None) -> dict[str, Any]:
         "print": reverse("assessments:results", args=[cycle.pk]) + "?trang=tat-ca",
         "unit": reverse("assessments:results_unit", args=[cycle.pk, assessment.unit.code]),
         "dashboard": reverse("administration:cycle", args=[cycle.pk]),
+        "units": reverse("assessments:cycle", args=[cycle.pk]),
         "assessment": reverse("assessments:assessment", args=[assessment.pk]),
         "export": reverse("assessments:export", args=[cycle.pk]),
     }

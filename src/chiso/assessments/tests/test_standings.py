@@ -192,6 +192,7 @@ def _page_queries(client, size: int, year: int) -> dict[str, int]:
         "results_unit": reverse("assessments:results_unit", args=[cycle.pk, assessment.unit.code]),
         "published-like export": reverse("assessments:export", args=[cycle.pk]),
         "dashboard": reverse("administration:cycle", args=[cycle.pk]),
+        "cycle": reverse("assessments:cycle", args=[cycle.pk]),
         "assessment": reverse("assessments:assessment", args=[assessment.pk]),
     }
     counts = {"first results view": _queries(client, pages["results"])}
