@@ -102,12 +102,12 @@ def _timed(client: Any, url: str, repeat: int) -> dict[str, Any]:
 
 def run(repeat: int = 3, units: int | None = None) -> dict[str, Any]:
     vendor = _django()
-    import communes
     from django.contrib.auth.models import User
     from django.db.models import F
     from django.test import Client
     from django.urls import reverse
 
+    import communes
     from chiso.accounts.models import Membership, Role
     from chiso.assessments import bulk, standings
     from chiso.assessments.models import Assessment, CriterionScore, State

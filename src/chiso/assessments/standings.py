@@ -61,6 +61,7 @@ def bump(cycles: QuerySet[CycleVersion] | None = None, cycle_id: int | None = No
     are stale. A cycle without a version row has no stored figures (`version_of` creates it before
     any are stored), so only existing rows are moved."""
     if cycles is None:
+        assert cycle_id is not None
         cycles = CycleVersion.objects.filter(cycle_id=cycle_id)
     cycles.update(version=F("version") + 1)
 
@@ -169,14 +170,14 @@ def compute(cycle: Cycle, stage: str, version: int, key: str, replace: bool = Tr
         "missing_previous_year": analysis.missing_previous_year,
     }
     lines = []
-    for position, row in enumerate(analysis.league_table(), start=1):
-        ref = row.unit.ref
+    for position, league_row in enumerate(analysis.league_table(), start=1):
+        ref = league_row.unit.ref
         figures = {
-            "group": _group(row.group),
-            "change": _change(row.change),
-            "block": row.unit.block,
-            "block_rank": row.block_rank,
-            "block_of": row.block_of,
+            "group": _group(league_row.group),
+            "change": _change(league_row.change),
+            "block": league_row.unit.block,
+            "block_rank": league_row.block_rank,
+            "block_of": league_row.block_of,
             "fields": {
                 code: [_text(analysis.current.value(ref, code)), field_rankings[code].rank_of(ref)]
                 for code in fields
@@ -184,11 +185,13 @@ def compute(cycle: Cycle, stage: str, version: int, key: str, replace: bool = Tr
         }
         lines.append(
             UnitStanding(
-                assessment_id=assessments[row.unit.code],
+                assessment_id=assessments[league_row.unit.code],
                 position=position,
-                block=code_of_block.get(row.unit.block or "", "") if row.unit.block else "",
-                total=row.score,
-                rank=row.rank,
+                block=str(code_of_block.get(league_row.unit.block or "", ""))
+                if league_row.unit.block
+                else "",
+                total=league_row.score,
+                rank=league_row.rank,
                 figures=figures,
             )
         )

@@ -55,8 +55,8 @@ def test_a_file_scores_every_unit_as_its_own_form_would(cycle, people):
         assert assessment.started
     # one entry in the workflow's narrative, the totals stored once for the page
     assert AuditEntry.objects.filter(cycle=cycle, action="import_scores").count() == 1
-    stored = standings.standing_of(cycle, standings.default_stage(cycle))
-    assert stored.version == standings.version_of(cycle) and stored.units.count() == 2
+    standing = standings.standing_of(cycle, standings.default_stage(cycle))
+    assert standing.version == standings.version_of(cycle) and standing.units.count() == 2
 
     # Importing it again writes nothing new; changing one value changes that criterion only.
     again = bulk.import_scores(people["officer"], cycle, _csv(rows), "diem.csv")
@@ -69,7 +69,9 @@ def test_a_file_scores_every_unit_as_its_own_form_would(cycle, people):
 def test_an_excel_file_too(cycle, people):
     book = Workbook()
     for row in _table(cycle, ("QN.STP",)):
-        book.active.append([float(v.replace(",", ".")) if v.replace(",", "").isdigit() else v for v in row])
+        book.active.append(  # type: ignore[union-attr]
+            [float(v.replace(",", ".")) if v.replace(",", "").isdigit() else v for v in row]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     report = bulk.import_scores(people["officer"], cycle, buffer.getvalue(), "diem.xlsx")

@@ -32,7 +32,7 @@ def import_scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             try:
                 with once.first_post(request) as first:  # the same form posted twice imports once
                     report = (
-                        bulk.import_scores(request.user, the_cycle, upload.read(), upload.name)
+                        bulk.import_scores(request.user, the_cycle, upload.read(), upload.name or "")
                         if first
                         else None
                     )
