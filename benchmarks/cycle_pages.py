@@ -157,9 +157,13 @@ def run(repeat: int = 3, units: int | None = None) -> dict[str, Any]:
         "assessment": reverse("assessments:assessment", args=[assessment.pk]),
         "export": reverse("assessments:export", args=[cycle.pk]),
     }
-    figures = {name: _timed(client, url, 1 if name in ("export", "print") else repeat) for name, url in pages.items()}
+    figures = {
+        name: _timed(client, url, 1 if name in ("export", "print") else repeat) for name, url in pages.items()
+    }
 
-    print(f"Cycle pages — {len(commune_units):,} communes × {report.criteria // max(report.units, 1)} criteria")
+    print(
+        f"Cycle pages — {len(commune_units):,} communes × {report.criteria // max(report.units, 1)} criteria"
+    )
     print(f"database: {vendor}; best of {repeat} views (print and export: 1); in-process test client")
     print(
         f"create the cycle: {seconds(created)}; import every unit's inputs (CSV, {len(data) / 2**20:.1f} MiB, "
@@ -169,7 +173,9 @@ def run(repeat: int = 3, units: int | None = None) -> dict[str, Any]:
     rows = [["engine only (score + rank + percents)", "", seconds(engine_time), "0", "", ""]]
     for name, item in figures.items():
         target = TARGETS.get(name)
-        verdict = "" if target is None else f"≤ {target:g} s: {'met' if item['again'] <= target else 'NOT met'}"
+        verdict = (
+            "" if target is None else f"≤ {target:g} s: {'met' if item['again'] <= target else 'NOT met'}"
+        )
         rows.append(
             [
                 f"{name}  {pages[name]}",
@@ -195,4 +201,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
