@@ -76,3 +76,32 @@ def test_rounding_is_stable(value):
 @given(st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False))
 def test_formatted_numbers_parse_back(value):
     assert parse_decimal(format_number(value, 4)) == round_half_up(value, 4)
+
+
+def test_format_number_writes_what_babel_writes():
+    """The formatter groups with Python's own format; babel's vi_VN and en_US patterns are the rule."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(11)
+    values = [Decimal(rng.randint(-(10**12), 10**12)).scaleb(-rng.randint(0, 9)) for _ in range(3000)]
+    values += [
+        Decimal("-0.001"),
+        Decimal("-0"),
+        Decimal("0"),
+        Decimal("0.005"),
+        Decimal("-0.005"),
+        Decimal("1E+6"),
+    ]
+    for value in values:
+        for places in (0, 1, 2, 4):
+            pattern = "#,##0" + ("." + "0" * places if places else "")
+            for lang, babel_locale in (("vi", "vi_VN"), ("en", "en_US")):
+                expected = format_decimal(
+                    round_half_up(value, places),
+                    format=pattern,
+                    locale=babel_locale,
+                    decimal_quantization=True,
+                )
+                assert format_number(value, places, lang) == expected, (value, places, lang)

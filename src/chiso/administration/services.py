@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.models import UNIT_ROLES, Membership
 from chiso.accounts.permissions import manages
+from chiso.assessments import standings
 from chiso.assessments.models import Assessment, Cycle, State
-from chiso.assessments.scoring import FINAL, previous_cycle, stage_tree
+from chiso.assessments.scoring import FINAL, cycle_points, previous_cycle
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.core.progress import Progress, no_progress
 from chiso.engine.numbers import format_date
+from chiso.engine.scoring import aggregate_units
 from chiso.frameworks.copy import map_previous, mapping_between
 from chiso.units.services import vi_order
 
@@ -75,20 +77,25 @@ class Board:
         return sum(n for _value, _label, n in self.counts)
 
 
-def _previous_totals(cycle: Cycle, units: set[int]) -> tuple[Cycle | None, dict[int, Decimal | None]]:
-    """Last year's published totals of these units, carried to this year's codes."""
+def _previous_totals(cycle: Cycle) -> tuple[Cycle | None, dict[int, Decimal | None]]:
+    """Last year's published totals of the units (unit id → total), carried to this year's codes.
+
+    Read from last year's stored standings when this year's total is last year's total under
+    another code (the usual mapping); otherwise every unit's tree is summed at once from the points
+    (one query) and carried criterion by criterion."""
     last = previous_cycle(cycle)
     if last is None:
         return None, {}
     mapping = mapping_between(last.framework, cycle.framework)
     engine = last.framework.to_engine()
     root = cycle.framework.to_engine().root.code
-    totals = {}
-    for assessment in last.assessments.filter(unit_id__in=units).prefetch_related("scores"):
-        tree = stage_tree(assessment, FINAL, engine)
-        mapped = map_previous({code: score.points for code, score in tree.items()}, mapping)
-        totals[assessment.unit_id] = mapped.get(root)
-    return last, totals
+    if [old for old, new in mapping.items() if new == root] == [engine.root.code]:
+        standing = standings.standing_of(last, FINAL)
+        return last, dict(standing.units.values_list("assessment__unit_id", "total"))
+    points = cycle_points(last, FINAL, engine)
+    units = dict(last.assessments.values_list("pk", "unit_id"))
+    trees = aggregate_units(engine, {pk: points.get(pk, {}) for pk in units})
+    return last, {units[pk]: map_previous(tree, mapping).get(root) for pk, tree in trees.items()}
 
 
 def board(cycle: Cycle, today: date | None = None) -> Board:
@@ -103,9 +110,11 @@ def board(cycle: Cycle, today: date | None = None) -> Board:
     ]
     result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS})
     overdue = today > cycle.self_assessment_due
-    approved = [a for a in assessments if a.state == State.APPROVED]
-    framework = cycle.framework.to_engine()
-    result.previous, previous = _previous_totals(cycle, {a.unit_id for a in approved})
+    totals: dict[int, Decimal | None] = {}
+    previous: dict[int, Decimal | None] = {}
+    if any(a.state == State.APPROVED for a in assessments):  # the stored figures: no tree per unit
+        totals = standings.totals(standings.standing_of(cycle, FINAL))
+        result.previous, previous = _previous_totals(cycle)
     for assessment in assessments:
         state = assessment.state
         row = Row(assessment)
@@ -122,7 +131,7 @@ def board(cycle: Cycle, today: date | None = None) -> Board:
         elif state == State.COUNCIL:
             result.lists[COUNCIL].append(row)
         elif state == State.APPROVED:
-            row.total = stage_tree(assessment, FINAL, framework)[framework.root.code].points
+            row.total = totals.get(assessment.pk)
             row.previous_total = previous.get(assessment.unit_id)
             result.lists[APPROVED].append(row)
     return result

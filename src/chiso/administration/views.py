@@ -67,7 +67,11 @@ def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) ->
     return render(request, "administration/dashboard.html", context)
 
 
-def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
+LIST_ROWS = 50  # rows shown of each list; the counts stay whole, the rest is on the cycle's page
+
+
+def _list_titles(board: services.Board) -> list[tuple[str, str, str, list, int]]:
+    """Each list's key, title, hint, its first `LIST_ROWS` rows and how many it holds."""
     titles = {
         services.NOT_STARTED: (_("Chưa bắt đầu"), _("Chưa chấm tiêu chí nào.")),
         services.NOT_SUBMITTED_KEY: (_("Chưa nộp"), _("Đang tự đánh giá hoặc chờ thủ trưởng phê duyệt.")),
@@ -77,7 +81,9 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list]]:
         services.COUNCIL: (_("Chờ hội đồng"), _("Hội đồng đang xem xét.")),
         services.APPROVED: (_("Đã phê duyệt"), _("Điểm cuối cùng; so sánh với năm trước đã công bố.")),
     }
-    return [(key, *titles[key], board.lists[key]) for key in services.LIST_KEYS]
+    return [
+        (key, *titles[key], board.lists[key][:LIST_ROWS], len(board.lists[key])) for key in services.LIST_KEYS
+    ]
 
 
 @require_POST

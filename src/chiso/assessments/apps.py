@@ -15,3 +15,7 @@ class AssessmentsConfig(AppConfig):
         from chiso.frameworks import usage
 
         usage.register(CycleUsage())
+        # A cycle's stored figures go stale with every change of its points (chiso.assessments.standings).
+        from chiso.assessments import standings
+
+        standings.connect()

@@ -238,3 +238,57 @@ class AuditEntry(models.Model):
         if not self.cid:
             self.cid = current_request_id() or ""
         super().save(*args, **kwargs)
+
+
+# -- a cycle's figures, computed once per version ---------------------------------------------------
+
+
+class CycleVersion(models.Model):
+    """How many times the figures of a cycle may have changed: every save or deletion of a criterion
+    score, every unit added to or taken from the cycle, every change of the units' blocks moves it on
+    (`chiso.assessments.standings`). The stored standings are read only while their version is the
+    current one. Not in the change log: it is a counter, not a figure."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+
+class CycleStanding(models.Model):
+    """A cycle's league table at one stage, as computed at one version (a cache of what the engine
+    computes from the stored points: never edited, replaced when the version moves on). `summary`
+    holds what the whole table shares: the number ranked and N, the means of the total and of each
+    field, the blocks with their means, last year's cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10)
+    version = models.PositiveBigIntegerField()
+    key = models.CharField(max_length=200)  # what else the figures depend on: framework, last year
+    summary = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "stage"], name="cyclestanding_unique_stage")]
+
+
+class UnitStanding(models.Model):
+    """One unit's line of a `CycleStanding`: its place in the league table (`position`), total, rank,
+    block and, in `figures`, the rest of its profile (field points and ranks, group, change, block
+    rank), as plain JSON with decimals as strings."""
+
+    standing = models.ForeignKey(CycleStanding, on_delete=models.CASCADE, related_name="units")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    block = models.CharField(max_length=40, blank=True)  # the block's code ("" without one)
+    total = models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True)
+    rank = models.PositiveIntegerField(null=True)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            models.Index(fields=["standing", "position"], name="unitstanding_position"),
+            models.Index(fields=["standing", "block", "position"], name="unitstanding_block"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["standing", "assessment"], name="unitstanding_unique_unit")
+        ]

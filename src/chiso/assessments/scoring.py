@@ -15,7 +15,7 @@ from chiso.assessments.models import Assessment, CriterionScore, Cycle
 from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
 from chiso.engine.frameworks import SURVEY, Framework, Node
 from chiso.engine.rules import Manual, RuleContext, build_rule
-from chiso.engine.scoring import NodeScore, aggregate
+from chiso.engine.scoring import NodeScore, aggregate, aggregate_units
 from chiso.frameworks.method import method_of
 from chiso.frameworks.models import Framework as FrameworkRow
 from chiso.units.blocks import blocks_on, with_block
@@ -184,19 +184,45 @@ def stage_tree(
     return aggregate(framework, points)
 
 
+def cycle_points(cycle: Cycle, stage: str, framework: Framework) -> dict[int, dict[str, Decimal | None]]:
+    """Assessment id → leaf code → points at a stage (`row_points`), for every unit of the cycle, in
+    one query of the stored scores (rows of codes no longer leaves of the framework are left out, as
+    `stage_tree` leaves them out)."""
+    leaves = {leaf.code for leaf in framework.leaves()}
+    rows = CriterionScore.objects.filter(assessment__cycle=cycle).values_list(
+        "assessment_id", "criterion", "self_points", "appraised_points", "final_points"
+    )
+    points: dict[int, dict[str, Decimal | None]] = {}
+    for assessment_id, code, own, appraised, final in rows.iterator(chunk_size=10_000):
+        if code not in leaves:
+            continue
+        if stage == SELF:
+            value = own
+        elif stage == APPRAISED:
+            value = appraised if appraised is not None else own
+        else:
+            value = final
+        points.setdefault(assessment_id, {})[code] = value
+    return points
+
+
 def cycle_results(cycle: Cycle, stage: str = FINAL) -> YearResults:
     """A cycle as engine results: the peers are the cycle's units (each with its block on 31/12 of
-    the cycle's year, ranked within it), values every node's points."""
+    the cycle's year, ranked within it), values every node's points.
+
+    Every unit's tree at once (`aggregate_units`: the framework's tree flattened once), from the
+    points read in one query: the same figures as `stage_tree` of each assessment."""
     framework = cycle.framework.to_engine()
-    assessments = list(cycle.assessments.select_related("unit").prefetch_related("scores"))
+    assessments = list(cycle.assessments.select_related("unit"))
     blocks = blocks_on([a.unit for a in assessments], date(cycle.year, 12, 31))
-    values = {}
+    points = cycle_points(cycle, stage, framework)
     peers = []
+    raw: dict[Any, dict[str, Decimal | None]] = {}
     for assessment in assessments:
         unit = with_block(assessment.unit.to_engine(), blocks.get(assessment.unit_id))
         peers.append(unit)
-        tree = stage_tree(assessment, stage, framework)
-        values[unit.ref] = {code: score.points for code, score in tree.items()}
+        raw[unit.ref] = points.get(assessment.pk, {})
+    values = aggregate_units(framework, raw)
     return YearResults(framework=framework, year=cycle.year, peers=peers, values=values)
 
 

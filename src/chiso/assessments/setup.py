@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db import transaction
 
-from chiso.assessments.models import Assessment, Cycle
+from chiso.assessments.models import Assessment, Cycle, CycleVersion
 from chiso.assessments.scoring import cycle_method
 from chiso.core import changelog
 from chiso.data import data_path
@@ -67,6 +67,7 @@ def create_cycle(
         self_assessment_due=self_assessment_due,
         method=cycle_method(framework, "create"),
     )
+    CycleVersion.objects.create(cycle=cycle)  # its figures' version (chiso.assessments.standings)
     assessments = Assessment.objects.bulk_create([Assessment(cycle=cycle, unit=unit) for unit in units])
     changelog.log_created(assessments)  # bulk_create sends no signal
     return cycle

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ky/<int:pk>/ket-qua.xlsx", views.export, name="export"),
     path("ky/<int:pk>/ket-qua/<str:unit_code>/", views.results_unit, name="results_unit"),
     path("ky/<int:pk>/cong-bo/", views.publish, name="publish"),
+    path("ky/<int:pk>/nhap-diem/", views.import_scores, name="import_scores"),
     path("don-vi/<int:pk>/", views.assessment, name="assessment"),
     path("don-vi/<int:pk>/nhat-ky/", views.audit, name="audit"),
     path("don-vi/<int:pk>/thao-tac/<str:name>/", views.transition, name="transition"),

@@ -88,12 +88,14 @@ def cmd_users(args: argparse.Namespace) -> str:
 
 
 def cmd_cycles(args: argparse.Namespace) -> str:
-    """list | create … | publish ID --user U."""
+    """list | create … | publish ID --user U | import-scores ID FILE --user U."""
     django_ready()
     if args.action == "list":
         return _list_cycles(args)
     if args.action == "create":
         return _create_cycle(args)
+    if args.action == "import-scores":
+        return _import_scores(args)
     return _publish(args)
 
 
@@ -204,3 +206,52 @@ def _publish(args: argparse.Namespace) -> str:
     except workflow.WorkflowError as exc:  # NotAllowed is one
         raise CommandError(str(exc)) from exc
     return _("Đã công bố kỳ đánh giá số {id} «{name}».").format(id=cycle.pk, name=cycle.name)
+
+
+def _cycle_and_officer(args: argparse.Namespace) -> tuple[Any, Any]:
+    from django.contrib.auth import get_user_model
+
+    from chiso.assessments.models import Cycle
+    from chiso.core.request_context import set_actor
+
+    cycle = (
+        Cycle.objects.select_related("framework__index").filter(pk=args.cycle_id).first()
+        if args.cycle_id
+        else None
+    )
+    if cycle is None:
+        raise CommandError(_("Không có kỳ đánh giá số {id}.").format(id=args.cycle_id))
+    user = get_user_model().objects.filter(username=args.user or "").first()
+    if user is None:
+        raise CommandError(_("Không có tài khoản «{username}».").format(username=args.user or ""))
+    set_actor(user)  # the change log names the officer
+    return cycle, user
+
+
+def _import_scores(args: argparse.Namespace) -> str:
+    """Every unit's self-assessment inputs of a cycle from one CSV/XLSX file, all or nothing."""
+    from pathlib import Path
+
+    from chiso.assessments import bulk, workflow
+    from chiso.core.uploads import FileRefused
+
+    cycle, user = _cycle_and_officer(args)
+    if not args.file:
+        raise CommandError(_("Thiếu tệp điểm (CSV hoặc XLSX)."))
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(_("Không đọc được tệp {name}: {error}").format(name=path.name, error=exc)) from exc
+    try:
+        report = bulk.import_scores(user, cycle, data, path.name)
+    except FileRefused as exc:
+        raise CommandError("\n".join(exc.messages)) from exc
+    except workflow.WorkflowError as exc:  # ImportRefused and NotAllowed are ones
+        raise CommandError(str(exc)) from exc
+    return _(
+        "Đã nhập điểm của {units} đơn vị vào kỳ đánh giá số {id} «{name}»: {criteria} điểm tiêu chí được ghi "
+        "({rescored} điểm của đơn vị khác được tính lại theo đơn vị cao nhất)."
+    ).format(
+        units=report.units, id=cycle.pk, name=cycle.name, criteria=report.criteria, rescored=report.rescored
+    )

@@ -316,11 +316,17 @@ def add_organisers(sub: Any) -> None:
     p = sub.add_parser(
         "cycles",
         help=_(
-            "kỳ đánh giá: list | create --organiser … --framework … --year … --level … --block … --due … | publish SỐ --user …"
+            "kỳ đánh giá: list | create --organiser … --framework … --year … --level … --block … --due … "
+            "| publish SỐ --user … | import-scores SỐ TỆP --user …"
         ),
     )
-    p.add_argument("action", choices=("list", "create", "publish"))
-    p.add_argument("cycle_id", nargs="?", type=int, help=_("publish: số hiệu kỳ đánh giá"))
+    p.add_argument("action", choices=("list", "create", "publish", "import-scores"))
+    p.add_argument("cycle_id", nargs="?", type=int, help=_("publish, import-scores: số hiệu kỳ đánh giá"))
+    p.add_argument(
+        "file",
+        nargs="?",
+        help=_("import-scores: tệp CSV/XLSX, mỗi dòng một đơn vị (cột «Mã đơn vị», mỗi số liệu một cột)"),
+    )
     p.add_argument("--organiser", help=_("mã hoặc tên đơn vị tổ chức"))
     p.add_argument("--framework", help=_("create: mã khung tiêu chí"))
     p.add_argument("--year", type=int, help=_("create: năm đánh giá"))
@@ -330,7 +336,7 @@ def add_organisers(sub: Any) -> None:
     p.add_argument(
         "--units", help=_("create: mã các đơn vị, cách nhau bởi dấu phẩy (mặc định: mọi đơn vị của cấp)")
     )
-    p.add_argument("--user", help=_("publish: tên đăng nhập của cán bộ công bố"))
+    p.add_argument("--user", help=_("publish, import-scores: tên đăng nhập của cán bộ công bố, nhập điểm"))
     p.set_defaults(func=Handler("chiso.cli.organisers:cmd_cycles"))
 
 

@@ -11,8 +11,6 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
-
 from chiso.engine.i18n import gettext as _
 
 ZERO = Decimal(0)
@@ -81,14 +79,17 @@ def percent_of(points: Decimal, maximum: Decimal) -> Decimal:
     return points * HUNDRED / maximum
 
 
+_VIETNAMESE_MARKS = str.maketrans(",.", ".,")  # thousands "." and decimal ","
+
+
 def format_number(value: Decimal | None, places: int = 2, locale: str = "vi") -> str:
     """Format for people: "86,55" in Vietnamese, "86.55" in English; "–" when there is no value."""
     if value is None:
         return "–"
-    rounded = round_half_up(value, places)
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-    babel_locale = "vi_VN" if locale.startswith("vi") else "en_US"
-    return format_decimal(rounded, format=pattern, locale=babel_locale, decimal_quantization=True)
+    # What babel's vi_VN and en_US give for the pattern "#,##0.00…" (tests/engine/test_numbers.py
+    # compares them), written with Python's own grouping: a long table formats thousands of figures.
+    text = f"{round_half_up(value, places):,.{max(places, 0)}f}"
+    return text.translate(_VIETNAMESE_MARKS) if locale.startswith("vi") else text
 
 
 def format_signed(value: Decimal | None, places: int = 2, locale: str = "vi") -> str:

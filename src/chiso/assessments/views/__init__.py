@@ -7,12 +7,13 @@ staff of one unit cannot even learn that another unit's draft exists.
 
 One module per part of the cycle: `worklist` (what to do now, a cycle's units), `assessment` (one
 unit's page and the frame of the per-criterion posts), `criteria` (self score, appraisal,
-explanation), `evidence`, `transitions`, `audit`, `results` and `published` (the public pages);
+explanation), `evidence`, `transitions`, `bulk` (a whole cycle's points from one file), `audit`, `results` and `published` (the public pages);
 `page` builds the assessment page and `common` holds what they all share.
 """
 
 from chiso.assessments.views.assessment import assessment
 from chiso.assessments.views.audit import audit, criterion_audit
+from chiso.assessments.views.bulk import import_scores
 from chiso.assessments.views.criteria import appraise, explain, preview, save_self
 from chiso.assessments.views.evidence import download_evidence, remove_evidence, upload
 from chiso.assessments.views.published import published, published_export, published_list, published_unit
@@ -30,6 +31,7 @@ __all__ = [
     "explain",
     "export",
     "home",
+    "import_scores",
     "preview",
     "publish",
     "published",

@@ -30,7 +30,7 @@ def published_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def published(request: HttpRequest, pk: int) -> HttpResponse:
     the_cycle = _published_or_404(pk)
-    context = results_context(the_cycle, FINAL, request.GET.get("khoi", ""))
+    context = results_context(the_cycle, FINAL, request.GET.get("khoi", ""), request.GET.get("trang", ""))
     context.update({"public": True, "published_at": when(the_cycle.published_at)})
     return render(request, "assessments/results.html", context)
 

@@ -3,11 +3,13 @@ export, and publishing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import actions as perm
-from chiso.assessments import workflow
+from chiso.assessments import standings, workflow
 from chiso.assessments.models import Cycle, State
-from chiso.assessments.scoring import APPRAISED, FINAL, cycle_analysis, stage_tree
+from chiso.assessments.scoring import stage_tree
 from chiso.assessments.templatetags.chiso_ui import lang
 from chiso.assessments.views.common import (
     STAGE_LABELS,
@@ -30,11 +32,9 @@ from chiso.assessments.views.common import (
     places_of,
     when,
 )
-from chiso.engine.analysis import BLOCK, YearAnalysis
 from chiso.engine.i18n import localized
 from chiso.engine.narrative import block_rank_phrase
 from chiso.engine.numbers import format_rank, format_signed
-from chiso.units.models import Block
 
 # -- results ----------------------------------------------------------------------------------------
 
@@ -43,62 +43,100 @@ def stage_from(request: HttpRequest, cycle: Cycle) -> str:
     slug = request.GET.get("giai-doan", "")
     if slug in STAGE_SLUGS:
         return STAGE_SLUGS[slug]
-    all_approved = not cycle.assessments.exclude(state=State.APPROVED).exists()
-    return FINAL if all_approved else APPRAISED
+    return standings.default_stage(cycle)
 
 
-def results_context(cycle: Cycle, stage: str, block: str = "") -> dict[str, Any]:
+PER_PAGE = 100
+ALL = "tat-ca"  # ?trang=tat-ca: every line on one page, to print
+
+
+@dataclass(frozen=True)
+class BlockChoice:
+    """A block of the cycle's units, for the block filter."""
+
+    code: str
+    display_name: str
+
+
+def _blocks(summary: dict[str, Any]) -> list[BlockChoice]:
+    return [
+        BlockChoice(b["code"], localized(b["name"], b["name_en"] or None))
+        for b in summary["blocks"]
+        if b["code"]
+    ]
+
+
+def _block_label(summary: dict[str, Any], code: str) -> str:
+    found = next((b for b in summary["blocks"] if b["code"] == code), None)
+    return localized(found["name"], found["name_en"] or None) if found else "–"
+
+
+def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -> dict[str, Any]:
     """League table of the cycle (x/N, the rank within each unit's block, change against last year,
-    groups) and the field breakdown; `block` (a block's code) keeps the rows of that block only."""
-    analysis = cycle_analysis(cycle, stage)
-    framework = analysis.framework
+    groups) and the field breakdown, read from the stored standings (`chiso.assessments.standings`),
+    `PER_PAGE` lines a page (`page`: its number, or `ALL` to print); `block` (a block's code) keeps
+    the rows of that block only."""
+    standing = standings.standing_of(cycle, stage)
+    summary = standing.summary
+    framework = cycle.framework.to_engine()
     places = places_of(framework)
     fields = list(framework.root.children)
-    of = analysis.total_ranking.of
+    of = summary["of"]
     language = lang()
-    blocks = cycle_blocks(analysis)
+    blocks = _blocks(summary)
     chosen = next((b for b in blocks if b.code == block), None)
+    found = standings.lines(standing, chosen.code if chosen else "")
+    page_obj = None
+    if page == ALL:
+        shown = list(found)
+    else:
+        page_obj = Paginator(found, PER_PAGE).get_page(page)
+        shown = list(page_obj.object_list)
     rows = []
-    for row in analysis.league_table():
-        if chosen is not None and row.unit.block != chosen.name:
-            continue
-        ref = row.unit.ref
+    for line in shown:
+        figures = line.figures
+        unit = line.assessment.unit
         components = []
         for node in fields:
-            value = analysis.current.value(ref, node.code)
+            value = standings.number(figures["fields"][node.code][0])
             percent = value * 100 / node.max_points if value is not None and node.max_points else None
             components.append({"code": node.code, "points": fmt(value, places), "percent": fmt(percent, 1)})
-        group = row.group
+        group, change = figures["group"], figures["change"]
         rows.append(
             {
-                "rank": format_rank(row.rank, of),
-                "block_rank": format_rank(row.block_rank, row.block_of) if row.block_of else "–",
-                "block": localized(row.unit.block, row.unit.block_en) if row.unit.block else "–",
-                "code": row.unit.code,
-                "name": row.unit.name,
-                "score": fmt(row.score, places),
-                "bar": bar(row.score, framework.root.max_points),
-                "change_score": format_signed(row.change.score, places, language) if row.change else "–",
-                "change_rank": signed_int(row.change.rank) if row.change else "–",
-                "trend": trend(row.change.rank if row.change else None),
-                "group": group.label if group else "–",
-                "group_position": group.position if group else None,
+                "rank": format_rank(line.rank, of),
+                "block_rank": format_rank(figures["block_rank"], figures["block_of"])
+                if figures["block_of"]
+                else "–",
+                "block": _block_label(summary, line.block) if line.block else "–",
+                "code": unit.code,
+                "name": unit.name,
+                "score": fmt(line.total, places),
+                "bar": bar(line.total, framework.root.max_points),
+                "change_score": format_signed(standings.number(change[0]), places, language)
+                if change
+                else "–",
+                "change_rank": signed_int(change[1]) if change else "–",
+                "trend": trend(change[1] if change else None),
+                "group": localized(group[1], group[2] or None) if group else "–",
+                "group_position": group[0] if group else None,
                 "components": components,
             }
         )
-    mean = analysis.computed_mean()
     return {
         "cycle": cycle,
         "framework": framework,
         "rows": rows,
+        "page_obj": page_obj,
+        "all_slug": ALL,
         "fields": [{"code": n.code, "name": node_name(n), "max": fmt(n.max_points, 0)} for n in fields],
         "of": of,
         "blocks": blocks,
         "chosen_block": chosen,
-        "ranked": len(analysis.total_ranking),
-        "mean": fmt(mean, places),
+        "ranked": summary["ranked"],
+        "mean": fmt(standings.number(summary["mean"]), places),
         "max_points": fmt(framework.root.max_points, 0),
-        "previous": analysis.previous.year if analysis.previous else None,
+        "previous": summary["previous_year"],
         "stage": stage,
         "stage_label": STAGE_LABELS[stage],
         "bands": [
@@ -110,12 +148,6 @@ def results_context(cycle: Cycle, stage: str, block: str = "") -> dict[str, Any]
             for i, b in enumerate(framework.ranking.groups.bands or [])
         ],
     }
-
-
-def cycle_blocks(analysis: YearAnalysis) -> list[Block]:
-    """The blocks the cycle's units are ranked in, in the blocks' order (one query)."""
-    names = set(analysis.peer_group_rankings()[BLOCK])
-    return list(Block.objects.filter(name__in=names)) if names else []
 
 
 def bar(value: Decimal | None, maximum: Decimal | None) -> int:
@@ -142,7 +174,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's results for inside roles, at any stage; the officer publishes from here."""
     the_cycle = cycle_or_404(request, pk)
     stage = stage_from(request, the_cycle)
-    context = results_context(the_cycle, stage, request.GET.get("khoi", ""))
+    context = results_context(the_cycle, stage, request.GET.get("khoi", ""), request.GET.get("trang", ""))
     pending = the_cycle.assessments.exclude(state=State.APPROVED).count()
     context.update(
         {
@@ -158,19 +190,27 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
-    analysis = cycle_analysis(cycle, stage)
-    unit = next((u for u in analysis.current.peers if u.code == unit_code), None)
-    if unit is None:
+    """One unit's results: its own stored line of the league table and the table's summary, and its
+    own criteria (one assessment's points); never the whole cycle."""
+    assessment = cycle.assessments.select_related("unit").filter(unit__code=unit_code).first()
+    if assessment is None:
         raise Http404("không có đơn vị")
-    assessment = cycle.assessments.select_related("unit").get(unit__code=unit_code)
-    framework = analysis.framework
+    standing = standings.standing_of(cycle, stage)
+    line = standings.line_of(standing, assessment)
+    if line is None:
+        raise Http404("không có đơn vị")
+    summary = standing.summary
+    figures = line.figures
+    framework = cycle.framework.to_engine()
     places = places_of(framework)
-    profile = analysis.profile(unit.ref)
-    block = next((g for g in profile.peer_groups if g.kind == BLOCK), None)
     tree = stage_tree(assessment, stage, framework)
     language = lang()
     fields = []
-    for node, component in zip(framework.root.children, profile.components, strict=True):
+    for node in framework.root.children:
+        points_text, rank = figures["fields"][node.code]
+        points = standings.number(points_text)
+        field_summary = summary["fields"][node.code]
+        mean = standings.number(field_summary["mean"])
         leaves = []
         for leaf in node.walk():
             if leaf.children:
@@ -189,39 +229,40 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
             {
                 "code": node.code,
                 "name": node_name(node),
-                "points": fmt(component.score, places),
+                "points": fmt(points, places),
                 "max": fmt(node.max_points, 0),
-                "percent": fmt(component.score * 100 / node.max_points, 1)
-                if component.score is not None and node.max_points
+                "percent": fmt(points * 100 / node.max_points, 1)
+                if points is not None and node.max_points
                 else "–",
-                "rank": format_rank(component.rank, component.of),
-                "mean": fmt(component.mean, places),
-                "bar": bar(component.score, node.max_points),
-                "mean_bar": bar(component.mean, node.max_points),
+                "rank": format_rank(rank, field_summary["of"]),
+                "mean": fmt(mean, places),
+                "bar": bar(points, node.max_points),
+                "mean_bar": bar(mean, node.max_points),
                 "leaves": leaves,
             }
         )
-    change = profile.change
+    block = standings.block_of(summary, line)
+    group, change = figures["group"], figures["change"]
     return {
         "cycle": cycle,
-        "unit": unit,
+        "unit": assessment.unit,
         "assessment": assessment,
-        "score": fmt(profile.score, places),
+        "score": fmt(line.total, places),
         "max_points": fmt(framework.root.max_points, 0),
-        "rank": format_rank(profile.rank, profile.of),
-        "block_name": localized(unit.block, unit.block_en) if block and unit.block else None,
-        "block_rank": format_rank(block.rank, block.of) if block else None,
+        "rank": format_rank(line.rank, summary["of"]),
+        "block_name": localized(block["name"], block["name_en"] or None) if block else None,
+        "block_rank": format_rank(figures["block_rank"], figures["block_of"]) if block else None,
         # The press sentence is Vietnamese (as the report's): shown on Vietnamese pages only.
-        "block_sentence": block_rank_phrase(block.rank, block.of, block.name)
+        "block_sentence": block_rank_phrase(figures["block_rank"], figures["block_of"], block["name"])
         if block and language == "vi"
         else None,
-        "block_mean": fmt(block.mean, places) if block else None,
-        "group": profile.group.label if profile.group else "–",
-        "group_position": profile.group.position if profile.group else None,
-        "change_score": format_signed(change.score, places, language) if change else None,
-        "change_rank": signed_int(change.rank) if change else None,
-        "previous_year": profile.previous_year,
-        "mean": fmt(profile.national_mean, places),
+        "block_mean": fmt(standings.number(block["mean"]), places) if block else None,
+        "group": localized(group[1], group[2] or None) if group else "–",
+        "group_position": group[0] if group else None,
+        "change_score": format_signed(standings.number(change[0]), places, language) if change else None,
+        "change_rank": signed_int(change[1]) if change else None,
+        "previous_year": summary["previous_year"],
+        "mean": fmt(standings.number(summary["mean"]), places),
         "fields": fields,
         "stage_label": STAGE_LABELS[stage],
     }

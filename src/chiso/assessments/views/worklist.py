@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,8 +16,8 @@ from django.views.decorators.http import require_GET
 
 from chiso.accounts.permissions import own_units
 from chiso.assessments import actions as perm
-from chiso.assessments.models import Assessment, Cycle, State
-from chiso.assessments.scoring import APPRAISED, FINAL, SELF, stage_tree
+from chiso.assessments.models import Assessment, CriterionScore, Cycle, State
+from chiso.assessments.scoring import APPRAISED, FINAL, SELF, row_points
 from chiso.assessments.views.common import (
     APPRAISAL_SENT,
     STATE_ORDER,
@@ -24,7 +27,9 @@ from chiso.assessments.views.common import (
     places_of,
     when,
 )
+from chiso.engine.frameworks import Framework
 from chiso.engine.numbers import format_date
+from chiso.engine.scoring import aggregate_units
 
 # The next step a user can take, most urgent first: (action, label).
 NEXT_STEPS = [
@@ -38,6 +43,8 @@ NEXT_STEPS = [
 ]
 TODO_ACTIONS = {a for a, _label in NEXT_STEPS} - {perm.WITHDRAW}
 
+
+PER_PAGE = 100  # units a page of a cycle's list
 
 # -- work list and cycle --------------------------------------------------------------------------
 
@@ -112,20 +119,19 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     framework = the_cycle.framework.to_engine()
     places = places_of(framework)
     state_filter = request.GET.get("trang-thai", "")
-    rows = []
     counts: dict[str, int] = defaultdict(int)
-    assessments = (
-        the_cycle.assessments.select_related("unit").prefetch_related("scores").order_by("unit__name")
-    )
-    for assessment in assessments:
-        counts[assessment.state] += 1
-        if state_filter and assessment.state != state_filter:
-            continue
-        totals = {}
-        for stage in (SELF, APPRAISED, FINAL):
-            tree = stage_tree(assessment, stage, framework)
-            score = tree.get(framework.root.code)
-            totals[stage] = fmt(score.points if score else None, places)
+    for state, count in the_cycle.assessments.values_list("state").annotate(n=Count("pk")).order_by():
+        counts[state] = count
+    listed = the_cycle.assessments.select_related("unit", "cycle").order_by("unit__name", "pk")
+    if state_filter:
+        listed = listed.filter(state=state_filter)
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("trang"))
+    shown = list(page.object_list)
+    # The totals of the units of this page only, every tree at once (one query).
+    points = stage_points_of(shown, framework)
+    rows = []
+    for assessment in shown:
+        totals = {stage: fmt(points[stage].get(assessment.pk), places) for stage in (SELF, APPRAISED, FINAL)}
         rows.append(
             {
                 "assessment": assessment,
@@ -144,8 +150,32 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "states": [{"state": s, "label": State(s).label, "count": counts[s]} for s in STATE_ORDER],
         "state_filter": state_filter,
+        "page_obj": page,
         "total": sum(counts.values()),
         "due": format_date(the_cycle.self_assessment_due),
         "can_publish": perm.can_publish(request.user, the_cycle),
+        "can_import": perm.can_publish(request.user, the_cycle),  # its officers, before publication
     }
     return render(request, "assessments/cycle.html", context)
+
+
+def stage_points_of(
+    assessments: list[Assessment], framework: Framework
+) -> dict[str, dict[int, Decimal | None]]:
+    """Stage → assessment id → total, for these assessments: their scores read in one query, every
+    tree summed at once (`aggregate_units`), as `stage_tree` sums each."""
+    leaves = {leaf.code for leaf in framework.leaves()}
+    by_stage: dict[str, dict[int, dict[str, Decimal | None]]] = {
+        stage: {a.pk: {} for a in assessments} for stage in (SELF, APPRAISED, FINAL)
+    }
+    for row in CriterionScore.objects.filter(assessment__in=[a.pk for a in assessments]).only(
+        "assessment_id", "criterion", "self_points", "appraised_points", "final_points"
+    ):
+        if row.criterion in leaves:
+            for stage, values in by_stage.items():
+                values[row.assessment_id][row.criterion] = row_points(row, stage)
+    root = framework.root.code
+    return {
+        stage: {pk: tree[root] for pk, tree in aggregate_units(framework, values).items()}
+        for stage, values in by_stage.items()
+    }

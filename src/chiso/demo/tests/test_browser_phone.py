@@ -151,6 +151,7 @@ def pages() -> list[Page]:
         Page("assessments:home", "/danh-gia/"),
         Page("assessments:cycle", f"/danh-gia/ky/{departments.pk}/"),
         Page("assessments:results", f"/danh-gia/ky/{departments.pk}/ket-qua/"),
+        Page("assessments:import_scores", f"/danh-gia/ky/{departments.pk}/nhap-diem/"),
         Page("assessments:results_unit", f"/danh-gia/ky/{departments.pk}/ket-qua/{unit}/"),
         Page("assessments:assessment", f"/danh-gia/don-vi/{stp.pk}/"),
         Page("assessments:audit", f"/danh-gia/don-vi/{stp.pk}/nhat-ky/"),
