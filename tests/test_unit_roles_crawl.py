@@ -193,6 +193,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "assessments:export": [[cycle.pk]],
         "assessments:results_unit": [[cycle.pk, c] for c in codes],
         "assessments:publish": [[cycle.pk]],
+        "assessments:import_scores": [[cycle.pk]],
         "assessments:assessment": each_assessment,
         "assessments:audit": each_assessment,
         "assessments:transition": [[a.pk, "finish_explanation"] for a in assessments],
