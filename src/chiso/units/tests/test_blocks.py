@@ -133,7 +133,7 @@ def test_units_page_shows_and_filters_blocks(officer_client, departments, django
     set_block(departments["syt"], block("don-vi-su-nghiep"))
     url = reverse("units:list")
     # session, user, roles, organisers (+ the first one created, and its change-log entry), blocks, units,
-    # memberships, the districts count, the pager's count (PostgreSQL reads one more: the savepoint)
+    # memberships, the districts count, the pager's count
     with django_assert_max_num_queries(16):
         page = officer_client.get(url)
     html = page.content.decode()
