@@ -438,6 +438,8 @@ def _read_responses(
     found = found.filter(~pl.col(ROW).is_in(dup_rows[ROW].implode())).sort(ROW, maintain_order=True)
     report.problems = [Problem(*r) for r in found.iter_rows()]
     bad_rows = set(found[ROW].to_list())
+    # What "valid" says in the refusal too: the rows neither wrong nor already counted.
+    report.valid_rows = report.total_rows - len(bad_rows | set(dup_rows[ROW].to_list()))
     if bad_rows and not valid_only:
         shown = "\n".join(str(p) for p in report.problems[:20])
         more = f"\n… (+{len(report.problems) - 20})" if len(report.problems) > 20 else ""

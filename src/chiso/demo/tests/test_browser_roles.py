@@ -93,21 +93,19 @@ def import_sample(page, site: str, survey: int) -> None:
     page.goto(f"{site}/khao-sat/{survey}/nhap/")
     page.locator("input[type=file][name=file]").set_input_files(str(data_path(*survey_file.SAMPLE_FILE)))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
-    report = page.locator("table.sv-problems")
-    report.wait_for()
-    text = report.inner_text()
-    assert report.locator("tbody tr").count() == 2
+    refused = page.locator(".job-progress[data-state=failed]")  # the import's job page
+    refused.wait_for()
+    text = refused.inner_text()
+    assert refused.locator("ul.job-problems li").count() == 2
     assert survey_file.NEAR_MISS_UNIT in text and "Sở Khoa học và Công nghệ" in text and "q9_27" in text
-    assert "1 phiếu trùng" in page.locator(".notice").inner_text()
+    total = len(survey_file.responses(2025))
+    assert f"{total} dòng, {total - 3} hợp lệ, 2 lỗi, 1 trùng" in refused.locator(".notice").inner_text()
     shoot(page, "demo-sonoivu-import-report")
     page.get_by_role("button", name="Chỉ nhập các dòng hợp lệ").click()
-    page.locator(".sv-ok").wait_for()
-    total = len(survey_file.responses(2025))
-    assert (
-        f"đã nhập {total - 3} phiếu, 2 dòng lỗi không nhập, 1 phiếu trùng"
-        in page.locator(".sv-ok").inner_text()
-    )
-    assert page.locator("table.sv-problems tbody tr").count() == 3
+    done = page.locator(".job-progress[data-state=done]")
+    done.wait_for()
+    assert f"Đã nhập {total - 3} phiếu" in done.inner_text()
+    assert "2 dòng lỗi, 1 phiếu trùng" in done.inner_text()
     shoot(page, "demo-sonoivu-import-done")
 
 
