@@ -146,7 +146,9 @@ def test_few_valued_answers_are_kept_as_codes_and_read_back_as_text(survey, tmp_
     table = response_files.read_table(path)
     assert table.schema["q2"] == pl.Categorical and table["q2"][3] == "4"
     batch = services.import_responses(survey, path)
-    stored = pl.read_parquet(answers.batch_file(batch))
+    found = answers.batch_file(batch)
+    assert found is not None
+    stored = pl.read_parquet(found)
     assert stored.schema["q2"] == pl.Categorical
     read = answers.answers(survey).sort("row").collect()
     assert read.schema["q2"] == pl.Utf8
