@@ -117,7 +117,8 @@ FEW_VALUES = 5_000  # a column with no more distinct values is cleaned value by 
 
 def _clean(owned: list[pl.DataFrame], columns: list[str]) -> pl.DataFrame:
     """The CSV cells of `columns` stripped, in NFC, empty as None. A column of few distinct values
-    (answer codes, units, types) is cleaned once per value and recoded in one pass; any other
+    (answer codes, units, types) is cleaned once per value and recoded in one pass, as a categorical
+    column (text for every reader: compare, `to_list`, cast to `pl.Utf8` for `.str`); any other
     vectorised (NFC only where it has a byte beyond ASCII: NFC is the slow part). Column by column,
     each raw column let go once cleaned: the raw and the clean table are never both whole."""
     frame = owned.pop()  # the only reference: a raw column is freed as soon as it is cleaned
@@ -139,7 +140,8 @@ def _clean(owned: list[pl.DataFrame], columns: list[str]) -> pl.DataFrame:
         if column not in wide:
             values = frame[column].drop_nulls().unique().to_list()
             found = {v: (nfc(v).strip() or None) for v in values}
-            return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Utf8)
+            # categorical: a code per cell, not a 16-byte string view (a million rows, 91 columns)
+            return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Categorical)
         text = pl.col(column).str.normalize("NFC") if wide[column] else pl.col(column)
         return _blank_is_null(text.str.strip_chars())
 

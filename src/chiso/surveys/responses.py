@@ -148,7 +148,7 @@ def _coded(table: pl.DataFrame, column: str, mapping: Mapping[str, str]) -> pl.E
     (`_key`) and looked up once in Python, then the column is recoded in one vectorised pass."""
     raw = table[column].drop_nulls().unique().to_list()
     found = {value: mapping.get(_key(value)) for value in raw}
-    return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Utf8)
+    return pl.col(column).replace_strict(found, default=None, return_dtype=pl.Categorical)
 
 
 def _choice_map(q: Question) -> dict[str, str]:
@@ -326,7 +326,7 @@ def _read_responses(
     # Design fields.
     weight_column = role_columns["weight"]
     if weight_column:
-        number = pl.col(weight_column).str.replace(",", ".").cast(pl.Float64, strict=False)
+        number = pl.col(weight_column).cast(pl.Utf8).str.replace(",", ".").cast(pl.Float64, strict=False)
         flag(
             pl.col(weight_column).is_null()
             | number.is_null()
@@ -380,7 +380,9 @@ def _read_responses(
                 return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
 
             distinct = table[column].drop_nulls().unique().to_list()  # few combinations, each once
-            coded = value.replace_strict({v: recode(v) for v in distinct}, default=None, return_dtype=pl.Utf8)
+            coded = value.replace_strict(
+                {v: recode(v) for v in distinct}, default=None, return_dtype=pl.Categorical
+            )
             flag(
                 value.is_not_null() & coded.is_null(),
                 column,
@@ -390,7 +392,7 @@ def _read_responses(
             )
             out[q.name] = coded
         elif q.type in ("integer", "decimal"):
-            number = value.str.replace(",", ".").cast(pl.Float64, strict=False)
+            number = value.cast(pl.Utf8).str.replace(",", ".").cast(pl.Float64, strict=False)
             flag(
                 value.is_not_null() & number.is_null(),
                 column,

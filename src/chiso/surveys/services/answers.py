@@ -69,7 +69,15 @@ def batch_frame(frame: pl.DataFrame, answer_fields: list[str]) -> pl.DataFrame:
         (pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype)).alias(name)
         for name, dtype in DESIGN.items()
     ]
-    return frame.select(*columns, *[pl.col(name).cast(pl.Utf8) for name in answer_fields])
+    # A categorical answer column (few distinct codes) is written as such: Parquet keeps it as a
+    # dictionary of its texts, and `answers` reads every answer back as text.
+    return frame.select(
+        *columns,
+        *[
+            pl.col(name) if frame.schema.get(name) == pl.Categorical else pl.col(name).cast(pl.Utf8)
+            for name in answer_fields
+        ],
+    )
 
 
 def write_batch(batch: ImportBatch, frame: pl.DataFrame) -> None:

@@ -133,3 +133,24 @@ def test_a_large_file_streamed_from_disk_reads_as_the_same_file_in_memory(survey
     path.write_bytes(path.read_bytes().replace(b"q1", b"q1", 1) + "Sở;\x07\n".encode())
     with pytest.raises(response_files.FileRefused, match="dòng 42: có ký tự điều khiển U\\+0007"):
         response_files.read_table(path)
+
+
+def test_few_valued_answers_are_kept_as_codes_and_read_back_as_text(survey, tmp_path):
+    """Memory at a million rows: a column of few values is categorical from reading to the file,
+    and `answers` gives the same text as before."""
+    from chiso.surveys import response_files
+
+    rows = make_rows({"Sở Tư pháp": 0.9, "Sở Y tế": 0.4}, per_unit=20)
+    rows[3]["q2"] = "  4 "
+    path = write(rows, tmp_path / "r.csv")
+    table = response_files.read_table(path)
+    assert table.schema["q2"] == pl.Categorical and table["q2"][3] == "4"
+    batch = services.import_responses(survey, path)
+    found = answers.batch_file(batch)
+    assert found is not None
+    stored = pl.read_parquet(found)
+    assert stored.schema["q2"] == pl.Categorical
+    read = answers.answers(survey).sort("row").collect()
+    assert read.schema["q2"] == pl.Utf8
+    expected = [None if r["q2"] is None or not str(r["q2"]).strip() else str(r["q2"]).strip() for r in rows]
+    assert read["q2"].to_list() == expected
