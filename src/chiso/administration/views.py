@@ -4,6 +4,8 @@ and frameworks pages are in their own apps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,7 +26,7 @@ from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendFor
 from chiso.administration.jobs import SEND_REMINDERS
 from chiso.assessments import workflow
 from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
-from chiso.assessments.models import Cycle
+from chiso.assessments.models import CriterionScore, Cycle
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
 from chiso.core import once
@@ -194,6 +196,15 @@ def _year(text: str | None) -> int | None:
 # -- survey results ---------------------------------------------------------------------------------
 
 
+def _survey_scores(cycle: Cycle, leaves: list[Any]) -> dict[tuple[int, str], CriterionScore]:
+    """The cycle's stored scores of the survey leaves by (assessment id, code), in one query."""
+    codes = {leaf.code for leaf in leaves}
+    return {
+        (row.assessment_id, row.criterion): row
+        for row in CriterionScore.objects.filter(assessment__cycle=cycle, criterion__in=codes)
+    }
+
+
 @officer_required
 def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.restrict(request.user, MANAGE), pk=cycle_id)
@@ -201,12 +212,7 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     assessments = sorted(
         cycle.assessments.select_related("unit", "cycle"), key=lambda a: vi_order(a.unit.name)
     )
-    stored = {
-        (row.assessment_id, row.criterion): row
-        for a in assessments
-        for row in a.scores.all()
-        if row.criterion in {leaf.code for leaf in leaves}
-    }
+    stored = _survey_scores(cycle, leaves)
     lang = _lang(request)
     cell_errors: dict[str, str] = {}
     submitted: dict[str, str] = {}
@@ -248,12 +254,7 @@ def survey(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
                 return redirect("administration:survey", cycle_id=cycle.pk)
         if cell_errors:
             messages.error(request, _("%(n)s ô chưa lưu được; xem các ô tô đỏ.") % {"n": len(cell_errors)})
-        stored = {
-            (row.assessment_id, row.criterion): row
-            for a in assessments
-            for row in a.scores.all()
-            if row.criterion in {leaf.code for leaf in leaves}
-        }
+        stored = _survey_scores(cycle, leaves)
     table = []
     for assessment in assessments:
         # Locked (with the council, approved, or published): shown, not editable — reopen first.

@@ -149,11 +149,6 @@ def test_queries_per_page_are_bounded_and_do_not_grow_with_the_units(counts, nam
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    reason="h11-cycle's: the cycle's survey entry reads each assessment's scores (administration/"
-    "views.py survey(): a.scores.all() per unit, 21 queries with N units, 35 with 2N)",
-    strict=True,
-)
 def test_the_cycle_survey_entry_is_bounded_too(counts):
     problems = _problems(counts, ("administration:survey",))
     assert not problems, "\n".join(problems)
