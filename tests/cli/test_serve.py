@@ -84,7 +84,9 @@ while time.monotonic() < deadline and not Job.objects.get(pk=job.pk).finished:
     time.sleep(0.5)
 job.refresh_from_db()
 print(job.state, job.error)
-print(job.state)
+state = job.state
+Job.objects.filter(pk=job.pk).delete()  # the test database is shared on PostgreSQL
+print(state)
 """
 
 

@@ -23,6 +23,8 @@ def scratch(tmp_path, django_db_blocker):
         **connections.settings["default"],
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(tmp_path / "indices.sqlite3"),
+        "OPTIONS": {},  # not PostgreSQL's pool
+        "CONN_MAX_AGE": 0,
     }
     with django_db_blocker.unblock():
         yield connections[ALIAS]
