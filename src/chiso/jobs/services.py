@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +90,27 @@ def input_name(job: Job) -> str:
     return str(job.params.get("input_name") or job.params.get("input") or "")
 
 
-def _prune() -> None:
-    """Remove the folders of jobs that ended more than KEEP_DAYS ago (their reports included)."""
-    root = jobs_root()
-    if not root.is_dir():
+_last_prune = 0.0  # when this process last pruned (monotonic seconds): at most once an hour
+
+
+def _prune(*, force: bool = False) -> None:
+    """Forget the jobs that ended more than KEEP_DAYS ago: their folders (reports included), their
+    rows and their queue's rows — at most once an hour per process, so starting a job stays cheap."""
+    global _last_prune
+    if not force and time.monotonic() - _last_prune < 3600 and _last_prune:
         return
+    _last_prune = time.monotonic()
+    root = jobs_root()
     stale = time.time() - KEEP_DAYS * 86400
-    for path in root.iterdir():
-        if path.is_dir() and path.stat().st_mtime < stale:
-            shutil.rmtree(path, ignore_errors=True)
+    if root.is_dir():
+        for path in root.iterdir():
+            if path.is_dir() and path.stat().st_mtime < stale:
+                shutil.rmtree(path, ignore_errors=True)
+    cutoff = timezone.now() - timedelta(days=KEEP_DAYS)
+    Job.objects.filter(finished_at__lt=cutoff).delete()
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
 
 
 def start(
@@ -108,13 +121,22 @@ def start(
     user: Any = None,
     params: dict[str, Any] | None = None,
     upload: Any = None,
+    reuse: bool = False,
 ) -> Job:
-    """Record a job, save its upload (a Django UploadedFile or a path), and queue it for the worker."""
+    """Record a job, save its upload (a Django UploadedFile or a path), and queue it for the worker.
+
+    With `reuse`, the same starter asking again for the same work (kind and params) gets the job
+    already queued, running or done with its file still kept, instead of a new one: a report link
+    clicked twice makes one report. Put in `params` whatever makes the work different (a version)."""
     if not kind.startswith("chiso."):
         raise ValueError(kind)
     _prune()
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
+    if reuse and upload is None:
+        found = _same_job(kind, dict(params or {}), user, request)
+        if found is not None:
+            return found
     job = Job(kind=kind, title=title[:255], user=user, params=dict(params or {}))
     if user is None and request is not None:
         if request.session.session_key is None:
@@ -140,6 +162,25 @@ def start(
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+def _same_job(kind: str, params: dict[str, Any], user: Any, request: HttpRequest | None) -> Job | None:
+    """The starter's earlier job for the same work that is still useful, if any."""
+    jobs = Job.objects.filter(kind=kind, created_at__gte=timezone.now() - timedelta(days=KEEP_DAYS))
+    if user is not None:
+        jobs = jobs.filter(user=user)
+    elif request is not None and request.session.session_key:
+        jobs = jobs.filter(user=None, session_key=request.session.session_key)
+    else:
+        return None
+    for job in jobs.exclude(state=Job.State.FAILED).order_by("-created_at")[:20]:
+        if job.params != params:
+            continue
+        if job.state != Job.State.DONE:
+            return job
+        if not job.result_file or (folder(job) / job.result_file).is_file():
+            return job
+    return None
 
 
 class FileProgress:

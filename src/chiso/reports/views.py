@@ -31,7 +31,8 @@ def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str
         )
     except (IndexNotFound, UnitError) as exc:
         raise Http404(str(exc)) from exc
-    if not ResultSet.objects.published().filter(index=index, year=year).exists():
+    version = ResultSet.objects.published().filter(index=index, year=year).values_list("version", flat=True)
+    if not version:
         raise Http404(
             _("Chưa có kết quả công bố {index} năm {year}.").format(index=index.short_name, year=year)
         )
@@ -42,6 +43,7 @@ def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str
         REPORT,
         title,
         request=request,
-        params={"index": index.code, "year": year, "unit": unit_code, "kind": kind},
+        params={"index": index.code, "year": year, "unit": unit_code, "kind": kind, "version": version[0]},
+        reuse=True,  # the link clicked twice, or the page reloaded: the same report, made once
     )
     return redirect("jobs:job", job.pk)

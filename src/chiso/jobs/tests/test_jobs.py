@@ -158,3 +158,54 @@ def test_a_job_long_in_the_queue_says_the_worker_may_be_off(client, people):
     assert "chiso worker" not in client.get(url).content.decode()
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=2))
     assert "chiso worker" in client.get(url).content.decode()
+
+
+def test_a_report_link_clicked_twice_makes_one_report(client, settings):
+    """The profile's report link is a GET: a second click, or a reload, joins the first job; a new
+    published version of the figures is new work."""
+    settings.TASKS = DATABASE_BACKEND
+    url = "/ket-qua/papi/2021/58/bao-cao.docx"
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert Job.objects.filter(kind="chiso.reports.jobs:make_report").count() == 1
+    assert client.get(url.replace("docx", "xlsx")).url != first.url  # another file: another job
+    job = Job.objects.get(pk=first.url.rstrip("/").rsplit("/", 1)[-1])
+    job.params = {**job.params, "version": job.params["version"] - 1}  # as if the figures were republished
+    job.save()
+    assert client.get(url).url != first.url
+
+
+def test_a_reused_job_must_still_be_useful(people):
+    params = {"x": 1}
+
+    def start():
+        return services.start(
+            "chiso.jobs.tests.test_jobs:counts", "t", user=people["officer"], params=params, reuse=True
+        )
+
+    job = start()
+    assert start().pk == job.pk
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
+    again = start()
+    assert again.pk != job.pk  # a failed job is not reused
+    Job.objects.filter(pk=again.pk).update(state=Job.State.DONE, result_file="gone.docx")
+    assert start().pk != again.pk  # its file was pruned: made again
+    other = services.start(
+        "chiso.jobs.tests.test_jobs:counts", "t", user=people["staff"], params=params, reuse=True
+    )
+    assert other.user == people["staff"]  # never another user's job
+
+
+def test_old_jobs_and_their_queue_rows_are_pruned(people, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_BACKEND
+    old = services.start("chiso.jobs.tests.test_jobs:counts", "cũ", user=people["officer"])
+    recent = services.start("chiso.jobs.tests.test_jobs:counts", "mới", user=people["officer"])
+    long_ago = timezone.now() - timedelta(days=services.KEEP_DAYS + 1)
+    Job.objects.filter(pk=old.pk).update(state=Job.State.DONE, finished_at=long_ago)
+    DBTaskResult.objects.filter(id=old.task_id).update(status="SUCCESSFUL", finished_at=long_ago)
+    services._prune(force=True)
+    assert not Job.objects.filter(pk=old.pk).exists() and Job.objects.filter(pk=recent.pk).exists()
+    assert not DBTaskResult.objects.filter(id=old.task_id).exists()
+    assert DBTaskResult.objects.filter(id=recent.task_id).exists()
