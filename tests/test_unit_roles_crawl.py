@@ -252,7 +252,6 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "surveys:results": [[survey]],
         "surveys:link": [[survey]],
         "plans:list": [[]],
-        "plans:plotly": [[]],
         "plans:national_propose": [national],
         "plans:cycle_propose": [[cycle.pk, c] for c in codes],
         "plans:plan": [[p] for p in plan_ids],
@@ -336,10 +335,8 @@ def crawl(client, user: User, world, secrets: dict[str, str]) -> tuple[list[str]
             for method, response in answers:
                 statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
                 text = body(response)
-                # The vendored plotly library is full of numbers; only names are looked for in it.
-                script = "javascript" in response.get("Content-Type", "")
                 for secret, what in secrets.items():
-                    if secret in text and not (script and "total" in what):
+                    if secret in text:
                         leaks.append(f"{user.username} {method} {address} ({response.status_code}): {what}")
     return leaks, statuses
 

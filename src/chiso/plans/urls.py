@@ -13,7 +13,6 @@ def proposal_routes(prefix: str) -> list:
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
-    path("plotly.min.js", views.plotly_js, name="plotly"),
     path("phan-tich/<str:index_code>/<int:year>/<str:unit_code>/", include(proposal_routes("national"))),
     path("ky/<int:cycle_id>/<str:unit_code>/", include(proposal_routes("cycle"))),
     path("<int:pk>/", views.plan_detail, name="plan"),

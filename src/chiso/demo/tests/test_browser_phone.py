@@ -62,7 +62,6 @@ NOT_PAGES = {
     "surveys:use_sipas": "POST",
     "surveys:estimate": "POST",
     "surveys:publish": "POST",
-    "plans:plotly": "script",
     "plans:item_add": "POST",
     "plans:plan_settings": "POST",
     "plans:sign": "POST",

@@ -1,4 +1,4 @@
-"""End-to-end in Debian's chromium: Cao Bằng's PAPI 2021 loss analysis with its plotly charts, a
+"""End-to-end in Debian's chromium: Cao Bằng's PAPI 2021 loss analysis with its charts, a
 what-if, a rank target, plan items created from it with owners and deadlines, a task, and the
 leaders' dashboard — on a laptop and on a phone. Screenshots go to test-artifacts/.
 
@@ -68,12 +68,8 @@ def test_from_losses_to_a_plan_with_owners_and_deadlines(site, browser):
     page = context.new_page()
     page.goto(site + LOSSES)
     assert "Cao Bằng" in page.locator("h1").inner_text()
-    page.locator("#chart-components.js-plotly-plot svg").first.wait_for()
-    page.locator("#chart-ranking.js-plotly-plot svg").first.wait_for()
-    assert page.locator("#chart-ranking .bars path").count() == 60  # one bar per ranked province
-    # plotly.js wrote its rules into chiso's static style sheet (no inline <style>: the CSP refuses it)
-    rules = "() => document.getElementById('plotly.js-style-global').sheet.cssRules.length"
-    assert page.evaluate(rules) > 10
+    assert page.locator("#chart-components svg rect").count() > 20  # drawn on the server
+    assert page.locator("#chart-ranking svg circle").count() == 60  # one dot per ranked province
     shoot(page, "plans-losses-cao-bang-2021")
 
     page.fill("input[name=v_d8]", "6")
@@ -130,7 +126,7 @@ def test_from_losses_to_a_plan_with_owners_and_deadlines(site, browser):
     leader = signed_in(browser, site, "lanhdao", viewport={"width": 1366, "height": 900})
     board = leader.new_page()
     board.goto(site + "/ke-hoach/lanh-dao/")
-    board.locator("#chart-agencies.js-plotly-plot svg").first.wait_for()
+    assert board.locator("#chart-agencies svg rect").count() > 4
     assert "Sở Thông tin và Truyền thông" in board.locator("table.by-agency").inner_text()
     shoot(board, "plans-leaders")
     leader.close()
@@ -138,7 +134,7 @@ def test_from_losses_to_a_plan_with_owners_and_deadlines(site, browser):
     phone = signed_in(browser, site, "sonoivu", viewport={"width": 390, "height": 844}, is_mobile=True)
     small = phone.new_page()
     small.goto(site + LOSSES)
-    small.locator("#chart-components.js-plotly-plot svg").first.wait_for()
+    assert small.locator("#chart-components svg").is_visible()
     width = small.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     shoot(small, "plans-losses-phone")

@@ -2,7 +2,6 @@
 responsibilities, and the leaders' dashboard. The analysis of results (points lost, what-if, rank
 targets) is in `chiso.results.views.analysis`."""
 
-from chiso.core.plotly import plotly_js
 from chiso.plans.views.leaders import escalate_now, leaders
 from chiso.plans.views.plans import (
     item_add,
@@ -27,7 +26,6 @@ __all__ = [
     "plan_detail",
     "plan_list",
     "plan_settings",
-    "plotly_js",
     "propose",
     "report_add",
     "report_file",

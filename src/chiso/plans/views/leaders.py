@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.core.plotly import plotly_version
+from chiso.core import svgcharts
 from chiso.jobs import services as jobs
 from chiso.plans import services
 from chiso.plans.jobs import ESCALATE
@@ -23,18 +23,19 @@ def leaders(request: HttpRequest) -> HttpResponse:
     if not services.reads_all(request.user):
         raise PermissionDenied
     board = services.dashboard(services.visible_plans(request.user))
-    chart = {
-        "agencies": [row.agency.name for row in board.rows],
-        "series": [
-            {"key": key, "label": label, "values": [getattr(row, key) for row in board.rows]}
-            for key, label in (
-                ("on_track", _("Đúng tiến độ")),
-                ("at_risk", _("Có nguy cơ chậm")),
-                ("overdue", _("Quá hạn")),
-                ("done", _("Hoàn thành")),
+    chart = svgcharts.stacked_bars(
+        [row.agency.name for row in board.rows],
+        [
+            svgcharts.Series(label, colour, [getattr(row, key) for row in board.rows])
+            for key, label, colour in (
+                ("on_track", _("Đúng tiến độ"), "#1b7a43"),
+                ("at_risk", _("Có nguy cơ chậm"), "#b06f00"),
+                ("overdue", _("Quá hạn"), "#b3261e"),
+                ("done", _("Hoàn thành"), "#3a6ea5"),
             )
         ],
-    }
+        label=_("Nội dung theo cơ quan chủ trì"),
+    )
     escalations = [
         {"e": e, "text": services.describe(e)}
         for e in Escalation.objects.select_related("item__plan", "agency", "task").order_by("-created")[:50]
@@ -44,7 +45,6 @@ def leaders(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "escalations": escalations,
         "manages": services.manages(request.user),
-        "plotly_version": plotly_version(),
     }
     return render(request, "plans/leaders.html", context)
 

@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.assessments.models import Cycle
-from chiso.core.plotly import plotly_version
+from chiso.core import svgcharts
 from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
@@ -94,50 +95,43 @@ def _loss_rows(subject: Subject, rows: list[NodeLoss], weak: set[str]) -> list[d
     return out
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else round(float(value), 4)
-
-
-def _charts(subject: Subject) -> dict:
-    """Data for the two plotly charts: components against the mean and the best; the ranking."""
+def _charts(subject: Subject) -> dict[str, SafeString]:
+    """The two charts, drawn on the server: each component against the mean and the best; the
+    ranking of every unit with this one highlighted."""
     analysis = subject.analysis
-    components = []
-    for node in analysis.components:
-        ranking = analysis.ranking(node.code)
-        components.append(
-            {
-                "code": node.code,
-                "name": node.name,
-                "points": _float(analysis.current.value(subject.ref, node.code)),
-                "mean": _float(analysis.computed_mean(node.code)),
-                "best": _float(ranking.entries[0].value if ranking.entries else None),
-                "max": _float(node.max_points),
-            }
-        )
-    ranking_rows = [
-        {
-            "position": position,
-            "name": analysis.units[entry.unit].name,
-            "rank": entry.rank,
-            "score": _float(entry.value),
-            "me": entry.unit == subject.ref,
-        }
-        for position, entry in enumerate(analysis.total_ranking.entries, start=1)
+    places = analysis.framework.display_precision
+    nodes = list(analysis.components)
+    points, means, bests = [], [], []
+    for node in nodes:
+        node_ranking = analysis.ranking(node.code)
+        points.append(analysis.current.value(subject.ref, node.code))
+        means.append(analysis.computed_mean(node.code))
+        bests.append(node_ranking.entries[0].value if node_ranking.entries else None)
+    components = svgcharts.grouped_bars(
+        [(node.code, node.name) for node in nodes],
+        [
+            svgcharts.Series(subject.unit.name, svgcharts.HIGHLIGHT, points),
+            svgcharts.Series(_("Trung bình"), "#5b6676", means),
+            svgcharts.Series(_("Cao nhất"), "#1b7a43", bests),
+        ],
+        places=places,
+        maximum=[node.max_points for node in nodes],
+        label=_("Từng nội dung so với trung bình và cao nhất"),
+    )
+    entries = [
+        svgcharts.RankedEntry(analysis.units[e.unit].name, e.rank, e.value, e.unit == subject.ref)
+        for e in analysis.total_ranking.entries
+        if e.value is not None
     ]
-    return {
-        "components": components,
-        "ranking": ranking_rows,
-        "unit": subject.unit.name,
-        "of": analysis.total_ranking.of,
-        "separators": ".," if _lang() == "en" else ",.",
-        "labels": {
-            "points": subject.unit.name,
-            "mean": _("Trung bình"),
-            "best": _("Cao nhất"),
-            "score": _("Điểm tổng"),
-            "rank": _("Hạng"),
-        },
-    }
+    ranking = svgcharts.ranking_dots(
+        entries,
+        places=places,
+        of=analysis.total_ranking.of,
+        rank_label=_("Hạng"),
+        score_label=_("Điểm tổng"),
+        label=_("Xếp hạng tổng"),
+    )
+    return {"components": components, "ranking": ranking}
 
 
 def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
@@ -187,7 +181,6 @@ def losses(request: HttpRequest, **kwargs) -> HttpResponse:
         "whatif_url": subject.url("whatif"),
         "target_url": subject.url("target"),
         "panels": panels_for("losses", request, subject),
-        "plotly_version": plotly_version(),
         "profile_url": reverse("results:profile", args=subject.url_args) if subject.index else "",
     }
     return render(request, "results/losses.html", context)
