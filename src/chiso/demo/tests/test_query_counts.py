@@ -13,9 +13,12 @@ officer's survey entry of a cycle, which grows with the units, belongs to anothe
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
+import re
 from collections.abc import Iterator
+from functools import cache
 
 import pytest
 from django.contrib.auth.models import User
@@ -30,6 +33,9 @@ pytestmark = pytest.mark.django_db
 BOUND = 40  # queries of one page, whatever the data
 SLACK = 2  # queries a page may add when the units double (never one per unit)
 EXTRA_STATES = ("started", "draft", "submitted", "appraised", "approved")
+
+FIRST_LOAD = 500 * 1024  # bytes a page's first load may take, compressed: its HTML and its assets
+WEIGHTS: dict[str, int] = {}  # path → bytes of the first load (the pages that answered 200 with HTML)
 
 # (role, URL name, position in the list of pages) → (status, queries, path): the paths hold ids,
 # which differ between the two seedings
@@ -82,7 +88,35 @@ def _crawl() -> Counts:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(page.path)
             counts[(role, page.name, position)] = (response.status_code, len(captured), page.path)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                WEIGHTS[page.path] = max(WEIGHTS.get(page.path, 0), _first_load(response.content))
     return counts
+
+
+@cache
+def _asset(url: str) -> int:
+    """The compressed size of a file the page loads: a static file of ours (whitenoise serves it
+    gzipped), or whatever a view of ours answers at that address."""
+    from django.contrib.staticfiles import finders
+
+    if url.startswith("/static/"):
+        found = finders.find(url.split("?", 1)[0].removeprefix("/static/"))
+        assert found, f"{url}: not a static file of chiso"
+        with open(found, "rb") as file:
+            return len(gzip.compress(file.read()))
+    response = Client().get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return len(gzip.compress(body))
+
+
+ASSET = re.compile(
+    rb'<(?:script[^>]*\ssrc|link rel="(?:stylesheet|icon)"[^>]*\shref|img[^>]*\ssrc)="(/[^"]+)"'
+)
+
+
+def _first_load(html: bytes) -> int:
+    """The page compressed, plus every script, style sheet and image of ours it loads."""
+    return len(gzip.compress(html)) + sum(_asset(a.decode()) for a in set(ASSET.findall(html)))
 
 
 def _seed_and_crawl(double: bool, tmp: str) -> Counts:
@@ -152,6 +186,13 @@ def test_queries_per_page_are_bounded_and_do_not_grow_with_the_units(counts, nam
 def test_the_cycle_survey_entry_is_bounded_too(counts):
     problems = _problems(counts, ("administration:survey",))
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_first_load_is_light(counts):
+    """A page's first load — its HTML and our assets, compressed — stays under 500 KB, as every role."""
+    assert len(WEIGHTS) > 50
+    heavy = {path: size for path, size in WEIGHTS.items() if size > FIRST_LOAD}
+    assert not heavy, heavy
 
 
 def test_every_page_was_counted(counts):
