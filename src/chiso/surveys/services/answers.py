@@ -15,6 +15,7 @@ pending file. Deleting a batch deletes its file once the deletion commits.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from chiso.surveys import responses as R
 from chiso.surveys.models import ImportBatch, Response, Survey
 
 PENDING = ".pending"
+ORPHAN_AFTER = 86400  # seconds: a pending file this old belongs to no running import
 # The design columns every batch file holds, in this order, before the answers.
 DESIGN: dict[str, pl.DataType] = {
     R.ROW: pl.UInt32(),
@@ -86,6 +88,7 @@ def write_batch(batch: ImportBatch, frame: pl.DataFrame) -> None:
     batch.columns = list(frame.columns)
     final = Path(default_storage.path(batch.path))
     final.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_orphans(final.parent)
     pending = final.with_name(final.name + PENDING)
     try:
         frame.write_parquet(pending, compression="zstd", statistics=True)
@@ -93,6 +96,18 @@ def write_batch(batch: ImportBatch, frame: pl.DataFrame) -> None:
         pending.unlink(missing_ok=True)
         raise
     transaction.on_commit(lambda: os.replace(pending, final) if pending.exists() else None)
+
+
+def _sweep_orphans(folder: Path) -> None:
+    """Remove the pending files an import left when a transaction around it rolled back (its own
+    failure removes its file; an outer one cannot tell it). A running import's file is minutes old."""
+    limit = time.time() - ORPHAN_AFTER
+    for path in folder.glob(f"*{PENDING}"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:  # another import swept it first
+            pass
 
 
 def discard_pending(batch: ImportBatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import polars as pl
@@ -56,6 +58,21 @@ def test_a_failed_import_leaves_no_file(survey, responses_file, settings, monkey
         services.import_responses(survey, responses_file)
     assert not [p for p in _files(settings) if p.is_file()]
     assert not ImportBatch.objects.exists()
+
+
+def test_a_pending_file_left_by_an_outer_rollback_is_swept_by_a_later_import(
+    survey, responses_file, settings
+):
+    """An import inside a transaction that rolled back later left its pending file: nothing names it."""
+    folder = Path(settings.MEDIA_ROOT) / "surveys" / "answers" / str(survey.pk)
+    folder.mkdir(parents=True)
+    orphan, running = folder / "7-abc.parquet.pending", folder / "8-def.parquet.pending"
+    orphan.write_bytes(b"PAR1"), running.write_bytes(b"PAR1")
+    old = time.time() - answers.ORPHAN_AFTER - 60
+    os.utime(orphan, (old, old))
+    services.import_responses(survey, responses_file)
+    assert not orphan.exists()
+    assert running.exists()  # minutes old: another import may be writing it
 
 
 def test_paper_forms_and_imports_are_read_together_and_ids_stay_unique(survey, responses_file, departments):
