@@ -269,6 +269,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "plans:escalate": [[]],
         "reports:report": [[*national, "docx"]],
         "results:home": [[]],
+        "results:search": [[]],
         "results:ranking": [national[:2]],
         "results:profile": [national],
         "results:national_losses": [national],

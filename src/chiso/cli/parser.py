@@ -247,7 +247,7 @@ def add_units(sub: Any) -> None:
     p = sub.add_parser(
         "units",
         help=_(
-            "đơn vị: resolve NAME | lineage NAME | list | load-communes | load-districts | blocks | "
+            "đơn vị: resolve NAME | lineage NAME | search TEXT | list | load-communes | load-districts | blocks | "
             "add-block CODE --name TÊN | set-block ĐƠN_VỊ --block KHỐI [--from NGÀY]"
         ),
     )
@@ -256,6 +256,7 @@ def add_units(sub: Any) -> None:
         choices=(
             "resolve",
             "lineage",
+            "search",
             "list",
             "load-communes",
             "load-districts",

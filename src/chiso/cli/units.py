@@ -12,13 +12,15 @@ from chiso.cli.i18n import ngettext
 
 
 def cmd_units(args: argparse.Namespace) -> str:
-    """One of resolve NAME | lineage NAME | list | load-communes | load-districts | blocks | add-block |
-    set-block."""
+    """One of resolve NAME | lineage NAME | search TEXT | list | load-communes | load-districts | blocks |
+    add-block | set-block."""
     django_ready()
     if args.action in ("blocks", "add-block", "set-block"):
         from chiso.cli.blocks import cmd_blocks
 
         return cmd_blocks(args)
+    if args.action == "search":
+        return _search(args.name)
     from datetime import date
 
     from chiso.engine.numbers import format_date
@@ -60,6 +62,43 @@ def cmd_units(args: argparse.Namespace) -> str:
     except UnitError as exc:
         raise CommandError(str(exc)) from exc
     return _describe(args, units, unit, format_date)
+
+
+def _search(query: str) -> str:
+    """Every unit whose name (any spelling, alias, old name) or code matches, as the web search shows."""
+    from chiso.engine.numbers import format_date
+    from chiso.results.search import search_units
+
+    if not query.strip():
+        raise CommandError(_("Cho biết tên hoặc mã cần tìm: chiso units search TÊN"))
+    found = search_units(query)
+    if not found:
+        raise CommandError(_("Không tìm thấy đơn vị nào khớp với {query!r}.").format(query=query))
+    rows = []
+    for f in found:
+        became = "; ".join(f"{link.name} ({format_date(link.effective)})" for link in f.became)
+        published = ", ".join(f"{p.label} {p.years[0][0]}" for p in f.results)
+        rows.append(
+            [
+                f.unit.code,
+                f.unit.name,
+                f.unit.get_level_display(),
+                f.parent or "–",
+                _validity(f.unit, format_date),
+                became or "–",
+                published or "–",
+            ]
+        )
+    headers = [
+        _("Mã"),
+        _("Tên"),
+        _("Cấp"),
+        _("Thuộc"),
+        _("Hiệu lực"),
+        _("Sáp nhập vào"),
+        _("Kết quả mới nhất"),
+    ]
+    return render_table(headers, rows, [False] * 7)
 
 
 def _describe(args: argparse.Namespace, units: Any, unit: Any, format_date: Callable) -> str:

@@ -17,6 +17,7 @@ def analysis_routes(prefix: str) -> list:
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tim-kiem/", views.search, name="search"),
     path("ket-qua/<str:index_code>/<int:year>/", views.ranking, name="ranking"),
     path("ket-qua/<str:index_code>/<int:year>/<str:unit_code>/", views.profile, name="profile"),
     # Paths kept from when these pages were in the plans app (links and bookmarks keep working).

@@ -139,6 +139,7 @@ def pages() -> list[Page]:
     unit = stp.unit.code
     found = [
         Page("results:home", "/"),
+        Page("results:search", "/tim-kiem/?q=ninh+thuan"),
         Page("results:ranking", "/ket-qua/papi/2024/"),
         Page("results:ranking", "/ket-qua/pci/2023/"),
         Page("results:profile", "/ket-qua/papi/2024/22/"),

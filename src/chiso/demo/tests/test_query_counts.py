@@ -104,9 +104,7 @@ def _asset(url: str) -> int:
         assert found, f"{url}: not a static file of chiso"
         with open(found, "rb") as file:
             return len(gzip.compress(file.read()))
-    response = Client().get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return len(gzip.compress(body))
+    return len(gzip.compress(Client().get(url).getvalue()))
 
 
 ASSET = re.compile(

@@ -2,6 +2,6 @@
 (`analysis`: points lost, what-if, rank targets)."""
 
 from chiso.results.views.analysis import losses, target, whatif
-from chiso.results.views.public import home, profile, ranking
+from chiso.results.views.public import home, profile, ranking, search
 
-__all__ = ["home", "losses", "profile", "ranking", "target", "whatif"]
+__all__ = ["home", "losses", "profile", "ranking", "search", "target", "whatif"]

@@ -16,6 +16,7 @@ from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.results.models import ResultSet
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
+from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years
 from chiso.units.registry import registry
 
@@ -186,3 +187,10 @@ def _bar(value, maximum) -> int:
     if value is None or not maximum:
         return 0
     return max(0, min(100, int(value * 100 / maximum)))
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a unit by its name however it is typed (or its code): its lineage and its published results."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = search_units(query) if query else []
+    return render(request, "results/search.html", {"query": query, "found": found})
