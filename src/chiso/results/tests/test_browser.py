@@ -72,3 +72,27 @@ def test_pages_fit_a_phone(site, browser):
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     shoot(page, "profile-cao-bang-2020-phone")
     page.close()
+
+
+def test_a_citizen_finds_an_old_province_without_accents(site, browser):
+    """Typed as on a phone without Vietnamese input: "ninh thuan" → Ninh Thuận, its results, and
+    Khánh Hòa, which it joined on 01/07/2025."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(site + "/")
+    page.get_by_role("link", name="Tìm đơn vị").click()
+    page.fill("input[name=q]", "ninh thuan")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    page.wait_for_url("**/tim-kiem/?q=ninh+thuan")
+    hit = page.locator(".search-hit").first
+    assert "Ninh Thuận" in hit.locator("h2").inner_text()
+    assert "tồn tại đến ngày 30/06/2025" in hit.inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    shoot(page, "search-ninh-thuan-phone")
+    hit.get_by_role("link", name="2021").first.click()
+    page.wait_for_url("**/ket-qua/*/2021/58/")
+    page.go_back()
+    page.locator(".search-hit").first.get_by_role("link", name="Khánh Hòa").click()
+    page.wait_for_url("**/tim-kiem/?q=56")
+    assert "Hình thành từ" in page.locator(".search-results").inner_text()
+    page.close()
