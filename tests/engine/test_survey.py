@@ -330,3 +330,13 @@ def test_estimate_ratios_means_agree_with_svy():
     _, sample = svy_sample(frame)
     theirs = sample.estimation.mean("score", by=("unit", "type"), drop_nulls=True).to_polars()
     assert_same(ours.rename({"respondent_type": "type"}), theirs, ["unit", "type"])
+
+
+def test_the_method_is_explained_in_plain_words():
+    from chiso.engine.survey.design import SurveyMethod, explain_method
+
+    text = explain_method(SurveyMethod(satisfied_rule="top2 → 4 5", min_n=25).as_dict())
+    assert "hài lòng là chọn 4 hoặc 5" in text and "dưới 25 phiếu" in text and "95%" in text
+    assert "Taylor" not in text and "respondent_mean" not in text
+    pooled = explain_method(SurveyMethod(satisfied_rule="none", aggregation="pooled", alpha=0.1).as_dict())
+    assert "gộp mọi câu trả lời" in pooled and "90%" in pooled and "none" not in pooled

@@ -28,6 +28,7 @@ from chiso.assessments.workflow import WorkflowError
 from chiso.core import once
 from chiso.core.files import clean_file_name
 from chiso.engine.survey import OVERALL
+from chiso.engine.survey.design import explain_method
 from chiso.frameworks.ownership import may_change
 from chiso.jobs import services as jobs
 from chiso.surveys import services
@@ -357,6 +358,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "types": [(t, type_labels.get(t, t)) for t in types],
             "rtype": rtype,
             "method": method,
+            "method_text": explain_method(method) if method else "",
             "computed_at": rows[0].result.computed_at if rows else None,
             "manager": can_manage(request.user),
             "tied": sum(1 for r in rows if r.tied_below),

@@ -101,3 +101,37 @@ class SurveyMethod:
         data["variance"] = "taylor-linearisation-with-replacement"
         data["description"] = self.describe()
         return data
+
+
+def explain_method(method: dict[str, Any]) -> str:
+    """The stored method (`SurveyMethod.as_dict`) in words a citizen reads, in the active language:
+    who counts as satisfied, how the overall index is formed, the confidence level, the small-sample
+    threshold. The technical line (`description`) stays for analysts."""
+    codes = _satisfied_codes(str(method.get("satisfied_rule", "")))
+    satisfied = (
+        _("hài lòng là chọn {codes}").format(codes=_(" hoặc ").join(codes))
+        if codes
+        else _("hài lòng theo thang của bảng hỏi")
+    )
+    overall = (
+        _("chỉ số chung là tỷ lệ hài lòng gộp mọi câu trả lời")
+        if method.get("aggregation") == "pooled"
+        else _("chỉ số chung là trung bình tỷ lệ hài lòng của từng người trên các câu hỏi")
+    )
+    level = f"{(1 - float(method.get('alpha', 0.05))) * 100:g}"
+    return _(
+        "Chỉ số là tỷ lệ phần trăm người trả lời hài lòng ({satisfied}); {overall}. Khoảng tin cậy "
+        "{level}% tính theo thiết kế mẫu (trọng số, tầng, cụm). Đơn vị có dưới {min_n} phiếu được đánh "
+        "dấu “n nhỏ”: kết quả chỉ để tham khảo."
+    ).format(satisfied=satisfied, overall=overall, level=level, min_n=method.get("min_n", 30))
+
+
+def _satisfied_codes(rule: str) -> list[str]:
+    """The answer codes counted as satisfied in a recorded rule ("top2 → 4 5", "answers 4 5 (given)")."""
+    codes: list[str] = []
+    for part in rule.split(";"):
+        text = part.split("→", 1)[1] if "→" in part else part.removeprefix(" ").removeprefix("answers")
+        for code in text.replace("(given)", " ").split():
+            if code not in codes and not code.startswith("(") and code != "none":
+                codes.append(code)
+    return codes

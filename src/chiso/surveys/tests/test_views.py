@@ -47,8 +47,15 @@ def test_results_are_for_inside_roles_unless_published(client, estimated, people
     estimated.published = True
     estimated.save()
     client.logout()
-    assert client.get(url).status_code == 200
+    public = client.get(url)
+    assert public.status_code == 200
     assert estimated.title in client.get(reverse("surveys:home")).content.decode()
+    # the method in words a citizen reads; the engine's technical line only for those who manage
+    shown = public.content.decode()
+    assert "hài lòng là chọn 4 hoặc 5" in shown and "Khoảng tin cậy 95%" in shown
+    assert "Taylor" not in shown and "share satisfied" not in shown
+    client.force_login(people["officer"])
+    assert "Taylor linearisation" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("who", ["staff", "head", "appraiser", "leader", None])
