@@ -18,6 +18,7 @@ from chiso.plans.views.plans import (
 )
 from chiso.plans.views.proposals import propose
 from chiso.plans.views.responsibilities import responsibilities, responsibilities_import
+from chiso.plans.views.units import unit_search
 
 __all__ = [
     "escalate_now",
@@ -36,4 +37,5 @@ __all__ = [
     "sign",
     "task_add",
     "task_status",
+    "unit_search",
 ]
