@@ -462,7 +462,9 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_import_responsibilities"))
 
-    p = plans.add_parser("add-item", help=_("thêm nội dung vào kế hoạch, giao cho bất kỳ đơn vị nào của địa bàn"))
+    p = plans.add_parser(
+        "add-item", help=_("thêm nội dung vào kế hoạch, giao cho bất kỳ đơn vị nào của địa bàn")
+    )
     p.add_argument("plan", type=int, help=_("số hiệu kế hoạch"))
     p.add_argument("criterion")
     p.add_argument("--lead", required=True, help=_("mã chính thức của đơn vị chủ trì"))
@@ -472,12 +474,16 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_add_item"))
 
-    p = plans.add_parser("mine", help=_("tiêu chí, nội dung, nhiệm vụ được giao cho đơn vị của một người dùng"))
+    p = plans.add_parser(
+        "mine", help=_("tiêu chí, nội dung, nhiệm vụ được giao cho đơn vị của một người dùng")
+    )
     p.add_argument("--user", required=True, help=_("tên đăng nhập"))
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_mine"))
 
-    p = plans.add_parser("report", help=_("gửi báo cáo tiến độ một nội dung kế hoạch, kèm tài liệu kiểm chứng"))
+    p = plans.add_parser(
+        "report", help=_("gửi báo cáo tiến độ một nội dung kế hoạch, kèm tài liệu kiểm chứng")
+    )
     p.add_argument("item", type=int, help=_("số hiệu nội dung kế hoạch (xem «chiso plans mine»)"))
     p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ đơn vị được giao"))
     p.add_argument("--percent", required=True, type=int, help=_("%% hoàn thành (0–100)"))
@@ -488,7 +494,9 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_report"))
 
-    p = plans.add_parser("status", help=_("báo cáo tiến độ theo cơ quan, đơn vị: đã nhận, muộn, chưa báo cáo"))
+    p = plans.add_parser(
+        "status", help=_("báo cáo tiến độ theo cơ quan, đơn vị: đã nhận, muộn, chưa báo cáo")
+    )
     p.add_argument("plan", type=int, help=_("số hiệu kế hoạch"))
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_status"))

@@ -273,7 +273,9 @@ def cmd_report(args: argparse.Namespace) -> str:
     except PlanError as exc:
         raise CommandError(str(exc)) from exc
     return _("Đã gửi báo cáo tiến độ {period} của {agency}: {criterion}, {percent}%.").format(
-        period=period.label, agency=(task.owner if task else item.lead).name, criterion=item.criterion,
+        period=period.label,
+        agency=(task.owner if task else item.lead).name,
+        criterion=item.criterion,
         percent=args.percent,
     )
 

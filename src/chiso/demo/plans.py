@@ -189,7 +189,11 @@ def _commune_item(
     item.save(update_fields=["created"])
     for title, owner, due, status in tasks:
         task = plans.add_task(
-            officer, item, title=title, owner=units[owner], due=today + timedelta(days=due),
+            officer,
+            item,
+            title=title,
+            owner=units[owner],
+            due=today + timedelta(days=due),
             owner_user=people[f"canbo_{owner}"],
         )
         plans.set_task_status(people[f"canbo_{owner}"], task, status, today=today)
@@ -201,7 +205,9 @@ def _commune_item(
             period=entry.period,
             text=COMMUNE_REPORT_TEXT,
             percent_done=percent * number // len(entries),
-            evidence=SimpleUploadedFile("bien-ban-niem-yet.pdf", EVIDENCE_PDF, content_type="application/pdf"),
+            evidence=SimpleUploadedFile(
+                "bien-ban-niem-yet.pdf", EVIDENCE_PDF, content_type="application/pdf"
+            ),
         )
         _on_time(report, entry)
 
@@ -209,7 +215,9 @@ def _commune_item(
 def _on_time(report: ProgressReport, entry: plans.ScheduleEntry) -> None:
     """A report seeded today for a period already ended is dated a few days after the period's end
     (within the grace days), as the agency would have sent it: received on time, not late."""
-    sent = datetime.combine(entry.period.end + timedelta(days=3), time(9), tzinfo=timezone.get_current_timezone())
+    sent = datetime.combine(
+        entry.period.end + timedelta(days=3), time(9), tzinfo=timezone.get_current_timezone()
+    )
     if sent < report.submitted_at:
         report.submitted_at = sent
         report.save(update_fields=["submitted_at"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -55,7 +55,7 @@ class UnitSelect(forms.Select):
         missing = [pk for pk in chosen if pk not in units and pk.isdigit()]
         if missing:  # a chosen unit of a level reached by the search (one query)
             units.update({str(u.pk): u for u in Unit.objects.filter(pk__in=missing)})
-        groups = []
+        groups: list[tuple[str | None, list[dict[str, Any]], int]] = []
         if not self.allow_multiple_selected:
             groups.append((None, [self.create_option(name, "", "---------", not chosen, 0)], 0))
         by_level: dict[str, list[Unit]] = {}

@@ -152,8 +152,8 @@ __all__ = [
     "reporting_by_agency",
     "require_manager",
     "require_owners",
-    "responsibility_root",
     "responsibility_for",
+    "responsibility_root",
     "schedule",
     "search_agencies",
     "set_responsibility",
@@ -161,7 +161,7 @@ __all__ = [
     "sign_commitment",
     "silent_periods",
     "subject_of",
-    "territory_of",
     "submit_report",
+    "territory_of",
     "visible_plans",
 ]

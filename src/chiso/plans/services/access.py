@@ -110,7 +110,9 @@ def involved_agencies(plan: Plan) -> list[Unit]:
 
 
 def _valid_on(on: date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
 
 
 def default_root() -> Unit | None:
@@ -144,8 +146,8 @@ def plan_root(plan: Plan | Subject) -> Unit | None:
     """The territory whose units may own a plan's items and tasks (a plan's, or the plan to be made
     after a subject's): the cycle's organiser's, else the plan's unit's."""
     cycle = plan.cycle
-    if cycle is not None and cycle.organiser_id and cycle.organiser.unit_id:  # type: ignore[union-attr]
-        return cycle.organiser.unit  # type: ignore[union-attr]
+    if cycle is not None and cycle.organiser_id and cycle.organiser.unit_id:
+        return cycle.organiser.unit
     return territory_of(plan.unit)
 
 
@@ -188,7 +190,9 @@ def listed_agencies(root: Unit | None = None, on: date | None = None) -> list[Un
     return list(units.filter(level__in=small)) if small else []
 
 
-def search_agencies(text: str, root: Unit | None = None, on: date | None = None, limit: int = 30) -> list[Unit]:
+def search_agencies(
+    text: str, root: Unit | None = None, on: date | None = None, limit: int = 30
+) -> list[Unit]:
     """The agencies whose name, code or other name contains `text` (case and accents ignored),
     at most `limit`, by level and name. One query."""
     from chiso.engine.names import plain_key

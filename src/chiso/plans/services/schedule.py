@@ -186,12 +186,12 @@ def reporting_by_agency(items: list[PlanItem], today: date | None = None) -> lis
             continue
         row = rows.setdefault(item.lead_id, AgencyReporting(item.lead))
         for entry in schedule(item, today):
-            bucket = {REPORTED: row.received, LATE: row.late, MISSING: row.missing, OPEN: row.open}.get(entry.state)
+            bucket = {REPORTED: row.received, LATE: row.late, MISSING: row.missing, OPEN: row.open}.get(
+                entry.state
+            )
             if bucket is not None:
                 bucket.append((item, entry))
-    return sorted(
-        rows.values(), key=lambda r: (-len(r.missing), -len(r.late), match_key(r.agency.name))
-    )
+    return sorted(rows.values(), key=lambda r: (-len(r.missing), -len(r.late), match_key(r.agency.name)))
 
 
 ALLOWED_EVIDENCE = {

@@ -39,7 +39,9 @@ def site(live_server, settings, tmp_path):
         Unit(level="commune", code=f"9{n:04d}", name=f"Xã Thử Nghiệm {n:04d}", parent_code="04")
         for n in range(150)
     )
-    ward = Unit.objects.create(level="commune", code="01273", name="Phường Thục Phán", kind="Phường", parent_code="04")
+    ward = Unit.objects.create(
+        level="commune", code="01273", name="Phường Thục Phán", kind="Phường", parent_code="04"
+    )
     officer = make_user("sonoivu", Role.OFFICER)
     make_user("canbo_thucphan", Role.UNIT_STAFF, ward)
     plan = services.plan_for(services.national_subject("papi", 2021, "04"), officer)

@@ -38,7 +38,9 @@ def communes(agencies):
     province, and a district of before 2025 with a commune of its own."""
 
     def make(code, name, parent="04", **dates):
-        return Unit.objects.create(level="commune", code=code, name=name, kind="Phường", parent_code=parent, **dates)
+        return Unit.objects.create(
+            level="commune", code=code, name=name, kind="Phường", parent_code=parent, **dates
+        )
 
     Unit.objects.create(
         level="district", code="040", name="Thành phố Cao Bằng", parent_code="04", valid_to=date(2025, 6, 30)
@@ -114,7 +116,12 @@ def test_a_ward_staff_sees_its_criterion_and_reports_each_quarter_with_evidence(
 ):
     framework = Framework.objects.get(code="papi-2018")
     services.set_responsibility(
-        people["officer"], framework, "d2.1", communes["thucphan"], [communes["nungtricao"]], root=ward_item.plan.unit
+        people["officer"],
+        framework,
+        "d2.1",
+        communes["thucphan"],
+        [communes["nungtricao"]],
+        root=ward_item.plan.unit,
     )
     client.force_login(ward_staff["staff"])
     home = client.get(reverse("assessments:home")).content.decode()
@@ -128,14 +135,19 @@ def test_a_ward_staff_sees_its_criterion_and_reports_each_quarter_with_evidence(
     past = [e for e in services.schedule(ward_item) if e.due < TODAY]
     assert len(past) >= 3
     # the first quarter on time, the second after its due day, the third not at all
-    for entry, sent in ((past[0], past[0].due - timedelta(days=2)), (past[1], past[1].due + timedelta(days=5))):
+    for entry, sent in (
+        (past[0], past[0].due - timedelta(days=2)),
+        (past[1], past[1].due + timedelta(days=5)),
+    ):
         response = client.post(
             reverse("plans:report_add", args=[ward_item.pk]),
             {
                 f"r{ward_item.pk}-period": entry.period.key,
                 f"r{ward_item.pk}-percent_done": "30",
                 f"r{ward_item.pk}-text": "Đã niêm yết tại 4/12 tổ dân phố.",
-                f"r{ward_item.pk}-evidence": SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf"),
+                f"r{ward_item.pk}-evidence": SimpleUploadedFile(
+                    "bien-ban.pdf", PDF, content_type="application/pdf"
+                ),
                 "once": new_token(),
             },
         )
@@ -183,7 +195,8 @@ def test_the_unit_lists_are_bounded_and_searchable(
     client, people, agencies, communes, ward_item, django_assert_max_num_queries
 ):
     many = [
-        Unit(level="commune", code=f"9{n:04d}", name=f"Xã Thử Nghiệm {n:04d}", parent_code="04") for n in range(400)
+        Unit(level="commune", code=f"9{n:04d}", name=f"Xã Thử Nghiệm {n:04d}", parent_code="04")
+        for n in range(400)
     ]
     Unit.objects.bulk_create(many)
     client.force_login(people["officer"])
@@ -242,7 +255,12 @@ def test_responsibilities_import_takes_communes_by_code_or_name(people, agencies
         "Dòng 4, cột B: không có cơ quan “Phường Hạ Long”.",
     ]
     assert not Responsibility.objects.exists()
-    data = workbook([["Mã tiêu chí", "Cơ quan chủ trì", "Cơ quan phối hợp"], ["d2.1", "01273", "Phường Nùng Trí Cao; CB.SNV"]])
+    data = workbook(
+        [
+            ["Mã tiêu chí", "Cơ quan chủ trì", "Cơ quan phối hợp"],
+            ["d2.1", "01273", "Phường Nùng Trí Cao; CB.SNV"],
+        ]
+    )
     services.import_responsibilities(people["officer"], framework, data, root=root)
     row = Responsibility.objects.get()
     assert row.lead == communes["thucphan"]
@@ -255,24 +273,48 @@ def run(capsys, *args):
     return code, captured.out, captured.err
 
 
-def test_the_same_from_the_command_line(capsys, tmp_path, people, agencies, communes, ward_staff, cao_bang_2021):
+def test_the_same_from_the_command_line(
+    capsys, tmp_path, people, agencies, communes, ward_staff, cao_bang_2021
+):
     from chiso.units.models import Organiser
 
     Organiser.objects.create(
-        code="so-noi-vu-04", name="Sở Nội vụ Cao Bằng",
+        code="so-noi-vu-04",
+        name="Sở Nội vụ Cao Bằng",
         unit=cao_bang(),
     )
     code, out, err = run(
-        capsys, "plans", "assign", "papi-2018", "d2.1", "--lead", "01273", "--supporter", "CB.SNV", "--user", "sonoivu"
+        capsys,
+        "plans",
+        "assign",
+        "papi-2018",
+        "d2.1",
+        "--lead",
+        "01273",
+        "--supporter",
+        "CB.SNV",
+        "--user",
+        "sonoivu",
     )
     assert code == 0, err
     assert "chủ trì Phường Thục Phán; phối hợp Sở Nội vụ" in out
-    code, out, err = run(capsys, "plans", "assign", "papi-2018", "d2.2", "--lead", "06688", "--user", "sonoivu")
+    code, out, err = run(
+        capsys, "plans", "assign", "papi-2018", "d2.2", "--lead", "06688", "--user", "sonoivu"
+    )
     assert code == 1 and "06688" in err  # another province's ward
     plan = services.plan_for(cao_bang_2021, people["officer"])
     code, out, err = run(
-        capsys, "plans", "add-item", str(plan.pk), "d2", "--lead", "01273", "--deadline",
-        (TODAY + timedelta(days=200)).strftime("%d/%m/%Y"), "--user", "sonoivu",
+        capsys,
+        "plans",
+        "add-item",
+        str(plan.pk),
+        "d2",
+        "--lead",
+        "01273",
+        "--deadline",
+        (TODAY + timedelta(days=200)).strftime("%d/%m/%Y"),
+        "--user",
+        "sonoivu",
     )
     assert code == 0, err
     item = PlanItem.objects.get(plan=plan, criterion="d2")
@@ -285,10 +327,22 @@ def test_the_same_from_the_command_line(capsys, tmp_path, people, agencies, comm
     assert f"#{item.pk} d2" in out and "papi-2018 d2.1" in out and "không báo cáo" in out
     evidence = tmp_path / "bien-ban.pdf"
     evidence.write_bytes(PDF)
-    first = [e for e in services.schedule(item) if e.due < TODAY][0]
+    first = next(e for e in services.schedule(item) if e.due < TODAY)
     code, out, err = run(
-        capsys, "plans", "report", str(item.pk), "--user", "canbo_thucphan", "--percent", "40",
-        "--text", "Đã niêm yết tại 5/12 tổ dân phố.", "--period", first.period.key, "--evidence", str(evidence),
+        capsys,
+        "plans",
+        "report",
+        str(item.pk),
+        "--user",
+        "canbo_thucphan",
+        "--percent",
+        "40",
+        "--text",
+        "Đã niêm yết tại 5/12 tổ dân phố.",
+        "--period",
+        first.period.key,
+        "--evidence",
+        str(evidence),
     )
     assert code == 0, err
     report = ProgressReport.objects.get()

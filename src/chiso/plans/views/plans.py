@@ -95,7 +95,9 @@ def _item_context(
         ],
         "reports": sorted(item.reports.all(), key=lambda r: r.submitted_at, reverse=True),
         "report_form": report_form,
-        "task_form": TaskForm(prefix=f"t{item.pk}", root=root, listed=listed) if services.manages(user) else None,
+        "task_form": TaskForm(prefix=f"t{item.pk}", root=root, listed=listed)
+        if services.manages(user)
+        else None,
         "status_form": ItemStatusForm(initial={"status": item.status}) if services.manages(user) else None,
         "task_status_choices": TaskStatusForm.STATUS_CHOICES,
     }
@@ -121,7 +123,7 @@ def _losses_url(request: HttpRequest, plan: Plan) -> str:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
     today = date.today()
-    items = (
+    items = list(
         plan.items.select_related("lead")
         .prefetch_related(
             "supporters", "tasks__owner", "tasks__owner_user", "reports__agency", "reports__task"
@@ -137,7 +139,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manages = services.manages(request.user)
     root = services.plan_root(plan)
     territory = (root, services.listed_agencies(root) if manages else [])
-    items = list(items)
     context = {
         "plan": plan,
         "items": [_item_context(request, item, today, territory) for item in items],
