@@ -231,7 +231,7 @@ def test_the_unit_lists_are_bounded_and_searchable(
     assert response.status_code == 302
     item = PlanItem.objects.get(criterion="d5")
     assert item.lead == commune and list(item.supporters.all()) == [communes["nungtricao"]]
-    # the form shows the chosen commune of a failed post, not the whole list
+    # the search is the officers' (it answers the plan forms only they see)
     client.force_login(people["leader"])
     assert client.get(reverse("plans:unit_search"), {"q": "x"}).status_code == 403
 

@@ -57,7 +57,7 @@ def propose(request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
     proposals, source = _proposals(request, subject)
     places = subject.analysis.framework.display_precision
     root = services.plan_root(subject)
-    listed = services.listed_agencies(root) if request.method != "POST" else []
+    listed = services.listed_agencies(root)  # also when a refused post shows the form again
     rows: list[dict[str, Any]] = []
     for p in proposals:
         initial = {
