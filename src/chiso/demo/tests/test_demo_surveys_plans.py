@@ -155,6 +155,13 @@ def test_demo_surveys_and_plan(monkeypatch, client):
     assert "Sở Nông nghiệp và Môi trường" in page and late.title in page
     client.force_login(officer)
     assert PLAN_TITLE in client.get(reverse("plans:list")).content.decode()
+    # the ward's staff find the ward's item and task at home; it reported every quarter on time
+    reporting = {row.agency.code: row for row in plans.reporting_by_agency(list(plan.items.all()), TODAY)}
+    assert reporting["06688"].received and not reporting["06688"].missing and not reporting["06688"].late
+    client.force_login(User.objects.get(username="canbo_halong"))
+    home = client.get(reverse("assessments:home")).content.decode()
+    assert f"#item-{ward.pk}" in home and "Niêm yết danh sách hộ nghèo tại nhà văn hóa 12 khu phố" in home
+    client.force_login(officer)
     assert SURVEY_TITLES[2024] in client.get(reverse("surveys:results", args=[done.pk])).content.decode()
 
     # a second run adds nothing
