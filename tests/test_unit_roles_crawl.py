@@ -267,6 +267,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "plans:responsibilities_import": [[framework]],
         "plans:leaders": [[]],
         "plans:escalate": [[]],
+        "plans:unit_search": [[]],
         "reports:report": [[*national, "docx"]],
         "results:home": [[]],
         "results:search": [[]],

@@ -434,7 +434,7 @@ def add_survey(sub: Any) -> argparse.ArgumentParser:
 
 
 def add_plans(sub: Any) -> argparse.ArgumentParser:
-    """plans remind."""
+    """plans remind | assign | import-responsibilities | add-item | mine | report | status."""
     parser = sub.add_parser("plans", help=_("kế hoạch cải thiện: nhắc và cảnh báo cơ quan chậm, im lặng"))
     plans = parser.add_subparsers(dest="plans_command", required=True)
     p = plans.add_parser(
@@ -444,6 +444,63 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.add_argument("--dry-run", action="store_true", help=_("chỉ liệt kê, không ghi, không gửi thư"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_remind"))
+
+    p = plans.add_parser(
+        "assign", help=_("giao một tiêu chí cho cơ quan, đơn vị chủ trì và phối hợp (sở, huyện, xã …)")
+    )
+    p.add_argument("framework", help=_("mã khung tiêu chí, ví dụ papi-2018"))
+    p.add_argument("criterion", help=_("mã tiêu chí, ví dụ d2.1"))
+    p.add_argument("--lead", required=True, help=_("mã chính thức của đơn vị chủ trì, ví dụ 06688"))
+    p.add_argument("--supporter", action="append", help=_("mã đơn vị phối hợp (lặp lại được)"))
+    p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_assign"))
+
+    p = plans.add_parser(
+        "import-responsibilities", help=_("nhập phân công tiêu chí từ Excel (mã tiêu chí, chủ trì, phối hợp)")
+    )
+    p.add_argument("framework")
+    p.add_argument("file", type=Path)
+    p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_import_responsibilities"))
+
+    p = plans.add_parser(
+        "add-item", help=_("thêm nội dung vào kế hoạch, giao cho bất kỳ đơn vị nào của địa bàn")
+    )
+    p.add_argument("plan", type=int, help=_("số hiệu kế hoạch"))
+    p.add_argument("criterion")
+    p.add_argument("--lead", required=True, help=_("mã chính thức của đơn vị chủ trì"))
+    p.add_argument("--supporter", action="append", help=_("mã đơn vị phối hợp (lặp lại được)"))
+    p.add_argument("--deadline", required=True, type=_day, help=_("thời hạn hoàn thành, dd/mm/yyyy"))
+    p.add_argument("--actions", help=_("giải pháp, nhiệm vụ"))
+    p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ Sở Nội vụ thực hiện"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_add_item"))
+
+    p = plans.add_parser(
+        "mine", help=_("tiêu chí, nội dung, nhiệm vụ được giao cho đơn vị của một người dùng")
+    )
+    p.add_argument("--user", required=True, help=_("tên đăng nhập"))
+    p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_mine"))
+
+    p = plans.add_parser(
+        "report", help=_("gửi báo cáo tiến độ một nội dung kế hoạch, kèm tài liệu kiểm chứng")
+    )
+    p.add_argument("item", type=int, help=_("số hiệu nội dung kế hoạch (xem «chiso plans mine»)"))
+    p.add_argument("--user", required=True, help=_("tên đăng nhập của cán bộ đơn vị được giao"))
+    p.add_argument("--percent", required=True, type=int, help=_("%% hoàn thành (0–100)"))
+    p.add_argument("--text", required=True, help=_("kết quả thực hiện"))
+    p.add_argument("--period", help=_("kỳ báo cáo, ví dụ quarter-2026-3 (mặc định: kỳ mới nhất đã bắt đầu)"))
+    p.add_argument("--evidence", type=Path, help=_("tài liệu kiểm chứng: PDF, DOCX, XLSX, PNG, JPG"))
+    p.add_argument("--task", type=int, help=_("số hiệu nhiệm vụ, nếu báo cáo cho một nhiệm vụ"))
+    p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_report"))
+
+    p = plans.add_parser(
+        "status", help=_("báo cáo tiến độ theo cơ quan, đơn vị: đã nhận, muộn, chưa báo cáo")
+    )
+    p.add_argument("plan", type=int, help=_("số hiệu kế hoạch"))
+    p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_status"))
     return parser
 
 

@@ -120,9 +120,10 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
             communes_cycle.save(update_fields=["self_assessment_due"])
         create_surveys(people["sonoivu"])
         assign_responsibilities(
-            frameworks | {"papi-2018": Framework.objects.get(code="papi-2018")}, department_units
+            frameworks | {"papi-2018": Framework.objects.get(code="papi-2018")},
+            {**department_units, **commune_units},
         )
-        create_plan(people, department_units, today)
+        create_plan(people, {**department_units, **commune_units}, today)
     print_accounts(accounts, out)
     print_sample_file(out)
     return accounts

@@ -4,16 +4,17 @@ plan after its 2024 result, half a year under way (tasks, reports, commitments, 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from chiso.demo.cycles import EVIDENCE_PDF
 from chiso.demo.people import PROVINCE_CODE
 from chiso.frameworks.models import Framework
 from chiso.plans import services as plans
-from chiso.plans.models import Frequency, Plan, Responsibility, Task
+from chiso.plans.models import Frequency, Plan, ProgressReport, Responsibility, Task
 from chiso.units.models import Unit
 
 # criterion → (lead, supporters), by login suffix (see DEPARTMENTS)
@@ -23,6 +24,8 @@ RESPONSIBILITIES = {
         "d1.1": ("sotuphap", ["sonoivu"]),
         "d2": ("vanphong", ["sotaichinh", "sonongnghiep"]),
         "d2.2": ("sonongnghiep", []),
+        # the poor households' list is made public where people live: a ward leads it
+        "d2.1": ("halong", ["vandon", "sonongnghiep"]),
         "d2.3": ("sotaichinh", []),
         "d2.4": ("sonongnghiep", ["soxaydung"]),
         "d3": ("thanhtra", ["vanphong", "sotuphap"]),
@@ -137,6 +140,18 @@ PLAN_ITEMS = {
         ],
     ),
 }
+# A criterion led by a ward (Phường Hạ Long), in the plan beside the departments' dimensions: its staff
+# report each quarter with evidence, and Đặc khu Vân Đồn supports it.
+COMMUNE_ITEM = (
+    "d2.1",
+    "halong",
+    240,
+    "Niêm yết danh sách hộ nghèo, hộ cận nghèo tại nhà văn hóa các khu phố và trên trang thông tin của "
+    "phường; lấy ý kiến người dân trước khi phê duyệt.",
+    [("Niêm yết danh sách hộ nghèo tại nhà văn hóa 12 khu phố", "halong", 40, UNDER_WAY)],
+    70,
+)
+COMMUNE_REPORT_TEXT = "Đã niêm yết danh sách tại 9/12 khu phố; biên bản niêm yết kèm theo."
 PROGRESS_TEXT = "Đã triển khai các nhiệm vụ theo kế hoạch; kết quả chi tiết trong báo cáo kèm theo."
 TASK_REPORT_TEXT = "Đã tổ chức 3 trong 5 đợt trợ giúp pháp lý lưu động; 2 đợt còn lại chậm do mưa bão."
 SIGNERS = ("sotuphap", "sokhoahoc")  # heads who sign; Sở Y tế's head is left to sign in the demo
@@ -152,6 +167,60 @@ def assign_responsibilities(frameworks: dict[str, Framework], units: dict[str, U
             )
             if created:
                 row.supporters.set([units[slug] for slug in supporters])
+
+
+def _commune_item(
+    plan: Plan, people: dict[str, User], units: dict[str, Unit], today: date, started: date
+) -> None:
+    """The ward's item: lead, supporter, a task of its own, a report on every quarter begun."""
+    officer = people["sonoivu"]
+    code, lead, deadline_days, actions, tasks, percent = COMMUNE_ITEM
+    responsibility = plans.responsibility_for(plan.framework, code)
+    item = plans.add_item(
+        officer,
+        plan,
+        criterion=code,
+        lead=units[lead],
+        supporters=list(responsibility.supporters.all()) if responsibility else [],
+        deadline=today + timedelta(days=deadline_days),
+        actions=actions,
+    )
+    item.created = started
+    item.save(update_fields=["created"])
+    for title, owner, due, status in tasks:
+        task = plans.add_task(
+            officer,
+            item,
+            title=title,
+            owner=units[owner],
+            due=today + timedelta(days=due),
+            owner_user=people[f"canbo_{owner}"],
+        )
+        plans.set_task_status(people[f"canbo_{owner}"], task, status, today=today)
+    entries = [e for e in plans.schedule(item, today) if e.period.start <= today]
+    for number, entry in enumerate(entries, start=1):
+        report = plans.submit_report(
+            people[f"canbo_{lead}"],
+            item,
+            period=entry.period,
+            text=COMMUNE_REPORT_TEXT,
+            percent_done=percent * number // len(entries),
+            evidence=SimpleUploadedFile(
+                "bien-ban-niem-yet.pdf", EVIDENCE_PDF, content_type="application/pdf"
+            ),
+        )
+        _on_time(report, entry)
+
+
+def _on_time(report: ProgressReport, entry: plans.ScheduleEntry) -> None:
+    """A report seeded today for a period already ended is dated a few days after the period's end
+    (within the grace days), as the agency would have sent it: received on time, not late."""
+    sent = datetime.combine(
+        entry.period.end + timedelta(days=3), time(9), tzinfo=timezone.get_current_timezone()
+    )
+    if sent < report.submitted_at:
+        report.submitted_at = sent
+        report.save(update_fields=["submitted_at"])
 
 
 def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) -> None:
@@ -207,7 +276,7 @@ def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) ->
                 upload = SimpleUploadedFile(
                     "bao-cao-tien-do.pdf", EVIDENCE_PDF, content_type="application/pdf"
                 )
-            plans.submit_report(
+            report = plans.submit_report(
                 staff,
                 item,
                 period=entry.period,
@@ -215,6 +284,8 @@ def create_plan(people: dict[str, User], units: dict[str, Unit], today: date) ->
                 percent_done=percent * number // len(entries),
                 evidence=upload,
             )
+            _on_time(report, entry)
+    _commune_item(plan, people, units, today, started)
     late = Task.objects.get(item__plan=plan, title=PLAN_ITEMS["d3"][3][1][0])
     plans.submit_report(
         people["canbo_sotuphap"],

@@ -30,6 +30,7 @@ urlpatterns = [
         views.responsibilities_import,
         name="responsibilities_import",
     ),
+    path("don-vi/", views.unit_search, name="unit_search"),
     path("lanh-dao/", views.leaders, name="leaders"),
     path("lanh-dao/canh-bao/", views.escalate_now, name="escalate"),
 ]

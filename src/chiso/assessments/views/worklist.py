@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from chiso.accounts.permissions import own_units
 from chiso.assessments import actions as perm
+from chiso.assessments.home import home_panels
 from chiso.assessments.models import Assessment, CriterionScore, Cycle, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF, row_points
 from chiso.assessments.views.common import (
@@ -102,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 }
             )
     context = {
+        "panels": home_panels(request),
         "todo": todo[:60],
         "todo_more": max(0, len(todo) - 60),
         "mine": mine,

@@ -109,13 +109,17 @@ def test_demo_surveys_and_plan(monkeypatch, client):
     assert plan.index is not None
     assert (plan.index.code, plan.year, plan.unit.code) == ("papi", 2024, "22")
     items = list(plan.items.all())
-    assert {item.criterion for item in items} == {"d1", "d2", "d3", "d7", "d8"}
+    # the departments' weak dimensions, and the poor households' list led by a ward (Phường Hạ Long)
+    assert {item.criterion for item in items} == {"d1", "d2", "d3", "d7", "d8", "d2.1"}
+    ward = plan.items.get(criterion="d2.1")
+    assert (ward.lead.level, ward.lead.code) == ("commune", "06688")
     assert all(item.lead_id and item.deadline > TODAY and item.tasks.exists() for item in items)
     assert all(
         item.current_points is not None
         and item.target_points is not None
         and item.current_points < item.target_points
         for item in items
+        if item.criterion != "d2.1"  # a sub-dimension: PAPI publishes no maximum for it
     )
     tasks = Task.objects.filter(item__plan=plan)
     statuses = list(tasks.values_list("status", flat=True))
@@ -151,6 +155,13 @@ def test_demo_surveys_and_plan(monkeypatch, client):
     assert "Sở Nông nghiệp và Môi trường" in page and late.title in page
     client.force_login(officer)
     assert PLAN_TITLE in client.get(reverse("plans:list")).content.decode()
+    # the ward's staff find the ward's item and task at home; it reported every quarter on time
+    reporting = {row.agency.code: row for row in plans.reporting_by_agency(list(plan.items.all()), TODAY)}
+    assert reporting["06688"].received and not reporting["06688"].missing and not reporting["06688"].late
+    client.force_login(User.objects.get(username="canbo_halong"))
+    home = client.get(reverse("assessments:home")).content.decode()
+    assert f"#item-{ward.pk}" in home and "Niêm yết danh sách hộ nghèo tại nhà văn hóa 12 khu phố" in home
+    client.force_login(officer)
     assert SURVEY_TITLES[2024] in client.get(reverse("surveys:results", args=[done.pk])).content.decode()
 
     # a second run adds nothing

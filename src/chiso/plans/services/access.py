@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
 from chiso.accounts.permissions import can_manage, has_role, organisers_of, own_units
 from chiso.engine.names import match_key
+from chiso.engine.units import DISTRICT, ORGANISED_LEVELS, PROVINCE
+from chiso.frameworks.models import Framework
 from chiso.plans.models import (
     ItemStatus,
     Plan,
@@ -18,7 +22,12 @@ from chiso.plans.models import (
 from chiso.results.subjects import Subject
 from chiso.units.models import Organiser, Unit
 
-AGENCY_LEVEL = "department"
+# The levels of the units that may lead or support a criterion, own a task and report progress: any
+# unit an organiser runs or that lies in its territory — departments, districts, communes, offices,
+# public service units, central agencies on its territory.
+OWNER_LEVELS = ORGANISED_LEVELS
+# A level with more units than this is offered through the search only (3,321 communes …).
+LISTED_PER_LEVEL = 80
 
 
 class PlanError(ValueError):
@@ -100,9 +109,119 @@ def involved_agencies(plan: Plan) -> list[Unit]:
     return sorted(Unit.objects.filter(pk__in=ids), key=lambda u: match_key(u.name))
 
 
-def agencies() -> QuerySet[Unit]:
-    """The agencies that can lead or support (sở, ban, ngành)."""
-    return Unit.objects.filter(level=AGENCY_LEVEL).order_by("name")
+def _valid_on(on: date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def default_root() -> Unit | None:
+    """The territory of the installation: its first organiser's unit, else the administered province."""
+    from chiso.units.services import province_code
+
+    organiser = Organiser.objects.filter(unit__isnull=False).select_related("unit").order_by("pk").first()
+    if organiser is not None:
+        return organiser.unit
+    code = province_code()
+    if not code:
+        return None
+    return Unit.objects.filter(level=PROVINCE, code=code).order_by("-valid_from").first()
+
+
+def territory_of(unit: Unit) -> Unit | None:
+    """The province or district whose units answer for a plan of `unit`: the unit itself when it is
+    a province or district, else the province or district above it (a department's, a commune's)."""
+    if unit.level in (PROVINCE, DISTRICT):
+        return unit
+    if not unit.parent_code:
+        return None
+    return (
+        Unit.objects.filter(level__in=(PROVINCE, DISTRICT), code=unit.parent_code)
+        .order_by("valid_to", "-valid_from")
+        .first()
+    )
+
+
+def plan_root(plan: Plan | Subject) -> Unit | None:
+    """The territory whose units may own a plan's items and tasks (a plan's, or the plan to be made
+    after a subject's): the cycle's organiser's, else the plan's unit's."""
+    cycle = plan.cycle
+    if cycle is not None and cycle.organiser_id and cycle.organiser.unit_id:
+        return cycle.organiser.unit
+    return territory_of(plan.unit)
+
+
+def responsibility_root(user: User | AnonymousUser, framework: Framework) -> Unit | None:
+    """The territory whose units answer for a framework's criteria: the framework's organiser's,
+    else the first organiser the user is an officer of, else the installation's."""
+    if framework.organiser_id and framework.organiser.unit_id:  # type: ignore[union-attr]
+        return framework.organiser.unit  # type: ignore[union-attr]
+    scope = organisers_of(user, Role.ADMIN, Role.OFFICER)
+    organisers = Organiser.objects.filter(unit__isnull=False).select_related("unit").order_by("pk")
+    if scope is not None:
+        organisers = organisers.filter(pk__in=scope)
+    first = organisers.first()
+    return first.unit if first is not None else default_root()
+
+
+def agencies(root: Unit | None = None, on: date | None = None) -> QuerySet[Unit]:
+    """The units that can lead or support a criterion and own a task: every unit of `OWNER_LEVELS`
+    valid on `on` (today) under `root` (a province or district: see `plan_root`,
+    `responsibility_root`) — its departments, districts, offices and communes, and the communes and
+    offices of its districts; without a root, every such unit. One query, however many communes."""
+    on = on or date.today()
+    units = Unit.objects.filter(_valid_on(on), level__in=OWNER_LEVELS)
+    if root is not None:
+        districts = Unit.objects.filter(_valid_on(on), level=DISTRICT, parent_code=root.code).values("code")
+        units = units.filter(Q(parent_code=root.code) | Q(parent_code__in=districts))
+    return units.order_by("level", "name")
+
+
+def listed_agencies(root: Unit | None = None, on: date | None = None) -> list[Unit]:
+    """The agencies a choice list shows before any search: every level with at most
+    `LISTED_PER_LEVEL` units (departments, districts …); a larger level (communes) is reached by
+    the search. Two queries."""
+    units = agencies(root, on)
+    small = [
+        row["level"]
+        for row in units.order_by().values("level").annotate(n=Count("pk"))
+        if row["n"] <= LISTED_PER_LEVEL
+    ]
+    return list(units.filter(level__in=small)) if small else []
+
+
+def search_agencies(
+    text: str, root: Unit | None = None, on: date | None = None, limit: int = 30
+) -> list[Unit]:
+    """The agencies whose name, code or other name contains `text` (case and accents ignored),
+    at most `limit`, by level and name. One query."""
+    from chiso.engine.names import plain_key
+
+    wanted = plain_key(text).strip()
+    if not wanted:
+        return []
+    found = []
+    for unit in agencies(root, on).only("pk", "name", "code", "level", "aliases"):
+        keys = (unit.code, unit.name, *unit.aliases)
+        if any(wanted in plain_key(str(key)) for key in keys):
+            found.append(unit)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def require_owners(plan: Plan, units: list[Unit]) -> None:
+    """Every unit given a part in the plan is a unit of its territory, valid today (one query)."""
+    if not units:
+        return
+    known = set(agencies(plan_root(plan)).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+    for unit in units:
+        if unit.pk not in known:
+            raise PlanError(
+                _("{unit} không phải đơn vị thuộc địa bàn của kế hoạch, hoặc đã hết hiệu lực.").format(
+                    unit=unit.name
+                )
+            )
 
 
 # -- what is analysed: a national result or an internal cycle ------------------------------------

@@ -29,6 +29,7 @@ from chiso.plans.services.access import (
     manages,
     plans_of,
     require_manager,
+    require_owners,
 )
 from chiso.results.subjects import Subject, cycle_subject, national_subject
 from chiso.units.models import Unit
@@ -170,6 +171,7 @@ def add_item(
         raise PlanError(_("%(code)s: phải chọn cơ quan chủ trì.") % {"code": criterion})
     if deadline is None:
         raise PlanError(_("%(code)s: phải có thời hạn hoàn thành.") % {"code": criterion})
+    require_owners(plan, [lead, *(supporters or [])])
     item = PlanItem.objects.create(
         plan=plan,
         criterion=criterion,
@@ -211,6 +213,7 @@ def add_task(
         raise PlanError(_("Nhiệm vụ phải có cơ quan thực hiện."))
     if due is None:
         raise PlanError(_("Nhiệm vụ phải có hạn hoàn thành."))
+    require_owners(item.plan, [owner])
     return Task.objects.create(item=item, title=title.strip(), owner=owner, due=due, owner_user=owner_user)
 
 

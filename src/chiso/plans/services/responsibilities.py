@@ -22,6 +22,7 @@ from chiso.plans.services.access import (
     PlanError,
     agencies,
     require_manager,
+    responsibility_root,
 )
 from chiso.units.models import Unit
 
@@ -55,12 +56,39 @@ def _header_key(text: object) -> str:
     return plain_key(str(text or "")).strip()
 
 
-def _agency_lookup() -> dict[str, Unit]:
-    table: dict[str, Unit] = {}
-    for unit in agencies():
-        for name in (unit.code, unit.name, *unit.aliases):
-            table[match_key(str(name))] = unit
-    return table
+class _Lookup:
+    """The agencies of a territory by official code, name or other name; a name two units share
+    must be written as a code."""
+
+    def __init__(self, root: Unit | None):
+        self.by_code: dict[str, Unit] = {}
+        self.by_name: dict[str, list[Unit]] = {}
+        for unit in agencies(root):
+            self.by_code[unit.code.strip().casefold()] = unit
+            for name in {match_key(str(n)) for n in (unit.name, *unit.aliases)}:
+                self.by_name.setdefault(name, []).append(unit)
+
+    def find(self, text: str) -> Unit | list[Unit] | None:
+        """The unit, the units sharing the name (ambiguous), or None."""
+        found = self.by_code.get(text.strip().casefold())
+        if found is not None:
+            return found
+        named = self.by_name.get(match_key(text), [])
+        if len(named) == 1:
+            return named[0]
+        return named or None
+
+
+def _unit_problem(lookup: _Lookup, text: str, where: dict) -> tuple[Unit | None, str | None]:
+    found = lookup.find(text)
+    if isinstance(found, Unit):
+        return found, None
+    if isinstance(found, list):
+        codes = ", ".join(sorted(u.code for u in found))
+        return None, _(
+            "Dòng %(row)s, cột %(col)s: “%(name)s” là tên của nhiều đơn vị (mã %(codes)s): ghi mã đơn vị."
+        ) % {**where, "name": text, "codes": codes}
+    return None, _("Dòng %(row)s, cột %(col)s: không có cơ quan “%(name)s”.") % {**where, "name": text}
 
 
 def _column_letter(index: int) -> str:
@@ -71,9 +99,13 @@ def _column_letter(index: int) -> str:
 
 @logged_import("responsibilities")
 @transaction.atomic
-def import_responsibilities(user: User, framework: Framework, source: Any) -> ImportResult:
+def import_responsibilities(
+    user: User, framework: Framework, source: Any, root: Unit | None = None
+) -> ImportResult:
     """Read criterion / lead / supporters rows from the first sheet of an .xlsx (a path or a file);
-    every row is checked, and nothing is written unless all rows are valid."""
+    every row is checked, and nothing is written unless all rows are valid. A lead or supporter is
+    any unit of the territory (`root`: by default the framework's organiser's or the officer's) —
+    a department, a district, a commune, an office — by official code or by name."""
     require_manager(user)
     name = getattr(source, "name", None) or str(source)
     try:
@@ -102,7 +134,7 @@ def import_responsibilities(user: User, framework: Framework, source: Any) -> Im
         raise ResponsibilityImportError(errors)
     engine = framework.to_engine()
     known = {node.code for node in engine.nodes()}
-    lookup = _agency_lookup()
+    lookup = _Lookup(root if root is not None else responsibility_root(user, framework))
     parsed: dict[str, tuple[Unit, list[Unit]]] = {}
     for number, row in enumerate(rows[1:], start=2):
 
@@ -136,23 +168,23 @@ def import_responsibilities(user: User, framework: Framework, source: Any) -> Im
         if code in parsed:
             errors.append(_("Dòng %(row)s: tiêu chí %(code)s lặp lại.") % {**where, "code": code})
             continue
-        lead = lookup.get(match_key(lead_text)) if lead_text else None
-        if lead is None:
-            message = (
+        if not lead_text:
+            errors.append(
                 _("Dòng %(row)s, cột %(col)s: thiếu cơ quan chủ trì.")
-                if not lead_text
-                else _("Dòng %(row)s, cột %(col)s: không có cơ quan “%(name)s”.")
+                % {**where, "col": _column_letter(columns["lead"])}
             )
-            errors.append(message % {**where, "col": _column_letter(columns["lead"]), "name": lead_text})
+            continue
+        lead, problem = _unit_problem(lookup, lead_text, {**where, "col": _column_letter(columns["lead"])})
+        if lead is None:
+            errors.append(str(problem))
             continue
         supporters = []
         for name in filter(None, (part.strip() for part in supporters_text.replace(",", ";").split(";"))):
-            unit = lookup.get(match_key(name))
+            unit, problem = _unit_problem(
+                lookup, name, {**where, "col": _column_letter(columns["supporters"])}
+            )
             if unit is None:
-                errors.append(
-                    _("Dòng %(row)s, cột %(col)s: không có cơ quan “%(name)s”.")
-                    % {**where, "col": _column_letter(columns["supporters"]), "name": name}
-                )
+                errors.append(str(problem))
             elif unit != lead:
                 supporters.append(unit)
         parsed[code] = (lead, supporters)
@@ -174,15 +206,29 @@ def import_responsibilities(user: User, framework: Framework, source: Any) -> Im
 
 
 def set_responsibility(
-    user: User, framework: Framework, criterion: str, lead: Unit | None, supporters: list[Unit]
+    user: User,
+    framework: Framework,
+    criterion: str,
+    lead: Unit | None,
+    supporters: list[Unit],
+    root: Unit | None = None,
 ) -> Responsibility | None:
-    """Set (or with no lead, clear) the agencies of one criterion."""
+    """Set (or with no lead, clear) the agencies of one criterion: any units of the territory
+    (`root`: by default the framework's organiser's or the officer's), valid today."""
     require_manager(user)
     if criterion not in {node.code for node in framework.to_engine().nodes()}:
         raise PlanError(_("Không có tiêu chí %(code)s trong khung.") % {"code": criterion})
     if lead is None:
         Responsibility.objects.filter(framework=framework, criterion=criterion).delete()
         return None
+    wanted = [lead, *supporters]
+    root = root if root is not None else responsibility_root(user, framework)
+    known = set(agencies(root).filter(pk__in=[u.pk for u in wanted]).values_list("pk", flat=True))
+    for unit in wanted:
+        if unit.pk not in known:
+            raise PlanError(
+                _("{unit} không phải đơn vị thuộc địa bàn, hoặc đã hết hiệu lực.").format(unit=unit.name)
+            )
     row, _created = Responsibility.objects.update_or_create(
         framework=framework, criterion=criterion, defaults={"lead": lead}
     )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.core.files import clean_file_name
@@ -113,14 +114,16 @@ def periods_between(kind: str, start: date, end: date) -> list[Period]:
     return periods
 
 
-REPORTED, MISSING, OPEN, UPCOMING = "reported", "missing", "open", "upcoming"
+REPORTED, LATE, MISSING, OPEN, UPCOMING = "reported", "late", "missing", "open", "upcoming"
 
 
 @dataclass
 class ScheduleEntry:
     period: Period
     due: date
-    state: str  # REPORTED, MISSING (due and passed), OPEN (can be reported now), UPCOMING
+    # REPORTED (by the due day), LATE (reported after it), MISSING (due day passed, no report),
+    # OPEN (can be reported now), UPCOMING
+    state: str
     reports: list[ProgressReport] = field(default_factory=list)
 
 
@@ -136,7 +139,8 @@ def schedule(item: PlanItem, today: date | None = None) -> list[ScheduleEntry]:
         due = period.end + timedelta(days=plan.grace_days)
         reports = by_period.get(period.key, [])
         if reports:
-            state = REPORTED
+            first = min(timezone.localdate(r.submitted_at) for r in reports)
+            state = LATE if first > due else REPORTED
         elif due < today and item.is_open:
             state = MISSING
         elif period.start <= today:
@@ -155,6 +159,39 @@ def reportable_periods(item: PlanItem, today: date | None = None) -> list[Period
 
 def silent_periods(item: PlanItem, today: date | None = None) -> list[ScheduleEntry]:
     return [e for e in schedule(item, today) if e.state == MISSING]
+
+
+@dataclass
+class AgencyReporting:
+    """One agency's progress reports on a plan's schedule: the periods due so far reported on
+    time (received), reported after the due day (late), not reported (missing), and open now."""
+
+    agency: Unit
+    received: list[tuple[PlanItem, ScheduleEntry]] = field(default_factory=list)
+    late: list[tuple[PlanItem, ScheduleEntry]] = field(default_factory=list)
+    missing: list[tuple[PlanItem, ScheduleEntry]] = field(default_factory=list)
+    open: list[tuple[PlanItem, ScheduleEntry]] = field(default_factory=list)
+
+
+def reporting_by_agency(items: list[PlanItem], today: date | None = None) -> list[AgencyReporting]:
+    """Per lead agency of the items given (their reports prefetched): which periods' reports were
+    received, late or missing, and which are open — the agencies with missing or late reports
+    first. No query beyond the items'."""
+    from chiso.engine.names import match_key
+
+    today = today or date.today()
+    rows: dict[int, AgencyReporting] = {}
+    for item in items:
+        if item.status == ItemStatus.DROPPED:
+            continue
+        row = rows.setdefault(item.lead_id, AgencyReporting(item.lead))
+        for entry in schedule(item, today):
+            bucket = {REPORTED: row.received, LATE: row.late, MISSING: row.missing, OPEN: row.open}.get(
+                entry.state
+            )
+            if bucket is not None:
+                bucket.append((item, entry))
+    return sorted(rows.values(), key=lambda r: (-len(r.missing), -len(r.late), match_key(r.agency.name)))
 
 
 ALLOWED_EVIDENCE = {

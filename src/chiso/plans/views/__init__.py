@@ -17,6 +17,7 @@ from chiso.plans.views.plans import (
 )
 from chiso.plans.views.proposals import propose
 from chiso.plans.views.responsibilities import responsibilities, responsibilities_import
+from chiso.plans.views.units import unit_search
 
 __all__ = [
     "escalate_now",
@@ -34,4 +35,5 @@ __all__ = [
     "sign",
     "task_add",
     "task_status",
+    "unit_search",
 ]

@@ -33,6 +33,7 @@ from chiso.plans.models import Plan, PlanItem, ProgressReport, Task
 from chiso.plans.services import PlanError
 from chiso.plans.views.common import form_errors, manager_required, visible_plan
 from chiso.results.subjects import may_analyse
+from chiso.units.models import Unit
 
 
 @login_required
@@ -65,8 +66,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_context(request: HttpRequest, item: PlanItem, today: date) -> dict:
+def _item_context(
+    request: HttpRequest, item: PlanItem, today: date, territory: tuple[Unit | None, list[Unit]]
+) -> dict:
     user = request.user
+    root, listed = territory
     state = services.health(item, today)
     tasks = list(item.tasks.all())
     mine = services.agencies_of(user)
@@ -91,7 +95,9 @@ def _item_context(request: HttpRequest, item: PlanItem, today: date) -> dict:
         ],
         "reports": sorted(item.reports.all(), key=lambda r: r.submitted_at, reverse=True),
         "report_form": report_form,
-        "task_form": TaskForm(prefix=f"t{item.pk}") if services.manages(user) else None,
+        "task_form": TaskForm(prefix=f"t{item.pk}", root=root, listed=listed)
+        if services.manages(user)
+        else None,
         "status_form": ItemStatusForm(initial={"status": item.status}) if services.manages(user) else None,
         "task_status_choices": TaskStatusForm.STATUS_CHOICES,
     }
@@ -117,7 +123,7 @@ def _losses_url(request: HttpRequest, plan: Plan) -> str:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
     today = date.today()
-    items = (
+    items = list(
         plan.items.select_related("lead")
         .prefetch_related(
             "supporters", "tasks__owner", "tasks__owner_user", "reports__agency", "reports__task"
@@ -131,12 +137,17 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in services.involved_agencies(plan)
     ]
     manages = services.manages(request.user)
+    root = services.plan_root(plan)
+    territory = (root, services.listed_agencies(root) if manages else [])
     context = {
         "plan": plan,
-        "items": [_item_context(request, item, today) for item in items],
+        "items": [_item_context(request, item, today, territory) for item in items],
+        "reporting": services.reporting_by_agency(items, today) if services.reads_all(request.user) else [],
         "commitments": commitments,
         "manages": manages,
-        "item_form": ItemForm(criteria=_criteria_choices(plan), prefix="new") if manages else None,
+        "item_form": ItemForm(criteria=_criteria_choices(plan), prefix="new", root=root, listed=territory[1])
+        if manages
+        else None,
         "settings_form": PlanSettingsForm(
             initial={"report_every": plan.report_every, "grace_days": plan.grace_days}
         )
@@ -151,7 +162,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    form = ItemForm(request.POST, criteria=_criteria_choices(plan), prefix="new")
+    form = ItemForm(
+        request.POST, criteria=_criteria_choices(plan), prefix="new", root=services.plan_root(plan), listed=[]
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -199,7 +212,7 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem, pk=pk)
     visible_plan(request, item.plan_id)
-    form = TaskForm(request.POST, prefix=f"t{item.pk}")
+    form = TaskForm(request.POST, prefix=f"t{item.pk}", root=services.plan_root(item.plan), listed=[])
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -252,9 +265,15 @@ def task_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
-    visible_plan(request, item.plan_id)
     mine = services.agencies_of(request.user)
     tasks = [(str(t.pk), t.title) for t in item.tasks.all() if t.owner_id in mine]
+    if not (services.can_report(request.user, item) or tasks):
+        # Another commune's, another department's staff: refused with the reason, whether or not
+        # they may read the plan.
+        raise PermissionDenied(
+            _("Chỉ cơ quan, đơn vị được giao nội dung hoặc nhiệm vụ này mới gửi được báo cáo tiến độ.")
+        )
+    visible_plan(request, item.plan_id)
     periods = [(p.key, p.label) for p in services.reportable_periods(item)]
     form = ReportForm(request.POST, request.FILES, periods=periods, tasks=tasks, prefix=f"r{item.pk}")
     if form.is_valid():
@@ -301,7 +320,7 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def sign(request: AuthenticatedHttpRequest, pk: int, agency_id: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    agency = get_object_or_404(services.agencies(), pk=agency_id)
+    agency = get_object_or_404(Unit, pk=agency_id)
     try:
         services.sign_commitment(request.user, plan, agency)
     except PlanError as exc:

@@ -56,6 +56,8 @@ def propose(request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
     subject = subject_from(request, kwargs)
     proposals, source = _proposals(request, subject)
     places = subject.analysis.framework.display_precision
+    root = services.plan_root(subject)
+    listed = services.listed_agencies(root)  # also when a refused post shows the form again
     rows: list[dict[str, Any]] = []
     for p in proposals:
         initial = {
@@ -64,7 +66,7 @@ def propose(request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
             "lead": p.lead.pk if p.lead else None,
             "supporters": [s.pk for s in p.supporters],
         }
-        form = ProposalRowForm(request.POST or None, prefix=p.code, initial=initial)
+        form = ProposalRowForm(request.POST or None, prefix=p.code, initial=initial, root=root, listed=listed)
         rows.append(
             {
                 "p": p,

@@ -34,17 +34,20 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
-        form = ResponsibilityForm(request.POST)
+        root = services.responsibility_root(request.user, framework)
+        form = ResponsibilityForm(request.POST, root=root, listed=[])
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.set_responsibility(
-                    request.user, framework, data["criterion"], data["lead"], list(data["supporters"])
+                    request.user, framework, data["criterion"], data["lead"], list(data["supporters"]), root
                 )
             except PlanError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Đã lưu phân công cho %(code)s.") % {"code": data["criterion"]})
+        else:
+            form_errors(request, form)
         return redirect(
             reverse("plans:responsibilities", args=[framework.code])
             + f"#c-{request.POST.get('criterion', '')}"
@@ -58,9 +61,10 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
     }
     parents = engine.parent_map()
     depth = {engine.root.code: 0}
-    # The agencies are read once for every row's two lists (not twice per criterion).
-    blank = ResponsibilityForm()
-    choices = {name: list(blank.fields[name].choices) for name in ("lead", "supporters")} if manages else {}  # type: ignore[attr-defined]
+    # The territory's agencies are read once for every row's two lists (not twice per criterion); a
+    # row's own units (a commune, reached by the search) are added to its lists.
+    root = services.responsibility_root(request.user, framework) if manages else None
+    listed = services.listed_agencies(root) if manages else []
     rows = []
     for node in engine.nodes():
         for child in node.children:
@@ -81,7 +85,7 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
                 "depth": depth[node.code],
                 "row": row,
                 "inherited": inherited,
-                "form": _row_form(node.code, row, choices) if manages else None,
+                "form": _row_form(node.code, row, root, listed) if manages else None,
             }
         )
     context = {
@@ -90,23 +94,24 @@ def responsibilities(request: AuthenticatedHttpRequest, framework_code: str) -> 
         "manages": manages,
         "import_form": ImportForm(),
         "import_errors": request.session.pop("plans_import_errors", []),
-        "agency_count": services.agencies().count(),
+        "agency_count": services.agencies(root).count() if manages else 0,
     }
     return render(request, "plans/responsibilities.html", context)
 
 
-def _row_form(code: str, row: Responsibility | None, choices: dict[str, list]) -> ResponsibilityForm:
-    form = ResponsibilityForm(
+def _row_form(code: str, row: Responsibility | None, root, listed: list) -> ResponsibilityForm:
+    own = [row.lead, *row.supporters.all()] if row else []
+    known = {u.pk for u in listed}
+    return ResponsibilityForm(
         prefix=None,
         initial={
             "criterion": code,
             "lead": row.lead_id if row else None,
             "supporters": [s.pk for s in row.supporters.all()] if row else [],
         },
+        root=root,
+        listed=listed + [u for u in own if u.pk not in known],
     )
-    for name, listed in choices.items():
-        form.fields[name].choices = listed  # type: ignore[attr-defined]
-    return form
 
 
 @require_POST

@@ -10,6 +10,9 @@
    data-file-names   on a file input: show the chosen files' names in the element after it
    data-back         on a hidden link: shown when there is a page to go back to, and goes back
                      (the error pages rendered without their request)
+   data-unit-search  on a search box before a unit list (the plans' owners: 3,321 communes are not
+                     listed): typing asks that address (&q=…) for the matching units' options and
+                     puts them in the list, the units already chosen kept and still chosen
 */
 (function () {
   "use strict";
@@ -56,5 +59,45 @@
     if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
     }
+  });
+
+  var unitSearchTimers = new WeakMap();
+
+  function unitSearch(input) {
+    var select = input.parentElement ? input.parentElement.querySelector("select") : null;
+    if (!select) { return; }
+    var address = input.getAttribute("data-unit-search");
+    address += (address.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(input.value);
+    fetch(address, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html === null) { return; }
+      var kept = Array.from(select.options).filter(function (option) {
+        return option.selected || option.value === "";
+      }).map(function (option) { return option.cloneNode(true); });
+      var chosen = {};
+      kept.forEach(function (option) { if (option.value) { chosen[option.value] = true; } });
+      var holder = document.createElement("select");
+      holder.innerHTML = html;
+      select.innerHTML = "";
+      kept.forEach(function (option) { option.selected = option.value !== ""; select.appendChild(option); });
+      Array.from(holder.children).forEach(function (node) {
+        Array.from(node.querySelectorAll ? node.querySelectorAll("option") : []).forEach(function (option) {
+          if (chosen[option.value]) { option.remove(); }
+        });
+        if (node.tagName !== "OPTGROUP" || node.children.length) { select.appendChild(node); }
+      });
+      if (!select.multiple && input.value) {  // one unit: the first match is chosen, as one types
+        var first = select.querySelector("optgroup option");
+        if (first) { first.selected = true; }
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-unit-search")) { return; }
+    window.clearTimeout(unitSearchTimers.get(target));
+    unitSearchTimers.set(target, window.setTimeout(function () { unitSearch(target); }, 250));
   });
 })();
