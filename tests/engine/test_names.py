@@ -33,3 +33,14 @@ def test_vietnamese_collation_orders_letters_as_the_alphabet_does():
         "Uông Bí",
         "Ưu Điềm",
     ]
+
+
+def test_only_official_numberings_are_shown_as_codes():
+    from chiso.engine.names import labelled, shown_code
+
+    for code in ("d8", "d8.2", "1.2.3", "TC1", "3a", "Đ2"):
+        assert shown_code(code) == code
+    for code in ("entry_costs", "land_access", "total", "papi-2018", "", "chỉ số"):
+        assert shown_code(code) == ""
+    assert labelled("d8", "Quản trị điện tử") == "d8 Quản trị điện tử"
+    assert labelled("entry_costs", "Chi phí gia nhập thị trường") == "Chi phí gia nhập thị trường"

@@ -60,3 +60,18 @@ def sort_key(text: str) -> bytes:
 def sorted_vi(names: Iterable[str]) -> list[str]:
     """Names in Vietnamese alphabetical order."""
     return sorted(names, key=sort_key)
+
+
+_SHOWN_CODE = re.compile(r"[A-Za-zĐđ]{0,4}\d+(?:\.\d+)*[a-z]?")
+
+
+def shown_code(code: str) -> str:
+    """A criterion's code as people see it: an official numbering ("d8", "1.2.3", "TC1") is shown;
+    a key made for machines ("entry_costs", "total") is not — its name says it all."""
+    return code if _SHOWN_CODE.fullmatch(code or "") else ""
+
+
+def labelled(code: str, name: str) -> str:
+    """ "d8 Quản trị điện tử" when the code is shown, else the name alone."""
+    shown = shown_code(code)
+    return f"{shown} {name}" if shown else name

@@ -1,4 +1,4 @@
-"""What every page may need from its request: the way back of the error pages."""
+"""What every page may need: the way back of the error pages; a criterion's code as people see it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from django import template
 from django.core.exceptions import DisallowedHost
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from chiso.engine.names import shown_code
+
 register = template.Library()
+
+
+@register.filter(name="shown_code")
+def shown_code_filter(code: str) -> str:
+    """`{{ row.code|shown_code }}`: an official numbering ("d8", "1.2.3"), never a machine key
+    ("entry_costs", "total"), which shows as nothing (`chiso.engine.names.shown_code`)."""
+    return shown_code(str(code or ""))
 
 
 @register.simple_tag(takes_context=True)

@@ -23,6 +23,7 @@ from chiso.assessments.models import Cycle
 from chiso.core import svgcharts
 from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria
+from chiso.engine.names import labelled, shown_code
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
 from chiso.results.extensions import panels_for
@@ -108,7 +109,7 @@ def _charts(subject: Subject) -> dict[str, SafeString]:
         means.append(analysis.computed_mean(node.code))
         bests.append(node_ranking.entries[0].value if node_ranking.entries else None)
     components = svgcharts.grouped_bars(
-        [(node.code, node.name) for node in nodes],
+        [(shown_code(node.code), node.name) for node in nodes],
         [
             svgcharts.Series(subject.unit.name, svgcharts.HIGHLIGHT, points),
             svgcharts.Series(_("Trung bình"), "#5b6676", means),
@@ -138,7 +139,7 @@ def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
     at_stake = components_at_stake(rows)[:3]
     if not at_stake:
         return ""
-    parts = ", ".join(f"{r.code} {r.name} ({_num(r.lost, places)})" for r in at_stake)
+    parts = ", ".join(f"{labelled(r.code, r.name)} ({_num(r.lost, places)})" for r in at_stake)
     return _("Mất nhiều điểm nhất ở: %(parts)s.") % {"parts": parts}
 
 
