@@ -23,6 +23,16 @@ from chiso.engine.units import COMMUNE, DISTRICT, PROVINCE, Lineage, Unit, UnitR
 REORGANISATION_2025 = date(2025, 7, 1)
 LAST_DAY_BEFORE_2025 = date(2025, 6, 30)
 
+# The subregions the press ranks provinces in (the regions carry their English in the data), and the
+# group of centrally-run cities: marked so that English pages name them in English.
+PEER_GROUP_NAMES = (
+    gettext_noop("Tây Bắc"),
+    gettext_noop("Đông Bắc"),
+    gettext_noop("Bắc Trung Bộ"),
+    gettext_noop("Duyên hải Nam Trung Bộ"),
+    gettext_noop("thành phố trực thuộc trung ương"),
+)
+
 
 def data_path(*parts: str) -> Path:
     """Path of a file inside the package's data folder."""

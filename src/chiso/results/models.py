@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chiso.core.points import VALUE_DIGITS, VALUE_PLACES
@@ -38,8 +39,8 @@ class Dataset(models.Model):
     def credit(self) -> str:
         """What public pages and exports cite for these figures: the dataset's own attribution,
         else its publisher and the document that published it ("Bộ Nội vụ, Quyết định 268/QĐ-BNV")."""
-        if self.attribution:
-            return self.attribution
+        if self.attribution:  # the built-in attributions are in the catalogue: English on English pages
+            return gettext(self.attribution)
         return ", ".join(part for part in (self.publisher, self.document) if part) or self.title
 
 

@@ -111,7 +111,7 @@ def _charts(subject: Subject) -> dict[str, SafeString]:
     components = svgcharts.grouped_bars(
         [(shown_code(node.code), node.name) for node in nodes],
         [
-            svgcharts.Series(subject.unit.name, svgcharts.HIGHLIGHT, points),
+            svgcharts.Series(subject.unit.display_name, svgcharts.HIGHLIGHT, points),
             svgcharts.Series(_("Trung bình"), "#5b6676", means),
             svgcharts.Series(_("Cao nhất"), "#1b7a43", bests),
         ],
@@ -120,7 +120,7 @@ def _charts(subject: Subject) -> dict[str, SafeString]:
         label=_("Từng nội dung so với trung bình và cao nhất"),
     )
     entries = [
-        svgcharts.RankedEntry(analysis.units[e.unit].name, e.rank, e.value, e.unit == subject.ref)
+        svgcharts.RankedEntry(analysis.units[e.unit].display_name, e.rank, e.value, e.unit == subject.ref)
         for e in analysis.total_ranking.entries
         if e.value is not None
     ]

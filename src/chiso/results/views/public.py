@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.core.pagination import paginate
+from chiso.engine.analysis import REGION
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
@@ -165,7 +166,12 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "mean_label": capfirst(_(data["mean_label"])),
         "has_groups": result.framework.ranking.groups.method != NO_GROUPS,
         "peer_groups": [
-            {"name": g.name, "rank": format_rank(g.rank, g.of), "mean": format_number(g.mean, places, lang)}
+            {
+                # a region's English is in the unit's data; subregions and the cities are in the catalogue
+                "name": unit.region_name if g.kind == REGION and unit.region_name else _(g.name),
+                "rank": format_rank(g.rank, g.of),
+                "mean": format_number(g.mean, places, lang),
+            }
             for g in result.peer_groups
         ],
         "regional_rank": format_rank(result.regional_rank, result.regional_of),
