@@ -59,8 +59,7 @@ def published_cycles() -> QuerySet[Cycle]:
 def published_indices() -> QuerySet[Index]:
     """The indices with a published result set or a published cycle."""
     return Index.objects.filter(
-        Q(result_sets__status=ResultSet.Status.PUBLISHED)
-        | Q(frameworks__cycles__published_at__isnull=False)
+        Q(result_sets__status=ResultSet.Status.PUBLISHED) | Q(frameworks__cycles__published_at__isnull=False)
     ).distinct()
 
 

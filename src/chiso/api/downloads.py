@@ -42,7 +42,9 @@ def _index(code: str, kind: str) -> Index:
 
 def _file(content: bytes | str, kind: str, name: str) -> HttpResponse:
     if isinstance(content, str):
-        content = ("\ufeff" + content).encode() if kind == "csv" else content.encode()  # BOM: Excel reads UTF-8
+        content = (
+            ("\ufeff" + content).encode() if kind == "csv" else content.encode()
+        )  # BOM: Excel reads UTF-8
     response = HttpResponse(content, content_type=KINDS[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response

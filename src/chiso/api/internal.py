@@ -104,8 +104,8 @@ def cycle_results(
     request: HttpRequest,
     cycle_id: int,
     block: str = "",
-    limit: int = Query(DEFAULT_LIMIT, ge=1),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    limit: int = Query(DEFAULT_LIMIT, ge=1),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """The final league table of a published cycle, in the order of its public page; `block` (a
     block's code) keeps that block's units, ranked among themselves in `block_rank`."""
@@ -178,8 +178,8 @@ def survey_results(
     survey_id: int,
     code: str = OVERALL,
     respondent_type: str = SurveyResult.ALL_TYPES,
-    limit: int = Query(DEFAULT_LIMIT, ge=1),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    limit: int = Query(DEFAULT_LIMIT, ge=1),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """The units ranked on the overall satisfaction index (or one factor, `code`), with 95% confidence
     intervals; neighbours whose intervals overlap cannot be told apart (`tied_above`, `tied_below`)."""

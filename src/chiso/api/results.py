@@ -65,8 +65,8 @@ def _indices() -> list[dict[str, Any]]:
     return [
         _index_data(
             index,
-            sorted({s.year for s in index.published_sets}),  # type: ignore[attr-defined]
-            [f.code for f in index.shown_frameworks],  # type: ignore[attr-defined]
+            sorted({s.year for s in index.published_sets}),
+            [f.code for f in index.shown_frameworks],
         )
         for index in indices
     ]
@@ -101,7 +101,7 @@ def _node(node: Node) -> dict[str, Any]:
 
 def _framework(row: Framework, tree: bool = False) -> dict[str, Any]:
     framework = row.to_engine()
-    data = {
+    data: dict[str, Any] = {
         "code": row.code,
         "index": row.index.code,
         "name_vi": row.name_vi,
@@ -166,10 +166,8 @@ def result_sets(request: HttpRequest, index: str = "", year: int | None = None) 
             "publisher": row.dataset.publisher,
             "document": row.dataset.document,
             "source_url": row.dataset.source_url,
-            "units": row.units,  # type: ignore[attr-defined]
-            "ranking": request.build_absolute_uri(
-                reverse("api-v1:ranking", args=[row.index.code, row.year])
-            ),
+            "units": row.units,
+            "ranking": request.build_absolute_uri(reverse("api-v1:ranking", args=[row.index.code, row.year])),
             "page": request.build_absolute_uri(reverse("results:ranking", args=[row.index.code, row.year])),
         }
         for row in rows
@@ -237,17 +235,15 @@ def ranking(
     level: str = "",
     region: str = "",
     block: str = "",
-    limit: int = Query(DEFAULT_LIMIT, ge=1),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    limit: int = Query(DEFAULT_LIMIT, ge=1),
+    offset: int = Query(0, ge=0),
 ) -> Any:
     """The league table of an index-year, rows in the order of the public page (ties share a rank;
     units without a result last, without a rank). `region` (its Vietnamese name) or `block` (its code
     or name) keeps those rows only; `level` must be the level the index ranks."""
     found = index_or_404(index)
     if level and level != found.unit_level:
-        raise NotFound(
-            _("{index} không xếp hạng cấp «{level}».").format(index=found.short_name, level=level)
-        )
+        raise NotFound(_("{index} không xếp hạng cấp «{level}».").format(index=found.short_name, level=level))
     validators = Validators(request, result_sets_of(found, year))
     if validators.fresh:
         return validators.not_modified()

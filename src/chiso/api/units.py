@@ -47,8 +47,8 @@ def units(
     year: int | None = None,
     region: str = "",
     parent: str = "",
-    limit: int = Query(DEFAULT_LIMIT, ge=1),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    limit: int = Query(DEFAULT_LIMIT, ge=1),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """The units of a level (provinces by default), by code; `year`: those valid on 31 December of
     that year (63 provinces up to 2024, 34 from 2025), each period of validity otherwise."""

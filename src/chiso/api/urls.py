@@ -5,7 +5,6 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from chiso.api import downloads
-from chiso.api.api import api
 
 app_name = "opendata"
 

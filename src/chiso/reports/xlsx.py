@@ -92,7 +92,9 @@ def tables_xlsx(tables: list[Table], title: str, sources: list[str]) -> bytes:
 
 def write_xlsx(report: Report, output: Path) -> Path:
     """The report's tables in their order, one sheet each, and a sheet of sources."""
-    workbook = workbook_of([report.tables[key] for key in ORDER if key in report.tables], report.title, report.sources)
+    workbook = workbook_of(
+        [report.tables[key] for key in ORDER if key in report.tables], report.title, report.sources
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(str(output))
     return output

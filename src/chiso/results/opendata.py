@@ -75,7 +75,11 @@ def profile_data(profile: Profile, index: Index) -> dict[str, Any]:
         "index": index.code,
         "year": profile.year,
         "framework": profile.framework.code,
-        "unit": {"code": profile.unit.code, "name": profile.unit.name, "name_en": profile.unit.name_en or None},
+        "unit": {
+            "code": profile.unit.code,
+            "name": profile.unit.name,
+            "name_en": profile.unit.name_en or None,
+        },
         "score": text(profile.score),
         "max_points": maximum_text(profile.framework.root.max_points),
         "rank": profile.rank,

@@ -46,9 +46,7 @@ def test_papi_2021_ranking_as_json_equals_the_page(client):
     for row, cells in zip(rows, shown, strict=True):
         assert cells["code"] == row["code"] and cells["name"] == row["name"]
         assert cells["rank"] == format_rank(row["rank"], data["of"])
-        assert cells["score"] == format_number(
-            Decimal(row["score"]) if row["score"] is not None else None, 2
-        )
+        assert cells["score"] == format_number(Decimal(row["score"]) if row["score"] is not None else None, 2)
     assert any(r["score"] == "43.83" and r["rank"] == 14 for r in rows)  # "14/63", "43,83" on the page
     assert rows[-1]["rank"] is None and rows[-1]["score"] is None  # Bắc Giang: listed, not ranked
     ranks = [r["rank"] for r in rows if r["rank"] is not None]
@@ -103,7 +101,9 @@ def test_result_sets(client):
     assert len(sets) == 1
     one = sets[0]
     assert one["units"] > 50 and one["source"]
-    assert one["ranking"].endswith("/api/v1/rankings/papi/2021") and one["page"].endswith("/ket-qua/papi/2021/")
+    assert one["ranking"].endswith("/api/v1/rankings/papi/2021") and one["page"].endswith(
+        "/ket-qua/papi/2021/"
+    )
 
 
 def test_profile_is_the_page_s(client):
@@ -141,7 +141,9 @@ def cycles(db):
     from chiso.assessments.setup import create_cycle, load_sample_frameworks
 
     units = [
-        Unit.objects.create(level="department", code="QN.STP", name="Sở Tư pháp", kind="sở", parent_code="22"),
+        Unit.objects.create(
+            level="department", code="QN.STP", name="Sở Tư pháp", kind="sở", parent_code="22"
+        ),
         Unit.objects.create(level="department", code="QN.SYT", name="Sở Y tế", kind="sở", parent_code="22"),
     ]
     framework = next(f for f in load_sample_frameworks() if f.scope == "department")
@@ -154,7 +156,7 @@ def cycles(db):
 
 
 def test_published_cycle_and_its_results(client, cycles):
-    published, draft = cycles
+    published, _draft = cycles
     listed = get(client, "/cycles")
     assert [c["id"] for c in listed] == [published.pk]
     detail = get(client, f"/cycles/{published.pk}")
@@ -176,21 +178,33 @@ def surveys(db):
     made = []
     for published in (True, False):
         survey = Survey.objects.create(
-            questionnaire=questionnaire, title=f"SIPAS {published}", year=2025, unit_level="department",
+            questionnaire=questionnaire,
+            title=f"SIPAS {published}",
+            year=2025,
+            unit_level="department",
             published=published,
         )
         for i, unit in enumerate(units):
             SurveyResult.objects.create(
-                survey=survey, unit=unit, respondent_type=SurveyResult.ALL_TYPES, level="overall",
-                code=OVERALL, n=40, index=0.9 - i * 0.1, ci_low=0.85 - i * 0.1, ci_high=0.95 - i * 0.1,
-                df=39, method={}, computed_at=timezone.now(),
+                survey=survey,
+                unit=unit,
+                respondent_type=SurveyResult.ALL_TYPES,
+                level="overall",
+                code=OVERALL,
+                n=40,
+                index=0.9 - i * 0.1,
+                ci_low=0.85 - i * 0.1,
+                ci_high=0.95 - i * 0.1,
+                df=39,
+                method={},
+                computed_at=timezone.now(),
             )
         made.append(survey)
     return made
 
 
 def test_published_survey_results_with_intervals(client, surveys):
-    published, hidden = surveys
+    published, _hidden = surveys
     assert [s["id"] for s in get(client, "/surveys")] == [published.pk]
     data = get(client, f"/surveys/{published.pk}/results")
     first = data["items"][0]
@@ -207,7 +221,7 @@ def drafts(db):
     """A draft result set of PAPI 2030, and an index whose only results are a draft."""
     papi = Index.objects.get(code="papi")
     dataset = Dataset.objects.create(code="draft-test", title="Nháp")
-    framework = Framework.objects.filter(index=papi).order_by("-first_year").first()
+    framework = Framework.objects.filter(index=papi).order_by("-first_year")[0]
     draft = ResultSet.objects.create(
         index=papi, year=2030, framework=framework, dataset=dataset, status=ResultSet.Status.DRAFT
     )
@@ -327,11 +341,13 @@ def test_profile_downloads(client):
 
 
 def test_csv_cells_cannot_run_as_formulas(client):
-    unit = Unit.objects.get(level="province", code="04", valid_to__isnull=True) if Unit.objects.filter(
-        level="province", code="04", valid_to__isnull=True
-    ).exists() else Unit.objects.filter(level="province", code="04").first()
+    unit = (
+        Unit.objects.get(level="province", code="04", valid_to__isnull=True)
+        if Unit.objects.filter(level="province", code="04", valid_to__isnull=True).exists()
+        else Unit.objects.filter(level="province", code="04").first()
+    )
     assert unit is not None
-    unit.name = "=HYPERLINK(\"http://x\")"
+    unit.name = '=HYPERLINK("http://x")'
     unit.save()
     text = client.get("/ket-qua/papi/2020/bang.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
