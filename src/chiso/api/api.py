@@ -6,23 +6,23 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import Throttled
 
 from chiso.api import internal, results, units
-from chiso.api.common import ClientThrottle
+from chiso.api.common import ClientThrottle, lazy_text
 
-DESCRIPTION = """Dữ liệu mở của chiso: các chỉ số, khung tiêu chí, đơn vị hành chính, bảng xếp hạng,
-hồ sơ đơn vị, kết quả các kỳ đánh giá nội bộ và các đợt khảo sát **đã công bố** — chỉ đọc.
-
-chiso's open data: indices, frameworks, administrative units, league tables, unit profiles, internal
-cycles and surveys — **published results only**, read-only. Points are decimal text ("86.55") at the
-framework's display precision; units are named by official code. See docs/api.md."""
+DESCRIPTION = lazy_text(
+    gettext_lazy(
+        'Dữ liệu mở của chiso, chỉ đọc: các chỉ số, khung tiêu chí, đơn vị hành chính, bảng xếp hạng, hồ sơ đơn vị, kết quả các kỳ đánh giá nội bộ và các đợt khảo sát — chỉ những gì đã công bố. Điểm là chuỗi thập phân ("86.55") theo số chữ số thập phân công bố của khung; đơn vị gọi theo mã chính thức. Xem docs/api.md.'
+    )
+)
 
 
 def build() -> NinjaAPI:
     api = NinjaAPI(
-        title="chiso — dữ liệu mở / open data",
+        title=lazy_text(gettext_lazy("chiso — dữ liệu mở")),
         version="1",
         description=DESCRIPTION,
         urls_namespace="api-v1",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.functional import Promise
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -23,6 +24,12 @@ from chiso.results import cache
 from chiso.results.models import ResultSet
 
 DEFAULT_LIMIT = 100
+
+
+def lazy_text(message: Promise) -> str:
+    """A lazy translation where django-ninja expects text (a summary, a description): it is resolved
+    in the request's language when the OpenAPI description is written."""
+    return cast(str, message)
 
 
 class NotFound(HttpError):

@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 
 from chiso.api import schemas
-from chiso.api.common import DEFAULT_LIMIT, NotFound, page, published_cycles
+from chiso.api.common import DEFAULT_LIMIT, NotFound, lazy_text, page, published_cycles
 from chiso.api.results import _node
 from chiso.assessments import standings
 from chiso.assessments.models import Cycle
@@ -56,7 +57,16 @@ def _cycle_or_404(pk: int) -> Cycle:
     return found
 
 
-@router.get("/cycles", response=list[schemas.CycleOut], summary="Kỳ đánh giá đã công bố / Published cycles")
+@router.get(
+    "/cycles",
+    response=list[schemas.CycleOut],
+    summary=lazy_text(gettext_lazy("Kỳ đánh giá đã công bố")),
+    description=lazy_text(
+        gettext_lazy(
+            "Các kỳ đánh giá nội bộ đã công bố, mới nhất trước; số của kỳ là số trên trang công khai của nó."
+        )
+    ),
+)
 def cycles(request: HttpRequest, year: int | None = None, index: str = "") -> list[dict[str, Any]]:
     """The published internal assessment cycles, newest first. A cycle has no code: its number is
     the one of its public page (/danh-gia/cong-bo/<number>/)."""
@@ -68,7 +78,14 @@ def cycles(request: HttpRequest, year: int | None = None, index: str = "") -> li
     return [_cycle(cycle) for cycle in rows]
 
 
-@router.get("/cycles/{cycle_id}", response=schemas.CycleDetail, summary="Một kỳ đánh giá / One cycle")
+@router.get(
+    "/cycles/{cycle_id}",
+    response=schemas.CycleDetail,
+    summary=lazy_text(gettext_lazy("Một kỳ đánh giá")),
+    description=lazy_text(
+        gettext_lazy("Một kỳ đánh giá đã công bố: số đơn vị, điểm trung bình, các khối và các lĩnh vực.")
+    ),
+)
 def cycle_detail(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     """A published cycle: N, the number ranked, the mean, its blocks and the fields of its framework."""
     cycle = _cycle_or_404(cycle_id)
@@ -98,7 +115,10 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 @router.get(
     "/cycles/{cycle_id}/results",
     response=schemas.Page[schemas.CycleRow],
-    summary="Kết quả một kỳ đánh giá / A cycle's results",
+    summary=lazy_text(gettext_lazy("Kết quả một kỳ đánh giá")),
+    description=lazy_text(
+        gettext_lazy("Bảng xếp hạng cuối cùng của một kỳ đã công bố; block: các đơn vị của một khối.")
+    ),
 )
 def cycle_results(
     request: HttpRequest,
@@ -149,7 +169,12 @@ def _survey_or_404(pk: int) -> Survey:
     return found
 
 
-@router.get("/surveys", response=list[schemas.SurveyOut], summary="Khảo sát đã công khai / Published surveys")
+@router.get(
+    "/surveys",
+    response=list[schemas.SurveyOut],
+    summary=lazy_text(gettext_lazy("Khảo sát đã công khai")),
+    description=lazy_text(gettext_lazy("Các đợt khảo sát đã công khai kết quả, mới nhất trước.")),
+)
 def surveys(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     """The surveys whose results are published, newest first."""
     rows = Survey.objects.filter(published=True).select_related("organiser").order_by("-year", "title")
@@ -171,7 +196,12 @@ def surveys(request: HttpRequest, year: int | None = None) -> list[dict[str, Any
 @router.get(
     "/surveys/{survey_id}/results",
     response=schemas.SurveyPage,
-    summary="Kết quả khảo sát / Survey results",
+    summary=lazy_text(gettext_lazy("Kết quả khảo sát")),
+    description=lazy_text(
+        gettext_lazy(
+            "Các đơn vị xếp theo chỉ số hài lòng chung (hoặc một yếu tố, code) với khoảng tin cậy 95%; hai đơn vị liền kề có khoảng tin cậy chồng nhau thì không phân biệt được."
+        )
+    ),
 )
 def survey_results(
     request: HttpRequest,

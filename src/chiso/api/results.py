@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 
 from chiso.api import schemas
@@ -17,6 +18,7 @@ from chiso.api.common import (
     NotFound,
     Validators,
     index_or_404,
+    lazy_text,
     page,
     published_frameworks,
     published_indices,
@@ -72,13 +74,27 @@ def _indices() -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/indices", response=list[schemas.IndexOut], summary="Các chỉ số / Indices")
+@router.get(
+    "/indices",
+    response=list[schemas.IndexOut],
+    summary=lazy_text(gettext_lazy("Các chỉ số")),
+    description=lazy_text(
+        gettext_lazy(
+            "Mọi chỉ số đã công bố kết quả (hoặc có kỳ đánh giá nội bộ đã công bố), với các năm đã công bố và các khung tiêu chí."
+        )
+    ),
+)
 def indices(request: HttpRequest) -> list[dict[str, Any]]:
     """Every index that has published results (or a published internal cycle), with its years."""
     return _indices()
 
 
-@router.get("/indices/{code}", response=schemas.IndexOut, summary="Một chỉ số / One index")
+@router.get(
+    "/indices/{code}",
+    response=schemas.IndexOut,
+    summary=lazy_text(gettext_lazy("Một chỉ số")),
+    description=lazy_text(gettext_lazy("Một chỉ số theo mã (papi, pci …).")),
+)
 def index_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     index_or_404(code)
     return next(item for item in _indices() if item["code"] == code.lower())
@@ -119,7 +135,14 @@ def _framework(row: Framework, tree: bool = False) -> dict[str, Any]:
     return data
 
 
-@router.get("/frameworks", response=list[schemas.FrameworkOut], summary="Khung tiêu chí / Frameworks")
+@router.get(
+    "/frameworks",
+    response=list[schemas.FrameworkOut],
+    summary=lazy_text(gettext_lazy("Khung tiêu chí")),
+    description=lazy_text(
+        gettext_lazy("Các phiên bản khung tiêu chí mà kết quả công bố được chấm theo; index: của một chỉ số.")
+    ),
+)
 def frameworks(request: HttpRequest, index: str = "") -> list[dict[str, Any]]:
     """The framework versions published results are scored on, oldest first (`index`: one index's)."""
     rows = published_frameworks().select_related("index").order_by("index__code", "first_year", "code")
@@ -129,7 +152,14 @@ def frameworks(request: HttpRequest, index: str = "") -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/frameworks/{code}", response=schemas.FrameworkDetail, summary="Một khung tiêu chí / One framework"
+    "/frameworks/{code}",
+    response=schemas.FrameworkDetail,
+    summary=lazy_text(gettext_lazy("Một khung tiêu chí")),
+    description=lazy_text(
+        gettext_lazy(
+            "Một phiên bản khung tiêu chí với cây tiêu chí: lĩnh vực, tiêu chí, điểm tối đa, trọng số."
+        )
+    ),
 )
 def framework_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """One framework version with its tree: fields, criteria and components with their maxima."""
@@ -142,7 +172,14 @@ def framework_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 # -- result sets --------------------------------------------------------------------------------------
 
 
-@router.get("/result-sets", response=list[schemas.ResultSetOut], summary="Bộ kết quả / Result sets")
+@router.get(
+    "/result-sets",
+    response=list[schemas.ResultSetOut],
+    summary=lazy_text(gettext_lazy("Bộ kết quả")),
+    description=lazy_text(
+        gettext_lazy("Các bộ kết quả đã công bố (mỗi chỉ số mỗi năm một bộ), với nguồn và số đơn vị.")
+    ),
+)
 def result_sets(request: HttpRequest, index: str = "", year: int | None = None) -> list[dict[str, Any]]:
     """The published result sets (one per index-year), with their source and number of units."""
     rows = (
@@ -225,7 +262,12 @@ def ranking_data(
     "/rankings/{index}/{year}",
     response=schemas.RankingPage,
     url_name="ranking",
-    summary="Bảng xếp hạng / League table",
+    summary=lazy_text(gettext_lazy("Bảng xếp hạng")),
+    description=lazy_text(
+        gettext_lazy(
+            'Bảng xếp hạng của một chỉ số trong một năm, đúng thứ tự của trang công khai; điểm là chuỗi thập phân ("86.55"). region: một vùng; block: một khối; level: phải là cấp chỉ số xếp hạng.'
+        )
+    ),
 )
 def ranking(
     request: HttpRequest,
@@ -267,7 +309,12 @@ def profile_payload(index: Index, year: int, unit_code: str) -> dict[str, Any]:
     "/profiles/{index}/{year}/{unit}",
     response=schemas.ProfileOut,
     url_name="profile",
-    summary="Hồ sơ một đơn vị / A unit's profile",
+    summary=lazy_text(gettext_lazy("Hồ sơ một đơn vị")),
+    description=lazy_text(
+        gettext_lazy(
+            "Kết quả của một đơn vị (theo mã chính thức) trong một chỉ số, một năm: điểm, hạng, nhóm, thay đổi, trung bình và từng nội dung."
+        )
+    ),
 )
 def profile(request: HttpRequest, response: HttpResponse, index: str, year: int, unit: str) -> Any:
     """A unit's result in an index-year (by its official code): score, rank, group, change, means and

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from ninja import Schema
-from pydantic import Field
 
 Item = TypeVar("Item")
 
@@ -35,10 +34,10 @@ class IndexOut(Schema):
     publisher: str
     legal_basis: str
     unit_levels: list[str]
-    max_points: str | None = Field(description="the scale's maximum as decimal text; null when a percentage")
+    max_points: str | None
     percent: bool
-    precision: int = Field(description="decimal places at which ties are decided")
-    years: list[int] = Field(description="the years with published results")
+    precision: int
+    years: list[int]
     frameworks: list[str]
 
 
@@ -96,7 +95,7 @@ class LineageOut(Schema):
 class UnitDetail(Schema):
     code: str
     level: str
-    name: str = Field(description="the name valid on 31 December of `year` (today without `year`)")
+    name: str
     name_en: str
     periods: list[UnitPeriod]
     predecessors: list[LineageOut]
@@ -114,8 +113,8 @@ class ResultSetOut(Schema):
     document: str
     source_url: str
     units: int
-    ranking: str = Field(description="the address of its ranking in this API")
-    page: str = Field(description="the address of its public league table")
+    ranking: str
+    page: str
 
 
 class RankingRow(Schema):
@@ -123,7 +122,7 @@ class RankingRow(Schema):
     code: str
     name: str
     name_en: str | None
-    score: str | None = Field(description="decimal text at the framework's display precision")
+    score: str | None
     change_score: str | None
     change_rank: int | None
     previous_rank: int | None
@@ -261,13 +260,13 @@ class SurveyRow(Schema):
     rank: int
     code: str
     name: str
-    percent: str = Field(description="the share satisfied, in percent, 2 decimals")
-    ci_low: str | None = Field(description="lower bound of the 95% confidence interval, percent")
-    ci_high: str | None = Field(description="upper bound of the 95% confidence interval, percent")
+    percent: str
+    ci_low: str | None
+    ci_high: str | None
     n: int
     n_eff: float | None
     small_n: bool
-    tied_above: bool = Field(description="its interval overlaps that of the unit ranked just above")
+    tied_above: bool
     tied_below: bool
 
 

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 
 from chiso.api import schemas
-from chiso.api.common import DEFAULT_LIMIT, NotFound, page
+from chiso.api.common import DEFAULT_LIMIT, NotFound, lazy_text, page
 from chiso.results.services import reference_date
 from chiso.units.models import Level, Unit, UnitLineage
 
@@ -40,7 +41,16 @@ def _valid_on(day: date) -> Q:
     )
 
 
-@router.get("/units", response=schemas.Page[schemas.UnitPeriod], summary="Đơn vị hành chính / Units")
+@router.get(
+    "/units",
+    response=schemas.Page[schemas.UnitPeriod],
+    summary=lazy_text(gettext_lazy("Đơn vị hành chính")),
+    description=lazy_text(
+        gettext_lazy(
+            "Các đơn vị của một cấp theo mã; year: các đơn vị có hiệu lực ngày 31/12 năm đó (63 tỉnh đến 2024, 34 từ 2025)."
+        )
+    ),
+)
 def units(
     request: HttpRequest,
     level: str = Level.PROVINCE,
@@ -76,7 +86,16 @@ def _edge(unit: Unit, link: UnitLineage) -> dict[str, Any]:
     }
 
 
-@router.get("/units/{code}", response=schemas.UnitDetail, summary="Một đơn vị / One unit")
+@router.get(
+    "/units/{code}",
+    response=schemas.UnitDetail,
+    summary=lazy_text(gettext_lazy("Một đơn vị")),
+    description=lazy_text(
+        gettext_lazy(
+            "Một đơn vị theo mã: các thời kỳ hiệu lực, tên vào năm year, các đơn vị tiền thân và kế thừa."
+        )
+    ),
+)
 def unit_detail(request: HttpRequest, code: str, level: str = "", year: int | None = None) -> dict[str, Any]:
     """A unit by its official code: every period of validity, its name on 31 December of `year`
     (today without it), the units it came from and those it became part of."""

@@ -84,7 +84,7 @@ NOT_PAGES = {
     "opendata:api_home": "a redirect to the API's docs page",
     "opendata:ranking_file": "CSV, Excel or JSON file",
     "opendata:profile_file": "CSV, Excel or JSON file",
-    "api-v1:api-root": "the API's root (JSON)",
+    "api-v1:api-root": "django-ninja's root: a 404 naming the docs page",
     "api-v1:openapi-json": "JSON",
     **{
         f"api-v1:{name}": "JSON"
