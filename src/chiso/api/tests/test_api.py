@@ -225,6 +225,10 @@ def drafts(db):
     draft = ResultSet.objects.create(
         index=papi, year=2030, framework=framework, dataset=dataset, status=ResultSet.Status.DRAFT
     )
+    # a newer draft of a published year: the public still sees the published version
+    ResultSet.objects.create(
+        index=papi, year=2021, version=99, framework=framework, dataset=dataset, status=ResultSet.Status.DRAFT
+    )
     secret = Index.objects.create(code="bimat", short_name="BIMAT", name_vi="Chỉ số chưa công bố")
     hidden = Framework.objects.create(
         index=secret, code="bimat-2030", name_vi="Khung chưa công bố", definition=framework.definition
@@ -251,6 +255,9 @@ def test_drafts_are_not_found(client, drafts, path):
 
 
 def test_drafts_are_not_listed(client, drafts):
+    ranking = get(client, "/rankings/papi/2021", limit=100)
+    assert ranking["count"] == 63 and any(r["score"] == "43.83" for r in ranking["items"])
+    assert [s["version"] for s in get(client, "/result-sets", index="papi", year=2021)] != [99]
     assert 2030 not in get(client, "/indices/papi")["years"]
     assert "bimat" not in {i["code"] for i in get(client, "/indices")}
     assert not get(client, "/result-sets", year=2030)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from chiso.demo.tests.test_browser_phone import OVERFLOW
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
@@ -37,6 +39,8 @@ def test_docs_page_works_offline_on_a_phone(site, browser):
     page.goto(site + "/api/v1/docs/")
     page.wait_for_selector(".opblock-summary-path", timeout=15000)
     assert page.locator(".opblock").count() >= 14  # every endpoint is described
+    measured = page.evaluate(OVERFLOW)
+    assert measured["width"] <= 390, measured  # fits a phone, as every page (test_browser_phone)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "api-docs-phone.png"), full_page=False)
     # Try it out: the ranking of PAPI 2021 from the docs page itself
