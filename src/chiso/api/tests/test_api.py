@@ -163,6 +163,8 @@ def test_published_cycle_and_its_results(client, cycles):
     assert detail["units"] == 2 and detail["fields"]
     rows = get(client, f"/cycles/{published.pk}/results")
     assert rows["count"] == 2 and {r["code"] for r in rows["items"]} == {"QN.STP", "QN.SYT"}
+    page = client.get(f"/danh-gia/cong-bo/{published.pk}/").content.decode()
+    assert f"/api/v1/cycles/{published.pk}/results?limit=500" in page  # the public page links its data
 
 
 @pytest.fixture
