@@ -213,6 +213,8 @@ def test_published_survey_results_with_intervals(client, surveys):
     assert first["rank"] == 1 and first["percent"] == "90.00"
     assert first["ci_low"] == "85.00" and first["ci_high"] == "95.00"
     assert data["count"] == 3
+    page = client.get(f"/khao-sat/{published.pk}/ket-qua/").content.decode()
+    assert f"/api/v1/surveys/{published.pk}/results?code=overall" in page  # the public page links its data
 
 
 # -- nothing unpublished ------------------------------------------------------------------------------
