@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "chiso.surveys",
     "chiso.plans",
     "chiso.reports",
+    "chiso.api",
+    "ninja",  # django-ninja: its templates and static files (the API's docs page, served offline)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -238,6 +240,12 @@ AXES_CLIENT_IP_CALLABLE = "chiso.accounts.sessions.client_address"
 # hours: an office's two-hour lunch break does not sign anyone out; a desk left for the evening does.
 SESSION_COOKIE_AGE = 60 * _env_int("CHISO_SESSION_IDLE_MINUTES", 180)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The open-data API (chiso.api, /api/v1/): every client is limited to CHISO_API_RATE requests
+# ("120/min", "5000/day" …) counted by address (chiso.accounts.sessions.client_address), and a
+# page of a list holds at most CHISO_API_MAX_LIMIT rows.
+CHISO_API_RATE = os.environ.get("CHISO_API_RATE", "120/min")
+CHISO_API_MAX_LIMIT = _env_int("CHISO_API_MAX_LIMIT", 500)
 
 # Content Security Policy (django-csp): scripts and style sheets from chiso's own static files only,
 # no inline script or event handler anywhere. Inline style *attributes* stay allowed: the bars of

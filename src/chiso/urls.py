@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static as static_url
 from django.urls import URLPattern, URLResolver, include, path
 
+from chiso.api.api import api
+
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Browsers ask for /favicon.ico whatever a page links to (a PDF, a JSON answer): send them to
@@ -25,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("khao-sat/", include("chiso.surveys.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
     path("viec/", include("chiso.jobs.urls")),
+    path("api/v1/", api.urls),  # the open-data API (chiso.api): names "api-v1:…"
+    path("", include("chiso.api.urls")),  # /api/ and the public tables' downloads
     path("", include("chiso.reports.urls")),
     path("", include("chiso.results.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -67,19 +68,33 @@ def _sheet(workbook: Workbook, table: Table) -> None:
     sheet.freeze_panes = "A3"
 
 
-def write_xlsx(report: Report, output: Path) -> Path:
+def workbook_of(tables: list[Table], title: str, sources: list[str]) -> Workbook:
     """One sheet per table (empty tables keep their headers) and a sheet of sources."""
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
-    for key in ORDER:
-        if key in report.tables:
-            _sheet(workbook, report.tables[key])
-    sources = workbook.create_sheet("Nguồn")
-    xlsx.append(sources, [report.title])
-    sources["A1"].font = Font(bold=True)
-    for line in report.sources:
-        xlsx.append(sources, [line])
-    sources.column_dimensions["A"].width = 120
+    for table in tables:
+        _sheet(workbook, table)
+    sheet = workbook.create_sheet("Nguồn")
+    xlsx.append(sheet, [title])
+    sheet["A1"].font = Font(bold=True)
+    for line in sources:
+        xlsx.append(sheet, [line])
+    sheet.column_dimensions["A"].width = 120
+    return workbook
+
+
+def tables_xlsx(tables: list[Table], title: str, sources: list[str]) -> bytes:
+    """The workbook of some tables (a public page's download), as bytes."""
+    buffer = io.BytesIO()
+    workbook_of(tables, title, sources).save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(report: Report, output: Path) -> Path:
+    """The report's tables in their order, one sheet each, and a sheet of sources."""
+    workbook = workbook_of(
+        [report.tables[key] for key in ORDER if key in report.tables], report.title, report.sources
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(str(output))
     return output

@@ -82,6 +82,30 @@ NOT_PAGES = {
     "results:table_save": "POST",
     "results:table_publish": "POST",
     "jobs:file": "file",
+    "opendata:api_home": "a redirect to the API's docs page",
+    "opendata:ranking_file": "CSV, Excel or JSON file",
+    "opendata:profile_file": "CSV, Excel or JSON file",
+    "api-v1:api-root": "django-ninja's root: a 404 naming the docs page",
+    "api-v1:openapi-json": "JSON",
+    **{
+        f"api-v1:{name}": "JSON"
+        for name in (
+            "indices",
+            "index_detail",
+            "frameworks",
+            "framework_detail",
+            "result_sets",
+            "ranking",
+            "profile",
+            "units",
+            "unit_detail",
+            "cycles",
+            "cycle_detail",
+            "cycle_results",
+            "surveys",
+            "survey_results",
+        )
+    },
 }
 
 OPEN_DETAILS = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
@@ -195,6 +219,7 @@ def pages() -> list[Page]:
         Page("plans:cycle_propose", f"/ke-hoach/ky/{published.pk}/{unit}/de-xuat/"),
         Page("plans:responsibilities", f"/ke-hoach/trach-nhiem/{framework.code}/"),
         Page("plans:leaders", "/ke-hoach/lanh-dao/"),
+        Page("api-v1:openapi-view", "/api/v1/docs/"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]

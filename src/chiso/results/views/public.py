@@ -16,6 +16,7 @@ from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.results.models import ResultSet
+from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years
@@ -77,7 +78,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     lang = _lang()
     places = analysis.framework.display_precision
     region = request.GET.get("vung", "")
-    table = [row for row in analysis.league_table() if not region or row.unit.region == region]
+    table = league_rows(analysis, region)  # the rows the API and the downloads give too
     pager = paginate(request, table)  # the rows of one page are formatted (3,321 communes …)
     rows = []
     for row in pager.rows:
