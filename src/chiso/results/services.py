@@ -322,6 +322,27 @@ def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
     Computed once per version of the result sets it reads and kept (`chiso.results.cache`): a new
     import, version, publication, or any change of the units, frameworks or results, is a new key."""
     shown = _shown_sets(index, (year, year - 1), drafts=drafts)
+    return analysis_of_sets(index, year, shown, drafts=drafts)
+
+
+def published_sets(indices: list[Index] | None = None) -> dict[tuple[int, int], ResultSet]:
+    """The published result set shown for every index-year (of `indices`, or of every index), in one
+    query: (index id, year) → result set, as `analyse` chooses it."""
+    rows = ResultSet.objects.published().select_related("framework", "dataset", "index")
+    if indices is not None:
+        rows = rows.filter(index__in=indices)
+    found: dict[tuple[int, int], ResultSet] = {}
+    for row in rows.order_by("index_id", "year", "version"):
+        found[(row.index_id, row.year)] = row  # the highest version of each year wins
+    return found
+
+
+def analysis_of_sets(
+    index: Index, year: int, shown: dict[int, ResultSet], *, drafts: bool = False
+) -> YearAnalysis:
+    """`analyse` from result sets already read (year → the set shown): the same cached analysis,
+    without a query when it is kept. A page showing many index-years reads their sets once
+    (`published_sets`) and asks for each analysis here."""
     current_set = shown.get(year)
     if current_set is None:
         years = result_years(index, drafts=drafts)
