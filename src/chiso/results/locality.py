@@ -250,20 +250,6 @@ def cycle_analysis(cycle) -> YearAnalysis:
     return cached_analysis(parts, build)
 
 
-def _index_trend(index: Index, unit: EngineUnit, year: int, sets: dict) -> list[YearPoint]:
-    from chiso.results.services import analysis_of_sets
-
-    points = []
-    years = sorted(y for (index_id, y) in sets if index_id == index.pk and y <= year)
-    for each in years:
-        shown = {y: sets[(index.pk, y)] for y in (each, each - 1) if (index.pk, y) in sets}
-        analysis = analysis_of_sets(index, each, shown)
-        point = _point(analysis, unit, each)
-        if point is not None:
-            points.append(point)
-    return points
-
-
 def _point(analysis: YearAnalysis, unit: EngineUnit, year: int) -> YearPoint | None:
     if unit.ref not in analysis.units:
         return None
@@ -309,7 +295,9 @@ def _standing(
 
 
 def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) -> tuple[list, set[int]]:
-    from chiso.results.services import analysis_of_sets, published_sets
+    """The published index-years ranking the unit that year, each with its trend over the index's
+    years up to it; and every year of the indices of the unit's level (the year selector)."""
+    from chiso.results.services import analyses_of_sets, published_sets
 
     sets = published_sets()
     years = {y for (_index, y), rs in sets.items() if rs.index.unit_level == unit.level}
@@ -318,19 +306,20 @@ def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) 
     for index in sorted(indices.values(), key=lambda i: (i.code != "par_index", i.short_name)):
         if index.unit_level != unit.level:
             continue
-        shown = {y: sets[(index.pk, y)] for y in (year, year - 1) if (index.pk, y) in sets}
-        analysis = analysis_of_sets(index, year, shown)
+        shown = {y: rs for (index_id, y), rs in sets.items() if index_id == index.pk and y <= year}
+        analyses = analyses_of_sets(index, sorted(shown), shown)
+        analysis = analyses[year]
         if unit.ref not in analysis.units:
             continue
         if analysis.current.value(unit.ref, TOTAL) is None:
             not_published.append(index.short_name)
             continue
-        profile_scope = analysis.current.peer_scope
-        wording = index.wording(unit.level).for_peers(profile_scope)
-        trend = _index_trend(index, unit, year, sets)
-        result_set = sets[(index.pk, year)]
+        trend = [p for y, each in sorted(analyses.items()) if (p := _point(each, unit, y)) is not None]
+        wording = index.wording(unit.level).for_peers(analysis.current.peer_scope)
         found.append(
-            _standing(index.code, index, index.short_name, analysis, unit, wording, trend, result_set.dataset.credit)
+            _standing(
+                index.code, index, index.short_name, analysis, unit, wording, trend, shown[year].dataset.credit
+            )
         )
     return found, years
 
