@@ -406,6 +406,75 @@ def overview(unit_code: str, year: int, language: str | None = None) -> Locality
         )
 
 
+def overview_to_dict(data: LocalityOverview) -> dict:
+    """The overview as plain JSON data (`chiso locality --format json`): numbers as JSON numbers,
+    the sentences in Vietnamese as the press writes them."""
+    from chiso.core.serialize import json_number
+
+    def standing(s: IndexStanding) -> dict:
+        p = s.profile
+        return {
+            "key": s.key,
+            "index": s.index_code,
+            "name": s.index_name,
+            "cycle": s.cycle_id,
+            "score": json_number(s.score),
+            "max": json_number(s.max_points),
+            "percent": s.wording.percent,
+            "rank": s.rank,
+            "of": s.of,
+            "peer_noun": s.wording.peer_noun,
+            "previous_year": p.previous_year,
+            "change_score": json_number(s.change_score),
+            "change_rank": s.change_rank,
+            "direction": s.direction or None,
+            "group": p.group.label_vi if p.group else None,
+            "mean": json_number(p.national_mean),
+            "mean_label": s.wording.mean_label,
+            "sentence_vi": s.sentence,
+            "mean_sentence_vi": s.mean_sentence,
+            "strengths": [c.code for c in p.strengths],
+            "weaknesses": [c.code for c in p.weaknesses],
+            "weak_criteria": [w.code for w in s.weak],
+            "trend": [
+                {"year": t.year, "score": json_number(t.score), "max": json_number(t.max_points), "rank": t.rank, "of": t.of}
+                for t in s.trend
+            ],
+            "source": s.source,
+        }
+
+    counts = data.counts
+    return {
+        "unit": {"code": data.unit.code, "name": data.unit.name, "level": data.unit.level},
+        "year": data.year,
+        "years": data.years,
+        "counts": {
+            "total": counts.total,
+            "compared": counts.compared,
+            "up": counts.up,
+            "down": counts.down,
+            "same": counts.same,
+            "sentence_vi": data.counts_sentence,
+        },
+        "indices": [standing(s) for s in data.standings],
+        "at_stake": [
+            {
+                "index": r.standing.index_code,
+                "key": r.standing.key,
+                "code": r.node.code,
+                "name": r.node.name_vi,
+                "points": json_number(r.node.points),
+                "max": json_number(r.node.max_points),
+                "at_stake": json_number(r.stake),
+                "rank": r.node.rank,
+                "of": r.node.of,
+            }
+            for r in data.at_stake
+        ],
+        "not_published": data.not_published,
+    }
+
+
 __all__ = [
     "Counts",
     "IndexStanding",
@@ -416,6 +485,7 @@ __all__ = [
     "counts_of",
     "cycle_analysis",
     "overview",
+    "overview_to_dict",
     "stake_rows",
     "unit_for",
 ]
