@@ -66,7 +66,8 @@ class IndexStanding:
 
     key: str  # "papi", or "cycle-12" for an internal cycle
     index_code: str
-    index_name: str  # the index's short name ("PAPI"), or the cycle's name
+    index_name: str  # the index's short name ("PAPI", "CCHC sở"), as the sentence names it
+    title: str  # what the dashboard calls it: the short name, or the internal cycle's name
     year: int
     unit: EngineUnit
     profile: Profile
@@ -273,6 +274,7 @@ def _standing(
     trend: list[YearPoint],
     source: str,
     cycle_id: int | None = None,
+    title: str = "",
 ) -> IndexStanding:
     profile = analysis.profile(unit.ref)
     losses = loss_analysis(analysis, unit.ref)
@@ -280,6 +282,7 @@ def _standing(
         key=key,
         index_code=index.code,
         index_name=name,
+        title=title or name,
         year=analysis.current.year,
         unit=analysis.units[unit.ref],
         profile=profile,
@@ -355,8 +358,8 @@ def _cycle_standings(unit_row: Unit, unit: EngineUnit, year: int) -> tuple[list,
         wording = index.wording(unit.level).for_peers(BLOCK)
         found.append(
             _standing(
-                f"cycle-{cycle.pk}", index, cycle.name, analysis, unit, wording, trend,
-                analysis.framework.source, cycle_id=cycle.pk,
+                f"cycle-{cycle.pk}", index, index.short_name, analysis, unit, wording, trend,
+                analysis.framework.source, cycle_id=cycle.pk, title=cycle.name,
             )  # fmt: skip
         )
     return found, years
@@ -417,6 +420,7 @@ def overview_to_dict(data: LocalityOverview) -> dict:
             "key": s.key,
             "index": s.index_code,
             "name": s.index_name,
+            "title": s.title,
             "cycle": s.cycle_id,
             "score": json_number(s.score),
             "max": json_number(s.max_points),
