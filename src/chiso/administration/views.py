@@ -86,7 +86,11 @@ def _locality_link(cycle: Cycle) -> dict[str, Any] | None:
         .aggregate(latest=Max("year"))["latest"]
     )
     year = latest or cycle.year
-    return {"url": reverse("results:locality", args=[unit.code, year]), "name": unit.display_name, "year": year}
+    return {
+        "url": reverse("results:locality", args=[unit.code, year]),
+        "name": unit.display_name,
+        "year": year,
+    }
 
 
 LIST_ROWS = 50  # rows shown of each list; the counts stay whole, the rest is on the cycle's page

@@ -143,7 +143,9 @@ class Counts:
 
     def down_text(self) -> str:
         """ "03/04 chỉ số tụt hạng" (two-digit counts, as the conference reports write them)."""
-        return _("{count}/{total} chỉ số tụt hạng").format(count=f"{self.down:02d}", total=f"{self.total:02d}")
+        return _("{count}/{total} chỉ số tụt hạng").format(
+            count=f"{self.down:02d}", total=f"{self.total:02d}"
+        )
 
     def up_text(self) -> str:
         return _("{count}/{total} chỉ số tăng hạng").format(count=f"{self.up:02d}", total=f"{self.total:02d}")
@@ -259,9 +261,13 @@ def _point(analysis: YearAnalysis, unit: EngineUnit, year: int) -> YearPoint | N
         return None
     ranking = analysis.total_ranking
     return YearPoint(
-        year, score, analysis.framework.root.max_points, ranking.rank_of(unit.ref), ranking.of,
+        year,
+        score,
+        analysis.framework.root.max_points,
+        ranking.rank_of(unit.ref),
+        ranking.of,
         analysis.framework.code,
-    )  # fmt: skip
+    )
 
 
 def _standing(
@@ -321,7 +327,14 @@ def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) 
         wording = index.wording(unit.level).for_peers(analysis.current.peer_scope)
         found.append(
             _standing(
-                index.code, index, index.short_name, analysis, unit, wording, trend, shown[year].dataset.credit
+                index.code,
+                index,
+                index.short_name,
+                analysis,
+                unit,
+                wording,
+                trend,
+                shown[year].dataset.credit,
             )
         )
     return found, years
@@ -358,9 +371,17 @@ def _cycle_standings(unit_row: Unit, unit: EngineUnit, year: int) -> tuple[list,
         wording = index.wording(unit.level).for_peers(BLOCK)
         found.append(
             _standing(
-                f"cycle-{cycle.pk}", index, index.short_name, analysis, unit, wording, trend,
-                analysis.framework.source, cycle_id=cycle.pk, title=cycle.name,
-            )  # fmt: skip
+                f"cycle-{cycle.pk}",
+                index,
+                index.short_name,
+                analysis,
+                unit,
+                wording,
+                trend,
+                analysis.framework.source,
+                cycle_id=cycle.pk,
+                title=cycle.name,
+            )
         )
     return found, years
 
@@ -380,7 +401,9 @@ def stake_rows(standings: list[IndexStanding]) -> list[StakeRow]:
     """Every index's components with points at stake, in one list: most points at stake first
     (`chiso.engine.losses.stake`), then by index and code."""
     rows = [
-        StakeRow(standing, node, stake(node) or Decimal(0)) for standing in standings for node in standing.at_stake
+        StakeRow(standing, node, stake(node) or Decimal(0))
+        for standing in standings
+        for node in standing.at_stake
     ]
     return sorted(rows, key=lambda r: (-r.stake, r.standing.index_name, r.node.code))
 
@@ -441,7 +464,13 @@ def overview_to_dict(data: LocalityOverview) -> dict:
             "weaknesses": [c.code for c in p.weaknesses],
             "weak_criteria": [w.code for w in s.weak],
             "trend": [
-                {"year": t.year, "score": json_number(t.score), "max": json_number(t.max_points), "rank": t.rank, "of": t.of}
+                {
+                    "year": t.year,
+                    "score": json_number(t.score),
+                    "max": json_number(t.max_points),
+                    "rank": t.rank,
+                    "of": t.of,
+                }
                 for t in s.trend
             ],
             "source": s.source,

@@ -276,7 +276,9 @@ def results_of_many(result_sets: list[ResultSet]) -> dict[int, YearResults]:
     ranks: dict[int, dict] = {rs.pk: {} for rs in result_sets}
     means: dict[int, dict] = {rs.pk: {} for rs in result_sets}
     unit_results = (
-        UnitResult.objects.filter(result_set__in=result_sets).select_related("unit").prefetch_related("values")
+        UnitResult.objects.filter(result_set__in=result_sets)
+        .select_related("unit")
+        .prefetch_related("values")
     )
     for unit_result in unit_results:  # the same reading as `stored_values`, for every set at once
         ref = unit_result.unit.to_engine().ref
@@ -297,9 +299,15 @@ def results_of_many(result_sets: list[ResultSet]) -> dict[int, YearResults]:
         if level not in registries:
             registries[level] = registry((level,))
         found[rs.pk] = build_year_results(
-            rs.framework.to_engine(), level, rs.year, raw[rs.pk], groups[rs.pk], ranks[rs.pk], means[rs.pk],
+            rs.framework.to_engine(),
+            level,
+            rs.year,
+            raw[rs.pk],
+            groups[rs.pk],
+            ranks[rs.pk],
+            means[rs.pk],
             units=registries[level],
-        )  # fmt: skip
+        )
     return found
 
 

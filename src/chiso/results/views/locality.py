@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +19,7 @@ from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.results.locality import IndexStanding, LocalityError, YearPoint, overview
 from chiso.results.presenters import signed_int
 
-WIDTH, HEIGHT, PAD = 180, 56, 8
+WIDTH, HEIGHT, PAD = 180, 64, 8
 
 
 def _lang() -> str:
@@ -54,7 +56,9 @@ def trend_svg(points: list[YearPoint], year: int, label: str) -> SafeString:
     for p, (x, y) in zip(ranked, coords, strict=True):
         shown = " spark-now" if p.year == year else ""
         tip = f"{p.year}: {format_rank(p.rank, p.of)}"
-        parts.append(f'<circle cx="{x}" cy="{y}" r="3" class="spark-dot{shown}"><title>{tip}</title></circle>')
+        parts.append(
+            f'<circle cx="{x}" cy="{y}" r="3" class="spark-dot{shown}"><title>{tip}</title></circle>'
+        )
     base = HEIGHT - 3
     parts.append(f'<text x="{PAD}" y="{base}" class="spark-year">{first}</text>')
     if last > first:
@@ -67,10 +71,8 @@ def _links(standing: IndexStanding) -> dict[str, str]:
     prefix, args = standing.url_prefix, standing.url_args
     losses = reverse(f"results:{prefix}_losses", args=args)
     links = {"losses": losses, "whatif": losses + "#whatif-form", "target": losses + "#target-form"}
-    try:  # the plans app's page proposing plan items after this result (when installed)
+    with suppress(NoReverseMatch):  # the plans app's page proposing plan items (when installed)
         links["plan"] = reverse(f"plans:{prefix}_propose", args=args)
-    except NoReverseMatch:
-        pass
     if standing.cycle_id is None:
         links["profile"] = reverse("results:profile", args=args)
     return links
@@ -80,7 +82,9 @@ def _card(standing: IndexStanding, lang: str) -> dict:
     profile, places = standing.profile, standing.places
     wording = standing.wording
     maximum = standing.max_points
-    scale = " %" if wording.percent else (f"/{format_number(maximum, 0, lang)}" if maximum is not None else "")
+    scale = (
+        " %" if wording.percent else (f"/{format_number(maximum, 0, lang)}" if maximum is not None else "")
+    )
     mean = profile.national_mean
     return {
         "s": standing,
@@ -88,7 +92,9 @@ def _card(standing: IndexStanding, lang: str) -> dict:
         "scale": scale,
         "rank": format_rank(standing.rank, standing.of),
         "peer_noun": _(wording.peer_noun),
-        "change_score": format_signed(standing.change_score, places, lang) if standing.change_score is not None else "–",
+        "change_score": format_signed(standing.change_score, places, lang)
+        if standing.change_score is not None
+        else "–",
         "change_rank": signed_int(standing.change_rank),
         "previous_year": profile.previous_year,
         "group": profile.group.label if profile.group else "",
@@ -97,9 +103,13 @@ def _card(standing: IndexStanding, lang: str) -> dict:
         "versus_mean": format_signed(rounded_difference(standing.score, mean, places), places, lang),
         "strengths": [c.name for c in profile.strengths],
         "weaknesses": [c.name for c in profile.weaknesses],
-        "weak": [{"code": w.code, "name": w.name, "rank": format_rank(w.rank, w.of)} for w in standing.weak[:5]],
+        "weak": [
+            {"code": w.code, "name": w.name, "rank": format_rank(w.rank, w.of)} for w in standing.weak[:5]
+        ],
         "weak_more": max(0, len(standing.weak) - 5),
-        "svg": trend_svg(standing.trend, standing.year, _("Thứ hạng {index} qua các năm").format(index=standing.index_name)),
+        "svg": trend_svg(
+            standing.trend, standing.year, _("Thứ hạng {index} qua các năm").format(index=standing.index_name)
+        ),
         "trend_text": " · ".join(f"{p.year}: {format_rank(p.rank, p.of)}" for p in standing.trend),
         "links": _links(standing),
     }
