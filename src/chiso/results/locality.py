@@ -232,10 +232,17 @@ def unit_for(unit_code: str, year: int) -> Unit:
 def cycle_analysis(cycle) -> YearAnalysis:
     """An internal cycle's analysis at its final stage, kept in `chiso.results.cache` under the
     cycle's stored version (`chiso.assessments.standings`: moved on by every score, unit or block
-    change), its framework's last change and last year's cycle with its version."""
+    change), its framework's last change and last year's cycle with its version.
+
+    Inside a transaction it is built and not kept: a version moved by uncommitted scores could
+    otherwise be taken again, after a rollback, by other scores."""
+    from django.db import connection
+
     from chiso.assessments import scoring, standings
     from chiso.results.cache import cached_analysis
 
+    if connection.in_atomic_block:
+        return scoring.cycle_analysis(cycle)
     last = scoring.previous_cycle(cycle)
     parts = (
         "cycle",
