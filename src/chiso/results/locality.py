@@ -310,6 +310,19 @@ def _standing(
     )
 
 
+# The order the conference reports take the indices in (seeds 000 and 004): PAR INDEX, SIPAS,
+# PAPI, PCI, e-government, DGI …; a province's or district's own variant ("par_index_district")
+# with its family; any other index after them, by short name.
+CONFERENCE_ORDER = ("par_index", "sipas", "papi", "pci", "egov", "dgi", "ddci", "dti")
+
+
+def _conference_order(index: Index) -> tuple[int, str]:
+    place = next(
+        (i for i, code in enumerate(CONFERENCE_ORDER) if index.code.startswith(code)), len(CONFERENCE_ORDER)
+    )
+    return place, index.short_name
+
+
 def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) -> tuple[list, set[int]]:
     """The published index-years ranking the unit that year, each with its trend over the index's
     years up to it; and every year of the indices of the unit's level (the year selector)."""
@@ -319,7 +332,7 @@ def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) 
     years = {y for (_index, y), rs in sets.items() if rs.index.unit_level == unit.level}
     found = []
     indices = {rs.index_id: rs.index for (_i, y), rs in sets.items() if y == year}
-    for index in sorted(indices.values(), key=lambda i: (i.code != "par_index", i.short_name)):
+    for index in sorted(indices.values(), key=_conference_order):
         if index.unit_level != unit.level:
             continue
         shown = {y: rs for (index_id, y), rs in sets.items() if index_id == index.pk and y <= year}

@@ -227,3 +227,29 @@ def test_the_command_refuses_an_unknown_unit(capsys):
 def test_the_service_api_is_documented():
     for name in ("overview", "unit_for", "cycle_analysis"):
         assert name in (locality.__doc__ or "")
+
+
+# -- seed 004: a district on four indices (tables imported by the user) --------------------------
+
+from chiso.results.tests.test_district_words import quang_ninh  # noqa: E402, F401  (the fixture)
+
+
+def test_seed_004_binh_lieu_three_of_four_indices_fell(quang_ninh, client):  # noqa: F811
+    data = overview("198", 2022)
+    assert data.unit.name.endswith("Bình Liêu")
+    # In the conference's order: PAR INDEX, SIPAS, e-government, DGI.
+    assert [s.index_code for s in data.standings] == ["par_index_district", "sipas_district", "egov", "dgi"]
+    # "Trong 04 chỉ số thì có 03 chỉ số tụt hạng so với năm 2021" (seed 004).
+    assert data.counts.down_text() == "03/04 chỉ số tụt hạng"
+    assert data.counts_sentence.startswith("Trong 04 chỉ số thì có 03 chỉ số tụt hạng, 01 chỉ số tăng hạng")
+    by_code = {s.index_code: s for s in data.standings}
+    assert by_code["sipas_district"].sentence == (
+        "Chỉ số SIPAS năm 2022 của huyện Bình Liêu đạt 94,01 %, xếp hạng 12/13 huyện, thị xã, thành phố; "
+        "giảm 2,30 % và giảm 10 bậc so với năm 2021."
+    )
+    assert (by_code["dgi"].rank, by_code["dgi"].change_rank) == (7, 1)
+    assert all(s.wording.mean_label == "trung bình của tỉnh" for s in data.standings)
+    assert [p.year for p in by_code["egov"].trend] == [2021, 2022]
+    page = client.get("/ket-qua/dia-phuong/198/2022/").content.decode()
+    assert "03/04 chỉ số tụt hạng" in page and "01/04 chỉ số tăng hạng" in page
+    assert "xếp hạng 13/13 huyện, thị xã, thành phố; tăng 35,34 điểm và giảm 2 bậc so với năm 2021" in page

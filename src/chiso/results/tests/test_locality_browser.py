@@ -59,3 +59,21 @@ def test_the_dashboard_on_a_laptop_and_a_phone(site, browser):
     assert boxes[0] and boxes[1] and boxes[1]["y"] > boxes[0]["y"]  # one list, one index under the other
     shoot(phone, "locality-quang-ninh-2016-phone")
     phone.close()
+
+
+from chiso.results.tests.test_district_words import quang_ninh  # noqa: E402, F401  (the fixture)
+
+
+def test_seed_004_a_district_on_four_indices(site, quang_ninh, browser):  # noqa: F811
+    """Bình Liêu 2022 (tables imported by the user): four cards, "03/04 chỉ số tụt hạng"."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/ket-qua/dia-phuong/198/2022/")
+    assert page.locator("article.locality-index").count() == 4
+    assert "03/04 chỉ số tụt hạng" in page.locator(".locality-counts").inner_text()
+    shoot(page, "locality-binh-lieu-2022")
+    page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(site + "/ket-qua/dia-phuong/198/2022/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(phone, "locality-binh-lieu-2022-phone")
+    phone.close()
