@@ -253,3 +253,16 @@ def test_seed_004_binh_lieu_three_of_four_indices_fell(quang_ninh, client):  # n
     page = client.get("/ket-qua/dia-phuong/198/2022/").content.decode()
     assert "03/04 chỉ số tụt hạng" in page and "01/04 chỉ số tăng hạng" in page
     assert "xếp hạng 13/13 huyện, thị xã, thành phố; tăng 35,34 điểm và giảm 2 bậc so với năm 2021" in page
+
+
+def test_a_second_request_recomputes_nothing(client, monkeypatch):
+    """The published analyses come from the cache: the second request builds none and reads little."""
+    from chiso.results import cache
+
+    monkeypatch.setattr(cache, "_pending", lambda: False)  # as in production, where nothing is pending
+    assert client.get("/ket-qua/dia-phuong/22/2016/").status_code == 200
+    built = cache.stats["built"]
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get("/ket-qua/dia-phuong/22/2016/").status_code == 200
+    assert cache.stats["built"] == built
+    assert len(warm) <= 5
