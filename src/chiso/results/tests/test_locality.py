@@ -266,3 +266,9 @@ def test_a_second_request_recomputes_nothing(client, monkeypatch):
         assert client.get("/ket-qua/dia-phuong/22/2016/").status_code == 200
     assert cache.stats["built"] == built
     assert len(warm) <= 5
+
+
+def test_the_page_in_english_keeps_its_figures(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/ket-qua/dia-phuong/22/2016/").content.decode()
+    assert "62/63" in page and "32.98" in page  # English number format
