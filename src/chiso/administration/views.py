@@ -47,11 +47,11 @@ def _lang(request: HttpRequest) -> str:
 @officer_required
 def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) -> HttpResponse:
     managed = Cycle.objects.restrict(request.user, MANAGE)
-    cycles = list(managed.select_related("framework__index", "organiser").order_by("-year", "block"))
+    cycles = list(managed.select_related("framework__index", "organiser__unit").order_by("-year", "block"))
     if cycle_id is None and request.GET.get("ky", "").isdigit():
         cycle_id = int(request.GET["ky"])
     if cycle_id is not None:
-        cycle = get_object_or_404(managed.select_related("organiser"), pk=cycle_id)
+        cycle = get_object_or_404(managed.select_related("organiser__unit"), pk=cycle_id)
     else:
         unpublished = [c for c in cycles if not c.is_published]
         cycle = (unpublished or cycles or [None])[0]
@@ -66,7 +66,31 @@ def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) ->
         context["board"] = board
         context["lists"] = _list_titles(board)
         context["extend_form"] = ExtendForm(initial={"new_due": cycle.self_assessment_due})
+        context["locality"] = _locality_link(cycle)
     return render(request, "administration/dashboard.html", context)
+
+
+def _locality_link(cycle: Cycle) -> dict[str, Any] | None:
+    """The locality dashboard of the organiser's own unit (its province or district): every index of
+    it in the latest year up to the cycle's that has published results for its level (one query)."""
+    from django.db.models import Max
+
+    from chiso.results.models import ResultSet
+
+    unit = cycle.organiser.unit
+    if unit is None:
+        return None
+    latest = (
+        ResultSet.objects.published()
+        .filter(index__unit_level=unit.level, year__lte=cycle.year)
+        .aggregate(latest=Max("year"))["latest"]
+    )
+    year = latest or cycle.year
+    return {
+        "url": reverse("results:locality", args=[unit.code, year]),
+        "name": unit.display_name,
+        "year": year,
+    }
 
 
 LIST_ROWS = 50  # rows shown of each list; the counts stay whole, the rest is on the cycle's page

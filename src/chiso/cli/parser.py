@@ -110,6 +110,15 @@ def add_results(sub: Any) -> None:
     _output_options(p)
     p.set_defaults(func=Handler("chiso.cli.results:cmd_profile"))
 
+    p = sub.add_parser(
+        "locality",
+        help=_("mọi chỉ số của một đơn vị trong một năm: điểm, hạng, thay đổi, xu hướng, điểm bị mất"),
+    )
+    p.add_argument("unit", help=_("mã đơn vị chính thức, ví dụ 22 (Quảng Ninh)"))
+    p.add_argument("year", type=int)
+    _output_options(p, ("text", "table", "json", "csv"))
+    p.set_defaults(func=Handler("chiso.cli.locality:cmd_locality"))
+
     p = sub.add_parser("import-results", help=_("nhập bảng kết quả (CSV/XLSX) của một chỉ số, một năm"))
     p.add_argument("file")
     p.add_argument("--index", required=True)

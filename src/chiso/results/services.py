@@ -268,6 +268,49 @@ def stored_values(result_set: ResultSet) -> tuple[dict, dict, dict, dict]:
     return raw, groups, ranks, means
 
 
+def results_of_many(result_sets: list[ResultSet]) -> dict[int, YearResults]:
+    """Several stored result sets as engine input (result set id → `results_of` it), read together:
+    a fixed number of queries however many sets (a unit's trend over every year of an index)."""
+    raw: dict[int, dict] = {rs.pk: {} for rs in result_sets}
+    groups: dict[int, dict] = {rs.pk: {} for rs in result_sets}
+    ranks: dict[int, dict] = {rs.pk: {} for rs in result_sets}
+    means: dict[int, dict] = {rs.pk: {} for rs in result_sets}
+    unit_results = (
+        UnitResult.objects.filter(result_set__in=result_sets)
+        .select_related("unit")
+        .prefetch_related("values")
+    )
+    for unit_result in unit_results:  # the same reading as `stored_values`, for every set at once
+        ref = unit_result.unit.to_engine().ref
+        raw[unit_result.result_set_id][ref] = {v.node_code: v.value for v in unit_result.values.all()}
+        if unit_result.published_group:
+            groups[unit_result.result_set_id][ref] = unit_result.published_group
+        if unit_result.published_rank:
+            ranks[unit_result.result_set_id][ref] = unit_result.published_rank
+    figures = PublishedFigure.objects.filter(
+        result_set__in=result_sets, kind=PublishedFigure.Kind.NATIONAL_MEAN
+    )
+    for figure in figures:
+        means[figure.result_set_id][figure.node_code] = (figure.value, figure.source)
+    registries: dict[str, Any] = {}
+    found = {}
+    for rs in result_sets:
+        level = rs.index.unit_level
+        if level not in registries:
+            registries[level] = registry((level,))
+        found[rs.pk] = build_year_results(
+            rs.framework.to_engine(),
+            level,
+            rs.year,
+            raw[rs.pk],
+            groups[rs.pk],
+            ranks[rs.pk],
+            means[rs.pk],
+            units=registries[level],
+        )
+    return found
+
+
 def build_year_results(
     framework: EngineFramework,
     level: str,
@@ -276,9 +319,12 @@ def build_year_results(
     groups: dict | None = None,
     ranks: dict | None = None,
     means: dict | None = None,
+    *,
+    units: Any = None,
 ) -> YearResults:
-    """Engine input from node values by unit; the peers are chosen by `peer_set`."""
-    peers, scope = peer_set(level, year, set(raw))
+    """Engine input from node values by unit; the peers are chosen by `peer_set` (from `units`, the
+    registry of the level, when the caller has it already)."""
+    peers, scope = peer_set(level, year, set(raw), units=units)
     peers = engine_units_with_blocks(peers, reference_date(year))
     values = aggregate_units(framework, raw)
     return YearResults(
@@ -293,7 +339,9 @@ def build_year_results(
     )
 
 
-def peer_set(level: str, year: int, ranked: set[EngineUnitRef]) -> tuple[list[EngineUnit], str]:
+def peer_set(
+    level: str, year: int, ranked: set[EngineUnitRef], *, units: Any = None
+) -> tuple[list[EngineUnit], str]:
     """The units an index-year ranks ("x/N": N is their number) and where they come from.
 
     The rule: the units of the index's level valid on 31 December of the year, under the parent(s) of
@@ -302,7 +350,7 @@ def peer_set(level: str, year: int, ranked: set[EngineUnitRef]) -> tuple[list[En
     valid that day, not all 696 districts of the country; a district without a row is counted, without
     a rank. The scope is "national" for provinces, "province" (or "district") when the units share one
     parent, "mixed" otherwise; it names the peers' mean ("trung bình của tỉnh")."""
-    units = registry((level,)).valid_units(level, on=reference_date(year))
+    units = (units or registry((level,))).valid_units(level, on=reference_date(year))
     if level == PROVINCE:
         return units, NATIONAL
     parents = {unit.parent_code for unit in units if unit.ref in ranked}
@@ -322,6 +370,27 @@ def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
     Computed once per version of the result sets it reads and kept (`chiso.results.cache`): a new
     import, version, publication, or any change of the units, frameworks or results, is a new key."""
     shown = _shown_sets(index, (year, year - 1), drafts=drafts)
+    return analysis_of_sets(index, year, shown, drafts=drafts)
+
+
+def published_sets(indices: list[Index] | None = None) -> dict[tuple[int, int], ResultSet]:
+    """The published result set shown for every index-year (of `indices`, or of every index), in one
+    query: (index id, year) → result set, as `analyse` chooses it."""
+    rows = ResultSet.objects.published().select_related("framework", "dataset", "index")
+    if indices is not None:
+        rows = rows.filter(index__in=indices)
+    found: dict[tuple[int, int], ResultSet] = {}
+    for row in rows.order_by("index_id", "year", "version"):
+        found[(row.index_id, row.year)] = row  # the highest version of each year wins
+    return found
+
+
+def analysis_of_sets(
+    index: Index, year: int, shown: dict[int, ResultSet], *, drafts: bool = False
+) -> YearAnalysis:
+    """`analyse` from result sets already read (year → the set shown): the same cached analysis,
+    without a query when it is kept. A page showing many index-years reads their sets once
+    (`published_sets`) and asks for each analysis here."""
     current_set = shown.get(year)
     if current_set is None:
         years = result_years(index, drafts=drafts)
@@ -339,6 +408,31 @@ def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
 
     parts = ("analyse", index.pk, year, drafts, _identity(current_set), _identity(previous_set))
     return cached_analysis(parts, build)
+
+
+def analyses_of_sets(index: Index, years: list[int], shown: dict[int, ResultSet]) -> dict[int, YearAnalysis]:
+    """The published analyses of several years of an index (year → `analyse` of it), from result
+    sets already read (year → set: every year asked and the year before each). The same cached
+    analyses as `analyse`; those not kept are built from one reading of all the sets together
+    (`results_of_many`), so the queries do not grow with the years."""
+    loaded: dict[int, YearResults] = {}
+
+    def inputs(result_set: ResultSet) -> YearResults:
+        if not loaded:
+            loaded.update(results_of_many(list(shown.values())))
+        return loaded[result_set.pk]
+
+    found = {}
+    for year in years:
+        current_set, previous_set = shown[year], shown.get(year - 1)
+
+        def build(current_set=current_set, previous_set=previous_set, year=year) -> tuple:
+            previous = inputs(previous_set) if previous_set is not None else None
+            return inputs(current_set), previous, None if previous else year - 1
+
+        parts = ("analyse", index.pk, year, False, _identity(current_set), _identity(previous_set))
+        found[year] = cached_analysis(parts, build)
+    return found
 
 
 def _shown_sets(index: Index, years: tuple[int, ...], *, drafts: bool) -> dict[int, ResultSet]:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from chiso.results import views
-from chiso.results.views import tables
+from chiso.results.views import locality, tables
 
 app_name = "results"
 
@@ -18,6 +18,8 @@ def analysis_routes(prefix: str) -> list:
 urlpatterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
+    # Before the profile's pattern, which would read "dia-phuong" as an index code.
+    path("ket-qua/dia-phuong/<str:unit_code>/<int:year>/", locality.locality, name="locality"),
     path("ket-qua/<str:index_code>/<int:year>/", views.ranking, name="ranking"),
     path("ket-qua/<str:index_code>/<int:year>/<str:unit_code>/", views.profile, name="profile"),
     # Paths kept from when these pages were in the plans app (links and bookmarks keep working).

@@ -169,6 +169,8 @@ def pages() -> list[Page]:
         Page("results:ranking", "/ket-qua/papi/2024/"),
         Page("results:ranking", "/ket-qua/pci/2023/"),
         Page("results:profile", "/ket-qua/papi/2024/22/"),
+        Page("results:locality", "/ket-qua/dia-phuong/22/2024/"),
+        Page("results:locality", f"/ket-qua/dia-phuong/{unit}/{published.year}/"),
         Page("results:national_losses", "/ke-hoach/phan-tich/papi/2024/22/"),
         Page("results:cycle_losses", f"/ke-hoach/ky/{published.pk}/{unit}/"),
         Page("results:tables", "/dieu-hanh/bang-ket-qua/"),
