@@ -292,6 +292,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "api-v1:survey_results": [[survey]],
         "results:home": [[]],
         "results:search": [[]],
+        "results:locality": [["58", 2021], *[[c, cycle.year] for c in codes]],
         "results:ranking": [national[:2]],
         "results:profile": [national],
         "results:national_losses": [national],

@@ -272,3 +272,11 @@ def test_the_page_in_english_keeps_its_figures(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/ket-qua/dia-phuong/22/2016/").content.decode()
     assert "62/63" in page and "32.98" in page  # English number format
+
+
+def test_a_unit_nothing_published_names_has_no_page(client):
+    from chiso.units.models import Unit
+
+    Unit.objects.create(level="department", code="22.THU", name="Sở Chưa Công Bố", parent_code="22")
+    response = client.get("/ket-qua/dia-phuong/22.THU/2024/")
+    assert response.status_code == 404 and "Sở Chưa Công Bố" not in response.content.decode()

@@ -126,6 +126,9 @@ def locality(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
         data = overview(unit_code, year)
     except LocalityError as exc:
         raise Http404(str(exc)) from exc
+    if not data.standings and not data.not_published and data.years == [year]:
+        # nothing published names the unit in any year: no page about it (not even its name)
+        raise Http404(_("Chưa có kết quả công bố nào của đơn vị này."))
     cards = [_card(s, lang) for s in data.standings]
     by_key = {c["s"].key: c for c in cards}
     stakes = [
