@@ -387,9 +387,24 @@ def test_results_export_publish_and_the_public_page(client, cycle, people):
     client.logout()
     public = client.get(url("published", cycle.pk))
     assert public.status_code == 200 and "Sở Tư pháp" in public.text and "1/2" in public.text
+    # the field columns are headed by their names, not "1 2 …"; the bars start near the lowest total
+    first_field = public.context["framework"].root.children[0]
+    assert f">{first_field.name_vi[:21]}" in public.text
+    floor = public.context["bar_from"]
+    assert f">{floor}–{public.context['max_points']}</small>" in public.text
     assert client.get(url("published_unit", cycle.pk, "QN.SYT")).status_code == 200
     assert client.get(url("published_export", cycle.pk)).status_code == 200
     assert cycle.name in client.get(url("published_list")).text
+
+
+def test_league_bars_start_near_the_lowest_total():
+    from chiso.assessments.views.results import bar, bar_floor
+
+    assert bar_floor(Decimal("82.4"), Decimal("100")) == 80
+    assert bar(Decimal("82"), Decimal("100"), Decimal("80")) == 10
+    assert bar(Decimal("91"), Decimal("100"), Decimal("80")) == 55  # 82 and 91 no longer look alike
+    assert bar_floor(Decimal("12"), Decimal("100")) == 0  # spread over the scale: from zero
+    assert bar_floor(None, Decimal("100")) == 0 and bar(None, Decimal("100")) == 0
 
 
 def test_unpublished_cycles_are_not_public(client, cycle, people):

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from chiso.assessments.views.common import (
     places_of,
     when,
 )
+from chiso.core.svgcharts import nice_ticks
 from chiso.engine.i18n import localized
 from chiso.engine.narrative import block_rank_phrase
 from chiso.engine.numbers import format_rank, format_signed
@@ -92,6 +94,8 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
     else:
         page_obj = Paginator(found, PER_PAGE).get_page(page)
         shown = list(page_obj.object_list)
+    # The bars start near the lowest total, not at zero: 82 and 91 must not look alike.
+    floor = bar_floor(found.aggregate(low=Min("total"))["low"], framework.root.max_points)
     rows = []
     for line in shown:
         figures = line.figures
@@ -112,7 +116,7 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
                 "code": unit.code,
                 "name": unit.name,
                 "score": fmt(line.total, places),
-                "bar": bar(line.total, framework.root.max_points),
+                "bar": bar(line.total, framework.root.max_points, floor),
                 "change_score": format_signed(standings.number(change[0]), places, language)
                 if change
                 else "–",
@@ -136,6 +140,7 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
         "ranked": summary["ranked"],
         "mean": fmt(standings.number(summary["mean"]), places),
         "max_points": fmt(framework.root.max_points, 0),
+        "bar_from": fmt(floor, 0),
         "previous": summary["previous_year"],
         "stage": stage,
         "stage_label": STAGE_LABELS[stage],
@@ -150,10 +155,19 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
     }
 
 
-def bar(value: Decimal | None, maximum: Decimal | None) -> int:
-    if value is None or not maximum:
+def bar(value: Decimal | None, maximum: Decimal | None, floor: Decimal = Decimal(0)) -> int:
+    """A bar's width in % of its column: `value` on the scale from `floor` to `maximum`."""
+    if value is None or not maximum or maximum <= floor:
         return 0
-    return max(0, min(100, int(value * 100 / maximum)))
+    return max(0, min(100, int((value - floor) * 100 / (maximum - floor))))
+
+
+def bar_floor(lowest: Decimal | None, maximum: Decimal | None) -> Decimal:
+    """Where a league table's bars start: a round value at or below the lowest total (zero when the
+    totals spread over most of the scale)."""
+    if lowest is None or not maximum:
+        return Decimal(0)
+    return Decimal(str(nice_ticks(float(lowest), float(maximum))[0]))
 
 
 def signed_int(value: int | None) -> str:
