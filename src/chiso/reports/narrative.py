@@ -52,7 +52,9 @@ def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording 
     if moved:
         text += f"; {moved}"
     if profile.group is not None:
-        text += f"; thuộc {_lower_first(profile.group.label_vi)}"
+        group = _lower_first(profile.group.label_vi)
+        # "thuộc nhóm đạt điểm cao nhất"; a bare label ("Rất tốt") gets its noun: "thuộc nhóm rất tốt".
+        text += f"; thuộc {group if group.startswith('nhóm') else 'nhóm ' + group}"
     return text + "."
 
 

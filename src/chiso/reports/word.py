@@ -98,17 +98,24 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     return drawn
 
 
-def captions(report: Report, drawn: dict[str, Path]) -> dict[str, str]:
-    """ "Bảng 1. Kết quả tổng hợp", "Hình 1. …", numbered over what is actually shown."""
+def captions(
+    report: Report,
+    drawn: dict[str, Path],
+    tables_before: int = 0,
+    figures_before: int = 0,
+    order: tuple[tuple[str, str], ...] = ORDER,
+) -> dict[str, str]:
+    """ "Bảng 1. Kết quả tổng hợp", "Hình 1. …", numbered over what is actually shown (after
+    `tables_before` tables and `figures_before` figures when the report is a chapter)."""
     result: dict[str, str] = {}
-    tables = figures = 0
+    tables, figures = tables_before, figures_before
     chart_titles = {
         "ranking": f"Xếp hạng Chỉ số {report.index_name} năm {report.year} ({report.unit.name} tô đỏ)",
         "components": f"Điểm từng {report.noun} của {report.unit.name} so với {report.mean_label} và "
         "địa phương cao nhất",
         "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
     }
-    for key, kind in ORDER:
+    for key, kind in order:
         if kind == "chart":
             if key in drawn:
                 figures += 1
