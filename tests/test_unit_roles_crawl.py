@@ -269,6 +269,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "plans:leaders": [[]],
         "plans:escalate": [[]],
         "reports:report": [[*national, "docx"]],
+        "reports:conference": [[national[2], national[1], "docx"]],
         "results:home": [[]],
         "results:ranking": [national[:2]],
         "results:profile": [national],

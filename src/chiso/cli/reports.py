@@ -23,7 +23,9 @@ def _words(args: argparse.Namespace) -> None:
     elif len(words) == 3:
         args.index, year, args.unit = words
     else:
-        raise CommandError(_("Cần UNIT YEAR hoặc INDEX YEAR UNIT, ví dụ: chiso report \"Quảng Ninh\" 2024 -o bao-cao.docx"))
+        raise CommandError(
+            _('Cần UNIT YEAR hoặc INDEX YEAR UNIT, ví dụ: chiso report "Quảng Ninh" 2024 -o bao-cao.docx')
+        )
     try:
         args.year = int(year)
     except ValueError as exc:

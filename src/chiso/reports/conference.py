@@ -133,7 +133,12 @@ class Conference:
 
 
 def build_conference(
-    unit_text: str, year: int, codes: list[str] | None = None, *, language: str = "vi", with_trend: bool = True
+    unit_text: str,
+    year: int,
+    codes: list[str] | None = None,
+    *,
+    language: str = "vi",
+    with_trend: bool = True,
 ) -> Conference:
     """Every index's report for the unit and year, the summary, the weak criteria across them and
     the draft conclusions. Raises ReportError when there is nothing to report."""
@@ -177,7 +182,9 @@ def _summary_table(summary: overview.Summary, places: int) -> Table:
                 "index": line.index_name,
                 "score": f"{format_number(line.score, places)}{scale}",
                 "rank": format_rank(line.rank, line.of),
-                "change_score": format_signed(line.score_change, places) if line.score_change is not None else "–",
+                "change_score": format_signed(line.score_change, places)
+                if line.score_change is not None
+                else "–",
                 "change_rank": f"{line.rank_change:+d}" if line.rank_change is not None else "–",
                 "group": line.group or "–",
             }
@@ -209,7 +216,8 @@ def _lineage(report: Report, code: str) -> list[str]:
     """The code and its ancestors' codes (a plan item or responsibility on a dimension covers its
     criteria)."""
     parents = report.profile.framework.parent_map()
-    chain, current = [], code
+    chain: list[str] = []
+    current: str | None = code
     while current is not None:
         chain.append(current)
         current = parents.get(current)
@@ -277,7 +285,9 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
         if target is not None:
             goal = target.target_rank if target.reachable else target.best_reachable_rank
         if goal is not None and profile.rank is not None and goal < profile.rank:
-            line = _("Phấn đấu năm {next} Chỉ số {index} đạt hạng {target}/{of} (năm {year}: {rank}/{of}).").format(
+            line = _(
+                "Phấn đấu năm {next} Chỉ số {index} đạt hạng {target}/{of} (năm {year}: {rank}/{of})."
+            ).format(
                 next=nxt,
                 index=report.index_name,
                 target=goal,
@@ -310,9 +320,9 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
         )
     if unassigned:
         lines.append(
-            _("Sở Nội vụ tham mưu phân công cơ quan chủ trì cho {count} tiêu chí còn yếu chưa có cơ quan chủ trì.").format(
-                count=len(unassigned)
-            )
+            _(
+                "Sở Nội vụ tham mưu phân công cơ quan chủ trì cho {count} tiêu chí còn yếu chưa có cơ quan chủ trì."
+            ).format(count=len(unassigned))
         )
     lines.append(
         _(
@@ -355,7 +365,8 @@ def context(conference: Conference, document: DocxTemplate, drawn: list[dict[str
         single = word.context(report, document, charts)
         chapters.append(
             {
-                "heading": f"{ROMAN[number - 1]}. " + _("CHỈ SỐ {index}").format(index=report.index_name.upper()),
+                "heading": f"{ROMAN[number - 1]}. "
+                + _("CHỈ SỐ {index}").format(index=report.index_name.upper()),
                 "full_name": report.index_full_name,
                 "noun": report.noun,
                 "paragraphs": report.paragraphs,
@@ -463,7 +474,8 @@ def write_conference_xlsx(conference: Conference, output: Path) -> Path:
                     name = name[:29] + f"{len(used) % 100:02d}"
                 used.add(name)
                 report_xlsx._sheet(
-                    workbook, dataclasses.replace(table, sheet=name, title=f"{report.index_name}: {table.title}")
+                    workbook,
+                    dataclasses.replace(table, sheet=name, title=f"{report.index_name}: {table.title}"),
                 )
         sources = workbook.create_sheet(_("Nguồn"))
         core_xlsx.append(sources, [conference.title])

@@ -205,9 +205,7 @@ def build_report(
     generated = date.today()
     issuing = issuing_unit(units, unit, generated)
     who = report_unit_phrase(unit, issuing)
-    title = (
-        f"BÁO CÁO PHÂN TÍCH CHỈ SỐ {index.short_name.upper()} NĂM {year} CỦA {keep_together(who.upper())}"
-    )
+    title = f"BÁO CÁO PHÂN TÍCH CHỈ SỐ {index.short_name.upper()} NĂM {year} CỦA {keep_together(who.upper())}"
     proforma_note = _proforma_note(index, year, unit, units)
     if proforma_note is not None:
         tables["proforma"] = _proforma_table(proforma_note, framework, places)

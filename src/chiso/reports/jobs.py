@@ -51,7 +51,10 @@ def make_conference_report(job: Job, progress: Progress = no_progress) -> Outcom
     progress(0, 2, _("Đang tổng hợp số liệu"))
     try:
         conference = build_conference(
-            params["unit"], params["year"], params.get("indices") or None, language=params.get("language", "vi")
+            params["unit"],
+            params["year"],
+            params.get("indices") or None,
+            language=params.get("language", "vi"),
         )
     except ReportError as exc:
         raise JobFailed(str(exc)) from exc

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chiso.engine.compare import quarter
 from chiso.engine.analysis import BLOCK, CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
+from chiso.engine.compare import quarter
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
 from chiso.engine.narrative import (

@@ -146,7 +146,7 @@ class Table:
     def value(self, column: Column, row: dict[str, Any]) -> Any:
         """The row's value for a column as written out: the outline number for a node's code."""
         value = row.get(column.key)
-        if column.key == "code" and self.numbers:
+        if column.key == "code" and self.numbers and isinstance(value, str):
             return self.numbers.get(value, value)
         return value
 

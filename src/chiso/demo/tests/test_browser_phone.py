@@ -74,6 +74,7 @@ NOT_PAGES = {
     "plans:responsibilities_import": "POST",
     "plans:escalate": "POST",
     "reports:report": "Word, Excel or PDF file",
+    "reports:conference": "Word, Excel or PDF file",
     "results:national_whatif": "POST, fragment",
     "results:national_target": "POST, fragment",
     "results:cycle_whatif": "POST, fragment",

@@ -30,6 +30,11 @@ def qn2016_docx(qn2016, tmp_path_factory):
     return write_conference_docx(qn2016, tmp_path_factory.mktemp("conf") / "qn2016.docx")
 
 
+def styled(document, style: str) -> list[str]:
+    """The texts of the document's paragraphs in that style."""
+    return [p.text for p in document.paragraphs if getattr(p.style, "name", None) == style]
+
+
 def ranked_indices(unit_name, year):
     """Every index with published results for the year in which the unit is ranked, from the
     ranking service itself."""
@@ -76,7 +81,7 @@ def test_two_indices_counted_up_and_down(qn2016):
 
 def test_the_document_has_the_summary_every_chapter_weak_criteria_and_conclusions(qn2016, qn2016_docx):
     document = Document(str(qn2016_docx))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = styled(document, "Heading 1")
     assert headings[:3] == ["I. TỔNG QUAN", "II. CHỈ SỐ PAPI", "III. CHỈ SỐ PCI"]
     assert headings[3] == "IV. TIÊU CHÍ CÒN YẾU, CƠ QUAN CHỦ TRÌ VÀ NHIỆM VỤ"
     assert headings[4] == "V. DỰ THẢO KẾT LUẬN: NHIỆM VỤ, GIẢI PHÁP NĂM 2017"
@@ -86,13 +91,13 @@ def test_the_document_has_the_summary_every_chapter_weak_criteria_and_conclusion
         assert f"- {chapter.paragraphs['headline']}" in body  # the summary's standard sentence
         assert chapter.paragraphs["headline"] in body  # and the chapter's
         assert chapter.paragraphs["strengths"] in body and chapter.paragraphs["weaknesses"] in body
-    subheadings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    subheadings = styled(document, "Heading 2")
     assert subheadings.count("6. Mục tiêu thứ hạng") == 2 and subheadings.count("3. Điểm bị mất") == 2
     assert any(line.startswith("1. Phấn đấu năm 2017 Chỉ số PAPI đạt hạng") for line in body)
     xml = zipfile.ZipFile(qn2016_docx).read("word/document.xml").decode()
     assert "{{" not in xml and "{%" not in xml
     assert len(document.inline_shapes) == 6  # three charts per index
-    captions = [p.text for p in document.paragraphs if p.style.name == "Chiso Chú thích"]
+    captions = styled(document, "Chiso Chú thích")
     numbers = [int(m) for c in captions for m in re.findall(r"^Bảng (\d+)\.", c)]
     assert numbers == list(range(1, len(numbers) + 1))  # numbered through the whole document
     text = all_text(qn2016_docx)
@@ -102,7 +107,9 @@ def test_the_document_has_the_summary_every_chapter_weak_criteria_and_conclusion
 
 def test_weak_criteria_across_indices_are_the_chapters_weak_criteria(qn2016):
     table = qn2016.tables["weak_all"]
-    from_chapters = {(c.index_name, c.numbers[r["code"]]) for c in qn2016.chapters for r in c.tables["weak"].rows}
+    from_chapters = {
+        (c.index_name, c.numbers[r["code"]]) for c in qn2016.chapters for r in c.tables["weak"].rows
+    }
     assert {(r["index"], r["code"]) for r in table.rows} == from_chapters
     shares = [int(r["rank"].split("/")[0]) / int(r["rank"].split("/")[1]) for r in table.rows]
     assert shares == sorted(shares, reverse=True)  # worst first
@@ -120,22 +127,28 @@ def test_weak_criteria_carry_the_agency_and_the_plan_item(monkeypatch):
     monkeypatch.setattr(
         data,
         "plan_rows_for",
-        lambda index_code, year, unit_code: [
-            {
-                "code": "d3",
-                "name": "Trách nhiệm giải trình với người dân",
-                "lead": "Thanh tra tỉnh",
-                "supporters": "UBND cấp huyện",
-                "action": "Tổ chức đối thoại định kỳ",
-                "deadline": "31/12/2017",
-                "status": "Đang thực hiện",
-            }
-        ]
-        if index_code == "papi"
-        else [],
+        lambda index_code, year, unit_code: (
+            [
+                {
+                    "code": "d3",
+                    "name": "Trách nhiệm giải trình với người dân",
+                    "lead": "Thanh tra tỉnh",
+                    "supporters": "UBND cấp huyện",
+                    "action": "Tổ chức đối thoại định kỳ",
+                    "deadline": "31/12/2017",
+                    "status": "Đang thực hiện",
+                }
+            ]
+            if index_code == "papi"
+            else []
+        ),
     )
-    agency = Unit.objects.create(level="department", code="22.SYT", name="Sở Y tế", kind="sở", parent_code="22")
-    Responsibility.objects.create(framework=Framework.objects.get(code="papi-2011"), criterion="d6", lead=agency)
+    agency = Unit.objects.create(
+        level="department", code="22.SYT", name="Sở Y tế", kind="sở", parent_code="22"
+    )
+    Responsibility.objects.create(
+        framework=Framework.objects.get(code="papi-2011"), criterion="d6", lead=agency
+    )
     conference = build_conference("Quảng Ninh", 2016, ["papi"], with_trend=False)
     rows = {r["code"]: r for r in conference.tables["weak_all"].rows}
     assert rows["3.3"]["lead"] == "Thanh tra tỉnh" and rows["3.3"]["supporters"] == "UBND cấp huyện"
@@ -166,7 +179,7 @@ def test_english_version(tmp_path):
             pytest.skip("the English catalogue does not have this report's texts yet (/work/tr)")
     conference = build_conference("Quảng Ninh", 2016, language="en", with_trend=False)
     document = Document(str(write_conference_docx(conference, tmp_path / "en.docx")))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = styled(document, "Heading 1")
     assert headings[0] == "I. SUMMARY" and headings[1] == "II. PAPI INDEX"
     assert conference.summary.sentence.startswith("Of the 02 indices with results")
 
@@ -177,10 +190,10 @@ def test_command_all_indices_by_default_and_one_index_on_request(tmp_path, capsy
     assert main(["report", "Quảng Ninh", "2016", "-o", str(output), "--xlsx", str(tmp_path / "qn.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "01/02 chỉ số tụt hạng" in out and output.exists() and (tmp_path / "qn.xlsx").exists()
-    headings = [p.text for p in Document(str(output)).paragraphs if p.style.name == "Heading 1"]
+    headings = styled(Document(str(output)), "Heading 1")
     assert "II. CHỈ SỐ PAPI" in headings and "III. CHỈ SỐ PCI" in headings
     assert main(["report", "Quảng Ninh", "2016", "-o", str(output), "--index", "pci"]) == 0
-    headings = [p.text for p in Document(str(output)).paragraphs if p.style.name == "Heading 1"]
+    headings = styled(Document(str(output)), "Heading 1")
     assert "II. CHỈ SỐ PCI" in headings and "III. CHỈ SỐ PAPI" not in headings
     capsys.readouterr()
     assert main(["report", "Quảng Ninh", "2016", "-o", str(output), "--index", "khong-co"]) == 1
@@ -197,7 +210,13 @@ def test_from_the_web_as_a_job(client):
     assert page.context["job"].state == "done", page.context["job"].error
     response = client.get(started.url + "tep/")
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = styled(document, "Heading 1")
     assert "II. CHỈ SỐ PAPI" in headings
     assert client.get("/don-vi/22/2016/bao-cao-hoi-nghi.exe").status_code == 404
     assert client.get("/don-vi/22/2016/bao-cao-hoi-nghi.docx?chi-so=khong-co").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_profile_page_links_to_the_conference_report(client):
+    page = client.get("/ket-qua/papi/2021/58/").content.decode()
+    assert 'href="/don-vi/58/2021/bao-cao-hoi-nghi.docx"' in page

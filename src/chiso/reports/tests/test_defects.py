@@ -110,7 +110,11 @@ def test_chart_axes_use_comma_decimals(svg_text, tmp_path):
         tmp_path / "c.svg",
     )
     ranking = charts.ranking_chart(
-        ["A", "B", "C"], [Decimal("43.5"), Decimal("42.25"), Decimal("41.75")], "B", None, "PAPI",
+        ["A", "B", "C"],
+        [Decimal("43.5"), Decimal("42.25"), Decimal("41.75")],
+        "B",
+        None,
+        "PAPI",
         tmp_path / "r.svg",
     )
     for path in (trend, bars, ranking):
