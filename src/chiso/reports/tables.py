@@ -120,8 +120,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("region", "Vùng", TEXT, 3.5),
     ],
     "proforma": [
-        Column("code", "TT", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 4.8),
+        Column("code", "TT", TEXT, 1.4),  # wide enough for "Tổng"
+        Column("name", "Nội dung", TEXT, 4.5),
         Column("constituents", "Các tỉnh thành phần", TEXT, 4.4),
         Column("mean", "Giả định: trung bình cộng", NUMBER, 2.6),
         Column("population_weighted", "Giả định: theo dân số", NUMBER, 2.6),
@@ -191,7 +191,8 @@ def summary_table(profile: Profile, places: int, mean_label: str = "trung bình 
             "value": format_number(profile.national_mean, places),
         },
     ]
-    if change is not None and profile.previous_year is not None:
+    # Only when last year has a result for the unit (no "Năm 2023: – điểm, hạng –").
+    if change is not None and profile.previous_year is not None and change.previous_score is not None:
         diff = narrative.rounded_difference(profile.score, change.previous_score, places)
         rows += [
             {

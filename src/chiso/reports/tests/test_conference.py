@@ -63,6 +63,8 @@ def test_quang_ninh_2024_has_a_chapter_for_every_index_with_the_ranking_services
             profile.rank,
             profile.of,
         )
+    # Quảng Ninh has no published PAPI 2023: no "Năm 2023: – điểm, hạng –" row, no change counted.
+    assert not [r for r in qn2024.chapters[0].tables["summary"].rows if r["item"].startswith("Năm 2023")]
     for line in qn2024.summary.lines:
         profile = expected[line.index_code]
         assert (line.score, line.rank) == (profile.score, profile.rank)
@@ -220,3 +222,11 @@ def test_from_the_web_as_a_job(client):
 def test_the_profile_page_links_to_the_conference_report(client):
     page = client.get("/ket-qua/papi/2021/58/").content.decode()
     assert 'href="/don-vi/58/2021/bao-cao-hoi-nghi.docx"' in page
+
+
+def test_the_conference_template_is_reproducible(tmp_path):
+    from chiso.reports.template import CONFERENCE_TEMPLATE, build_conference_template
+
+    rebuilt = build_conference_template(tmp_path / "t.docx")
+    for part in ("word/document.xml", "word/styles.xml"):
+        assert zipfile.ZipFile(rebuilt).read(part) == zipfile.ZipFile(CONFERENCE_TEMPLATE).read(part), part
