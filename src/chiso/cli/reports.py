@@ -111,7 +111,9 @@ def cmd_conference(args: argparse.Namespace) -> str:
         raise CommandError(str(exc)) from exc
     bar(1, steps, _("Đang viết tệp Word"))
     try:
-        write_conference_docx(conference, args.output, args.template, charts_folder=args.charts_dir)
+        write_conference_docx(
+            conference, args.output, args.template, charts_folder=args.charts_dir, issuer=args.issuer
+        )
     except TemplateError as exc:
         raise CommandError(str(exc)) from exc
     lines = [_("Đã lập báo cáo: {path}").format(path=args.output)]

@@ -353,7 +353,9 @@ def labels() -> dict[str, str]:
     }
 
 
-def context(conference: Conference, document: DocxTemplate, drawn: list[dict[str, Path]]) -> dict[str, Any]:
+def context(
+    conference: Conference, document: DocxTemplate, drawn: list[dict[str, Path]], issuer: str = "Sở Nội vụ"
+) -> dict[str, Any]:
     texts = labels()
     texts["conclusions"] = texts["conclusions"].format(next=conference.year + 1)
     tables_before, figures_before = (1 if conference.tables["overview"].rows else 0), 0
@@ -385,8 +387,8 @@ def context(conference: Conference, document: DocxTemplate, drawn: list[dict[str
         "unit_name": conference.unit.name,
         "year": conference.year,
         "issuer_parent": f"UBND {unit_phrase(conference.issuer_unit).upper()}",
-        "issuer": "SỞ NỘI VỤ",
-        "issuer_code": "SNV",
+        "issuer": issuer.upper(),
+        "issuer_code": "".join(word[0] for word in issuer.split()).upper(),
         "place": conference.issuer_unit.name,
         "day": "     ",
         "month": "     ",
@@ -419,7 +421,11 @@ def context(conference: Conference, document: DocxTemplate, drawn: list[dict[str
 
 
 def write_conference_docx(
-    conference: Conference, output: Path, template: Path | None = None, charts_folder: Path | None = None
+    conference: Conference,
+    output: Path,
+    template: Path | None = None,
+    charts_folder: Path | None = None,
+    issuer: str = "Sở Nội vụ",
 ) -> Path:
     source = template or CONFERENCE_TEMPLATE
     if not source.exists():
@@ -439,7 +445,7 @@ def write_conference_docx(
             sub.mkdir(parents=True, exist_ok=True)
             drawn.append(word.draw_charts(report, sub))
         try:
-            document.render(context(conference, document, drawn), autoescape=True)
+            document.render(context(conference, document, drawn, issuer), autoescape=True)
         except Exception as exc:
             raise word.TemplateError(
                 _("Lỗi trong mẫu {name}: {error}").format(name=source.name, error=exc)

@@ -230,3 +230,16 @@ def test_the_conference_template_is_reproducible(tmp_path):
     rebuilt = build_conference_template(tmp_path / "t.docx")
     for part in ("word/document.xml", "word/styles.xml"):
         assert zipfile.ZipFile(rebuilt).read(part) == zipfile.ZipFile(CONFERENCE_TEMPLATE).read(part), part
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_from_the_web_and_the_issuer_from_the_command(client, tmp_path, capsys):
+    started = client.get("/don-vi/22/2016/bao-cao-hoi-nghi.pdf?chi-so=pci")
+    assert client.get(started.url).context["job"].state == "done"
+    assert b"".join(client.get(started.url + "tep/").streaming_content).startswith(b"%PDF")
+    output = tmp_path / "qn.docx"
+    command = ["report", "Quảng Ninh", "2016", "-o", str(output), "--index", "pci"]
+    assert main([*command, "--issuer", "Văn phòng UBND tỉnh"]) == 0
+    letterhead = Document(str(output)).tables[0].rows[0].cells[0].text
+    assert "VĂN PHÒNG UBND TỈNH" in letterhead and "/BC-VPUT" in letterhead
