@@ -402,7 +402,12 @@ def context(
         },
         "summary": {
             "sentence": conference.summary.sentence,
-            "lines": [line.sentence for line in conference.summary.lines],
+            # Vietnamese: each index's standard sentence; other languages: its figures in words of
+            # the catalogue (the standard sentence is written in Vietnamese only).
+            "lines": [
+                line.sentence if conference.language == "vi" else line.short(conference.language)
+                for line in conference.summary.lines
+            ],
             "skipped": conference.skipped,
         },
         "tables": {key: {"rows": table.display_rows()} for key, table in conference.tables.items()},

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from chiso.engine.narrative import rounded_difference
+from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.reports.data import Report, ReportError, build_report
 
 
@@ -32,7 +33,30 @@ class IndexLine:
     score_change: Decimal | None  # between the figures as shown (rounded)
     rank_change: int | None  # + up, - down
     group: str
-    sentence: str  # the per-index report's headline
+    group_en: str
+    sentence: str  # the per-index report's headline (Vietnamese, from chiso.engine.narrative)
+    places: int = 2
+
+    def short(self, language: str = "vi") -> str:
+        """The figures in the active language: "PAPI: 32,98/60 điểm, hạng 62/63; -2,43 điểm,
+        -30 bậc so với 2015" (the English catalogue gives "PAPI: 32.98/60 points, rank 62/63; …")."""
+        scale = f"/{format_number(self.max_points, 0, language)}" if self.max_points is not None else ""
+        text = _("{index}: {score}{scale} điểm, hạng {rank}").format(
+            index=self.index_name,
+            score=format_number(self.score, self.places, language),
+            scale=scale,
+            rank=format_rank(self.rank, self.of),
+        )
+        if self.previous_year is not None and self.score_change is not None and self.rank_change is not None:
+            text += "; " + _("{points} điểm, {ranks} bậc so với {year}").format(
+                points=format_signed(self.score_change, self.places, language),
+                ranks=f"{self.rank_change:+d}",
+                year=self.previous_year,
+            )
+        group = self.group if language == "vi" else self.group_en
+        if group:
+            text += f"; {group}"
+        return text + "."
 
     @property
     def direction(self) -> int | None:
@@ -106,7 +130,9 @@ def index_line(report: Report) -> IndexLine:
         ),
         rank_change=change.rank if change is not None else None,
         group=profile.group.label_vi if profile.group else "",
+        group_en=(profile.group.label_en or profile.group.label_vi) if profile.group else "",
         sentence=report.paragraphs["headline"] or "",
+        places=report.places,
     )
 
 

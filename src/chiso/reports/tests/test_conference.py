@@ -184,6 +184,8 @@ def test_english_version(tmp_path):
     headings = styled(document, "Heading 1")
     assert headings[0] == "I. SUMMARY" and headings[1] == "II. PAPI INDEX"
     assert conference.summary.sentence.startswith("Of the 02 indices with results")
+    body = [p.text for p in document.paragraphs]
+    assert "- PAPI: 32.98/60 points, rank 62/63; -2.43 points, -30 places against 2015; " in "\n".join(body)
 
 
 @pytest.mark.django_db
