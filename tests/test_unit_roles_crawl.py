@@ -290,6 +290,7 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "api-v1:cycle_results": [[cycle.pk]],
         "api-v1:surveys": [[]],
         "api-v1:survey_results": [[survey]],
+        "reports:conference": [[national[2], national[1], "docx"]],
         "results:home": [[]],
         "results:search": [[]],
         "results:locality": [["58", 2021], *[[c, cycle.year] for c in codes]],

@@ -516,11 +516,29 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
 def add_reports(sub: Any) -> None:
     """report, proforma."""
     p = sub.add_parser(
-        "report", help=_("báo cáo phân tích một chỉ số của một đơn vị: Word (mẫu sửa được), Excel, PDF")
+        "report",
+        help=_(
+            "báo cáo phân tích cho hội nghị: mọi chỉ số của một đơn vị trong một năm (UNIT YEAR), hoặc "
+            "một chỉ số (INDEX YEAR UNIT): Word (mẫu sửa được), Excel, PDF"
+        ),
     )
-    p.add_argument("index", help="papi, pci, par_index, sipas …")
-    p.add_argument("year", type=int)
-    p.add_argument("unit", help=_('mã hoặc tên đơn vị, ví dụ "Ninh Thuận"'))
+    p.add_argument(
+        "words",
+        nargs="+",
+        metavar="UNIT YEAR | INDEX YEAR UNIT",
+        help=_('"Quảng Ninh" 2024 (mọi chỉ số) hoặc papi 2021 "Ninh Thuận" (một chỉ số)'),
+    )
+    p.add_argument(
+        "--index",
+        dest="indices",
+        nargs="+",
+        action="extend",
+        metavar="CODE",
+        help=_("chỉ các chỉ số này (mặc định: mọi chỉ số có kết quả năm đó)"),
+    )
+    p.add_argument(
+        "--language", choices=("vi", "en"), help=_("ngôn ngữ của báo cáo (mặc định: ngôn ngữ của lệnh)")
+    )
     p.add_argument("-o", "--output", required=True, type=Path, help=_("tệp Word (.docx) xuất ra"))
     p.add_argument("--xlsx", type=Path, help=_("kèm sổ Excel có mọi bảng của báo cáo"))
     p.add_argument("--pdf", type=Path, help=_("kèm bản PDF (cần LibreOffice)"))

@@ -1,5 +1,6 @@
 """``chiso report`` and ``chiso proforma``.
 
+chiso report "Quảng Ninh" 2024 -o report.docx [--index CODE …] [--xlsx FILE] [--pdf FILE] [--language en]
 chiso report papi 2021 "Ninh Thuận" -o report.docx [--xlsx FILE] [--pdf FILE] [--template FILE]
 chiso proforma papi 2024 "Khánh Hòa" [--method mean|population] [--format table|json]
 """
@@ -13,8 +14,32 @@ from chiso.cli.i18n import gettext as _
 from chiso.cli.progress import Bar
 
 
+def _words(args: argparse.Namespace) -> None:
+    """UNIT YEAR (the conference report, every index) or INDEX YEAR UNIT (one index)."""
+    words = args.words
+    if len(words) == 2:
+        args.unit, year = words
+        args.index = None
+    elif len(words) == 3:
+        args.index, year, args.unit = words
+    else:
+        raise CommandError(
+            _('Cần UNIT YEAR hoặc INDEX YEAR UNIT, ví dụ: chiso report "Quảng Ninh" 2024 -o bao-cao.docx')
+        )
+    try:
+        args.year = int(year)
+    except ValueError as exc:
+        raise CommandError(_("Năm không hợp lệ: {value}").format(value=year)) from exc
+
+
 def cmd_report(args: argparse.Namespace) -> str:
-    """The analysis report of one unit: Word (from an editable template), Excel and PDF."""
+    """The analysis report of one unit: Word (from an editable template), Excel and PDF — for every
+    index of the unit and year (the conference report), or for one index."""
+    _words(args)
+    if args.index is None:
+        return cmd_conference(args)
+    if args.indices:
+        raise CommandError(_("--index chỉ dùng với dạng UNIT YEAR (mọi chỉ số)."))
     django_ready()
     from chiso.reports.data import ReportError, build_report
     from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
@@ -58,6 +83,56 @@ def cmd_report(args: argparse.Namespace) -> str:
         lines.append(f"PDF: {args.pdf}")
         bar(steps, steps, "PDF")
     lines.append(report.paragraphs["headline"] or "")
+    return "\n".join(lines)
+
+
+def cmd_conference(args: argparse.Namespace) -> str:
+    """Every index of one unit and year in one report (summary, a chapter per index, the weak
+    criteria with their agencies and plan items, draft conclusions)."""
+    django_ready()
+    from chiso.reports.conference import build_conference, write_conference_docx, write_conference_xlsx
+    from chiso.reports.data import ReportError
+    from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
+    from chiso.reports.word import TemplateError
+
+    if args.output.suffix.lower() != ".docx":
+        raise CommandError(_("Tệp xuất phải là .docx: {path}").format(path=args.output))
+    if args.template is not None and not args.template.exists():
+        raise CommandError(_("Không có tệp mẫu {path}.").format(path=args.template))
+    if args.pdf is not None and soffice() is None:
+        raise CommandError(no_libreoffice())
+    language = args.language or getattr(args, "lang", None) or "vi"
+    bar = Bar(_("Lập báo cáo"))
+    steps = 2 + (args.xlsx is not None) + (args.pdf is not None)
+    bar(0, steps, _("Đang tổng hợp số liệu"))
+    try:
+        conference = build_conference(args.unit, args.year, args.indices, language=language)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    bar(1, steps, _("Đang viết tệp Word"))
+    try:
+        write_conference_docx(
+            conference, args.output, args.template, charts_folder=args.charts_dir, issuer=args.issuer
+        )
+    except TemplateError as exc:
+        raise CommandError(str(exc)) from exc
+    lines = [_("Đã lập báo cáo: {path}").format(path=args.output)]
+    done = 2
+    bar(done, steps, _("Đã viết tệp Word"))
+    if args.xlsx is not None:
+        write_conference_xlsx(conference, args.xlsx)
+        done += 1
+        bar(done, steps, _("Đã viết sổ Excel"))
+        lines.append(_("Sổ Excel: {path}").format(path=args.xlsx))
+    if args.pdf is not None:
+        try:
+            docx_to_pdf(args.output, args.pdf)
+        except PdfError as exc:
+            raise CommandError(str(exc)) from exc
+        lines.append(f"PDF: {args.pdf}")
+        bar(steps, steps, "PDF")
+    lines.append(conference.summary.sentence)
+    lines += [line.sentence for line in conference.summary.lines]
     return "\n".join(lines)
 
 

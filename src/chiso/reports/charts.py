@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from chiso.engine.numbers import format_number
 
@@ -43,6 +43,17 @@ def _vn(value: Decimal | float | None, places: int = 2) -> str:
     return format_number(Decimal(str(value)) if value is not None else None, places)
 
 
+def _tick(value: float, _position: object = None) -> str:
+    """An axis tick in the labels' format ("47,5", not "47.5"): as many decimals as the tick has
+    (at most 2), through `format_number`."""
+    number = Decimal(str(round(value, 6))).normalize()
+    places = min(max(-number.as_tuple().exponent, 0), 2)  # type: ignore[operator]
+    return format_number(number, places)
+
+
+COMMA_TICKS = FuncFormatter(_tick)
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
@@ -51,6 +62,7 @@ class TrendPoint:
     rank: int | None
     of: int | None
     framework: str
+    framework_label: str = ""  # as a reader names it; `framework` is the code that tells a change
 
 
 def ranking_chart(
@@ -96,6 +108,7 @@ def ranking_chart(
                 value, pos, f" {_vn(value, places)}", va="center", fontsize=7, color=HIGHLIGHT, weight="bold"
             )
     ax.set_xlabel("Điểm", fontsize=8)
+    ax.xaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title(title, loc="left")
     fig.tight_layout()
@@ -135,6 +148,7 @@ def components_chart(
     ax.set_xticks(xs)
     ax.set_xticklabels([textwrap.fill(label, 14) for label in labels], fontsize=6.3)
     ax.tick_params(axis="y", labelsize=7)
+    ax.yaxis.set_major_formatter(COMMA_TICKS)
     ax.set_ylabel("Điểm", fontsize=8)
     top = max(floats(bests) + floats(unit_values) or [1.0])
     ax.set_ylim(0, top * 1.18)
@@ -211,6 +225,8 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
     ax_rank.set_ylabel("Hạng (1 = cao nhất)", fontsize=8, color=HIGHLIGHT)
     ax_rank.tick_params(axis="y", labelsize=7, colors=HIGHLIGHT)
     ax.set_ylabel("Điểm", fontsize=8, color=UNIT_COLOUR)
+    ax.yaxis.set_major_formatter(COMMA_TICKS)
+    ax_rank.yaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="y", labelsize=7)
     years = [p.year for p in points]
     if years:

@@ -78,6 +78,14 @@ class Report:
     noun: str = "nội dung"
     mean_label: str = "trung bình cả nước"  # after the peer set: "trung bình của tỉnh", "trung bình khối"
     generated: date = field(default_factory=date.today)
+    # The unit whose authority issues the report on `generated`: the unit itself, or the unit it was
+    # merged into when it no longer exists (Ninh Thuận → Khánh Hòa from 01/07/2025).
+    issuing_unit: Unit | None = None
+    numbers: dict[str, str] = field(default_factory=dict)  # node code → "1", "1.2" (outline number)
+
+    @property
+    def issuer_unit(self) -> Unit:
+        return self.issuing_unit or self.unit
 
 
 # -- building ---------------------------------------------------------------------------------------
@@ -194,11 +202,17 @@ def build_report(
         }
         for c in profile.components
     ]
-    who = unit_phrase(unit)
-    title = f"BÁO CÁO PHÂN TÍCH CHỈ SỐ {index.short_name.upper()} NĂM {year} CỦA {who.upper()}"
+    generated = date.today()
+    issuing = issuing_unit(units, unit, generated)
+    who = report_unit_phrase(unit, issuing)
+    title = f"BÁO CÁO PHÂN TÍCH CHỈ SỐ {index.short_name.upper()} NĂM {year} CỦA {keep_together(who.upper())}"
     proforma_note = _proforma_note(index, year, unit, units)
     if proforma_note is not None:
         tables["proforma"] = _proforma_table(proforma_note, framework, places)
+    numbers = outline_numbers(framework)
+    number_codes(tables, numbers)
+    if target is not None and paragraphs["target"]:
+        paragraphs["target"] = narrative.without_codes(paragraphs["target"], target)
     return Report(
         index_code=index.code,
         index_name=index.short_name,
@@ -223,7 +237,63 @@ def build_report(
         mean_label=wording.mean_label,
         places=places,
         noun=noun,
+        generated=generated,
+        issuing_unit=issuing,
+        numbers=numbers,
     )
+
+
+NBSP = "\u00a0"
+CODED_TABLES = ("fields", "criteria", "losses", "gaps", "target", "weak", "plans", "proforma")
+
+
+def keep_together(name: str) -> str:
+    """A unit's name that a line never breaks inside ("TỈNH NINH THUẬN", not "TỈNH NINH / THUẬN"):
+    its spaces made non-breaking."""
+    return name.replace(" ", NBSP)
+
+
+def issuing_unit(units: UnitRegistry, unit: Unit, on: date) -> Unit:
+    """The unit whose authority issues a report about `unit` on `on`: the unit while it exists,
+    else the unit it became through the lineage (a province merged on 01/07/2025 → the new
+    province). The unit itself when the lineage does not lead to exactly one unit."""
+    if unit.valid_on(on):
+        return unit
+    return units.current_successor(unit, on) or unit
+
+
+def report_unit_phrase(unit: Unit, issuing: Unit) -> str:
+    """ "tỉnh Ninh Thuận (cũ)" for a unit that no longer exists on the report's date."""
+    who = unit_phrase(unit)
+    if issuing.ref != unit.ref:
+        return f"{who} (cũ)"
+    return who
+
+
+def outline_numbers(framework) -> dict[str, str]:
+    """Every node of the framework numbered by its place in the tree: the components "1", "2", …,
+    their criteria "1.1", "1.2", … (what a reader cites; raw codes like `d1`, `entry_costs`,
+    `total` stay in the data). The root is "".
+    """
+    numbers: dict[str, str] = {framework.root.code: ""}
+
+    def walk(node, prefix: str) -> None:
+        for i, child in enumerate(node.children, start=1):
+            number = f"{prefix}{i}"
+            numbers[child.code] = number
+            walk(child, number + ".")
+
+    walk(framework.root, "")
+    return numbers
+
+
+def number_codes(tables: dict[str, Table], numbers: dict[str, str]) -> None:
+    """The tables that list nodes show (in Word and Excel) the outline number instead of the node's
+    code, "Tổng" for the total; their rows keep the code."""
+    shown = {code: number or "Tổng" for code, number in numbers.items()}
+    for key in CODED_TABLES:
+        if key in tables:
+            tables[key].numbers = shown
 
 
 def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:
@@ -268,9 +338,15 @@ def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
                 rank=ranking.rank_of(unit.ref),
                 of=ranking.of,
                 framework=analysis.framework.code,
+                framework_label=framework_label(analysis.framework),
             )
         )
     return points
+
+
+def framework_label(framework) -> str:
+    """A framework as a reader names it: "khung từ năm 2018" (its scale has a column of its own)."""
+    return f"khung từ năm {framework.first_year}" if framework.first_year else "khung chỉ số"
 
 
 def _trend_sentence(points: list[TrendPoint]) -> str | None:
@@ -361,8 +437,8 @@ def _sources(
     if result_set is not None:
         dataset = result_set.dataset
         sources.append(dataset.credit)
-    if framework.source and framework.source not in sources:
-        sources.append(f"Khung chỉ số {framework.code}: {framework.source}")
+    # The framework by its Vietnamese name (its `source` field is a note for maintainers, in English).
+    sources.append(f"Khung chỉ số: {framework.name_vi}.")
     _national, origin = analysis.national_mean()
     label = mean_label[:1].upper() + mean_label[1:]
     if origin == "computed":

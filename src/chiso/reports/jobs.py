@@ -15,6 +15,7 @@ from chiso.reports.word import write_docx
 from chiso.reports.xlsx import write_xlsx
 
 REPORT = "chiso.reports.jobs:make_report"
+CONFERENCE = "chiso.reports.jobs:make_conference_report"
 
 
 def make_report(job: Job, progress: Progress = no_progress) -> Outcome:
@@ -37,3 +38,39 @@ def make_report(job: Job, progress: Progress = no_progress) -> Outcome:
         write_xlsx(report, target)
     progress(2, 2, _("Đã xong"))
     return Outcome(file=name, label=_("Tải báo cáo"))
+
+
+def make_conference_report(job: Job, progress: Progress = no_progress) -> Outcome:
+    """The conference report of a unit: every index of the year (`params`: unit, year, indices —
+    empty for all —, kind docx | xlsx | pdf, language). The same builder as `chiso report UNIT YEAR`."""
+    from chiso.reports.conference import build_conference, write_conference_docx, write_conference_xlsx
+    from chiso.reports.pdf import PdfError, docx_to_pdf
+
+    params = job.params
+    kind = params["kind"]
+    progress(0, 2, _("Đang tổng hợp số liệu"))
+    try:
+        conference = build_conference(
+            params["unit"],
+            params["year"],
+            params.get("indices") or None,
+            language=params.get("language", "vi"),
+        )
+    except ReportError as exc:
+        raise JobFailed(str(exc)) from exc
+    progress(1, 2, _("Đang viết sổ Excel") if kind == "xlsx" else _("Đang viết tệp Word"))
+    stem = f"bao-cao-hoi-nghi-{params['year']}-{params['unit']}"
+    target = folder(job) / f"{stem}.{kind}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "xlsx":
+        write_conference_xlsx(conference, target)
+    else:
+        docx = target.with_suffix(".docx")
+        write_conference_docx(conference, docx)
+        if kind == "pdf":
+            try:
+                docx_to_pdf(docx, target)
+            except PdfError as exc:
+                raise JobFailed(str(exc)) from exc
+    progress(2, 2, _("Đã xong"))
+    return Outcome(file=target.name, label=_("Tải báo cáo"))

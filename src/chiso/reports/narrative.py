@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chiso.engine.analysis import BLOCK, CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
+from chiso.engine.compare import quarter
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
 from chiso.engine.narrative import (
@@ -51,7 +52,9 @@ def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording 
     if moved:
         text += f"; {moved}"
     if profile.group is not None:
-        text += f"; thuộc {_lower_first(profile.group.label_vi)}"
+        group = _lower_first(profile.group.label_vi)
+        # "thuộc nhóm đạt điểm cao nhất"; a bare label ("Rất tốt") gets its noun: "thuộc nhóm rất tốt".
+        text += f"; thuộc {group if group.startswith('nhóm') else 'nhóm ' + group}"
     return text + "."
 
 
@@ -139,10 +142,36 @@ def _standing(component: ComponentResult, places: int) -> str:
 
 
 def strengths_paragraph(profile: Profile, noun: str = "nội dung") -> str:
+    """The strengths under the one rule (`compare.is_strength`: a rank in the top quarter), saying
+    the rule, so that a mid-table rank is never called high."""
     places = profile.framework.display_precision
     if not profile.strengths:
-        return f"Chưa có {noun} nào nổi trội về thứ hạng."
-    return f"Các {noun} có thứ hạng cao: " + ", ".join(_standing(c, places) for c in profile.strengths) + "."
+        return f"Không có {noun} nào xếp trong nhóm một phần tư đầu bảng ({_top_ranks(profile.of)})."
+    return (
+        f"Các {noun} là điểm mạnh, xếp trong nhóm một phần tư đầu bảng ({_top_ranks(profile.of)}): "
+        + ", ".join(_standing(c, places) for c in profile.strengths)
+        + "."
+    )
+
+
+JOIN = "\u2060–\u2060"  # an en dash that a line never breaks at ("hạng 1–16/63" stays whole)
+
+
+def _top_ranks(of: int | None) -> str:
+    return f"hạng 1{JOIN}{quarter(of)}/{of}" if of else "hạng cao nhất"
+
+
+def _bottom_ranks(of: int | None) -> str:
+    return f"hạng {of - quarter(of) + 1}{JOIN}{of}/{of}" if of else "hạng thấp nhất"
+
+
+def without_codes(text: str, target) -> str:
+    """The target's explanation naming components by name only ("Quản trị môi trường thêm 0,61
+    điểm", not "d7 (Quản trị môi trường) …")."""
+    for gain in target.gains:
+        text = text.replace(f"{gain.code} ({gain.name})", gain.name)
+        text = text.replace(f"{gain.code} ({gain.name_vi})", gain.name_vi)
+    return text
 
 
 def weaknesses_paragraph(
@@ -150,7 +179,7 @@ def weaknesses_paragraph(
 ) -> str:
     places = profile.framework.display_precision
     if not profile.weaknesses:
-        return f"Không có {noun} nào có thứ hạng thấp rõ rệt."
+        return f"Không có {noun} nào xếp trong nhóm một phần tư cuối bảng ({_bottom_ranks(profile.of)})."
     parts = []
     for c in profile.weaknesses:
         text = _standing(c, places)
@@ -158,7 +187,10 @@ def weaknesses_paragraph(
         if below is not None and below > 0:
             text = text[:-1] + f", thấp hơn {mean_label} {format_number(below, places)} điểm)"
         parts.append(text)
-    return f"Các {noun} còn hạn chế, cần tập trung cải thiện: " + ", ".join(parts) + "."
+    return (
+        f"Các {noun} là điểm yếu, xếp trong nhóm một phần tư cuối bảng ({_bottom_ranks(profile.of)}), "
+        "cần tập trung cải thiện: " + ", ".join(parts) + "."
+    )
 
 
 def losses_paragraph(components: list[NodeLoss], criteria: list[NodeLoss], places: int) -> str | None:

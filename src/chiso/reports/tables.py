@@ -39,7 +39,7 @@ class Column:
 COLUMNS: dict[str, list[Column]] = {
     "summary": [Column("item", "Nội dung", TEXT, 6.0), Column("value", "Kết quả", TEXT, 9.5)],
     "fields": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Nội dung", TEXT, 4.2),
         Column("score", "Điểm", NUMBER, 1.4),
         Column("max", "Tối đa", MAXIMUM, 1.2),
@@ -51,7 +51,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("mean", "TB cả nước", NUMBER, 1.6),
     ],
     "criteria": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Tiêu chí", TEXT, 5.6),
         Column("score", "Điểm", NUMBER, 1.4),
         Column("rank", "Hạng", RANK, 1.4),
@@ -61,7 +61,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("mean", "TB cả nước", NUMBER, 1.6),
     ],
     "losses": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Nội dung", TEXT, 6.4),
         Column("score", "Điểm", NUMBER, 1.5),
         Column("max", "Tối đa", MAXIMUM, 1.5),
@@ -70,7 +70,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("gap_to_best", "Kém cao nhất", NUMBER, 2.0),
     ],
     "gaps": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Tiêu chí", TEXT, 6.4),
         Column("score", "Điểm", NUMBER, 1.6),
         Column("best", "Cao nhất", NUMBER, 1.7),
@@ -78,14 +78,14 @@ COLUMNS: dict[str, list[Column]] = {
         Column("rank", "Hạng", RANK, 1.6),
     ],
     "target": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Nội dung", TEXT, 6.9),
         Column("points", "Cần tăng", NUMBER, 2.4),
         Column("total_points", "Đóng góp vào tổng", NUMBER, 2.7),
         Column("feasible", "Tăng tối đa khả thi", NUMBER, 2.8),
     ],
     "weak": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("name", "Tiêu chí", TEXT, 5.0),
         Column("score", "Điểm", NUMBER, 1.4),
         Column("rank", "Hạng", RANK, 1.4),
@@ -94,7 +94,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("lead", "Cơ quan chủ trì", TEXT, 3.7),
     ],
     "plans": [
-        Column("code", "Mã", TEXT, 1.1),
+        Column("code", "TT", TEXT, 1.1),
         Column("action", "Nhiệm vụ", TEXT, 5.0),
         Column("lead", "Chủ trì", TEXT, 2.6),
         Column("supporters", "Phối hợp", TEXT, 2.6),
@@ -120,8 +120,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("region", "Vùng", TEXT, 3.5),
     ],
     "proforma": [
-        Column("code", "Mã", TEXT, 1.1),
-        Column("name", "Nội dung", TEXT, 4.8),
+        Column("code", "TT", TEXT, 1.4),  # wide enough for "Tổng"
+        Column("name", "Nội dung", TEXT, 4.5),
         Column("constituents", "Các tỉnh thành phần", TEXT, 4.4),
         Column("mean", "Giả định: trung bình cộng", NUMBER, 2.6),
         Column("population_weighted", "Giả định: theo dân số", NUMBER, 2.6),
@@ -140,6 +140,15 @@ class Table:
     rows: list[dict[str, Any]]
     places: int = 2
     of: int | None = None  # the "/N" of rank columns
+    # Node code → what a reader sees in the "TT" column ("1", "1.2", "Tổng"); rows keep the code.
+    numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def value(self, column: Column, row: dict[str, Any]) -> Any:
+        """The row's value for a column as written out: the outline number for a node's code."""
+        value = row.get(column.key)
+        if column.key == "code" and self.numbers and isinstance(value, str):
+            return self.numbers.get(value, value)
+        return value
 
     def display(self, column: Column, value: Any) -> str:
         if value is None or value == "":
@@ -161,7 +170,7 @@ class Table:
         return str(value)
 
     def display_rows(self) -> list[dict[str, str]]:
-        return [{c.key: self.display(c, row.get(c.key)) for c in self.columns} for row in self.rows]
+        return [{c.key: self.display(c, self.value(c, row)) for c in self.columns} for row in self.rows]
 
 
 def _mean_header(columns: list[Column], mean_label: str) -> list[Column]:
@@ -182,7 +191,8 @@ def summary_table(profile: Profile, places: int, mean_label: str = "trung bình 
             "value": format_number(profile.national_mean, places),
         },
     ]
-    if change is not None and profile.previous_year is not None:
+    # Only when last year has a result for the unit (no "Năm 2023: – điểm, hạng –").
+    if change is not None and profile.previous_year is not None and change.previous_score is not None:
         diff = narrative.rounded_difference(profile.score, change.previous_score, places)
         rows += [
             {
@@ -385,7 +395,7 @@ def trend_table(points: list[TrendPoint], places: int) -> Table:
         [
             {
                 "year": p.year,
-                "framework": p.framework,
+                "framework": p.framework_label or p.framework,
                 "score": p.score,
                 "max": p.max_points,
                 "rank": p.rank,

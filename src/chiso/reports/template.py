@@ -30,6 +30,7 @@ from chiso.engine.i18n import gettext as _
 from chiso.reports.tables import COLUMNS, INTEGER, MAXIMUM, NUMBER, PERCENT, RANK, SIGNED, SIGNED_INT, Column
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "bao-cao-chi-so.docx"
+CONFERENCE_TEMPLATE = Path(__file__).parent / "templates" / "bao-cao-hoi-nghi.docx"
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 11
@@ -254,7 +255,7 @@ def _narrow_margins(table, twips: int = 70) -> None:
     table._tbl.tblPr.append(margins)
 
 
-def _loop_table(document, key: str, columns: list[Column]) -> None:
+def _loop_table(document, key: str, columns: list[Column], tables: str = "tables") -> None:
     """Header row, then one row per item of tables.<key>.rows (docxtpl's {%tr %} row loop)."""
     table = document.add_table(rows=4, cols=len(columns))
     table.style = "Table Grid"
@@ -272,12 +273,12 @@ def _loop_table(document, key: str, columns: list[Column]) -> None:
         _shade(header.cells[i])
         align = WD_ALIGN_PARAGRAPH.RIGHT if column.kind in NUMERIC else WD_ALIGN_PARAGRAPH.LEFT
         _cell_text(data.cells[i], "{{ r.%s }}" % column.key, TABLE_STYLE, align)  # noqa: UP031 - Jinja braces
-    _cell_text(opening.cells[0], "{%%tr for r in tables.%s.rows %%}" % key, TABLE_STYLE)  # noqa: UP031
+    _cell_text(opening.cells[0], "{%%tr for r in %s.%s.rows %%}" % (tables, key), TABLE_STYLE)  # noqa: UP031
     _cell_text(closing.cells[0], "{%tr endfor %}", TABLE_STYLE)
 
 
-def _caption(document, key: str) -> None:
-    document.add_paragraph("{{ captions.%s }}" % key, style=CAPTION_STYLE)  # noqa: UP031
+def _caption(document, key: str, captions: str = "captions") -> None:
+    document.add_paragraph("{{ %s.%s }}" % (captions, key), style=CAPTION_STYLE)  # noqa: UP031
 
 
 def _paragraph(document, expression: str, conditional: bool = True) -> None:
@@ -289,20 +290,27 @@ def _paragraph(document, expression: str, conditional: bool = True) -> None:
         document.add_paragraph("{%p endif %}")
 
 
-def _figure(document, key: str) -> None:
-    document.add_paragraph("{%%p if charts.%s %%}" % key)  # noqa: UP031
-    document.add_paragraph("{{ charts.%s }}" % key, style=FIGURE_STYLE)  # noqa: UP031
-    document.add_paragraph("{{ captions.chart_%s }}" % key, style=CAPTION_STYLE)  # noqa: UP031
+def _figure(document, key: str, charts: str = "charts", captions: str = "captions") -> None:
+    document.add_paragraph("{%%p if %s.%s %%}" % (charts, key))  # noqa: UP031
+    document.add_paragraph("{{ %s.%s }}" % (charts, key), style=FIGURE_STYLE)  # noqa: UP031
+    document.add_paragraph("{{ %s.chart_%s }}" % (captions, key), style=CAPTION_STYLE)  # noqa: UP031
     document.add_paragraph("{%p endif %}")
 
 
-def _table_block(document, key: str, sentence: str | None = None) -> None:
+def _table_block(
+    document,
+    key: str,
+    sentence: str | None = None,
+    tables: str = "tables",
+    captions: str = "captions",
+    columns: list[Column] | None = None,
+) -> None:
     """Caption and table, only when the table has rows."""
-    document.add_paragraph("{%%p if tables.%s.rows %%}" % key)  # noqa: UP031
+    document.add_paragraph("{%%p if %s.%s.rows %%}" % (tables, key))  # noqa: UP031
     if sentence:
         document.add_paragraph(sentence)
-    _caption(document, key)
-    _loop_table(document, key, COLUMNS[key])
+    _caption(document, key, captions)
+    _loop_table(document, key, columns or COLUMNS[key], tables)
     document.add_paragraph("{%p endif %}")
 
 
@@ -376,10 +384,104 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     return path
 
 
+def _chapter_paragraph(document, name: str, conditional: bool = True) -> None:
+    _paragraph(document, f"c.paragraphs.{name}", conditional)
+
+
+def _chapter_table(document, key: str) -> None:
+    _table_block(document, key, tables="c.tables", captions="c.captions")
+
+
+def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
+    """The conference report: all the indices of one locality and year (`chiso.reports.conference`;
+    every name available is in `conference.context`)."""
+    from chiso.reports.conference import SUMMARY_SPEC, WEAK_SPEC, columns
+
+    document = Document()
+    _styles(document)
+    _page(document)
+    core = document.core_properties
+    core.title = "Báo cáo phân tích kết quả các chỉ số"
+    core.author = "chiso"
+    core.language = "vi-VN"
+    _letterhead(document)
+    document.add_paragraph("{{ title }}", style="Title")
+
+    document.add_heading("{{ headings.summary }}", level=1)
+    _paragraph(document, "summary.sentence", conditional=False)
+    document.add_paragraph("{%p for line in summary.lines %}")
+    document.add_paragraph("- {{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    _table_block(document, "overview", columns=columns("overview", SUMMARY_SPEC, for_template=True))
+
+    document.add_paragraph("{%p for c in chapters %}")
+    document.add_heading("{{ c.heading }}", level=1)
+    subtitle = document.add_paragraph("{{ c.full_name }}", style=FIGURE_STYLE)
+    subtitle.runs[0].italic = True
+    document.add_heading("{{ labels.results }}", level=2)
+    _chapter_paragraph(document, "headline", conditional=False)
+    for name in ("comparison", "components", "status"):
+        _chapter_paragraph(document, name)
+    _chapter_table(document, "summary")
+    _figure(document, "ranking", charts="c.charts", captions="c.captions")
+    document.add_heading("{{ labels.fields }}", level=2)
+    _chapter_table(document, "fields")
+    _figure(document, "components", charts="c.charts", captions="c.captions")
+    _chapter_table(document, "criteria")
+    document.add_heading("{{ labels.losses }}", level=2)
+    _chapter_paragraph(document, "losses")
+    _chapter_table(document, "losses")
+    _chapter_table(document, "gaps")
+    document.add_heading("{{ labels.strengths }}", level=2)
+    _chapter_paragraph(document, "strengths", conditional=False)
+    _chapter_paragraph(document, "weaknesses", conditional=False)
+    _chapter_table(document, "weak")
+    document.add_heading("{{ labels.trend }}", level=2)
+    _figure(document, "trend", charts="c.charts", captions="c.captions")
+    _chapter_paragraph(document, "trend")
+    _chapter_table(document, "trend")
+    document.add_heading("{{ labels.target }}", level=2)
+    _chapter_paragraph(document, "target_note")
+    _chapter_paragraph(document, "target")
+    _chapter_table(document, "target")
+    document.add_paragraph("{%p if c.proforma %}")
+    document.add_heading("{{ labels.proforma }}", level=2)
+    document.add_paragraph("{{ c.proforma.text }}")
+    document.add_paragraph("{%p for line in c.proforma.methods %}")
+    document.add_paragraph("{{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    _chapter_table(document, "proforma")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p endfor %}")
+
+    document.add_heading("{{ headings.weak }}", level=1)
+    _table_block(document, "weak_all", columns=columns("weak_all", WEAK_SPEC, for_template=True))
+    document.add_heading("{{ headings.conclusions }}", level=1)
+    note = document.add_paragraph("{{ labels.draft }}")
+    note.runs[0].italic = True
+    document.add_paragraph("{%p for line in conclusions %}")
+    document.add_paragraph("{{ loop.index }}. {{ line }}")
+    document.add_paragraph("{%p endfor %}")
+
+    document.add_heading("{{ labels.sources }}", level=1)
+    document.add_paragraph("{%p for line in sources %}")
+    document.add_paragraph("- {{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    note = document.add_paragraph("{{ generated_note }}")
+    note.runs[0].italic = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Both templates; with OUTPUT, the per-index one only (into OUTPUT)."""
     args = sys.argv[1:] if argv is None else argv
     path = build_default_template(Path(args[0]) if args else DEFAULT_TEMPLATE)
     print(_("Đã tạo mẫu báo cáo: {name}").format(name=path.name))
+    if not args:
+        path = build_conference_template()
+        print(_("Đã tạo mẫu báo cáo: {name}").format(name=path.name))
     return 0
 
 

@@ -11,4 +11,10 @@ urlpatterns = [
         views.report_file,
         name="report",
     ),
+    # The conference report of a unit: every index of the year (?chi-so=CODE to choose, ?ngon-ngu=en).
+    path(
+        "don-vi/<str:unit_code>/<int:year>/bao-cao-hoi-nghi.<str:kind>",
+        views.conference_file,
+        name="conference",
+    ),
 ]

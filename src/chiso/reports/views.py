@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from chiso.engine.units import UnitError
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.jobs import services as jobs
-from chiso.reports.jobs import REPORT
+from chiso.reports.jobs import CONFERENCE, REPORT
 from chiso.results.models import ResultSet
 from chiso.results.services import reference_date
 from chiso.units.registry import registry
@@ -45,5 +45,46 @@ def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str
         request=request,
         params={"index": index.code, "year": year, "unit": unit_code, "kind": kind, "version": version[0]},
         reuse=True,  # the link clicked twice, or the page reloaded: the same report, made once
+    )
+    return redirect("jobs:job", job.pk)
+
+
+CONFERENCE_KINDS = ("docx", "xlsx", "pdf")
+
+
+def conference_file(request: HttpRequest, unit_code: str, year: int, kind: str) -> HttpResponse:
+    """Start making the conference report of a unit for a year (every index, or those named by
+    ?chi-so=papi&chi-so=pci; ?ngon-ngu=en for English); its job's page offers the file."""
+    from chiso.reports.overview import locality_indices
+    from chiso.reports.pdf import soffice
+
+    if kind not in CONFERENCE_KINDS:
+        raise Http404(" | ".join(CONFERENCE_KINDS))
+    if kind == "pdf" and soffice() is None:
+        raise Http404(_("Máy chủ chưa cài LibreOffice nên không tạo được PDF."))
+    codes = request.GET.getlist("chi-so")
+    try:
+        indices = [find_index(code) for code in codes] if codes else locality_indices(year)
+    except IndexNotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not indices:
+        raise Http404(_("Chưa có kết quả chỉ số nào được công bố năm {year}.").format(year=year))
+    names = []
+    for index in indices:
+        try:
+            unit = registry((index.unit_level,)).resolve(
+                unit_code, level=index.unit_level, on=reference_date(year)
+            )
+        except UnitError:
+            continue
+        names.append(unit.name)
+    if not names:
+        raise Http404(_("Không có đơn vị {code}.").format(code=unit_code))
+    language = "en" if request.GET.get("ngon-ngu") == "en" else "vi"
+    job = jobs.start(
+        CONFERENCE,
+        _("Báo cáo hội nghị {year}: {unit}").format(year=year, unit=names[0]),
+        request=request,
+        params={"unit": unit_code, "year": year, "indices": codes, "kind": kind, "language": language},
     )
     return redirect("jobs:job", job.pk)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from chiso.engine.narrative import unit_phrase
 from chiso.engine.numbers import format_date, format_number
 from chiso.engine.proforma import POPULATION_WEIGHTED
 from chiso.reports import charts
@@ -76,7 +77,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
         )
     if report.components:
         drawn["components"] = charts.components_chart(
-            [f"{c['code']}. {c['name']}" for c in report.components],
+            [f"{report.numbers.get(c['code'], c['code'])}. {c['name']}" for c in report.components],
             [c["score"] for c in report.components],
             [c["mean"] for c in report.components],
             [c["best"] for c in report.components],
@@ -97,17 +98,24 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     return drawn
 
 
-def captions(report: Report, drawn: dict[str, Path]) -> dict[str, str]:
-    """ "Bảng 1. Kết quả tổng hợp", "Hình 1. …", numbered over what is actually shown."""
+def captions(
+    report: Report,
+    drawn: dict[str, Path],
+    tables_before: int = 0,
+    figures_before: int = 0,
+    order: tuple[tuple[str, str], ...] = ORDER,
+) -> dict[str, str]:
+    """ "Bảng 1. Kết quả tổng hợp", "Hình 1. …", numbered over what is actually shown (after
+    `tables_before` tables and `figures_before` figures when the report is a chapter)."""
     result: dict[str, str] = {}
-    tables = figures = 0
+    tables, figures = tables_before, figures_before
     chart_titles = {
         "ranking": f"Xếp hạng Chỉ số {report.index_name} năm {report.year} ({report.unit.name} tô đỏ)",
         "components": f"Điểm từng {report.noun} của {report.unit.name} so với {report.mean_label} và "
         "địa phương cao nhất",
         "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
     }
-    for key, kind in ORDER:
+    for key, kind in order:
         if kind == "chart":
             if key in drawn:
                 figures += 1
@@ -119,7 +127,9 @@ def captions(report: Report, drawn: dict[str, Path]) -> dict[str, str]:
 
 
 def _issuer_parent(report: Report) -> str:
-    return f"UBND {report.unit_phrase.upper()}"
+    """The letterhead's authority: the people's committee of the unit that exists on the report's
+    date (for a province merged in 2025, the province it was merged into)."""
+    return f"UBND {unit_phrase(report.issuer_unit).upper()}"
 
 
 def context(
@@ -152,7 +162,7 @@ def context(
         "issuer_parent": _issuer_parent(report),
         "issuer": issuer.upper(),
         "issuer_code": "".join(word[0] for word in issuer.split()).upper(),
-        "place": report.unit.name,
+        "place": report.issuer_unit.name,
         "day": "     ",
         "month": "     ",
         "issued_year": today.year,

@@ -57,7 +57,7 @@ def _sheet(workbook: Workbook, table: Table) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in table.rows:
-        xlsx.append(sheet, [_cell_value(row.get(c.key)) for c in table.columns])
+        xlsx.append(sheet, [_cell_value(table.value(c, row)) for c in table.columns])
     for i, column in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         fmt = FORMATS.get(column.kind)

@@ -75,6 +75,7 @@ NOT_PAGES = {
     "plans:escalate": "POST",
     "plans:unit_search": "fragment (its pages: the plan forms' unit lists)",
     "reports:report": "Word, Excel or PDF file",
+    "reports:conference": "Word, Excel or PDF file",
     "results:national_whatif": "POST, fragment",
     "results:national_target": "POST, fragment",
     "results:cycle_whatif": "POST, fragment",

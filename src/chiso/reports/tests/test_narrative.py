@@ -33,12 +33,15 @@ def test_components_that_fell(paragraphs):
 
 def test_strengths_and_weaknesses(paragraphs):
     assert paragraphs["strengths"] == (
-        "Các nội dung có thứ hạng cao: Tham gia của người dân ở cấp cơ sở (5,40/10 điểm, xếp thứ 6/63), "
+        "Các nội dung là điểm mạnh, xếp trong nhóm một phần tư đầu bảng (hạng 1\u2060–\u206016/63): "
+        "Tham gia của người dân ở cấp cơ sở (5,40/10 điểm, xếp thứ 6/63), "
         "Cung ứng dịch vụ công (8,09/10 điểm, xếp thứ 8/63), Công khai, minh bạch trong việc ra quyết định "
         "ở địa phương (5,46/10 điểm, xếp thứ 16/63), Kiểm soát tham nhũng trong khu vực công (7,18/10 điểm, "
         "xếp thứ 16/63)."
     )
-    assert paragraphs["weaknesses"] == "Không có nội dung nào có thứ hạng thấp rõ rệt."
+    assert paragraphs["weaknesses"] == (
+        "Không có nội dung nào xếp trong nhóm một phần tư cuối bảng (hạng 48\u2060–\u206063/63)."
+    )
 
 
 def test_points_lost_and_target(paragraphs):

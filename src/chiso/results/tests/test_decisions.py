@@ -57,7 +57,9 @@ def test_no_mid_table_strength_in_the_report_nor_the_profile(capsys):
     from chiso.reports.data import build_report
 
     report = build_report(find_index("papi"), 2021, "Cao Bằng", with_trend=False)
-    assert report.paragraphs["strengths"] == "Chưa có nội dung nào nổi trội về thứ hạng."
+    assert report.paragraphs["strengths"] == (
+        "Không có nội dung nào xếp trong nhóm một phần tư đầu bảng (hạng 1\u2060–\u206016/63)."
+    )
     assert "31/63" not in report.paragraphs["strengths"] and "37/63" not in report.paragraphs["strengths"]
     data = json.loads(cli(capsys, "profile", "papi", "2021", "Hồ Chí Minh", "--format", "json"))
     ranks = {c["code"]: c["rank"] for c in data["components"]}

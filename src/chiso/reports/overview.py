@@ -1,0 +1,160 @@
+"""Every index of one locality and year, as the conference report's summary needs it.
+
+ISOLATED ON PURPOSE: the web dashboard's service `chiso.results.locality.overview(unit, year)` is
+being written alongside; when it lands, `locality_reports` and `summarise` are the two functions to
+swap for it (the conference report reads nothing else from here). Until then they are built from
+the existing services: `chiso.results.services` (which indices have published results for a year)
+and `chiso.reports.data.build_report` (the figures of each index, as the per-index report has them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from chiso.engine.narrative import rounded_difference
+from chiso.engine.numbers import format_number, format_rank, format_signed
+from chiso.reports.data import Report, ReportError, build_report
+
+
+@dataclass
+class IndexLine:
+    """One index's result for the locality: the figures of its standard sentence."""
+
+    index_code: str
+    index_name: str
+    score: Decimal | None
+    max_points: Decimal | None
+    rank: int | None
+    of: int | None
+    previous_year: int | None
+    score_change: Decimal | None  # between the figures as shown (rounded)
+    rank_change: int | None  # + up, - down
+    group: str
+    group_en: str
+    sentence: str  # the per-index report's headline (Vietnamese, from chiso.engine.narrative)
+    places: int = 2
+
+    def short(self, language: str = "vi") -> str:
+        """The figures in the active language: "PAPI: 32,98/60 điểm, hạng 62/63; -2,43 điểm,
+        -30 bậc so với 2015" (the English catalogue gives "PAPI: 32.98/60 points, rank 62/63; …")."""
+        scale = f"/{format_number(self.max_points, 0, language)}" if self.max_points is not None else ""
+        text = _("{index}: {score}{scale} điểm, hạng {rank}").format(
+            index=self.index_name,
+            score=format_number(self.score, self.places, language),
+            scale=scale,
+            rank=format_rank(self.rank, self.of),
+        )
+        if self.previous_year is not None and self.score_change is not None and self.rank_change is not None:
+            text += "; " + _("{points} điểm, {ranks} bậc so với {year}").format(
+                points=format_signed(self.score_change, self.places, language),
+                ranks=f"{self.rank_change:+d}",
+                year=self.previous_year,
+            )
+        group = self.group if language == "vi" else self.group_en
+        if group:
+            text += f"; {group}"
+        return text + "."
+
+    @property
+    def direction(self) -> int | None:
+        """+1 up in rank, -1 down, 0 same; None when there is no previous year to compare with."""
+        if self.rank_change is None:
+            return None
+        return (self.rank_change > 0) - (self.rank_change < 0)
+
+
+@dataclass
+class Summary:
+    lines: list[IndexLine]
+    up: int
+    down: int
+    same: int
+    compared: int
+    sentence: str
+
+
+def locality_indices(year: int, codes: list[str] | None = None) -> list:
+    """The indices with published results for `year` (all of them, or those named in `codes`, in
+    that order; an unknown code raises ReportError)."""
+    from chiso.frameworks.services import IndexNotFound, find_index
+    from chiso.results.models import ResultSet
+
+    if codes:
+        found = []
+        for code in codes:
+            try:
+                found.append(find_index(code))
+            except IndexNotFound as exc:
+                raise ReportError(str(exc)) from exc
+        return found
+    sets = ResultSet.objects.published().filter(year=year).select_related("index").order_by("index__code")
+    return [result_set.index for result_set in sets]
+
+
+def locality_reports(
+    unit_text: str, year: int, codes: list[str] | None = None, *, with_trend: bool = True
+) -> tuple[list[Report], list[str]]:
+    """The per-index report of every index the unit is ranked in for `year`, and why the others
+    were left out (an index named in `codes` that cannot be reported is an error)."""
+    reports, skipped = [], []
+    for index in locality_indices(year, codes):
+        try:
+            reports.append(build_report(index, year, unit_text, with_trend=with_trend))
+        except ReportError as exc:
+            if codes:
+                raise
+            skipped.append(str(exc))
+    if not reports:
+        raise ReportError(
+            _("{unit} không có kết quả chỉ số nào được công bố năm {year}.").format(unit=unit_text, year=year)
+        )
+    return reports, skipped
+
+
+def index_line(report: Report) -> IndexLine:
+    profile = report.profile
+    change = profile.change
+    return IndexLine(
+        index_code=report.index_code,
+        index_name=report.index_name,
+        score=profile.score,
+        max_points=profile.framework.root.max_points,
+        rank=profile.rank,
+        of=profile.of,
+        previous_year=profile.previous_year,
+        score_change=rounded_difference(
+            profile.score, change.previous_score if change else None, report.places
+        ),
+        rank_change=change.rank if change is not None else None,
+        group=profile.group.label_vi if profile.group else "",
+        group_en=(profile.group.label_en or profile.group.label_vi) if profile.group else "",
+        sentence=report.paragraphs["headline"] or "",
+        places=report.places,
+    )
+
+
+def summarise(reports: list[Report]) -> Summary:
+    """How many indices went up and down in rank ("03/04 chỉ số tụt hạng"), and each one's line."""
+    lines = [index_line(report) for report in reports]
+    compared = [line for line in lines if line.direction is not None]
+    up = sum(1 for line in compared if line.direction == 1)
+    down = sum(1 for line in compared if line.direction == -1)
+    same = len(compared) - up - down
+    total = len(lines)
+    if not compared:
+        sentence = _("Có {total} chỉ số có kết quả; chưa có năm trước để so sánh.").format(
+            total=f"{total:02d}"
+        )
+    else:
+        sentence = _(
+            "Trong {total} chỉ số có kết quả, {up}/{total} chỉ số tăng hạng, {down}/{total} chỉ số tụt "
+            "hạng và {same}/{total} chỉ số giữ nguyên thứ hạng so với năm trước."
+        ).format(total=f"{total:02d}", up=f"{up:02d}", down=f"{down:02d}", same=f"{same:02d}")
+        if len(compared) < total:
+            sentence += " " + _("{count} chỉ số chưa có năm trước để so sánh.").format(
+                count=f"{total - len(compared):02d}"
+            )
+    return Summary(lines, up, down, same, len(compared), sentence)
