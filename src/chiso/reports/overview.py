@@ -1,10 +1,8 @@
 """Every index of one locality and year, as the conference report's summary needs it.
 
-ISOLATED ON PURPOSE: the web dashboard's service `chiso.results.locality.overview(unit, year)` is
-being written alongside; when it lands, `locality_reports` and `summarise` are the two functions to
-swap for it (the conference report reads nothing else from here). Until then they are built from
-the existing services: `chiso.results.services` (which indices have published results for a year)
-and `chiso.reports.data.build_report` (the figures of each index, as the per-index report has them).
+The figures of each index come from `chiso.reports.data.build_report` (as the per-index report has
+them); the count of indices up and down and its sentence are the locality dashboard's
+(`chiso.results.locality.counts_of_directions`), so the page and the report never disagree.
 """
 
 from __future__ import annotations
@@ -137,24 +135,11 @@ def index_line(report: Report) -> IndexLine:
 
 
 def summarise(reports: list[Report]) -> Summary:
-    """How many indices went up and down in rank ("03/04 chỉ số tụt hạng"), and each one's line."""
+    """How many indices went up and down in rank ("03/04 chỉ số tụt hạng") and the sentence that
+    says it — counted and worded by the locality dashboard's one definition — and each one's line."""
+    from chiso.results.locality import DOWN, SAME, UP, counts_of_directions
+
     lines = [index_line(report) for report in reports]
-    compared = [line for line in lines if line.direction is not None]
-    up = sum(1 for line in compared if line.direction == 1)
-    down = sum(1 for line in compared if line.direction == -1)
-    same = len(compared) - up - down
-    total = len(lines)
-    if not compared:
-        sentence = _("Có {total} chỉ số có kết quả; chưa có năm trước để so sánh.").format(
-            total=f"{total:02d}"
-        )
-    else:
-        sentence = _(
-            "Trong {total} chỉ số có kết quả, {up}/{total} chỉ số tăng hạng, {down}/{total} chỉ số tụt "
-            "hạng và {same}/{total} chỉ số giữ nguyên thứ hạng so với năm trước."
-        ).format(total=f"{total:02d}", up=f"{up:02d}", down=f"{down:02d}", same=f"{same:02d}")
-        if len(compared) < total:
-            sentence += " " + _("{count} chỉ số chưa có năm trước để so sánh.").format(
-                count=f"{total - len(compared):02d}"
-            )
-    return Summary(lines, up, down, same, len(compared), sentence)
+    words = {1: UP, -1: DOWN, 0: SAME, None: ""}
+    counts = counts_of_directions([words[line.direction] for line in lines])
+    return Summary(lines, counts.up, counts.down, counts.same, counts.compared, counts.sentence())

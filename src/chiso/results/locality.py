@@ -407,9 +407,14 @@ def _cycle_standings(unit_row: Unit, unit: EngineUnit, year: int) -> tuple[list,
 
 
 def counts_of(standings: list[IndexStanding]) -> Counts:
-    directions = [s.direction for s in standings]
+    """The counts of the standings' directions (`UP`, `DOWN`, `SAME`, or "" when nothing compares)."""
+    return counts_of_directions([s.direction for s in standings])
+
+
+def counts_of_directions(directions: list[str]) -> Counts:
+    """How many rose, fell, kept their rank — the one count the page and the report both print."""
     return Counts(
-        total=len(standings),
+        total=len(directions),
         compared=sum(1 for d in directions if d),
         up=directions.count(UP),
         down=directions.count(DOWN),
