@@ -20,6 +20,7 @@ from chiso.engine.analysis import TOTAL, YearAnalysis
 from chiso.engine.frameworks import MEAN, WEIGHTED, Framework, Node
 from chiso.engine.i18n import active_language, localized
 from chiso.engine.i18n import gettext as _
+from chiso.engine.names import shown_code
 from chiso.engine.numbers import ZERO, format_number, quantum, round_half_up
 from chiso.engine.ranking import rank
 from chiso.engine.units import UnitRef
@@ -327,8 +328,12 @@ def _explained(result: TargetResult, name: str, places: int, threshold: Decimal)
     else:
         parts = []
         for g in result.gains:
-            part = _("{code} ({name}) thêm {points} điểm").format(
-                code=g.code, name=g.name, points=fmt(g.points)
+            part = (
+                _("{code} ({name}) thêm {points} điểm").format(
+                    code=shown_code(g.code), name=g.name, points=fmt(g.points)
+                )
+                if shown_code(g.code)
+                else _("{name} thêm {points} điểm").format(name=g.name, points=fmt(g.points))
             )
             if g.points == g.feasible:
                 part = _("{part} — tối đa còn {feasible}").format(part=part, feasible=fmt(g.feasible))
