@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chiso.administration",
     "chiso.surveys",
     "chiso.plans",
+    "chiso.rounds",
     "chiso.reports",
     "django_htmx",
     "django_tasks",

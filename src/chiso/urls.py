@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dieu-hanh/", include("chiso.units.urls")),
     path("khao-sat/", include("chiso.surveys.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
+    path("dot-bao-cao/", include("chiso.rounds.urls")),
     path("viec/", include("chiso.jobs.urls")),
     path("", include("chiso.reports.urls")),
     path("", include("chiso.results.urls")),
