@@ -243,7 +243,12 @@ def synthesis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã đưa {n} nội dung vào kế hoạch cải thiện.").format(n=len(items)))
                 return redirect("rounds:synthesis", pk=round_.pk)
-    context = {"round": round_, "answers": answers, "leads": leads}
+    context = {
+        "round": round_,
+        "answers": answers,
+        "leads": leads,
+        "pending": any(a.plan_item_id is None for a in answers),
+    }
     return render(request, "rounds/synthesis.html", context)
 
 
