@@ -52,7 +52,9 @@ def _list() -> str:
     for round_ in Round.objects.select_related("organiser").order_by("-issued", "-pk"):
         status = round_status(round_)
         lines.append(
-            _("{id}. {number} ngày {issued} — {title}; hạn {deadline}; {state}; đã nhận {received}/{total}").format(
+            _(
+                "{id}. {number} ngày {issued} — {title}; hạn {deadline}; {state}; đã nhận {received}/{total}"
+            ).format(
                 id=round_.pk,
                 number=round_.number,
                 issued=round_.issued.strftime("%d/%m/%Y"),
@@ -84,7 +86,8 @@ def _status(round_) -> str:
         waiting=status.counts[WAITING],
     )
     rows = [
-        f"- {row.request.agency.name}: {state_label(row.state)} ({row.answered}/{row.total})" for row in status.rows
+        f"- {row.request.agency.name}: {state_label(row.state)} ({row.answered}/{row.total})"
+        for row in status.rows
     ]
     return "\n".join([head, *rows])
 

@@ -44,6 +44,8 @@ def create_round(people: dict[str, User], units: dict[str, Unit], today: date) -
             causes="Việc niêm yết, công khai thủ tục tại bộ phận một cửa cấp xã chưa đầy đủ.",
             responsibility="Phòng Hành chính tư pháp; UBND cấp xã.",
             solutions="Rà soát, niêm yết đầy đủ thủ tục; kiểm tra định kỳ hằng quý.",
-            files=[SimpleUploadedFile("ra-soat-niem-yet.pdf", EVIDENCE_PDF)] if answer.criterion == "d1.1" else [],
+            files=[SimpleUploadedFile("ra-soat-niem-yet.pdf", EVIDENCE_PDF)]
+            if answer.criterion == "d1.1"
+            else [],
         )
     services.submit(people.get("thutruong_sotuphap", staff), request)

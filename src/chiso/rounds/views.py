@@ -64,10 +64,14 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds = list(services.managed_rounds(request.user).prefetch_related("indices")[:100])
     statuses = [services.round_status(r) for r in rounds]
     own = list(
-        services.own_requests(request.user).select_related("round__organiser", "agency").order_by("-round__issued")
+        services.own_requests(request.user)
+        .select_related("round__organiser", "agency")
+        .order_by("-round__issued")
     )
     if not rounds and not own and not services.organisers_managed(request.user).exists():
-        raise PermissionDenied(_("Trang này dành cho cán bộ đơn vị tổ chức và các cơ quan được đề nghị báo cáo."))
+        raise PermissionDenied(
+            _("Trang này dành cho cán bộ đơn vị tổ chức và các cơ quan được đề nghị báo cáo.")
+        )
     context = {
         "statuses": statuses,
         "own": [(r, services.state_of(r)) for r in own],
@@ -110,7 +114,9 @@ def round_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             if not first:
                 messages.info(request, str(once.ALREADY))
                 return redirect("rounds:list")
-            messages.success(request, _("Đã tạo dự thảo đợt báo cáo; kiểm tra tiêu chí từng cơ quan rồi gửi."))
+            messages.success(
+                request, _("Đã tạo dự thảo đợt báo cáo; kiểm tra tiêu chí từng cơ quan rồi gửi.")
+            )
             return redirect("rounds:round", pk=created.pk)
     elif request.method == "POST":
         _errors(request, form)
@@ -129,7 +135,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = None
         if round_.status == Round.Status.DRAFT:
             form = CriteriaForm(
-                initial={"criteria": services.criteria_text(row.request, several)}, prefix=f"r{row.request.pk}"
+                initial={"criteria": services.criteria_text(row.request, several)},
+                prefix=f"r{row.request.pk}",
             )
         rows.append({"row": row, "form": form, "label": services.state_label(row.state)})
     context = {
@@ -156,10 +163,13 @@ def request_criteria(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         else:
             if count:
                 messages.success(
-                    request, _("{agency}: {n} tiêu chí phải phân tích.").format(agency=found.agency.name, n=count)
+                    request,
+                    _("{agency}: {n} tiêu chí phải phân tích.").format(agency=found.agency.name, n=count),
                 )
             else:
-                messages.success(request, _("Đã bỏ {agency} khỏi đợt báo cáo.").format(agency=found.agency.name))
+                messages.success(
+                    request, _("Đã bỏ {agency} khỏi đợt báo cáo.").format(agency=found.agency.name)
+                )
     return redirect("rounds:round", pk=round_.pk)
 
 
@@ -183,7 +193,9 @@ def round_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if round_.status != Round.Status.SENT:
         messages.error(request, _("Chỉ nhắc được đợt báo cáo đang chờ các cơ quan trả lời."))
         return redirect("rounds:round", pk=round_.pk)
-    job = jobs.start(REMIND, _("Nhắc các cơ quan chưa gửi báo cáo phân tích"), request=request, params={"round": round_.pk})
+    job = jobs.start(
+        REMIND, _("Nhắc các cơ quan chưa gửi báo cáo phân tích"), request=request, params={"round": round_.pk}
+    )
     return redirect("jobs:job", job.pk)
 
 
@@ -201,7 +213,7 @@ def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def round_export(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     round_ = _round(request, pk)
     out = io.BytesIO()
     services.export_xlsx(round_, out)
@@ -229,7 +241,9 @@ def synthesis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 errors.append(_("{where}: thời hạn phải theo dạng dd/mm/yyyy.").format(where=where))
                 continue
             lead = by_pk.get(int(request.POST.get(f"chu-tri-{answer.pk}") or 0)) or answer.request.agency
-            choices.append(services.Choice(answer, request.POST.get(f"giai-phap-{answer.pk}", ""), lead, deadline))
+            choices.append(
+                services.Choice(answer, request.POST.get(f"giai-phap-{answer.pk}", ""), lead, deadline)
+            )
         if errors:
             for error in errors:
                 messages.error(request, error)
@@ -241,7 +255,9 @@ def synthesis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except RoundError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("Đã đưa {n} nội dung vào kế hoạch cải thiện.").format(n=len(items)))
+                messages.success(
+                    request, _("Đã đưa {n} nội dung vào kế hoạch cải thiện.").format(n=len(items))
+                )
                 return redirect("rounds:synthesis", pk=round_.pk)
     context = {
         "round": round_,
@@ -329,7 +345,10 @@ def request_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if found.status == Request.Status.SUBMITTED:
-            messages.success(request, _("Đã gửi báo cáo phân tích tới {organiser}.").format(organiser=found.round.organiser.name))
+            messages.success(
+                request,
+                _("Đã gửi báo cáo phân tích tới {organiser}.").format(organiser=found.round.organiser.name),
+            )
         else:
             messages.success(request, _("Đã trình thủ trưởng duyệt."))
     return redirect("rounds:request", pk=found.pk)
@@ -353,5 +372,6 @@ def attachment_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     _visible_request(request, attachment.answer.request_id)
     if not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=clean_file_name(attachment.name) or "tep")
-
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=clean_file_name(attachment.name) or "tep"
+    )

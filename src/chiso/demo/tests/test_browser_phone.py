@@ -125,10 +125,10 @@ def pages() -> list[Page]:
     from chiso.assessments.models import Cycle
     from chiso.demo.cycles import CYCLE_NAMES
     from chiso.demo.plans import PLAN_TITLE
+    from chiso.demo.rounds import ROUND_NUMBER
     from chiso.demo.surveys import SURVEY_TITLES
     from chiso.frameworks.models import CriterionMapping, Framework
     from chiso.plans.models import Plan
-    from chiso.demo.rounds import ROUND_NUMBER
     from chiso.results.models import ResultSet
     from chiso.rounds.models import Round
     from chiso.surveys.models import Survey

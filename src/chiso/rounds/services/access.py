@@ -35,7 +35,9 @@ def may_manage(user: User | AnonymousUser, round_: Round) -> bool:
     return manages(user, round_.organiser_id)
 
 
-def require_manager(user: User | AnonymousUser, round_: Round | None = None, organiser: Organiser | None = None) -> None:
+def require_manager(
+    user: User | AnonymousUser, round_: Round | None = None, organiser: Organiser | None = None
+) -> None:
     organiser_id = round_.organiser_id if round_ is not None else (organiser.pk if organiser else None)
     if not manages(user, organiser_id):
         raise RoundError(_("Chỉ cán bộ của đơn vị tổ chức đợt báo cáo được thực hiện việc này."))

@@ -48,19 +48,33 @@ def export_xlsx(round_: Round, out: IO[bytes] | str, today: date | None = None) 
     """Write the round's synthesis: sheet 1 the agencies and their state, sheet 2 every analysis."""
     status = round_status(round_, today)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = _("Tình hình gửi báo cáo")[:31]
     _header(
         sheet,
         round_,
         _("Tình hình gửi báo cáo phân tích"),
-        [_("STT"), _("Cơ quan, đơn vị"), _("Tình trạng"), _("Ngày gửi"), _("Số tiêu chí đã phân tích"), _("Số lần nhắc")],
+        [
+            _("STT"),
+            _("Cơ quan, đơn vị"),
+            _("Tình trạng"),
+            _("Ngày gửi"),
+            _("Số tiêu chí đã phân tích"),
+            _("Số lần nhắc"),
+        ],
     )
     for number, row in enumerate(status.rows, 1):
         request = row.request
         sent = timezone.localtime(request.submitted_at).strftime("%d/%m/%Y") if request.submitted_at else ""
         sheet.append(
-            [number, request.agency.name, state_label(row.state), sent, f"{row.answered}/{row.total}", request.reminders]
+            [
+                number,
+                request.agency.name,
+                state_label(row.state),
+                sent,
+                f"{row.answered}/{row.total}",
+                request.reminders,
+            ]
         )
     sheet.append([])
     sheet.append(

@@ -80,7 +80,10 @@ def default_criteria(frameworks: list[Framework], agency: Unit) -> list[Criterio
 def parse_criteria(frameworks: list[Framework], text: str) -> list[Criterion]:
     """Criteria written by an officer, separated by commas, semicolons or spaces: "d1, d3.2" or, when a
     code exists in several of the round's indices, "papi:d1". RoundError names every unknown code."""
-    nodes = {f.pk: {n.code: n for n in f.to_engine().nodes() if n.code != f.to_engine().root.code} for f in frameworks}
+    nodes = {
+        f.pk: {n.code: n for n in f.to_engine().nodes() if n.code != f.to_engine().root.code}
+        for f in frameworks
+    }
     by_index = {match_key(f.index.code): f for f in frameworks}
     chosen: list[Criterion] = []
     errors = []
@@ -160,9 +163,7 @@ def create_round(
     allowed = {u.pk for u in recipients(organiser, issued)}
     outside = [a.name for a in agencies if a.pk not in allowed]
     if outside:
-        errors.append(
-            _("Không thuộc đơn vị tổ chức: {names}.").format(names=", ".join(outside))
-        )
+        errors.append(_("Không thuộc đơn vị tổ chức: {names}.").format(names=", ".join(outside)))
     if errors:
         raise RoundError(" ".join(errors))
     frameworks = frameworks_of(indices, year)
@@ -265,10 +266,14 @@ def _store(answer: Answer, upload: UploadedFile, user: User) -> Attachment:
         raise RoundError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": name})
     content = upload.read()
     if suffix not in ALLOWED_EVIDENCE or not content.startswith(ALLOWED_EVIDENCE[suffix]):
-        raise RoundError(_("Tệp %(name)s: chỉ nhận PDF, DOCX, XLSX, PNG, JPG đúng định dạng.") % {"name": name})
+        raise RoundError(
+            _("Tệp %(name)s: chỉ nhận PDF, DOCX, XLSX, PNG, JPG đúng định dạng.") % {"name": name}
+        )
     if len(content) > MAX_EVIDENCE:
         raise RoundError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": name})
-    attachment = Attachment(answer=answer, name=name, sha256=hashlib.sha256(content).hexdigest(), uploaded_by=user)
+    attachment = Attachment(
+        answer=answer, name=name, sha256=hashlib.sha256(content).hexdigest(), uploaded_by=user
+    )
     stored = attachment_path(attachment, name)
     if attachment.file.storage.exists(stored):  # the same bytes are already kept
         attachment.file.name = stored

@@ -31,6 +31,11 @@ def make_user(name: str, role: str, unit: Unit | None = None, organiser: Organis
 
 @pytest.fixture
 def world(db):
+    return make_world()
+
+
+def make_world() -> dict:
+    """The organiser, its agencies, their responsibilities and people (also for the browser test)."""
     province = Unit.objects.filter(level="province", code="04").order_by("-valid_from").first()
     organiser = Organiser.objects.create(code="so-noi-vu-04", name="Sở Nội vụ tỉnh Cao Bằng", unit=province)
     other_org = Organiser.objects.create(code="so-noi-vu-khac", name="Sở Nội vụ tỉnh khác")
@@ -89,4 +94,6 @@ def sent_round(world):
 
 def fill(user, request, text="Nguyên nhân"):
     for answer in request.answers.all():
-        services.save_answer(user, answer, causes=text, responsibility="Phòng chuyên môn", solutions="Giải pháp")
+        services.save_answer(
+            user, answer, causes=text, responsibility="Phòng chuyên môn", solutions="Giải pháp"
+        )

@@ -26,9 +26,9 @@ def site(live_server, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     ensure_ready(out=io.StringIO())
-    from chiso.rounds.tests.conftest import world
+    from chiso.rounds.tests.conftest import make_world
 
-    world.__wrapped__(None)  # the organiser, agencies, responsibilities and people of the unit tests
+    make_world()
     return live_server.url
 
 
@@ -67,7 +67,9 @@ def test_a_round_from_request_to_synthesis(site, browser, tmp_path):
     answer = phone.locator("article.answer").first
     answer.locator("textarea").nth(0).fill("Tỷ lệ hồ sơ trực tuyến toàn trình còn thấp.")
     answer.locator("textarea").nth(1).fill("Phòng Bưu chính, Viễn thông và Công nghệ thông tin.")
-    answer.locator("textarea").nth(2).fill("Nâng cấp Cổng dịch vụ công; hỗ trợ người dân tại bộ phận một cửa.")
+    answer.locator("textarea").nth(2).fill(
+        "Nâng cấp Cổng dịch vụ công; hỗ trợ người dân tại bộ phận một cửa."
+    )
     evidence = tmp_path / "minh-chung.pdf"
     evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
     answer.locator("input[type=file]").set_input_files(str(evidence))

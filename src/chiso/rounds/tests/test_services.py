@@ -37,8 +37,15 @@ def test_a_new_round_asks_each_agency_about_the_criteria_it_leads_or_supports(wo
 def test_only_the_organisers_officers_create_and_only_its_units(world):
     with pytest.raises(RoundError, match="Chỉ cán bộ"):
         services.create_round(
-            world["people"]["other_officer"], world["organiser"], number="1", issued=date(2022, 6, 3),
-            deadline=date(2022, 6, 28), title="x", year=2021, indices=[world["papi"]], agencies=[world["tttt"]],
+            world["people"]["other_officer"],
+            world["organiser"],
+            number="1",
+            issued=date(2022, 6, 3),
+            deadline=date(2022, 6, 28),
+            title="x",
+            year=2021,
+            indices=[world["papi"]],
+            agencies=[world["tttt"]],
         )
     from chiso.units.models import Unit
 
@@ -91,13 +98,23 @@ def test_staff_answer_with_evidence_submit_to_the_head_who_sends(sent_round, wor
         services.submit(staff, request)
     answer = request.answers.get()
     services.save_answer(
-        staff, answer, causes="Tỷ lệ hồ sơ trực tuyến thấp", responsibility="Sở TTTT", solutions="Nâng cấp cổng",
+        staff,
+        answer,
+        causes="Tỷ lệ hồ sơ trực tuyến thấp",
+        responsibility="Sở TTTT",
+        solutions="Nâng cấp cổng",
         files=[SimpleUploadedFile("minh-chung.pdf", PDF)],
     )
     assert Attachment.objects.get(answer=answer).name == "minh-chung.pdf"
     with pytest.raises(RoundError, match="chỉ nhận PDF"):
-        services.save_answer(staff, answer, causes="x", responsibility="", solutions="y",
-                             files=[SimpleUploadedFile("virus.exe", b"MZ")])
+        services.save_answer(
+            staff,
+            answer,
+            causes="x",
+            responsibility="",
+            solutions="y",
+            files=[SimpleUploadedFile("virus.exe", b"MZ")],
+        )
     assert answer.attachments.count() == 1
     services.submit(staff, request)
     assert request.status == Request.Status.AWAITING_HEAD and request.submitted_at is None
@@ -165,7 +182,12 @@ def test_synthesis_turns_chosen_answers_into_plan_items(sent_round, world):
         officer, sent_round, [services.Choice(answers[0], "Công khai ngân sách xã", world["tp"], due)]
     )
     item = PlanItem.objects.get(pk=items[0].pk)
-    assert (item.criterion, item.lead, item.deadline, item.actions) == ("d6", world["tp"], due, "Công khai ngân sách xã")
+    assert (item.criterion, item.lead, item.deadline, item.actions) == (
+        "d6",
+        world["tp"],
+        due,
+        "Công khai ngân sách xã",
+    )
     assert item.plan.unit.code == "04" and item.plan.index == world["papi"] and item.plan.year == 2021
     answers[0].refresh_from_db()
     assert answers[0].plan_item == item
@@ -184,7 +206,7 @@ def test_export_has_the_status_and_every_analysis(sent_round, world):
     book = load_workbook(io.BytesIO(out.getvalue()))
     first, second = book.worksheets
     assert "1009/SNV-CCHC&VTLT" in first["A2"].value and "28/06/2022" in first["A2"].value
-    names = [first.cell(row, 2).value for row in range(5, 8)]
+    names = [str(first.cell(row, 2).value) for row in range(5, 8)]
     assert sorted(names) == ["Huyện Thử Nghiệm", "Sở Thông tin và Truyền thông", "Sở Tư pháp"]
     causes = [second.cell(row, 5).value for row in range(5, second.max_row + 1)]
     assert causes == ["Thiếu cán bộ", "Thiếu cán bộ"]

@@ -62,7 +62,10 @@ def test_an_agency_opens_its_own_request_and_not_anothers(client, sent_round, wo
     other = Request.objects.get(round=sent_round, agency=world["tp"])
     as_user(client, world["people"]["staff"])
     listing = client.get(reverse("rounds:list")).content.decode()
-    assert reverse("rounds:request", args=[own.pk]) in listing and reverse("rounds:request", args=[other.pk]) not in listing
+    assert (
+        reverse("rounds:request", args=[own.pk]) in listing
+        and reverse("rounds:request", args=[other.pk]) not in listing
+    )
     page = client.get(reverse("rounds:request", args=[own.pk])).content.decode()
     assert "Nguyên nhân" in page and "Lưu nháp" in page
     response = client.get(reverse("rounds:request", args=[other.pk]))
@@ -115,7 +118,10 @@ def test_the_officer_sees_counts_reminds_and_synthesises(client, sent_round, wor
     assert Request.objects.get(round=sent_round, agency=world["tttt"]).reminders == 1
     answers = list(services.submitted_answers(sent_round))
     due = (date.today() + timedelta(days=90)).strftime("%d/%m/%Y")
-    bad = client.post(reverse("rounds:synthesis", args=[sent_round.pk]), {f"chon-{answers[0].pk}": "1", f"han-{answers[0].pk}": "32/13/2025"})
+    bad = client.post(
+        reverse("rounds:synthesis", args=[sent_round.pk]),
+        {f"chon-{answers[0].pk}": "1", f"han-{answers[0].pk}": "32/13/2025"},
+    )
     assert "thời hạn phải theo dạng dd/mm/yyyy" in bad.content.decode() and not PlanItem.objects.exists()
     client.post(
         reverse("rounds:synthesis", args=[sent_round.pk]),
@@ -168,9 +174,32 @@ def test_round_pages_keep_their_queries_bounded(client, django_assert_max_num_qu
 def test_the_command_line_lists_creates_shows_reminds_and_exports(world, capsys, tmp_path):
     from chiso.cli.main import main
 
-    assert main(["rounds", "create", "--organiser", "so-noi-vu-04", "--number", "1064/SNV", "--deadline", "28/06/2022",
-                 "--issued", "10/06/2022", "--title", "Phân tích PAPI", "--year", "2021", "--index", "papi",
-                 "--user", "sonoivu_cb", "--send"]) == 0
+    assert (
+        main(
+            [
+                "rounds",
+                "create",
+                "--organiser",
+                "so-noi-vu-04",
+                "--number",
+                "1064/SNV",
+                "--deadline",
+                "28/06/2022",
+                "--issued",
+                "10/06/2022",
+                "--title",
+                "Phân tích PAPI",
+                "--year",
+                "2021",
+                "--index",
+                "papi",
+                "--user",
+                "sonoivu_cb",
+                "--send",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     round_ = Round.objects.get()
     assert f"Đã tạo đợt báo cáo số {round_.pk}" in out and round_.status == Round.Status.SENT
@@ -184,6 +213,29 @@ def test_the_command_line_lists_creates_shows_reminds_and_exports(world, capsys,
     target = tmp_path / "tong-hop.xlsx"
     assert main(["rounds", "export", str(round_.pk), "-o", str(target)]) == 0
     assert target.stat().st_size > 1000
-    assert main(["rounds", "create", "--organiser", "so-noi-vu-04", "--number", "x", "--deadline", "28/06/2022",
-                 "--title", "t", "--year", "2021", "--index", "papi", "--units", "ZZ", "--user", "sonoivu_cb"]) == 1
+    assert (
+        main(
+            [
+                "rounds",
+                "create",
+                "--organiser",
+                "so-noi-vu-04",
+                "--number",
+                "x",
+                "--deadline",
+                "28/06/2022",
+                "--title",
+                "t",
+                "--year",
+                "2021",
+                "--index",
+                "papi",
+                "--units",
+                "ZZ",
+                "--user",
+                "sonoivu_cb",
+            ]
+        )
+        == 1
+    )
     assert "ZZ" in capsys.readouterr().err
