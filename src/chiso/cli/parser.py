@@ -468,7 +468,7 @@ def add_rounds(sub: Any) -> None:
     p.add_argument("--send", action="store_true", help=_("create: gửi đề nghị ngay"))
     p.add_argument("--user", help=_("create: tên đăng nhập của cán bộ tạo đợt"))
     p.add_argument("--dry-run", action="store_true", help=_("remind: chỉ liệt kê, không gửi thư"))
-    p.add_argument("-o", "--output", type=Path, help=_("export: tệp Excel (.xlsx) xuất ra"))
+    p.add_argument("-o", "--output", type=Path, help=_("export: tệp Excel (.xlsx) hoặc Word (.docx) xuất ra"))
     p.set_defaults(func=Handler("chiso.cli.rounds:cmd_rounds"))
 
 

@@ -5,7 +5,7 @@
         --year 2021 --index par_index --index sipas [--units CODE,…] --user OFFICER [--send]
     chiso rounds status ID
     chiso rounds remind ID [--dry-run]
-    chiso rounds export ID -o tong-hop.xlsx
+    chiso rounds export ID -o tong-hop.xlsx   (or .docx: the Word report)
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def cmd_rounds(args: argparse.Namespace) -> str:
             return _remind(round_, args.dry_run)
         if args.output is None:
             raise CommandError(_("Thiếu -o TỆP.xlsx."))
-        services.export_xlsx(round_, str(args.output))
+        word = str(args.output).lower().endswith(".docx")
+        (services.export_docx if word else services.export_xlsx)(round_, str(args.output))
         return _("Đã ghi {path}.").format(path=args.output)
     except services.RoundError as exc:
         raise CommandError(str(exc)) from exc

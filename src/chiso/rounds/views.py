@@ -216,9 +216,10 @@ def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def round_export(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     round_ = _round(request, pk)
     out = io.BytesIO()
-    services.export_xlsx(round_, out)
+    word = request.GET.get("dang") == "docx"
+    (services.export_docx if word else services.export_xlsx)(round_, out)
     out.seek(0)
-    name = clean_file_name(f"tong-hop-bao-cao-phan-tich-{round_.pk}.xlsx")
+    name = clean_file_name(f"tong-hop-bao-cao-phan-tich-{round_.pk}.{'docx' if word else 'xlsx'}")
     return FileResponse(out, as_attachment=True, filename=name)
 
 

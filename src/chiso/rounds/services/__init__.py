@@ -3,7 +3,7 @@
 - `access`: who manages a round, which requests an agency sees, the units a round may ask.
 - `rounds`: creating, editing the criteria, sending; the agencies' answers, evidence, submission.
 - `status`: received / late / missing, reminders, the synthesis into plan items.
-- `export`: the synthesis as Excel.
+- `export`, `word`: the synthesis as Excel and as Word.
 """
 
 from chiso.rounds.services.access import (
@@ -50,6 +50,7 @@ from chiso.rounds.services.status import (
     submitted_answers,
     synthesise,
 )
+from chiso.rounds.services.word import export_docx
 
 __all__ = [
     "LATE",
@@ -68,6 +69,7 @@ __all__ = [
     "create_round",
     "criteria_text",
     "default_criteria",
+    "export_docx",
     "export_xlsx",
     "frameworks_of",
     "has_head",

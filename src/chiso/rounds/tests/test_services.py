@@ -210,3 +210,20 @@ def test_export_has_the_status_and_every_analysis(sent_round, world):
     assert sorted(names) == ["Huyện Thử Nghiệm", "Sở Thông tin và Truyền thông", "Sở Tư pháp"]
     causes = [second.cell(row, 5).value for row in range(5, second.max_row + 1)]
     assert causes == ["Thiếu cán bộ", "Thiếu cán bộ"]
+
+
+def test_the_word_report_has_the_status_and_the_analyses(sent_round, world):
+    from docx import Document
+
+    fill(world["people"]["tp_staff"], req(sent_round, world["tp"]), text="Thiếu cán bộ chuyên trách")
+    services.submit(world["people"]["tp_staff"], req(sent_round, world["tp"]))
+    out = io.BytesIO()
+    services.export_docx(sent_round, out)
+    doc = Document(io.BytesIO(out.getvalue()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO TỔNG HỢP KẾT QUẢ PHÂN TÍCH" in text and "1009/SNV-CCHC&VTLT" in text
+    assert "Nguyên nhân: Thiếu cán bộ chuyên trách" in text and "PAPI d6" in text
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["STT", "Cơ quan, đơn vị", "Tình trạng", "Ngày gửi"] and len(rows) == 4
+    width = doc.sections[0].page_width
+    assert width is not None and round(width.cm, 1) == 21.0

@@ -138,6 +138,8 @@ def test_the_officer_sees_counts_reminds_and_synthesises(client, sent_round, wor
     assert "Đã đưa vào kế hoạch: Huyện Thử Nghiệm chủ trì" in page
     export = client.get(reverse("rounds:export", args=[sent_round.pk]))
     assert export.status_code == 200 and export["Content-Disposition"].endswith('.xlsx"')
+    word = client.get(reverse("rounds:export", args=[sent_round.pk]) + "?dang=docx")
+    assert word.status_code == 200 and word["Content-Disposition"].endswith('.docx"')
 
 
 def test_round_pages_keep_their_queries_bounded(client, django_assert_max_num_queries, sent_round, world):
@@ -213,6 +215,8 @@ def test_the_command_line_lists_creates_shows_reminds_and_exports(world, capsys,
     target = tmp_path / "tong-hop.xlsx"
     assert main(["rounds", "export", str(round_.pk), "-o", str(target)]) == 0
     assert target.stat().st_size > 1000
+    assert main(["rounds", "export", str(round_.pk), "-o", str(tmp_path / "bao-cao.docx")]) == 0
+    assert (tmp_path / "bao-cao.docx").read_bytes()[:2] == b"PK"
     assert (
         main(
             [
