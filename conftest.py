@@ -107,14 +107,22 @@ def browser():
         pytest.skip(f"no chromium at {CHROMIUM}")
     # Playwright's sync API keeps an event loop running in this thread; the ORM calls made by the
     # fixtures are still synchronous, which Django would otherwise refuse.
+    # Restored afterwards: a later test that starts a process (the deploy check) must not inherit it.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield WatchedBrowser(instance)
-        instance.close()
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            instance = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield WatchedBrowser(instance)
+            instance.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chiso.administration",
     "chiso.surveys",
     "chiso.plans",
+    "chiso.rounds",
     "chiso.reports",
     "chiso.api",
     "ninja",  # django-ninja: its templates and static files (the API's docs page, served offline)

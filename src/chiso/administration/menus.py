@@ -36,6 +36,16 @@ class Menu:
         return self.signed_in and (plans.reads_all(self.user) or bool(plans.agencies_of(self.user)))
 
     @cached_property
+    def rounds(self) -> bool:
+        """The analysis-report rounds: an organiser's officers, and the agencies asked in a sent round
+        (`chiso.rounds.views.round_list`)."""
+        from chiso.rounds import services as rounds
+
+        return self.signed_in and (
+            rounds.organisers_managed(self.user).exists() or rounds.own_requests(self.user).exists()
+        )
+
+    @cached_property
     def leaders_board(self) -> bool:
         """The leaders' board: officers, administrators and leaders (`plans.views.leaders`)."""
         return self.signed_in and plans.reads_all(self.user)

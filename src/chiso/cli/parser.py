@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_organisers(sub)
     add_survey(sub)
     add_plans(sub)
+    add_rounds(sub)
     add_reports(sub)
     add_setup(sub)
     add_worker(sub)
@@ -511,6 +512,31 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_status"))
     return parser
+
+
+def add_rounds(sub: Any) -> None:
+    """rounds list | create | status | remind | export."""
+    p = sub.add_parser(
+        "rounds",
+        help=_("đợt báo cáo phân tích: list | create … | status SỐ | remind SỐ | export SỐ -o TỆP.xlsx"),
+    )
+    p.add_argument("action", choices=("list", "create", "status", "remind", "export"))
+    p.add_argument("round_id", nargs="?", type=int, help=_("status, remind, export: số hiệu đợt báo cáo"))
+    p.add_argument("--organiser", help=_("create: mã hoặc tên đơn vị tổ chức"))
+    p.add_argument("--number", help=_("create: số hiệu văn bản"))
+    p.add_argument("--issued", type=_day, help=_("create: ngày văn bản, dd/mm/yyyy (mặc định hôm nay)"))
+    p.add_argument("--deadline", type=_day, help=_("create: hạn gửi báo cáo, dd/mm/yyyy"))
+    p.add_argument("--title", help=_("create: trích yếu"))
+    p.add_argument("--year", type=int, help=_("create: năm kết quả được phân tích"))
+    p.add_argument("--index", action="append", help=_("create: mã chỉ số (lặp lại được)"))
+    p.add_argument(
+        "--units", help=_("create: mã các cơ quan, đơn vị, cách nhau bởi dấu phẩy (mặc định: các sở, huyện)")
+    )
+    p.add_argument("--send", action="store_true", help=_("create: gửi đề nghị ngay"))
+    p.add_argument("--user", help=_("create: tên đăng nhập của cán bộ tạo đợt"))
+    p.add_argument("--dry-run", action="store_true", help=_("remind: chỉ liệt kê, không gửi thư"))
+    p.add_argument("-o", "--output", type=Path, help=_("export: tệp Excel (.xlsx) hoặc Word (.docx) xuất ra"))
+    p.set_defaults(func=Handler("chiso.cli.rounds:cmd_rounds"))
 
 
 def add_reports(sub: Any) -> None:

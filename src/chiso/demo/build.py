@@ -55,6 +55,7 @@ from chiso.demo.cycles import (
 )
 from chiso.demo.people import Account, assign_blocks, communes, departments, people_and_accounts
 from chiso.demo.plans import assign_responsibilities, create_plan
+from chiso.demo.rounds import create_round
 from chiso.demo.surveys import SURVEY_TITLES, create_surveys
 from chiso.frameworks.models import Framework
 
@@ -124,6 +125,7 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
             {**department_units, **commune_units},
         )
         create_plan(people, {**department_units, **commune_units}, today)
+        create_round(people, department_units, today)
     print_accounts(accounts, out)
     print_sample_file(out)
     return accounts

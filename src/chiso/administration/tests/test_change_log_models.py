@@ -43,6 +43,7 @@ from chiso.plans.models import (
     Task,
 )
 from chiso.results.models import Dataset, PublishedFigure, ResultSet
+from chiso.rounds.models import Answer, Attachment, Request, Round
 from chiso.surveys.models import ImportBatch, Questionnaire, Response, Survey
 from chiso.units.blocks import STANDARD_BLOCKS, ensure_standard_blocks
 from chiso.units.models import Block, BlockMembership, Organiser, Unit, UnitLineage, UnitStatistic
@@ -83,6 +84,10 @@ LOGGED = {
     "plans.progressreport",
     "plans.commitment",
     "plans.escalation",
+    "rounds.round",
+    "rounds.request",
+    "rounds.answer",
+    "rounds.attachment",
     "auth.user",
     "accounts.membership",
 }
@@ -138,6 +143,21 @@ def w(cycle, departments, people, framework, tmp_path):
 
 def _unit(code: str) -> Unit:
     return Unit.objects.create(level="department", code=code, name=f"Sở {code}", kind="sở", parent_code="22")
+
+
+def _round(w) -> Round:
+    today = date.today()
+    return Round.objects.create(
+        organiser=default_organiser(), number="1/SNV", issued=today, deadline=today, title="Đợt", year=2031
+    )
+
+
+def _request(w) -> Request:
+    return Request.objects.create(round=_round(w), agency=w.units["stp"])
+
+
+def _answer(w) -> Answer:
+    return Answer.objects.create(request=_request(w), framework=w.framework, criterion="1")
 
 
 # model → (make, change): each makes one object from the world `w` and changes one of its fields.
@@ -310,6 +330,15 @@ CASES: dict[type[Model], tuple[Callable[[Any], Model], Callable[[Model], None]]]
     Escalation: (
         lambda w: Escalation.objects.create(item=w.item, agency=w.units["stp"], kind="silent", key="q1"),
         lambda o: setattr(o, "key", "q2"),
+    ),
+    Round: (_round, lambda o: setattr(o, "title", "Đợt mới")),
+    Request: (_request, lambda o: setattr(o, "reminders", 1)),
+    Answer: (_answer, lambda o: setattr(o, "causes", "Nguyên nhân")),
+    Attachment: (
+        lambda w: Attachment.objects.create(
+            answer=_answer(w), file="rounds/00/00", name="a.pdf", sha256="0" * 64
+        ),
+        lambda o: setattr(o, "name", "b.pdf"),
     ),
 }
 

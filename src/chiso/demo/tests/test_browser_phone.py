@@ -74,6 +74,15 @@ NOT_PAGES = {
     "plans:responsibilities_import": "POST",
     "plans:escalate": "POST",
     "plans:unit_search": "fragment (its pages: the plan forms' unit lists)",
+    "rounds:send": "POST",
+    "rounds:remind": "POST",
+    "rounds:close": "POST",
+    "rounds:export": "Excel file",
+    "rounds:criteria": "POST",
+    "rounds:submit": "POST",
+    "rounds:return": "POST",
+    "rounds:answer": "POST",
+    "rounds:file": "file",
     "reports:report": "Word, Excel or PDF file",
     "reports:conference": "Word, Excel or PDF file",
     "results:national_whatif": "POST, fragment",
@@ -142,10 +151,12 @@ def pages() -> list[Page]:
     from chiso.assessments.models import Cycle
     from chiso.demo.cycles import CYCLE_NAMES
     from chiso.demo.plans import PLAN_TITLE
+    from chiso.demo.rounds import ROUND_NUMBER
     from chiso.demo.surveys import SURVEY_TITLES
     from chiso.frameworks.models import CriterionMapping, Framework
     from chiso.plans.models import Plan
     from chiso.results.models import ResultSet
+    from chiso.rounds.models import Round
     from chiso.surveys.models import Survey
     from chiso.units.models import Organiser
 
@@ -164,6 +175,8 @@ def pages() -> list[Page]:
     result_set = ResultSet.objects.filter(index__code="papi", year=2024).first()
     assert result_set is not None
     unit = stp.unit.code
+    demo_round = Round.objects.get(number=ROUND_NUMBER)
+    answered = demo_round.requests.get(agency__name="Sở Tư pháp")
     found = [
         Page("results:home", "/"),
         Page("results:search", "/tim-kiem/?q=ninh+thuan"),
@@ -223,6 +236,11 @@ def pages() -> list[Page]:
         Page("plans:responsibilities", f"/ke-hoach/trach-nhiem/{framework.code}/"),
         Page("plans:leaders", "/ke-hoach/lanh-dao/"),
         Page("api-v1:openapi-view", "/api/v1/docs/"),
+        Page("rounds:list", "/dot-bao-cao/"),
+        Page("rounds:new", "/dot-bao-cao/moi/"),
+        Page("rounds:round", f"/dot-bao-cao/{demo_round.pk}/"),
+        Page("rounds:synthesis", f"/dot-bao-cao/{demo_round.pk}/tong-hop/"),
+        Page("rounds:request", f"/dot-bao-cao/yeu-cau/{answered.pk}/"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]

@@ -168,7 +168,7 @@ def _problems(counts: tuple[Counts, Counts], names: tuple[str, ...]) -> list[str
     "names",
     [
         ("results:", "not_found", "method_not_allowed", "accounts:", "api-v1:"),
-        ("plans:",),
+        ("plans:", "rounds:"),
         ("surveys:",),
         ("frameworks:",),
         ("units:", "administration:users", "administration:change_log"),
@@ -203,6 +203,7 @@ def test_every_page_was_counted(counts):
         "method_not_allowed",
         "accounts:",
         "plans:",
+        "rounds:",
         "surveys:",
         "frameworks:",
     )
