@@ -108,7 +108,45 @@ def world(db, tmp_path, settings):
         survey, write(make_rows({name: 0.8 for _slug, _code, name in [OWN, *OTHERS]}), tmp_path / "r.csv")
     )
     surveys.estimate(survey)
+
+    # An analysis-report round sent to every department; each has answered about criterion 1.1
+    # naming itself, and the other department's answer carries a file.
+    from django.core.files.base import ContentFile
+
+    from chiso.rounds.models import Answer, Attachment, Request, Round
+    from chiso.units.models import Organiser
+
+    province = Unit.objects.filter(level="province", code="22").first() or Unit.objects.create(
+        level="province", code="22", name="Quảng Ninh"
+    )
+    organiser = Organiser.objects.create(code="so-noi-vu-22-thu", name="Sở Nội vụ (thử)", unit=province)
+    round_ = Round.objects.create(
+        organiser=organiser,
+        number="1/SNV",
+        issued=date.today(),
+        deadline=date.today() + timedelta(days=10),
+        title="Phân tích chỉ số",
+        year=2025,
+        status=Round.Status.SENT,
+        created_by=officer,
+    )
+    answers = []
+    for unit in units.values():
+        request = Request.objects.create(round=round_, agency=unit, status=Request.Status.SUBMITTED)
+        answers.append(
+            Answer.objects.create(
+                request=request,
+                framework=cycle.framework,
+                criterion="1.1",
+                causes=f"Nguyên nhân của {unit.name}",
+            )
+        )
+    attachment = Attachment(answer=answers[-1], name="phan-tich.pdf", sha256="a" * 64, uploaded_by=officer)
+    attachment.file.save("phan-tich.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return {
+        "round": round_,
+        "answers": answers,
+        "attachment": attachment,
         "cycle": cycle,
         "units": units,
         "people": people,
@@ -291,6 +329,18 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "api-v1:surveys": [[]],
         "api-v1:survey_results": [[survey]],
         "reports:conference": [[national[2], national[1], "docx"]],
+        "rounds:list": [[]],
+        "rounds:new": [[]],
+        **{
+            f"rounds:{name}": [[world["round"].pk]]
+            for name in ("round", "send", "remind", "close", "synthesis", "export")
+        },
+        **{
+            f"rounds:{name}": [[a.request_id] for a in world["answers"]]
+            for name in ("request", "criteria", "submit", "return")
+        },
+        "rounds:answer": [[a.pk] for a in world["answers"]],
+        "rounds:file": [[world["attachment"].pk]],
         "results:home": [[]],
         "results:search": [[]],
         "results:locality": [["58", 2021], *[[c, cycle.year] for c in codes]],
