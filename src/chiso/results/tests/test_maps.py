@@ -96,3 +96,19 @@ def test_english_page_labels_are_english(client):
     svg = _svg(client.get("/ket-qua/papi/2024/").content.decode())
     assert "Quang Ninh — 47.82" in svg
     assert "Hoang Sa (Paracel) Islands" in svg and "(Da Nang)" in svg
+
+
+def test_the_locality_page_shows_the_map_with_its_province_outlined(client):
+    svg = _svg(client.get("/ket-qua/dia-phuong/22/2024/").content.decode())
+    assert len(_provinces(svg)) == 63
+    assert re.search(r'<path class="highlight" d="M[0-9.]+ ', svg)
+    shape = re.search(r'<path class="province" data-code="22"[^>]* d="([^"]+)"', svg).group(1)
+    assert f'<path class="highlight" d="{shape}"' in svg  # Quảng Ninh's own tile
+
+
+def test_a_locality_page_of_a_department_has_no_map(client):
+    from chiso.results.views.locality import _map_context
+    from chiso.engine.units import Unit
+
+    department = Unit(code="S1", name="Sở Nội vụ", level="department")
+    assert _map_context(None, department, [], 2024) == {}
