@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from chiso.core.svgcharts import FONT, HIGHLIGHT, TEXT, WIDTH
 from chiso.engine.i18n import localized
-from chiso.engine.tilemap import ARCHIPELAGOS, COLUMNS, NO_DATA, ROWS, Shape
+from chiso.engine.tilemap import ARCHIPELAGOS, COLUMNS, NO_DATA, ROWS, Shape, is_dark
 
 TILE = 44
 GAP = 3
@@ -60,12 +60,6 @@ def _y(row: float) -> float:
     return TOP + row * PITCH
 
 
-def _dark(colour: str) -> bool:
-    """Whether white text reads better than dark text on this fill (relative luminance)."""
-    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5
-
-
 def _outline(shape: Shape) -> str:
     """The path of a shape: its squares and the gaps between two of its squares side by side."""
     tiles = set(shape.tiles)
@@ -102,7 +96,7 @@ def tile_map(
         )
         column, row = shape.label_tile
         cx, cy = _x(column) + TILE / 2, _y(row) + TILE / 2
-        ink = "#fff" if _dark(entry.colour) else TEXT
+        ink = "#fff" if is_dark(entry.colour) else TEXT
         if entry.shown:
             body.append(
                 f'<text x="{cx:.1f}" y="{cy - 3:.1f}" text-anchor="middle" font-size="12" font-weight="600" '

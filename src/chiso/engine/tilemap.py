@@ -151,6 +151,12 @@ GROUPS = ("#1a7f37", "#7cb342", "#f2b632", "#e0603e", "#8e44ad", "#5b6676")  # g
 NO_DATA = "#d5d9df"
 
 
+def is_dark(colour: str) -> bool:
+    """Whether white text reads better than dark text on this fill ("#rrggbb"; relative luminance)."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5
+
+
 def quantile_breaks(values: Sequence[Decimal], classes: int = CLASSES) -> list[Decimal]:
     """The inner class limits splitting `values` into `classes` groups of (nearly) equal size: a value
     belongs to class i when breaks[i-1] <= value < breaks[i]. Repeated limits are dropped, so a list

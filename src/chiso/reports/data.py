@@ -78,6 +78,7 @@ class Report:
     noun: str = "nội dung"
     mean_label: str = "trung bình cả nước"  # after the peer set: "trung bình của tỉnh", "trung bình khối"
     generated: date = field(default_factory=date.today)
+    province_map: Any = None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
 
 
 # -- building ---------------------------------------------------------------------------------------
@@ -223,7 +224,17 @@ def build_report(
         mean_label=wording.mean_label,
         places=places,
         noun=noun,
+        province_map=_province_map(analysis, year, unit),
     )
+
+
+def _province_map(analysis: YearAnalysis, year: int, unit: Unit):
+    """The map of the provinces by score with the unit outlined, when the index ranks provinces."""
+    from chiso.results import maps
+
+    if not maps.is_mappable(analysis):
+        return None
+    return maps.province_map(analysis, year, maps.SCORE, unit.code)
 
 
 def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:
