@@ -74,6 +74,34 @@ def _outline(shape: Shape) -> str:
     return "".join(parts)
 
 
+def _border(shape: Shape) -> str:
+    """The outer border of a shape (its squares and bridges), as line segments: what the page's
+    unit is outlined with, one line around a merged province rather than one around each square."""
+    tiles = set(shape.tiles)
+    parts = []
+    for column, row in shape.tiles:
+        x, y = _x(column), _y(row)
+        if (column, row - 1) not in tiles:
+            parts.append(f"M{x:.1f} {y:.1f}h{TILE}")
+        if (column, row + 1) not in tiles:
+            parts.append(f"M{x:.1f} {y + TILE:.1f}h{TILE}")
+        if (column - 1, row) not in tiles:
+            parts.append(f"M{x:.1f} {y:.1f}v{TILE}")
+        if (column + 1, row) not in tiles:
+            parts.append(f"M{x + TILE:.1f} {y:.1f}v{TILE}")
+        if (column + 1, row) in tiles:  # the bridge to the right: its top and bottom
+            if not {(column, row - 1), (column + 1, row - 1)} <= tiles:
+                parts.append(f"M{x + TILE:.1f} {y:.1f}h{GAP}")
+            if not {(column, row + 1), (column + 1, row + 1)} <= tiles:
+                parts.append(f"M{x + TILE:.1f} {y + TILE:.1f}h{GAP}")
+        if (column, row + 1) in tiles:  # the bridge below: its left and right
+            if not {(column - 1, row), (column - 1, row + 1)} <= tiles:
+                parts.append(f"M{x:.1f} {y + TILE:.1f}v{GAP}")
+            if not {(column + 1, row), (column + 1, row + 1)} <= tiles:
+                parts.append(f"M{x + TILE:.1f} {y + TILE:.1f}v{GAP}")
+    return "".join(parts)
+
+
 def tile_map(
     shapes: Sequence[Shape],
     entries: Mapping[str, MapEntry],
@@ -111,8 +139,8 @@ def tile_map(
             )
     if highlight and highlight in by_code:
         body.append(
-            f'<path class="highlight" d="{_outline(by_code[highlight])}" fill="none" stroke="{HIGHLIGHT}" '
-            f'stroke-width="3" pointer-events="none"/>'
+            f'<path class="highlight" data-code="{escape(highlight)}" d="{_border(by_code[highlight])}" fill="none" '
+            f'stroke="{HIGHLIGHT}" stroke-width="3" stroke-linecap="square" pointer-events="none"/>'
         )
     for island in ARCHIPELAGOS:
         owner = by_code.get(island.province_code)
