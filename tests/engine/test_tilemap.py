@@ -44,7 +44,10 @@ def test_the_34_provinces_are_the_union_of_their_predecessors_squares():
 
 
 def test_the_archipelagos_belong_to_da_nang_and_khanh_hoa_in_both_registries():
-    assert {(a.key, a.province_code) for a in tilemap.ARCHIPELAGOS} == {("hoang-sa", "48"), ("truong-sa", "56")}
+    assert {(a.key, a.province_code) for a in tilemap.ARCHIPELAGOS} == {
+        ("hoang-sa", "48"),
+        ("truong-sa", "56"),
+    }
     for day in (date(2024, 12, 31), date(2025, 12, 31)):
         names = {s.code: s.unit.name for s in tilemap.shapes(province_registry(), day)}
         assert names["48"] == "Đà Nẵng" and names["56"] == "Khánh Hòa"

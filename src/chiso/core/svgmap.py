@@ -144,14 +144,15 @@ def tile_map(
         )
     for island in ARCHIPELAGOS:
         owner = by_code.get(island.province_code)
-        entry = entries.get(island.province_code) if owner else None
-        colour = entry.colour if entry else NO_DATA
+        found = entries.get(island.province_code) if owner else None
+        colour = found.colour if found else NO_DATA
         owner_name = owner.unit.display_name if owner else ""
         name = localized(island.name, island.name_en)
-        tip = f"{name} ({owner_name})" + (f" — {entry.tip}" if entry else "")
+        tip = f"{name} ({owner_name})" + (f" — {found.tip}" if found else "")
         x0, y0 = _x(island.place[0]), _y(island.place[1])
         islets = "".join(
-            f'<rect x="{x0 + dx:.1f}" y="{y0 + dy:.1f}" width="7" height="7"/>' for dx, dy in _ISLETS[island.key]
+            f'<rect x="{x0 + dx:.1f}" y="{y0 + dy:.1f}" width="7" height="7"/>'
+            for dx, dy in _ISLETS[island.key]
         )
         body.append(
             f'<g class="archipelago" data-archipelago="{island.key}" data-code="{island.province_code}" '
@@ -167,7 +168,9 @@ def tile_map(
     # The legend, in the sea east of the Mekong delta.
     x, y = _x(5), _y(15) + 4
     if legend_title:
-        body.append(f'<text x="{x:.1f}" y="{y:.1f}" font-weight="600">{escape(_clip(legend_title, 34))}</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-weight="600">{escape(_clip(legend_title, 34))}</text>'
+        )
         y += 20
     for item in legend:
         body.append(

@@ -256,17 +256,32 @@ def province_map_png(drawn: ProvinceMap, title: str, path: Path) -> Path:
         for column, row in shape.tiles:
             ax.add_patch(Rectangle((column, row), 1 - gap, 1 - gap, facecolor=colour, edgecolor="none"))
             if (column + 1, row) in tiles:
-                ax.add_patch(Rectangle((column + 1 - gap, row), gap, 1 - gap, facecolor=colour, edgecolor="none"))
+                ax.add_patch(
+                    Rectangle((column + 1 - gap, row), gap, 1 - gap, facecolor=colour, edgecolor="none")
+                )
             if (column, row + 1) in tiles:
-                ax.add_patch(Rectangle((column, row + 1 - gap), 1 - gap, gap, facecolor=colour, edgecolor="none"))
+                ax.add_patch(
+                    Rectangle((column, row + 1 - gap), 1 - gap, gap, facecolor=colour, edgecolor="none")
+                )
         if drawn.highlight == shape.code:
             for column, row in shape.tiles:
                 ax.add_patch(
-                    Rectangle((column, row), 1 - gap, 1 - gap, facecolor="none", edgecolor=HIGHLIGHT, linewidth=2)
+                    Rectangle(
+                        (column, row), 1 - gap, 1 - gap, facecolor="none", edgecolor=HIGHLIGHT, linewidth=2
+                    )
                 )
         column, row = shape.label_tile
         ink = "white" if is_dark(colour) else "#1c2430"
-        ax.text(column + 0.46, row + 0.36, shape.short, ha="center", va="center", fontsize=6.5, color=ink, weight="bold")
+        ax.text(
+            column + 0.46,
+            row + 0.36,
+            shape.short,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=ink,
+            weight="bold",
+        )
         if entry and entry.shown:
             ax.text(column + 0.46, row + 0.68, entry.shown, ha="center", va="center", fontsize=5.5, color=ink)
     for island in ARCHIPELAGOS:
@@ -276,20 +291,30 @@ def province_map_png(drawn: ProvinceMap, title: str, path: Path) -> Path:
         x0, y0 = island.place
         for dx, dy in ((0, 0), (0.28, 0.1), (0.1, 0.28), (0.45, 0.32), (0.6, 0.08), (0.75, 0.3)):
             ax.add_patch(
-                Rectangle((x0 + dx, y0 + dy), 0.15, 0.15, facecolor=colour, edgecolor="#1c2430", linewidth=0.5)
+                Rectangle(
+                    (x0 + dx, y0 + dy), 0.15, 0.15, facecolor=colour, edgecolor="#1c2430", linewidth=0.5
+                )
             )
         ax.text(x0 + 0.45, y0 + 0.95, island.name, ha="center", va="center", fontsize=6.5)
-        ax.text(x0 + 0.45, y0 + 1.25, f"({owner.unit.name if owner else ''})", ha="center", va="center", fontsize=6.5)
+        ax.text(
+            x0 + 0.45,
+            y0 + 1.25,
+            f"({owner.unit.name if owner else ''})",
+            ha="center",
+            va="center",
+            fontsize=6.5,
+        )
     y = 15.2
     if drawn.legend_title:
         ax.text(5, y, drawn.legend_title, fontsize=7.5, weight="bold", va="center")
         y += 0.45
     for item in drawn.legend:
-        ax.add_patch(Rectangle((5, y - 0.16), 0.32, 0.32, facecolor=item.colour, edgecolor="#1c2430", linewidth=0.4))
+        ax.add_patch(
+            Rectangle((5, y - 0.16), 0.32, 0.32, facecolor=item.colour, edgecolor="#1c2430", linewidth=0.4)
+        )
         ax.text(5.45, y, item.label, fontsize=7, va="center")
         y += 0.45
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
-

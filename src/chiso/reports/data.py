@@ -78,7 +78,9 @@ class Report:
     noun: str = "nội dung"
     mean_label: str = "trung bình cả nước"  # after the peer set: "trung bình của tỉnh", "trung bình khối"
     generated: date = field(default_factory=date.today)
-    province_map: Any = None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
+    province_map: Any = (
+        None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
+    )
 
 
 # -- building ---------------------------------------------------------------------------------------

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chiso.core.svgmap import LegendItem, MapEntry, tile_map
 from chiso.data import province_registry
@@ -82,11 +81,15 @@ def _tip(row: LeagueRow, of: int, places: int, lang: str) -> str:
     if row.group is not None:
         parts.append(row.group.label)
     if row.change is not None and row.change.score is not None:
-        parts.append(_("{change} điểm so với năm trước").format(change=format_signed(row.change.score, places, lang)))
+        parts.append(
+            _("{change} điểm so với năm trước").format(change=format_signed(row.change.score, places, lang))
+        )
     return f"{parts[0]} — " + " · ".join(parts[1:])
 
 
-def province_map(analysis: YearAnalysis, year: int, mode: str = SCORE, highlight: str | None = None) -> ProvinceMap:
+def province_map(
+    analysis: YearAnalysis, year: int, mode: str = SCORE, highlight: str | None = None
+) -> ProvinceMap:
     """The index-year's provinces coloured by `mode`: score quintiles (the classes' limits in the
     legend), rank quintiles, the index's groups, or the change in points on a diverging scale."""
     lang = _lang()
@@ -110,11 +113,16 @@ def province_map(analysis: YearAnalysis, year: int, mode: str = SCORE, highlight
     if mode == SCORE:
         # Classes of the scores as published (rounded to the framework's places): the legend's limits
         # are then exactly the figures people read.
-        shown = {r.unit.code: round_half_up(r.score, places) for r in rows if r.score is not None}
-        breaks = tilemap.quantile_breaks(list(shown.values()))
+        published = {r.unit.code: round_half_up(r.score, places) for r in rows if r.score is not None}
+        breaks = tilemap.quantile_breaks(list(published.values()))
         for row in rows:
-            cls = tilemap.class_of(shown.get(row.unit.code), breaks)
-            put(row, cls, tilemap.SEQUENTIAL[_spread(cls, len(breaks))], format_number(row.score, places, lang))
+            cls = tilemap.class_of(published.get(row.unit.code), breaks)
+            put(
+                row,
+                cls,
+                tilemap.SEQUENTIAL[_spread(cls, len(breaks))],
+                format_number(row.score, places, lang),
+            )
         legend = _score_legend(rows, breaks, places, lang)
         title = _("Điểm")
     elif mode == RANK:
@@ -142,7 +150,8 @@ def province_map(analysis: YearAnalysis, year: int, mode: str = SCORE, highlight
             if row.group is not None:
                 seen[row.group.position] = row.group.label
         legend = [
-            LegendItem(tilemap.GROUPS[min(p, len(tilemap.GROUPS) - 1)], label) for p, label in sorted(seen.items())
+            LegendItem(tilemap.GROUPS[min(p, len(tilemap.GROUPS) - 1)], label)
+            for p, label in sorted(seen.items())
         ]
         title = _("Nhóm")
     else:

@@ -6,10 +6,10 @@ import re
 import pytest
 
 from chiso.engine import tilemap
-from chiso.results import maps
-from chiso.results.services import analyse
 from chiso.engine.numbers import round_half_up
 from chiso.frameworks.models import Index
+from chiso.results import maps
+from chiso.results.services import analyse
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,12 @@ def _svg(page: str) -> str:
     found = re.search(r'<svg class="chart map".*?</svg>', page, re.S)
     assert found, "no map on the page"
     return found.group(0)
+
+
+def _match(pattern: str, text: str) -> str:
+    found = re.search(pattern, text)
+    assert found, pattern
+    return found.group(1)
 
 
 def _provinces(svg: str) -> dict[str, tuple[str, str]]:
@@ -34,7 +40,8 @@ def _archipelagos(svg: str) -> dict[str, tuple[str, str]]:
     return {
         key: (code, fill)
         for key, code, fill in re.findall(
-            r'<g class="archipelago" data-archipelago="([a-z-]+)" data-code="(\d+)" fill="(#[0-9a-f]{6})"', svg
+            r'<g class="archipelago" data-archipelago="([a-z-]+)" data-code="(\d+)" fill="(#[0-9a-f]{6})"',
+            svg,
         )
     }
 
@@ -57,13 +64,15 @@ def test_the_score_legend_matches_the_quintiles():
     index = Index.objects.get(code="papi")
     drawn = maps.province_map(analyse(index, 2024), 2024, maps.SCORE)
     scores = {
-        r.unit.code: round_half_up(r.score, 2) for r in analyse(index, 2024).league_table() if r.score is not None
+        r.unit.code: round_half_up(r.score, 2)
+        for r in analyse(index, 2024).league_table()
+        if r.score is not None
     }
     breaks = tilemap.quantile_breaks(list(scores.values()))
     assert len(breaks) == 4
     for code, score in scores.items():
         assert drawn.classes[code] == tilemap.class_of(score, breaks)
-        assert drawn.entries[code].colour == tilemap.SEQUENTIAL[drawn.classes[code]]
+        assert drawn.entries[code].colour == tilemap.SEQUENTIAL[drawn.classes[code] or 0]
     labels = [item.label for item in drawn.legend]
     assert labels[0].endswith(f"đến dưới {str(breaks[0]).replace('.', ',')}")
     assert [item.colour for item in drawn.legend[:5]] == list(tilemap.SEQUENTIAL)
@@ -87,8 +96,10 @@ def test_2025_uses_the_34_provinces_without_data():
     assert len(provinces) == 34
     assert set(provinces.values()) == {(tilemap.NO_DATA, "")}
     assert "Chưa có kết quả công bố năm 2025" in svg
-    border = re.search(r'<path class="highlight" data-code="80" d="([^"]+)"', svg).group(1)
-    assert border.count("M") == 6 + 2  # Tây Ninh (two squares, one above the other): six sides, two bridge sides
+    border = _match(r'<path class="highlight" data-code="80" d="([^"]+)"', svg)
+    assert (
+        border.count("M") == 6 + 2
+    )  # Tây Ninh (two squares, one above the other): six sides, two bridge sides
     assert _archipelagos(svg) == {"hoang-sa": ("48", tilemap.NO_DATA), "truong-sa": ("56", tilemap.NO_DATA)}
 
 
@@ -102,13 +113,13 @@ def test_english_page_labels_are_english(client):
 def test_the_locality_page_shows_the_map_with_its_province_outlined(client):
     svg = _svg(client.get("/ket-qua/dia-phuong/22/2024/").content.decode())
     assert len(_provinces(svg)) == 63
-    border = re.search(r'<path class="highlight" data-code="22" d="([^"]+)"', svg).group(1)
+    border = _match(r'<path class="highlight" data-code="22" d="([^"]+)"', svg)
     assert border.count("M") == 4  # one square: its four sides
 
 
 def test_a_locality_page_of_a_department_has_no_map(client):
-    from chiso.results.views.locality import _map_context
     from chiso.engine.units import Unit
+    from chiso.results.views.locality import _map_context
 
     department = Unit(code="S1", name="Sở Nội vụ", level="department")
-    assert _map_context(None, department, [], 2024) == {}
+    assert _map_context(None, department, [], 2024) == {}  # type: ignore[arg-type]

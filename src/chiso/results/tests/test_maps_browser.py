@@ -25,7 +25,11 @@ def test_papi_2024_on_63_provinces_and_2025_on_34(site, browser):  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/ket-qua/papi/2024/")
     _check_map(page, 63)
-    assert page.locator('svg.map path.province[data-code="22"] title').text_content().startswith("Quảng Ninh — 47,82")
+    assert (
+        page.locator('svg.map path.province[data-code="22"] title')
+        .text_content()
+        .startswith("Quảng Ninh — 47,82")
+    )
     page.locator("svg.map").scroll_into_view_if_needed()
     page.locator("figure.map-figure").screenshot(path=_path("map-papi-2024"))
     page.get_by_role("link", name="Thay đổi điểm").click()

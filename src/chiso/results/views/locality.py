@@ -15,10 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.engine.narrative import rounded_difference
-from chiso.engine.units import PROVINCE
 from chiso.engine.numbers import format_number, format_rank, format_signed
-from chiso.results.locality import IndexStanding, LocalityError, YearPoint, overview
+from chiso.engine.units import PROVINCE
 from chiso.results import maps
+from chiso.results.locality import IndexStanding, LocalityError, YearPoint, overview
 from chiso.results.presenters import signed_int
 
 WIDTH, HEIGHT, PAD = 180, 64, 8
@@ -168,11 +168,18 @@ def _map_context(request: HttpRequest, unit, standings: list[IndexStanding], yea
     if unit.level != PROVINCE:
         return {}
     shown = next(
-        (s for s in standings if s.cycle_id is None and s.analysis is not None and maps.is_mappable(s.analysis)),
+        (
+            s
+            for s in standings
+            if s.cycle_id is None and s.analysis is not None and maps.is_mappable(s.analysis)
+        ),
         None,
     )
     if shown is None or shown.analysis is None:
-        return {"map": maps.empty_map(year, unit.code).svg(), "map_title": _("Bản đồ năm {year}").format(year=year)}
+        return {
+            "map": maps.empty_map(year, unit.code).svg(),
+            "map_title": _("Bản đồ năm {year}").format(year=year),
+        }
     mode = request.GET.get("ban-do", maps.SCORE)
     mode = mode if mode in maps.MODES else maps.SCORE
     drawn = maps.province_map(shown.analysis, year, mode, unit.code)

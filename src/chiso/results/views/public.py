@@ -15,8 +15,8 @@ from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
-from chiso.results.models import ResultSet
 from chiso.results import maps
+from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
