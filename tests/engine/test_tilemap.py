@@ -67,3 +67,17 @@ def test_the_change_scale_diverges_around_zero():
     assert step == Decimal(2)
     classes = [tilemap.change_class(Decimal(v), step) for v in ("-2", "-1", "0", "1", "2.5")]
     assert classes == [0, 1, 2, 3, 4]
+
+
+def test_the_border_of_a_merged_province_goes_around_it_once():
+    one = tilemap.border([(0, 0)], 10, 2)
+    assert sorted(one) == sorted([(0, 0, 10, 0), (0, 10, 10, 10), (0, 0, 0, 10), (10, 0, 10, 10)])
+    # Two squares side by side: top and bottom of each and of the join, the two outer sides.
+    two = tilemap.border([(0, 0), (1, 0)], 10, 2)
+    assert len(two) == 8
+    assert (
+        (10, 0, 12, 0) in two
+        and (10, 0, 10, 10) not in two
+        and (0, 0, 0, 10) in two
+        and (22, 0, 22, 10) in two
+    )

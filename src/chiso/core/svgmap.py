@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from chiso.core.svgcharts import FONT, HIGHLIGHT, TEXT, WIDTH
 from chiso.engine.i18n import localized
-from chiso.engine.tilemap import ARCHIPELAGOS, COLUMNS, NO_DATA, ROWS, Shape, is_dark
+from chiso.engine.tilemap import ARCHIPELAGOS, COLUMNS, NO_DATA, ROWS, Shape, border, is_dark
 
 TILE = 44
 GAP = 3
@@ -75,31 +75,11 @@ def _outline(shape: Shape) -> str:
 
 
 def _border(shape: Shape) -> str:
-    """The outer border of a shape (its squares and bridges), as line segments: what the page's
-    unit is outlined with, one line around a merged province rather than one around each square."""
-    tiles = set(shape.tiles)
-    parts = []
-    for column, row in shape.tiles:
-        x, y = _x(column), _y(row)
-        if (column, row - 1) not in tiles:
-            parts.append(f"M{x:.1f} {y:.1f}h{TILE}")
-        if (column, row + 1) not in tiles:
-            parts.append(f"M{x:.1f} {y + TILE:.1f}h{TILE}")
-        if (column - 1, row) not in tiles:
-            parts.append(f"M{x:.1f} {y:.1f}v{TILE}")
-        if (column + 1, row) not in tiles:
-            parts.append(f"M{x + TILE:.1f} {y:.1f}v{TILE}")
-        if (column + 1, row) in tiles:  # the bridge to the right: its top and bottom
-            if not {(column, row - 1), (column + 1, row - 1)} <= tiles:
-                parts.append(f"M{x + TILE:.1f} {y:.1f}h{GAP}")
-            if not {(column, row + 1), (column + 1, row + 1)} <= tiles:
-                parts.append(f"M{x + TILE:.1f} {y + TILE:.1f}h{GAP}")
-        if (column, row + 1) in tiles:  # the bridge below: its left and right
-            if not {(column - 1, row), (column - 1, row + 1)} <= tiles:
-                parts.append(f"M{x:.1f} {y + TILE:.1f}v{GAP}")
-            if not {(column + 1, row), (column + 1, row + 1)} <= tiles:
-                parts.append(f"M{x + TILE:.1f} {y + TILE:.1f}v{GAP}")
-    return "".join(parts)
+    """The outer border of a shape (`chiso.engine.tilemap.border`) as a path: the page's unit outlined."""
+    return "".join(
+        f"M{LEFT + x1:.1f} {TOP + y1:.1f}L{LEFT + x2:.1f} {TOP + y2:.1f}"
+        for x1, y1, x2, y2 in border(shape.tiles, TILE, GAP)
+    )
 
 
 def tile_map(

@@ -108,6 +108,38 @@ class Shape:
         return short_label(self.unit.name)
 
 
+def border(
+    tiles: Sequence[tuple[int, int]], tile: float, gap: float
+) -> list[tuple[float, float, float, float]]:
+    """The outer border of a shape drawn as squares of side `tile` spaced by `gap` (a merged
+    province's squares joined across the gaps): line segments (x1, y1, x2, y2), the grid's column c
+    starting at c * (tile + gap). One line around a merged province, not one around each square."""
+    inside = set(tiles)
+    pitch = tile + gap
+    lines: list[tuple[float, float, float, float]] = []
+    for column, row in tiles:
+        x, y = column * pitch, row * pitch
+        if (column, row - 1) not in inside:
+            lines.append((x, y, x + tile, y))
+        if (column, row + 1) not in inside:
+            lines.append((x, y + tile, x + tile, y + tile))
+        if (column - 1, row) not in inside:
+            lines.append((x, y, x, y + tile))
+        if (column + 1, row) not in inside:
+            lines.append((x + tile, y, x + tile, y + tile))
+        if (column + 1, row) in inside:  # the join to the right: its top and bottom
+            if not {(column, row - 1), (column + 1, row - 1)} <= inside:
+                lines.append((x + tile, y, x + pitch, y))
+            if not {(column, row + 1), (column + 1, row + 1)} <= inside:
+                lines.append((x + tile, y + tile, x + pitch, y + tile))
+        if (column, row + 1) in inside:  # the join below: its left and right
+            if not {(column - 1, row), (column - 1, row + 1)} <= inside:
+                lines.append((x, y + tile, x, y + pitch))
+            if not {(column + 1, row), (column + 1, row + 1)} <= inside:
+                lines.append((x + tile, y + tile, x + tile, y + pitch))
+    return lines
+
+
 def short_label(name: str) -> str:
     return SHORT.get(name) or "".join(word[0] for word in name.replace("TP. ", "").split() if word)[:3]
 

@@ -123,3 +123,12 @@ def test_a_locality_page_of_a_department_has_no_map(client):
 
     department = Unit(code="S1", name="Sở Nội vụ", level="department")
     assert _map_context(None, department, [], 2024) == {}  # type: ignore[arg-type]
+
+
+def test_a_province_page_in_2025_shows_the_34_provinces_without_data(client):
+    page = client.get("/ket-qua/dia-phuong/79/2025/").content.decode()
+    svg = _svg(page)
+    assert len(_provinces(svg)) == 34
+    assert "Chưa có kết quả công bố năm 2025" in svg
+    assert _match(r'<path class="highlight" data-code="(\d+)"', svg) == "79"  # TP. Hồ Chí Minh
+    assert set(_archipelagos(svg)) == {"hoang-sa", "truong-sa"}
