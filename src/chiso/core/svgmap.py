@@ -107,14 +107,14 @@ def tile_map(
         ink = "#fff" if is_dark(entry.colour) else TEXT
         if entry.shown:
             body.append(
-                f'<text x="{cx:.1f}" y="{cy - 3:.1f}" text-anchor="middle" font-size="12" font-weight="600" '
+                f'<text x="{cx:.1f}" y="{cy - 3:.1f}" text-anchor="middle" font-size="13" font-weight="600" '
                 f'fill="{ink}" pointer-events="none">{escape(shape.short)}</text>'
-                f'<text x="{cx:.1f}" y="{cy + 12:.1f}" text-anchor="middle" font-size="10.5" fill="{ink}" '
+                f'<text x="{cx:.1f}" y="{cy + 12:.1f}" text-anchor="middle" font-size="11.5" fill="{ink}" '
                 f'pointer-events="none">{escape(entry.shown)}</text>'
             )
         else:
             body.append(
-                f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="12" font-weight="600" '
+                f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="13" font-weight="600" '
                 f'fill="{ink}" pointer-events="none">{escape(shape.short)}</text>'
             )
     if highlight and highlight in by_code:
@@ -141,9 +141,9 @@ def tile_map(
         cx = x0 + 22
         below = y0 + max(dy for _dx, dy in _ISLETS[island.key]) + 20
         body.append(
-            f'<text class="archipelago-label" x="{cx:.1f}" y="{below:.1f}" text-anchor="middle" font-size="11">'
+            f'<text class="archipelago-label" x="{cx:.1f}" y="{below:.1f}" text-anchor="middle" font-size="12">'
             f"{escape(name)}</text>"
-            f'<text x="{cx:.1f}" y="{below + 13:.1f}" text-anchor="middle" font-size="11">({escape(owner_name)})</text>'
+            f'<text x="{cx:.1f}" y="{below + 13:.1f}" text-anchor="middle" font-size="12">({escape(owner_name)})</text>'
         )
     # The legend, in the sea east of the Mekong delta.
     x, y = _x(5), _y(15) + 4
