@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -19,6 +20,9 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from chiso.engine.numbers import format_number
+
+if TYPE_CHECKING:
+    from chiso.results.maps import ProvinceMap
 
 DPI = 170
 HIGHLIGHT = "#c0392b"
@@ -240,6 +244,92 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
     rank_handles = ax_rank.get_legend_handles_labels()
     ax.legend(handles[0] + rank_handles[0], handles[1] + rank_handles[1], fontsize=7, loc="lower left")
     ax.set_title(f"{title} — {unit_name}", loc="left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def province_map_png(drawn: ProvinceMap, title: str, path: Path) -> Path:
+    """The tile-grid map of the provinces (`chiso.results.maps.ProvinceMap`: the same shapes,
+    colours, legend and archipelagos as the web page's SVG) as a PNG for the Word report."""
+    from matplotlib.patches import Rectangle
+
+    from chiso.engine.tilemap import ARCHIPELAGOS, COLUMNS, NO_DATA, ROWS, is_dark
+
+    gap = 0.07
+    fig, ax = plt.subplots(figsize=(5.6, 9.4))
+    ax.set_xlim(-0.2, COLUMNS + 0.2)
+    ax.set_ylim(ROWS + 0.2, -0.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10, wrap=True)
+    by_code = {s.code: s for s in drawn.shapes}
+    for shape in drawn.shapes:
+        entry = drawn.entries.get(shape.code)
+        colour = entry.colour if entry else NO_DATA
+        tiles = set(shape.tiles)
+        for column, row in shape.tiles:
+            ax.add_patch(Rectangle((column, row), 1 - gap, 1 - gap, facecolor=colour, edgecolor="none"))
+            if (column + 1, row) in tiles:
+                ax.add_patch(
+                    Rectangle((column + 1 - gap, row), gap, 1 - gap, facecolor=colour, edgecolor="none")
+                )
+            if (column, row + 1) in tiles:
+                ax.add_patch(
+                    Rectangle((column, row + 1 - gap), 1 - gap, gap, facecolor=colour, edgecolor="none")
+                )
+        if drawn.highlight == shape.code:
+            for column, row in shape.tiles:
+                ax.add_patch(
+                    Rectangle(
+                        (column, row), 1 - gap, 1 - gap, facecolor="none", edgecolor=HIGHLIGHT, linewidth=2
+                    )
+                )
+        column, row = shape.label_tile
+        ink = "white" if is_dark(colour) else "#1c2430"
+        ax.text(
+            column + 0.46,
+            row + 0.36,
+            shape.short,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=ink,
+            weight="bold",
+        )
+        if entry and entry.shown:
+            ax.text(column + 0.46, row + 0.68, entry.shown, ha="center", va="center", fontsize=5.5, color=ink)
+    for island in ARCHIPELAGOS:
+        owner = by_code.get(island.province_code)
+        entry = drawn.entries.get(island.province_code)
+        colour = entry.colour if entry else NO_DATA
+        x0, y0 = island.place
+        for dx, dy in ((0, 0), (0.28, 0.1), (0.1, 0.28), (0.45, 0.32), (0.6, 0.08), (0.75, 0.3)):
+            ax.add_patch(
+                Rectangle(
+                    (x0 + dx, y0 + dy), 0.15, 0.15, facecolor=colour, edgecolor="#1c2430", linewidth=0.5
+                )
+            )
+        ax.text(x0 + 0.45, y0 + 0.95, island.name, ha="center", va="center", fontsize=6.5)
+        ax.text(
+            x0 + 0.45,
+            y0 + 1.25,
+            f"({owner.unit.name if owner else ''})",
+            ha="center",
+            va="center",
+            fontsize=6.5,
+        )
+    y = 15.2
+    if drawn.legend_title:
+        ax.text(5, y, drawn.legend_title, fontsize=7.5, weight="bold", va="center")
+        y += 0.45
+    for item in drawn.legend:
+        ax.add_patch(
+            Rectangle((5, y - 0.16), 0.32, 0.32, facecolor=item.colour, edgecolor="#1c2430", linewidth=0.4)
+        )
+        ax.text(5.45, y, item.label, fontsize=7, va="center")
+        y += 0.45
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)

@@ -87,6 +87,10 @@ class Report:
     def issuer_unit(self) -> Unit:
         return self.issuing_unit or self.unit
 
+    province_map: Any = (
+        None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
+    )
+
 
 # -- building ---------------------------------------------------------------------------------------
 
@@ -240,6 +244,7 @@ def build_report(
         generated=generated,
         issuing_unit=issuing,
         numbers=numbers,
+        province_map=_province_map(analysis, year, unit),
     )
 
 
@@ -294,6 +299,15 @@ def number_codes(tables: dict[str, Table], numbers: dict[str, str]) -> None:
     for key in CODED_TABLES:
         if key in tables:
             tables[key].numbers = shown
+
+
+def _province_map(analysis: YearAnalysis, year: int, unit: Unit):
+    """The map of the provinces by score with the unit outlined, when the index ranks provinces."""
+    from chiso.results import maps
+
+    if not maps.is_mappable(analysis):
+        return None
+    return maps.province_map(analysis, year, maps.SCORE, unit.code)
 
 
 def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:

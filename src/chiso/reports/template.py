@@ -335,6 +335,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     _paragraph(document, "paragraphs.status")
     _table_block(document, "summary")
     _figure(document, "ranking")
+    _figure(document, "map")
 
     document.add_heading("II. KẾT QUẢ THEO TỪNG {{ noun_upper }}", level=1)
     _paragraph(document, "paragraphs.strengths", conditional=False)

@@ -10,7 +10,7 @@ Names available in a template (Jinja, see docxtpl's documentation for {%p %} and
                         (summary, fields, criteria, losses, gaps, target, weak, plans, trend, ranking,
                         proforma)
     captions.<key>      "Bảng 2. …" numbered in order of appearance; captions.chart_<key> for figures
-    charts.ranking | components | trend     images (InlineImage)
+    charts.ranking | map | components | trend     images (InlineImage)
     proforma.text, proforma.methods         (None when the unit is not concerned by the 2025 merger)
     sources             list of texts; generated_note
 """
@@ -36,6 +36,7 @@ from chiso.reports.template import DEFAULT_TEMPLATE
 ORDER = (
     ("summary", "table"),
     ("ranking", "chart"),
+    ("map", "chart"),
     ("fields", "table"),
     ("components", "chart"),
     ("criteria", "table"),
@@ -49,6 +50,7 @@ ORDER = (
     ("proforma", "table"),
 )
 IMAGE_WIDTH_MM = 160
+MAP_WIDTH_MM = 100  # the map is tall (Vietnam from north to south): it fits the page's height
 
 
 class TemplateError(ValueError):
@@ -74,6 +76,12 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             folder / "xep-hang.png",
             places,
             _capital(report.mean_label),
+        )
+    if report.province_map is not None:
+        drawn["map"] = charts.province_map_png(
+            report.province_map,
+            f"Chỉ số {report.index_name} {report.year} theo tỉnh, thành phố (điểm)",
+            folder / "ban-do.png",
         )
     if report.components:
         drawn["components"] = charts.components_chart(
@@ -113,6 +121,8 @@ def captions(
         "ranking": f"Xếp hạng Chỉ số {report.index_name} năm {report.year} ({report.unit.name} tô đỏ)",
         "components": f"Điểm từng {report.noun} của {report.unit.name} so với {report.mean_label} và "
         "địa phương cao nhất",
+        "map": f"Bản đồ Chỉ số {report.index_name} năm {report.year} theo tỉnh, thành phố ({report.unit.name} "
+        "viền đỏ; quần đảo Hoàng Sa thuộc thành phố Đà Nẵng, quần đảo Trường Sa thuộc tỉnh Khánh Hòa)",
         "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
     }
     for key, kind in order:
@@ -170,7 +180,8 @@ def context(
         "tables": {key: {"rows": table.display_rows()} for key, table in report.tables.items()},
         "captions": captions(report, drawn),
         "charts": {
-            key: InlineImage(document, str(path), width=Mm(IMAGE_WIDTH_MM)) for key, path in drawn.items()
+            key: InlineImage(document, str(path), width=Mm(MAP_WIDTH_MM if key == "map" else IMAGE_WIDTH_MM))
+            for key, path in drawn.items()
         },
         "proforma": proforma,
         "sources": report.sources,

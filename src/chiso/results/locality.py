@@ -79,6 +79,8 @@ class IndexStanding:
     trend: list[YearPoint]
     source: str
     cycle_id: int | None = None
+    # The index-year's analysis (cached, published figures): the page's map of the provinces.
+    analysis: YearAnalysis | None = field(default=None, repr=False, compare=False)
 
     @property
     def places(self) -> int:
@@ -307,6 +309,7 @@ def _standing(
         trend=trend,
         source=source,
         cycle_id=cycle_id,
+        analysis=analysis,
     )
 
 

@@ -120,15 +120,26 @@ def test_tables_of_fields_criteria_and_weak_criteria(document):
     assert "Hình 1. Xếp hạng Chỉ số PAPI năm 2021 (Ninh Thuận tô đỏ)" in captions
 
 
-def test_three_charts_as_images(document, nt_docx):
-    assert len(document.inline_shapes) == 3
+def test_four_charts_as_images(document, nt_docx):
+    assert len(document.inline_shapes) == 4  # ranking, map of the provinces, components, trend
     media = [n for n in zipfile.ZipFile(nt_docx).namelist() if n.startswith("word/media/")]
-    assert len(media) == 3 and all(n.endswith(".png") for n in media)
+    assert len(media) == 4 and all(n.endswith(".png") for n in media)
+
+
+def test_the_map_of_the_provinces_with_both_archipelagos(nt2021, document):
+    drawn = nt2021.province_map
+    assert len(drawn.shapes) == 63 and drawn.highlight == "58"  # Ninh Thuận outlined
+    captions = [p.text for p in document.paragraphs if p.style.name == "Chiso Chú thích"]
+    assert any(
+        c.startswith("Hình 2. Bản đồ Chỉ số PAPI năm 2021 theo tỉnh, thành phố") and "quần đảo Hoàng Sa" in c
+        for c in captions
+    )
 
 
 def test_charts_are_kept_when_asked(nt2021, tmp_path):
     write_docx(nt2021, tmp_path / "r.docx", charts_folder=tmp_path / "charts")
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
+        "ban-do.png",
         "noi-dung.png",
         "xep-hang.png",
         "xu-huong.png",

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.narrative import rounded_difference
 from chiso.engine.numbers import format_number, format_rank, format_signed
+from chiso.engine.units import PROVINCE
+from chiso.results import maps
 from chiso.results.locality import IndexStanding, LocalityError, YearPoint, overview
 from chiso.results.presenters import signed_int
 
@@ -154,5 +156,36 @@ def locality(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
         "counts": data.counts,
         "down_text": data.counts.down_text(),
         "up_text": data.counts.up_text(),
+        **_map_context(request, data.unit, data.standings, year),
     }
     return render(request, "results/locality.html", context)
+
+
+def _map_context(request: HttpRequest, unit, standings: list[IndexStanding], year: int) -> dict:
+    """A province's page shows the map of the provinces with its own outlined: coloured by the first
+    index of the provinces published that year (the conference order), or, when none is, every
+    province in the no-data colour with the year's provinces (34 from 2025)."""
+    if unit.level != PROVINCE:
+        return {}
+    shown = next(
+        (
+            s
+            for s in standings
+            if s.cycle_id is None and s.analysis is not None and maps.is_mappable(s.analysis)
+        ),
+        None,
+    )
+    if shown is None or shown.analysis is None:
+        return {
+            "map": maps.empty_map(year, unit.code).svg(),
+            "map_title": _("Bản đồ năm {year}").format(year=year),
+        }
+    mode = request.GET.get("ban-do", maps.SCORE)
+    mode = mode if mode in maps.MODES else maps.SCORE
+    drawn = maps.province_map(shown.analysis, year, mode, unit.code)
+    return {
+        "map": drawn.svg(),
+        "map_mode": mode,
+        "map_modes": list(maps.MODES.items()),
+        "map_title": f"{shown.index_name} {year}",
+    }

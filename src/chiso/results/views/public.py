@@ -15,6 +15,7 @@ from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
+from chiso.results import maps
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
@@ -113,8 +114,20 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "region": region,
         "max_points": format_number(analysis.framework.root.max_points, 0, lang),
         "source": credit_of(index, year),
+        **_map_context(request, analysis, year),
     }
     return render(request, "results/ranking.html", context)
+
+
+def _map_context(request: HttpRequest, analysis, year: int, highlight: str | None = None) -> dict:
+    """The map of an index-year of provinces, coloured as asked (`?ban-do=`), and the links to its
+    other colourings; nothing for indices of other units."""
+    if not maps.is_mappable(analysis):
+        return {}
+    mode = request.GET.get("ban-do", maps.SCORE)
+    mode = mode if mode in maps.MODES else maps.SCORE
+    drawn = maps.province_map(analysis, year, mode, highlight)
+    return {"map": drawn.svg(), "map_mode": mode, "map_modes": list(maps.MODES.items())}
 
 
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
