@@ -23,10 +23,10 @@ from chiso.assessments.models import Assessment, Cycle, CycleStanding, State
 from chiso.assessments.scoring import FINAL, cycle_points, previous_cycle
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.core.progress import Progress, no_progress
+from chiso.engine.names import sort_key
 from chiso.engine.numbers import format_date
 from chiso.engine.scoring import aggregate_units
 from chiso.frameworks.copy import map_previous, mapping_between
-from chiso.engine.names import sort_key
 from chiso.units.services import vi_order
 
 if TYPE_CHECKING:
@@ -124,13 +124,14 @@ def _list_of(state: str, started: bool, overdue: bool) -> list[str]:
 
 
 def board(cycle: Cycle, today: date | None = None, shown: int | None = None) -> Board:
-    """Counts by state and the officer's lists for one cycle: the lists' sizes counted by the
-    database, their first `shown` units (all by default) in Vietnamese order read in full.
+    """Counts by state and the officer's lists for one cycle: every list's size, and its first
+    `shown` units (all by default) in Vietnamese order, read in full.
 
-    Bounded work whatever the cycle's size: one light query over the units (id, name, state), the
-    collation key of each name (ICU, in C), then the shown rows with their units and, for the
-    approved ones, their totals from the stored table (`standings`, never computed here but for a
-    cycle that never had one)."""
+    What grows with the cycle is one light query (id, unit name, state: no model built), the
+    Vietnamese collation key of each name (ICU, in C) and a partial sort; only the shown rows are
+    read as objects, with the totals of the approved ones from the stored table (`standings`,
+    never computed here but for a cycle that never had one: while it is computed again, the last
+    stored table, `standing.stale`)."""
     today = today or date.today()
     overdue = today > cycle.self_assessment_due
     by_state: Counter[str] = Counter()
@@ -138,15 +139,17 @@ def board(cycle: Cycle, today: date | None = None, shown: int | None = None) -> 
     members: dict[str, list[tuple[bytes, int]]] = {key: [] for key in LIST_KEYS}
     for pk, name, state, started in cycle.assessments.values_list("pk", "unit__name", "state", "started"):
         by_state[state] += 1
-        key = sort_key(name)
+        collation = sort_key(name)
         for list_key in _list_of(state, started, overdue):
             sizes[list_key] += 1
-            members[list_key].append((key, pk))
+            members[list_key].append((collation, pk))
     counts: list[tuple[str, StrOrPromise, int]] = [
         (value, label, by_state.get(value, 0)) for value, label in State.choices
     ]
     result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS}, sizes=sizes)
-    chosen = {key: [pk for _key, pk in heapq.nsmallest(shown or len(rows), rows)] for key, rows in members.items()}
+    chosen = {
+        key: [pk for _key, pk in heapq.nsmallest(shown or len(rows), rows)] for key, rows in members.items()
+    }
     wanted = {pk for pks in chosen.values() for pk in pks}
     found = {a.pk: a for a in cycle.assessments.filter(pk__in=wanted).select_related("unit", "cycle")}
     approved = chosen[APPROVED]
@@ -154,7 +157,9 @@ def board(cycle: Cycle, today: date | None = None, shown: int | None = None) -> 
     previous: dict[int, Decimal | None] = {}
     if approved:  # the stored figures: no tree per unit
         result.standing = standings.standing_of(cycle, FINAL, wait=False)
-        totals = dict(result.standing.units.filter(assessment_id__in=approved).values_list("assessment_id", "total"))
+        totals = dict(
+            result.standing.units.filter(assessment_id__in=approved).values_list("assessment_id", "total")
+        )
         result.previous, previous = _previous_totals(cycle, [found[pk].unit_id for pk in approved])
     for key, pks in chosen.items():
         for pk in pks:

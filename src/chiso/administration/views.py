@@ -86,9 +86,7 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list, int]]
         services.COUNCIL: (_("Chờ hội đồng"), _("Hội đồng đang xem xét.")),
         services.APPROVED: (_("Đã phê duyệt"), _("Điểm cuối cùng; so sánh với năm trước đã công bố.")),
     }
-    return [
-        (key, *titles[key], board.lists[key], board.sizes[key]) for key in services.LIST_KEYS
-    ]
+    return [(key, *titles[key], board.lists[key], board.sizes[key]) for key in services.LIST_KEYS]
 
 
 @require_POST

@@ -277,7 +277,9 @@ def refresh_later(cycle_id: int) -> Job | None:
     if not CycleStanding.objects.filter(cycle_id=cycle_id).exclude(version=version).exists():
         return None
     cycle = Cycle.objects.get(pk=cycle_id)
-    return start(REFRESH, _("Tính lại bảng xếp hạng — {cycle}").format(cycle=cycle.name), params={"cycle": cycle_id})
+    return start(
+        REFRESH, _("Tính lại bảng xếp hạng — {cycle}").format(cycle=cycle.name), params={"cycle": cycle_id}
+    )
 
 
 def refresh_job(job: Job, progress: Progress) -> Outcome:
