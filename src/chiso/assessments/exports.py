@@ -14,11 +14,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chiso.assessments import standings
 from chiso.assessments.models import Cycle
-from chiso.assessments.scoring import FINAL, cycle_analysis, stage_tree
+from chiso.assessments.scoring import FINAL, cycle_points
 from chiso.core import xlsx
 from chiso.engine.i18n import localized
 from chiso.engine.numbers import format_rank
+from chiso.engine.scoring import aggregate_units
 
 NUMBER = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="1D3557")
@@ -69,10 +71,14 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
         with translation.override(lang):
             return cycle_workbook(cycle, stage)
     words = _headers()
-    analysis = cycle_analysis(cycle, stage)
-    framework = analysis.framework
+    # The league table as stored (`standings`, computed now if the points changed since: an export
+    # is never stale), the criteria summed for every unit at once: no engine run per download.
+    standing = standings.standing_of(cycle, stage)
+    summary = standing.summary
+    framework = cycle.framework.to_engine()
     fields = list(framework.root.children)
-    of = analysis.total_ranking.of
+    of = summary["of"]
+    blocks_en = {b["name"]: b["name_en"] for b in summary["blocks"]}
     book = Workbook()
 
     sheet = book.worksheets[0]
@@ -90,34 +96,36 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
         words["change_rank"],
         words["group"],
     ]
-    league = analysis.league_table()
-    has_blocks = any(row.block_of for row in league)
+    league = list(standings.lines(standing))
+    has_blocks = any(line.figures["block_of"] for line in league)
     if has_blocks:
         titles += [words["block"], words["block_rank"]]
     titles += [f"{n.code}. {n.name} (/{n.max_points})" for n in fields]
     _header(sheet, 3, titles)
-    for line, row in enumerate(league, start=4):
-        ref = row.unit.ref
-        maximum = framework.root.max_points
-        percent = row.score * 100 / maximum if row.score is not None and maximum else None
-        group = row.group.label if row.group else None
+    maximum = framework.root.max_points
+    for number, line in enumerate(league, start=4):
+        figures, unit = line.figures, line.assessment.unit
+        percent = line.total * 100 / maximum if line.total is not None and maximum else None
+        group, change = figures["group"], figures["change"]
         values = [
-            row.rank,
-            format_rank(row.rank, of),
-            row.unit.code,
-            row.unit.display_name,
-            _number(row.score),
+            line.rank,
+            format_rank(line.rank, of),
+            unit.code,
+            unit.display_name,
+            _number(line.total),
             _number(percent),
-            _number(row.change.score) if row.change else None,
-            row.change.rank if row.change else None,
-            group,
+            _number(standings.number(change[0])) if change else None,
+            change[1] if change else None,
+            localized(group[1], group[2] or None) if group else None,
         ]
         if has_blocks:
-            block = localized(row.unit.block, row.unit.block_en) if row.unit.block else None
-            values += [block, format_rank(row.block_rank, row.block_of) if row.block_of else None]
-        values += [_number(analysis.current.value(ref, n.code)) for n in fields]
+            name = figures["block"]
+            block = localized(name, blocks_en.get(name) or None) if name else None
+            rank = figures["block_rank"]
+            values += [block, format_rank(rank, figures["block_of"]) if figures["block_of"] else None]
+        values += [_number(standings.number(figures["fields"][n.code][0])) for n in fields]
         for column, value in enumerate(values, start=1):
-            cell = xlsx.put(sheet, line, column, value)
+            cell = xlsx.put(sheet, number, column, value)
             if isinstance(value, float):
                 cell.number_format = NUMBER
     widths = [7, 12, 12, 34, 11, 10, 14, 14, 14] + ([28, 12] if has_blocks else []) + [16] * len(fields)
@@ -125,16 +133,16 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
         sheet.column_dimensions[get_column_letter(column)].width = width
 
     detail = book.create_sheet(words["criteria"])
-    assessments = list(
-        cycle.assessments.select_related("unit").prefetch_related("scores").order_by("unit__name")
-    )
+    assessments = list(cycle.assessments.select_related("unit").order_by("unit__name"))
     nodes = [n for n in framework.root.walk() if n is not framework.root]
     _header(
         detail,
         1,
         [words["criterion"], words["name"], words["max"]] + [a.unit.display_name for a in assessments],
     )
-    trees = [stage_tree(a, stage, framework) for a in assessments]
+    points = cycle_points(cycle, stage, framework)  # one query, every tree summed at once
+    summed = aggregate_units(framework, {a.pk: points.get(a.pk, {}) for a in assessments})
+    trees = [summed[a.pk] for a in assessments]
     for line, node in enumerate(nodes, start=2):
         xlsx.put(detail, line, 1, node.code)
         xlsx.put(detail, line, 2, node.name)
@@ -143,8 +151,7 @@ def cycle_workbook(cycle: Cycle, stage: str = FINAL, lang: str | None = None) ->
             for column in (1, 2, 3):
                 detail.cell(row=line, column=column).font = Font(bold=True)
         for column, tree in enumerate(trees, start=4):
-            score = tree.get(node.code)
-            cell = xlsx.put(detail, line, column, _number(score.points if score else None))
+            cell = xlsx.put(detail, line, column, _number(tree.get(node.code)))
             cell.number_format = NUMBER
     detail.column_dimensions["A"].width = 9
     detail.column_dimensions["B"].width = 60
