@@ -279,7 +279,7 @@ def baseline(ref: str, repeat: int, units: int | None) -> dict[str, Any]:
         env = dict(
             os.environ, PYTHONPATH=os.pathsep.join([str(Path(folder) / "src"), str(ROOT / "benchmarks")])
         )
-        env.pop("CHISO_HOME", None)  # a new temporary folder (SQLite) unless DATABASE_URL is set
+        env["CHISO_HOME"] = str(Path(folder) / "home")  # its files (SQLite: replaced by a new folder)
         command = [sys.executable, __file__, "--repeat", str(repeat), "--json", str(out)]
         if units:
             command += ["--units", str(units)]
