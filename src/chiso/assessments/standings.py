@@ -4,7 +4,10 @@ table shares (means, N, the blocks).
 
 The pages never compute a cycle: the results page reads a page of stored lines, a unit's page reads
 its own line and the summary, the officer's dashboard reads the totals. They are computed (by the
-engine, `scoring.cycle_analysis`) the first time someone asks after the cycle's figures changed:
+engine, `scoring.cycle_analysis`) by a background job (`refresh_job`, queued after the commit that
+changed points, or by the first page that finds them stale); meanwhile the pages show the last
+stored table marked `stale`, with a note (`assessments/_stale_note.html`), and never compute it in
+the request — unless none was ever stored. The exports and the bulk import wait for the current one.
 
 - the version (`CycleVersion`) moves on with every save or deletion of a criterion score (a signal:
   whichever path saves — the workflow, peer re-scoring, the survey link, the admin), every unit added
