@@ -3,6 +3,7 @@ the late ones, extend the deadline. Changes go through the audit log like every 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import UNIT_ROLES, Membership
 from chiso.accounts.permissions import manages
 from chiso.assessments import standings
-from chiso.assessments.models import Assessment, Cycle, State
+from chiso.assessments.models import Assessment, Cycle, CycleStanding, State
 from chiso.assessments.scoring import FINAL, cycle_points, previous_cycle
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.core.progress import Progress, no_progress
+from chiso.engine.names import sort_key
 from chiso.engine.numbers import format_date
 from chiso.engine.scoring import aggregate_units
 from chiso.frameworks.copy import map_previous, mapping_between
@@ -65,8 +67,10 @@ class Board:
     cycle: Cycle
     today: date
     counts: list[tuple[str, StrOrPromise, int]]  # state, its label, how many
-    lists: dict[str, list[Row]] = field(default_factory=dict)
+    lists: dict[str, list[Row]] = field(default_factory=dict)  # each list's first `shown` rows
+    sizes: dict[str, int] = field(default_factory=dict)  # how many units each list holds
     previous: Cycle | None = None
+    standing: CycleStanding | None = None  # the stored table the totals come from (may be stale)
 
     @property
     def overdue_days(self) -> int:
@@ -77,8 +81,8 @@ class Board:
         return sum(n for _value, _label, n in self.counts)
 
 
-def _previous_totals(cycle: Cycle) -> tuple[Cycle | None, dict[int, Decimal | None]]:
-    """Last year's published totals of the units (unit id → total), carried to this year's codes.
+def _previous_totals(cycle: Cycle, unit_ids: list[int]) -> tuple[Cycle | None, dict[int, Decimal | None]]:
+    """Last year's published totals of these units (unit id → total), carried to this year's codes.
 
     Read from last year's stored standings when this year's total is last year's total under
     another code (the usual mapping); otherwise every unit's tree is summed at once from the points
@@ -90,50 +94,80 @@ def _previous_totals(cycle: Cycle) -> tuple[Cycle | None, dict[int, Decimal | No
     engine = last.framework.to_engine()
     root = cycle.framework.to_engine().root.code
     if [old for old, new in mapping.items() if new == root] == [engine.root.code]:
-        standing = standings.standing_of(last, FINAL)
-        return last, dict(standing.units.values_list("assessment__unit_id", "total"))
+        standing = standings.standing_of(last, FINAL, wait=False)
+        found = standing.units.filter(assessment__unit_id__in=unit_ids)
+        return last, dict(found.values_list("assessment__unit_id", "total"))
     points = cycle_points(last, FINAL, engine)
-    units = dict(last.assessments.values_list("pk", "unit_id"))
+    units = dict(last.assessments.filter(unit_id__in=unit_ids).values_list("pk", "unit_id"))
     trees = aggregate_units(engine, {pk: points.get(pk, {}) for pk in units})
     return last, {units[pk]: map_previous(tree, mapping).get(root) for pk, tree in trees.items()}
 
 
-def board(cycle: Cycle, today: date | None = None) -> Board:
-    """Counts by state and the officer's lists for one cycle."""
+def _list_of(state: str, started: bool, overdue: bool) -> list[str]:
+    """The dashboard's lists a unit in `state` belongs to."""
+    keys = []
+    if state == State.DRAFT and not started:
+        keys.append(NOT_STARTED)
+    if state in NOT_SUBMITTED:
+        keys.append(NOT_SUBMITTED_KEY)
+        if overdue:
+            keys.append(OVERDUE)
+    elif state in IN_APPRAISAL:
+        keys.append(APPRAISAL)
+    elif state in DISPUTING:
+        keys.append(DISPUTE)
+    elif state == State.COUNCIL:
+        keys.append(COUNCIL)
+    elif state == State.APPROVED:
+        keys.append(APPROVED)
+    return keys
+
+
+def board(cycle: Cycle, today: date | None = None, shown: int | None = None) -> Board:
+    """Counts by state and the officer's lists for one cycle: every list's size, and its first
+    `shown` units (all by default) in Vietnamese order, read in full.
+
+    What grows with the cycle is one light query (id, unit name, state: no model built), the
+    Vietnamese collation key of each name (ICU, in C) and a partial sort; only the shown rows are
+    read as objects, with the totals of the approved ones from the stored table (`standings`,
+    never computed here but for a cycle that never had one: while it is computed again, the last
+    stored table, `standing.stale`)."""
     today = today or date.today()
-    assessments = sorted(
-        cycle.assessments.select_related("unit", "cycle"), key=lambda a: vi_order(a.unit.name)
-    )
-    by_state = Counter(a.state for a in assessments)
+    overdue = today > cycle.self_assessment_due
+    by_state: Counter[str] = Counter()
+    sizes = dict.fromkeys(LIST_KEYS, 0)
+    members: dict[str, list[tuple[bytes, int]]] = {key: [] for key in LIST_KEYS}
+    for pk, name, state, started in cycle.assessments.values_list("pk", "unit__name", "state", "started"):
+        by_state[state] += 1
+        collation = sort_key(name)
+        for list_key in _list_of(state, started, overdue):
+            sizes[list_key] += 1
+            members[list_key].append((collation, pk))
     counts: list[tuple[str, StrOrPromise, int]] = [
         (value, label, by_state.get(value, 0)) for value, label in State.choices
     ]
-    result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS})
-    overdue = today > cycle.self_assessment_due
+    result = Board(cycle=cycle, today=today, counts=counts, lists={key: [] for key in LIST_KEYS}, sizes=sizes)
+    chosen = {
+        key: [pk for _key, pk in heapq.nsmallest(shown or len(rows), rows)] for key, rows in members.items()
+    }
+    wanted = {pk for pks in chosen.values() for pk in pks}
+    found = {a.pk: a for a in cycle.assessments.filter(pk__in=wanted).select_related("unit", "cycle")}
+    approved = chosen[APPROVED]
     totals: dict[int, Decimal | None] = {}
     previous: dict[int, Decimal | None] = {}
-    if any(a.state == State.APPROVED for a in assessments):  # the stored figures: no tree per unit
-        totals = standings.totals(standings.standing_of(cycle, FINAL))
-        result.previous, previous = _previous_totals(cycle)
-    for assessment in assessments:
-        state = assessment.state
-        row = Row(assessment)
-        if state == State.DRAFT and not assessment.started:
-            result.lists[NOT_STARTED].append(row)
-        if state in NOT_SUBMITTED:
-            result.lists[NOT_SUBMITTED_KEY].append(row)
-            if overdue:
-                result.lists[OVERDUE].append(row)
-        elif state in IN_APPRAISAL:
-            result.lists[APPRAISAL].append(row)
-        elif state in DISPUTING:
-            result.lists[DISPUTE].append(row)
-        elif state == State.COUNCIL:
-            result.lists[COUNCIL].append(row)
-        elif state == State.APPROVED:
-            row.total = totals.get(assessment.pk)
-            row.previous_total = previous.get(assessment.unit_id)
-            result.lists[APPROVED].append(row)
+    if approved:  # the stored figures: no tree per unit
+        result.standing = standings.standing_of(cycle, FINAL, wait=False)
+        totals = dict(
+            result.standing.units.filter(assessment_id__in=approved).values_list("assessment_id", "total")
+        )
+        result.previous, previous = _previous_totals(cycle, [found[pk].unit_id for pk in approved])
+    for key, pks in chosen.items():
+        for pk in pks:
+            row = Row(found[pk])
+            if key == APPROVED:
+                row.total = totals.get(pk)
+                row.previous_total = previous.get(found[pk].unit_id)
+            result.lists[key].append(row)
     return result
 
 

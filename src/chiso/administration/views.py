@@ -29,6 +29,7 @@ from chiso.assessments.actions import ENTER_SURVEY, MANAGE, allowed
 from chiso.assessments.models import CriterionScore, Cycle
 from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
+from chiso.assessments.views.results import stale_context
 from chiso.core import once
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.jobs import services as jobs
@@ -62,9 +63,11 @@ def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) ->
         "section": "dashboard",
     }
     if cycle is not None:
-        board = services.board(cycle)
+        board = services.board(cycle, shown=LIST_ROWS)
         context["board"] = board
         context["lists"] = _list_titles(board)
+        if board.standing is not None:
+            context |= stale_context(board.standing)
         context["extend_form"] = ExtendForm(initial={"new_due": cycle.self_assessment_due})
         context["locality"] = _locality_link(cycle)
     return render(request, "administration/dashboard.html", context)
@@ -107,9 +110,7 @@ def _list_titles(board: services.Board) -> list[tuple[str, str, str, list, int]]
         services.COUNCIL: (_("Chờ hội đồng"), _("Hội đồng đang xem xét.")),
         services.APPROVED: (_("Đã phê duyệt"), _("Điểm cuối cùng; so sánh với năm trước đã công bố.")),
     }
-    return [
-        (key, *titles[key], board.lists[key][:LIST_ROWS], len(board.lists[key])) for key in services.LIST_KEYS
-    ]
+    return [(key, *titles[key], board.lists[key], board.sizes[key]) for key in services.LIST_KEYS]
 
 
 @require_POST

@@ -266,6 +266,11 @@ class CycleStanding(models.Model):
     summary = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
 
+    # Set by `standings.standing_of(…, wait=False)`, not stored: the points changed since this table
+    # was computed (a page shows it with a note), and the job computing the current one.
+    stale: bool = False
+    refreshing: Any = None
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "stage"], name="cyclestanding_unique_stage")]
 

@@ -4,7 +4,10 @@ table shares (means, N, the blocks).
 
 The pages never compute a cycle: the results page reads a page of stored lines, a unit's page reads
 its own line and the summary, the officer's dashboard reads the totals. They are computed (by the
-engine, `scoring.cycle_analysis`) the first time someone asks after the cycle's figures changed:
+engine, `scoring.cycle_analysis`) by a background job (`refresh_job`, queued after the commit that
+changed points, or by the first page that finds them stale); meanwhile the pages show the last
+stored table marked `stale`, with a note (`assessments/_stale_note.html`), and never compute it in
+the request — unless none was ever stored. The exports and the bulk import wait for the current one.
 
 - the version (`CycleVersion`) moves on with every save or deletion of a criterion score (a signal:
   whichever path saves — the workflow, peer re-scoring, the survey link, the admin), every unit added
@@ -19,11 +22,14 @@ the points they were computed from: a save between the two makes them stale, nev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from chiso.assessments.models import (
     Assessment,
@@ -38,6 +44,11 @@ from chiso.assessments.scoring import APPRAISED, FINAL, cycle_analysis, previous
 from chiso.engine.analysis import BLOCK, TOTAL
 from chiso.engine.compare import Change, Group
 from chiso.units.models import Block, BlockMembership, Unit
+
+if TYPE_CHECKING:
+    from chiso.core.progress import Progress
+    from chiso.jobs.models import Job
+    from chiso.jobs.services import Outcome
 
 # -- the version --------------------------------------------------------------------------------------
 
@@ -68,7 +79,9 @@ def bump(cycles: QuerySet[CycleVersion] | None = None, cycle_id: int | None = No
 
 def _score_changed(sender: type, instance: CriterionScore, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        bump(CycleVersion.objects.filter(cycle__assessments__id=instance.assessment_id))
+        cycles = CycleVersion.objects.filter(cycle__assessments__id=instance.assessment_id)
+        bump(cycles)
+        _after_commit(Assessment.objects.filter(pk=instance.assessment_id).values_list("cycle_id", flat=True))
 
 
 def _unit_joined_or_left(sender: type, instance: Assessment, raw: bool = False, **kwargs: Any) -> None:
@@ -196,30 +209,122 @@ def compute(cycle: Cycle, stage: str, version: int, key: str, replace: bool = Tr
             )
         )
     with transaction.atomic():
-        if replace:
-            UnitStanding.objects.filter(standing__cycle=cycle, standing__stage=stage).delete()
-            CycleStanding.objects.filter(cycle=cycle, stage=stage).delete()
-        standing = CycleStanding.objects.create(
-            cycle=cycle, stage=stage, version=version, key=key, summary=summary
-        )
+        standing = None
+        if replace:  # in place: a page holding the stored table reads the new lines, never none
+            standing = CycleStanding.objects.select_for_update().filter(cycle=cycle, stage=stage).first()
+        if standing is not None:
+            UnitStanding.objects.filter(standing=standing).delete()
+            standing.version, standing.key, standing.summary = version, key, summary
+            standing.save()
+        else:
+            standing = CycleStanding.objects.create(
+                cycle=cycle, stage=stage, version=version, key=key, summary=summary
+            )
         for line in lines:
             line.standing = standing
         UnitStanding.objects.bulk_create(lines, batch_size=1000)
     return standing
 
 
-def standing_of(cycle: Cycle, stage: str) -> CycleStanding:
-    """The cycle's stored league table at `stage`, computed first when the figures changed since it
-    was stored (or it never was). Three queries when it is current."""
+def standing_of(cycle: Cycle, stage: str, wait: bool = True) -> CycleStanding:
+    """The cycle's stored league table at `stage`. Three queries when it is current.
+
+    When the figures changed since it was stored: with `wait` (the exports, the bulk import), it is
+    computed again now; without (the pages), the last stored table is returned marked `stale`
+    (with `refreshing`, the background job computing the current one, see `refresh_later`) — the
+    page says so. A table never stored is computed now either way."""
     version = version_of(cycle)  # before the points are read: see the module's docstring
     key = key_of(cycle)
     stored = CycleStanding.objects.filter(cycle=cycle, stage=stage).first()
     if stored is not None and stored.version == version and stored.key == key:
+        stored.stale = False
+        return stored
+    if stored is not None and not wait and stored.key == key:  # the points moved: in the background
+        job = refresh_later(cycle.pk)
+        if job is not None and job.finished:  # run at once (tasks in the request): read it again
+            stored.refresh_from_db()
+            if stored.version == version and stored.key == key:
+                return stored
+        stored.stale = True
+        stored.refreshing = job
         return stored
     try:
-        return compute(cycle, stage, version, key, replace=stored is not None)
+        standing = compute(cycle, stage, version, key, replace=stored is not None)
     except IntegrityError:  # another request stored the same figures meanwhile
-        return CycleStanding.objects.get(cycle=cycle, stage=stage)
+        standing = CycleStanding.objects.get(cycle=cycle, stage=stage)
+    standing.stale = False
+    return standing
+
+
+# -- computing again in the background ----------------------------------------------------------------
+
+REFRESH = "chiso.assessments.standings:refresh_job"
+
+
+def refresh_later(cycle_id: int) -> Job | None:
+    """The job computing the cycle's stored tables again (queued now unless one is waiting or
+    running); None when every stored table is current."""
+    # Imported here: the jobs app imports the assessments' models.
+    from chiso.jobs.models import Job
+    from chiso.jobs.services import start
+
+    waiting = (
+        Job.objects.filter(kind=REFRESH, params__cycle=cycle_id)
+        .exclude(state__in=(Job.State.DONE, Job.State.FAILED))
+        .order_by("-created_at")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    version = version_of(cycle_id)
+    if not CycleStanding.objects.filter(cycle_id=cycle_id).exclude(version=version).exists():
+        return None
+    cycle = Cycle.objects.get(pk=cycle_id)
+    return start(
+        REFRESH, _("Tính lại bảng xếp hạng — {cycle}").format(cycle=cycle.name), params={"cycle": cycle_id}
+    )
+
+
+def refresh_job(job: Job, progress: Progress) -> Outcome:
+    """The worker's handler: every stored table of the cycle that is not current, computed again."""
+    from chiso.jobs.services import Outcome
+
+    cycle = Cycle.objects.select_related("framework").get(pk=job.params["cycle"])
+    stages = list(CycleStanding.objects.filter(cycle=cycle).values_list("stage", flat=True))
+    for number, stage in enumerate(stages):
+        progress(number, len(stages), _("Đang tính lại bảng xếp hạng…"))
+        standing_of(cycle, stage, wait=True)
+    progress(len(stages), len(stages), _("Đã tính lại bảng xếp hạng."))
+    return Outcome(url=reverse("assessments:results", args=[cycle.pk]), label=_("Xem bảng xếp hạng"))
+
+
+def _schedule(cycle_ids: list[int]) -> None:
+    """After a commit that changed points: the stored tables of these cycles computed again."""
+    for cycle_id in cycle_ids:
+        refresh_later(cycle_id)
+
+
+class _Refresh:
+    """The callback run after a commit that changed points (`transaction.on_commit`), one per
+    transaction whatever the number of saves in it: their cycles are gathered in `ids`."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def __call__(self) -> None:
+        _schedule(sorted(self.ids))
+
+
+def _after_commit(cycle_ids: Iterable[int]) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _sids, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _Refresh):
+                callback.ids.update(cycle_ids)
+                return
+    callback = _Refresh()
+    callback.ids.update(cycle_ids)
+    transaction.on_commit(callback)
 
 
 def lines(standing: CycleStanding, block: str = "") -> QuerySet[UnitStanding]:

@@ -38,6 +38,19 @@ def test_board_counts_and_lists(cycle):
     assert late.overdue_days == 2
 
 
+def test_board_reads_only_the_rows_it_shows_and_counts_them_all(cycle, django_assert_max_num_queries):
+    """A list's size is every unit in it; only its first `shown` units, in Vietnamese order, are
+    read as rows (the page shows 50 of 3,321)."""
+    board = services.board(cycle, shown=1)
+    assert board.sizes[services.NOT_SUBMITTED_KEY] == 2
+    assert names(board.lists[services.NOT_SUBMITTED_KEY]) == ["Sở Nội vụ"]  # N before T
+    assert board.sizes[services.APPROVED] == 1 and board.sizes[services.COUNCIL] == 0
+    late = services.board(cycle, today=cycle.self_assessment_due + timedelta(days=2), shown=1)
+    assert late.sizes[services.OVERDUE] == 2 and names(late.lists[services.OVERDUE]) == ["Sở Nội vụ"]
+    with django_assert_max_num_queries(8):  # the stored table is current: no figure computed
+        services.board(cycle, shown=1)
+
+
 def test_dashboard_page_shows_every_list(officer_client, cycle):
     response = officer_client.get(reverse("administration:dashboard"))
     assert response.status_code == 200

@@ -215,3 +215,85 @@ def test_pages_read_a_bounded_number_of_queries(client):
     large = _page_queries(client, 15, 2026)
     assert large == small  # the same queries for 3 units as for 15: nothing per unit
     assert small["results"] <= 15 and small["results_unit"] <= 15 and small["dashboard"] <= 20
+
+
+# -- computed again in the background, the last stored table shown meanwhile with a note ------------
+
+STALE_NOTE = "Đang tính lại bảng xếp hạng"
+
+
+def test_after_a_change_pages_show_the_stored_table_with_a_note_until_the_job_has_run(
+    client, cycle, people, settings
+):
+    """With a worker (tasks queued, not run in the request), a page opened after a score changed
+    does not compute: it shows the last stored table and says that it is being computed again; the
+    queued job computes it, and the note goes."""
+    from chiso.jobs import services as jobs
+    from chiso.jobs.models import Job
+
+    staff = people["staff"]
+    justice = cycle.assessments.get(unit__code="QN.STP")
+    fill_self_assessment(staff, justice)
+    for leaf in survey_leaves(cycle):
+        workflow.set_survey_index(
+            people["officer"], justice, leaf.code, "80", expected_version=version(justice, leaf.code)
+        )
+    client.force_login(people["officer"])
+    url = reverse("assessments:results", args=[cycle.pk]) + "?giai-doan=tu-danh-gia"
+    unit_url = reverse("assessments:results_unit", args=[cycle.pk, "QN.STP"]) + "?giai-doan=tu-danh-gia"
+    dashboard = reverse("administration:cycle", args=[cycle.pk])
+    before = _totals(client.get(url).text)
+    assert STALE_NOTE not in client.get(url).text  # current: no note
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    leaf = next(
+        n
+        for n in cycle.framework.to_engine().leaves()
+        if n.method != SURVEY and (not n.rule or n.rule.type == "manual")
+    )
+    workflow.save_self_score(
+        staff, justice, leaf.code, {"points": "0"}, expected_version=version(justice, leaf.code)
+    )
+    page = client.get(url).text
+    assert STALE_NOTE in page and "data-stale-standings" in page
+    assert _totals(page) == before  # the stored figures, said to be the stored ones
+    assert STALE_NOTE in client.get(unit_url).text
+    job = Job.objects.get(kind=standings.REFRESH, params__cycle=cycle.pk)
+    assert not job.finished
+    assert f"/viec/{job.pk}/" in page or str(job.pk) in page  # the officer follows its progress
+    client.get(url)
+    assert Job.objects.filter(kind=standings.REFRESH).count() == 1  # queued once, not per view
+
+    jobs.run(str(job.pk))  # the worker
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    page = client.get(url).text
+    assert STALE_NOTE not in page
+    after = _totals(page)
+    assert Decimal(after["Sở Tư pháp"].replace(",", ".")) < Decimal(before["Sở Tư pháp"].replace(",", "."))
+    assert STALE_NOTE not in client.get(unit_url).text
+    assert client.get(dashboard).status_code == 200
+
+
+def test_a_cycle_never_stored_is_computed_at_once(client, cycle, people, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    fill_self_assessment(people["staff"], cycle.assessments.get(unit__code="QN.STP"))
+    client.force_login(people["officer"])
+    page = client.get(reverse("assessments:results", args=[cycle.pk]) + "?giai-doan=tu-danh-gia").text
+    assert STALE_NOTE not in page and "Sở Tư pháp" in _totals(page)
+
+
+def test_points_saved_in_a_transaction_queue_one_recomputation_after_the_commit(
+    cycle, people, settings, django_capture_on_commit_callbacks
+):
+    from chiso.jobs.models import Job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    staff = people["staff"]
+    justice = cycle.assessments.get(unit__code="QN.STP")
+    standings.standing_of(cycle, SELF)  # a stored table, at the version of now
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        fill_self_assessment(staff, justice)  # many scores saved
+    assert len(callbacks) == 1
+    jobs = Job.objects.filter(kind=standings.REFRESH, params__cycle=cycle.pk)
+    assert jobs.count() == 1 and not jobs.get().finished

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.assessments import actions as perm
 from chiso.assessments import standings, workflow
-from chiso.assessments.models import Cycle, State
+from chiso.assessments.models import Cycle, CycleStanding, State
 from chiso.assessments.scoring import stage_tree
 from chiso.assessments.templatetags.chiso_ui import lang
 from chiso.assessments.views.common import (
@@ -78,7 +78,7 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
     groups) and the field breakdown, read from the stored standings (`chiso.assessments.standings`),
     `PER_PAGE` lines a page (`page`: its number, or `ALL` to print); `block` (a block's code) keeps
     the rows of that block only."""
-    standing = standings.standing_of(cycle, stage)
+    standing = standings.standing_of(cycle, stage, wait=False)  # stale while recomputed: shown so
     summary = standing.summary
     framework = cycle.framework.to_engine()
     places = places_of(framework)
@@ -132,6 +132,7 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
         "framework": framework,
         "rows": rows,
         "page_obj": page_obj,
+        **stale_context(standing),
         "all_slug": ALL,
         "fields": [{"code": n.code, "name": node_name(n), "max": fmt(n.max_points, 0)} for n in fields],
         "of": of,
@@ -153,6 +154,12 @@ def results_context(cycle: Cycle, stage: str, block: str = "", page: str = "") -
             for i, b in enumerate(framework.ranking.groups.bands or [])
         ],
     }
+
+
+def stale_context(standing: CycleStanding) -> dict[str, Any]:
+    """What `_stale_note.html` needs: the stored table (marked `stale` while it is computed again)
+    and when it was computed."""
+    return {"standing": standing, "standing_computed": when(standing.computed_at)}
 
 
 def bar(value: Decimal | None, maximum: Decimal | None, floor: Decimal = Decimal(0)) -> int:
@@ -209,8 +216,11 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
     assessment = cycle.assessments.select_related("unit").filter(unit__code=unit_code).first()
     if assessment is None:
         raise Http404("không có đơn vị")
-    standing = standings.standing_of(cycle, stage)
+    standing = standings.standing_of(cycle, stage, wait=False)  # stale while recomputed: shown so
     line = standings.line_of(standing, assessment)
+    if line is None and standing.stale:  # a unit the stored table does not know yet: computed now
+        standing = standings.standing_of(cycle, stage)
+        line = standings.line_of(standing, assessment)
     if line is None:
         raise Http404("không có đơn vị")
     summary = standing.summary
@@ -261,6 +271,7 @@ def unit_context(cycle: Cycle, stage: str, unit_code: str) -> dict[str, Any]:
         "cycle": cycle,
         "unit": assessment.unit,
         "assessment": assessment,
+        **stale_context(standing),
         "score": fmt(line.total, places),
         "max_points": fmt(framework.root.max_points, 0),
         "rank": format_rank(line.rank, summary["of"]),
