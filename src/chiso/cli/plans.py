@@ -61,7 +61,11 @@ def _plan(number: int):
     from chiso.cli.common import CommandError
     from chiso.plans.models import Plan
 
-    plan = Plan.objects.select_related("unit", "index", "cycle__organiser__unit", "framework").filter(pk=number).first()
+    plan = (
+        Plan.objects.select_related("unit", "index", "cycle__organiser__unit", "framework")
+        .filter(pk=number)
+        .first()
+    )
     if plan is None:
         raise CommandError(_("Không có kế hoạch số {number}.").format(number=number))
     return plan
@@ -81,7 +85,9 @@ def cmd_commitment(args: argparse.Namespace) -> str:
     found = [a for a in involved_agencies(plan) if a.code == args.agency or match_key(a.name) == wanted]
     if not found:
         raise CommandError(
-            _("{agency} không có nội dung nào trong kế hoạch {number}.").format(agency=args.agency, number=plan.pk)
+            _("{agency} không có nội dung nào trong kế hoạch {number}.").format(
+                agency=args.agency, number=plan.pk
+            )
         )
     try:
         content = cm.commitment_content(plan, found[0])

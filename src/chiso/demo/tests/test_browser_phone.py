@@ -71,6 +71,9 @@ NOT_PAGES = {
     "plans:report_add": "POST",
     "plans:task_status": "POST",
     "plans:report_file": "file",
+    "plans:commitment_document": "Word or PDF file",
+    "plans:commitment_scan": "POST",
+    "plans:commitment_scan_file": "file",
     "plans:responsibilities_import": "POST",
     "plans:escalate": "POST",
     "reports:report": "Word, Excel or PDF file",
@@ -193,6 +196,7 @@ def pages() -> list[Page]:
         Page("plans:cycle_propose", f"/ke-hoach/ky/{published.pk}/{unit}/de-xuat/"),
         Page("plans:responsibilities", f"/ke-hoach/trach-nhiem/{framework.code}/"),
         Page("plans:leaders", "/ke-hoach/lanh-dao/"),
+        Page("plans:scorecard", f"/ke-hoach/{plan.pk}/danh-gia/"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]

@@ -148,7 +148,7 @@ def document_context(content: CommitmentContent, today: date | None = None) -> d
     organiser = organiser_name(plan)
     signed = content.commitment.signed_date if content.commitment is not None else None
     rows = []
-    tasks = []
+    tasks: list[dict[str, Any]] = []
     for number, line in enumerate(content.lines, start=1):
         item = line.item
         rows.append(
@@ -157,7 +157,9 @@ def document_context(content: CommitmentContent, today: date | None = None) -> d
                 "criterion": f"{item.criterion} {item.criterion_name}".strip(),
                 "role": line.role_label,
                 "current": _points(item.current_points)
-                + (f"/{format_number(item.max_points, 0)}" if item.max_points and item.current_points else ""),
+                + (
+                    f"/{format_number(item.max_points, 0)}" if item.max_points and item.current_points else ""
+                ),
                 "target": _points(item.target_points),
                 "actions": item.actions or "–",
                 "deadline": format_date(item.deadline),

@@ -193,7 +193,9 @@ def commitment_label(row: ScoreRow) -> str:
         return _("Chưa ký")
     from chiso.engine.numbers import format_date
 
-    label = _("Đã ký trên giấy") if row.commitment.method == Commitment.Method.PAPER else _("Đã ký trên ứng dụng")
+    label = (
+        _("Đã ký trên giấy") if row.commitment.method == Commitment.Method.PAPER else _("Đã ký trên ứng dụng")
+    )
     return f"{label} {format_date(row.commitment.signed_date)}"
 
 
@@ -267,9 +269,16 @@ def workbook(plan: Plan, rows: list[ScoreRow], today: date | None = None) -> byt
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Đánh giá thực hiện")[:31]
-    xlsx.put(sheet, 1, 1, _("Kết quả thực hiện kế hoạch của các cơ quan, đơn vị: %(plan)s") % {"plan": plan.title})
+    xlsx.put(
+        sheet, 1, 1, _("Kết quả thực hiện kế hoạch của các cơ quan, đơn vị: %(plan)s") % {"plan": plan.title}
+    )
     sheet["A1"].font = Font(bold=True, size=13)
-    xlsx.put(sheet, 2, 1, _("Tính đến ngày %(date)s. %(rule)s") % {"date": format_date(today), "rule": on_time_rule()})
+    xlsx.put(
+        sheet,
+        2,
+        1,
+        _("Tính đến ngày %(date)s. %(rule)s") % {"date": format_date(today), "rule": on_time_rule()},
+    )
     headers = columns()
     for column, (_key, title) in enumerate(headers, start=1):
         cell = xlsx.put(sheet, 4, column, title)

@@ -74,7 +74,9 @@ def test_a_scan_marks_the_commitment_signed_on_paper(plan, agencies, people):
 
 def test_a_scan_attached_to_a_commitment_signed_in_the_app_keeps_it_signed_in_the_app(plan, agencies, people):
     services.sign_commitment(people["head"], plan, agencies["tttt"])
-    found = cm.attach_scan(people["officer"], plan, agencies["tttt"], SimpleUploadedFile("x.jpg", b"\xff\xd8xx"))
+    found = cm.attach_scan(
+        people["officer"], plan, agencies["tttt"], SimpleUploadedFile("x.jpg", b"\xff\xd8xx")
+    )
     assert found.method == Commitment.Method.APP and found.scan
 
 
@@ -87,7 +89,12 @@ def test_on_time_is_on_or_before_the_due_day():
 
 def _report(item, agency, year, number, day):
     report = ProgressReport.objects.create(
-        item=item, agency=agency, period_kind="quarter", period_year=year, period_number=number, text="x",
+        item=item,
+        agency=agency,
+        period_kind="quarter",
+        period_year=year,
+        period_number=number,
+        text="x",
         percent_done=50,
     )
     ProgressReport.objects.filter(pk=report.pk).update(
@@ -105,8 +112,14 @@ def test_scorecard_figures_on_a_constructed_plan(plan, agencies, people):
     task = item.tasks.get()
     task.due, task.status, task.done_on = date(2025, 3, 31), Task.Status.DONE, date(2025, 3, 31)  # on the day
     task.save()
-    Task.objects.create(item=item, title="b", owner=agencies["tttt"], due=date(2025, 4, 30),
-                        status=Task.Status.DONE, done_on=date(2025, 5, 1))  # one day late
+    Task.objects.create(
+        item=item,
+        title="b",
+        owner=agencies["tttt"],
+        due=date(2025, 4, 30),
+        status=Task.Status.DONE,
+        done_on=date(2025, 5, 1),
+    )  # one day late
     Task.objects.create(item=item, title="c", owner=agencies["tttt"], due=date(2025, 6, 30))  # overdue
     Task.objects.create(item=item, title="d", owner=agencies["nv"], due=date(2025, 12, 1))  # not yet due
     _report(item, agencies["tttt"], 2025, 1, date(2025, 4, 10))  # Q1 due 10/04: on the day
@@ -117,7 +130,7 @@ def test_scorecard_figures_on_a_constructed_plan(plan, agencies, people):
     assert (tttt.tasks_on_time, tttt.tasks_late, tttt.tasks_overdue, tttt.tasks_pending) == (1, 1, 1, 0)
     assert (tttt.reports_on_time, tttt.reports_late, tttt.reports_missing) == (1, 1, 1)
     assert tttt.items_led == 1 and nv.items_supported == 1 and nv.tasks_pending == 1
-    assert float(tttt.rate) == pytest.approx(100 * 2 / 6)
+    assert float(tttt.rate or 0) == pytest.approx(100 * 2 / 6)
     assert nv.rate is None and list(rows) == ["CB.STTTT", "CB.SNV"]  # nothing due: last
     # PAPI 2022 is published: d8 of Cao Bằng compared with 2021
     assert len(tttt.criteria) == 1 and tttt.criteria[0].after is not None
@@ -147,3 +160,30 @@ def test_the_commitment_as_pdf(plan, agencies, tmp_path):
 
     if os.environ.get("CHISO_KEEP_COMMITMENT"):
         __import__("shutil").copy(out, os.environ["CHISO_KEEP_COMMITMENT"])
+
+
+def test_pages_permissions_upload_and_scorecard(client, plan, agencies, people):
+    tttt, nv = agencies["tttt"], agencies["nv"]
+    doc = f"/ke-hoach/{plan.pk}/cam-ket/{tttt.pk}/"
+    client.force_login(people["staff"])
+    response = client.get(doc)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(f"/ke-hoach/{plan.pk}/cam-ket/{nv.pk}/").status_code == 404  # not its own
+    assert client.get(f"/ke-hoach/{plan.pk}/danh-gia/").status_code == 403
+    page = client.get(f"/ke-hoach/{plan.pk}/").content.decode()
+    assert "Sở Nội vụ" not in page.split('id="commitments"')[1].split("</section>")[0]
+    response = client.post(
+        f"/ke-hoach/{plan.pk}/cam-ket/{tttt.pk}/ban-quet/",
+        {"scan": SimpleUploadedFile("da-ky.pdf", PDF), "signed_on": "2025-01-02"},
+    )
+    assert response.status_code == 302
+    assert Commitment.objects.get(agency=tttt).method == Commitment.Method.PAPER
+    assert client.get(f"/ke-hoach/{plan.pk}/cam-ket/{tttt.pk}/tep/").status_code == 200
+    for role in ("leader", "officer"):
+        client.force_login(people[role])
+        assert client.get(f"/ke-hoach/{plan.pk}/cam-ket/{nv.pk}/").status_code == 200
+        page = client.get(f"/ke-hoach/{plan.pk}/danh-gia/")
+        assert page.status_code == 200 and "Sở Thông tin và Truyền thông" in page.content.decode()
+        assert "02/01/2025" in page.content.decode()
+        xlsx = client.get(f"/ke-hoach/{plan.pk}/danh-gia/?dinh-dang=xlsx")
+        assert xlsx.content[:2] == b"PK"

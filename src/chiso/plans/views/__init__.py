@@ -3,6 +3,12 @@ responsibilities, and the leaders' dashboard. The analysis of results (points lo
 targets) is in `chiso.results.views.analysis`."""
 
 from chiso.core.plotly import plotly_js
+from chiso.plans.views.commitments import (
+    commitment_document,
+    commitment_scan,
+    commitment_scan_file,
+    scorecard,
+)
 from chiso.plans.views.leaders import escalate_now, leaders
 from chiso.plans.views.plans import (
     item_add,
@@ -20,6 +26,9 @@ from chiso.plans.views.proposals import propose
 from chiso.plans.views.responsibilities import responsibilities, responsibilities_import
 
 __all__ = [
+    "commitment_document",
+    "commitment_scan",
+    "commitment_scan_file",
     "escalate_now",
     "item_add",
     "item_status",
@@ -33,6 +42,7 @@ __all__ = [
     "report_file",
     "responsibilities",
     "responsibilities_import",
+    "scorecard",
     "sign",
     "task_add",
     "task_status",

@@ -124,17 +124,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("deadline", "criterion")
     )
-    heads = services.heads_of(request.user)
-    signed = {c.agency_id: c for c in plan.commitments.select_related("head")}
-    commitments = [
-        {"agency": a, "signed": signed.get(a.pk), "can_sign": a.pk in heads and a.pk not in signed}
-        for a in services.involved_agencies(plan)
-    ]
+    from chiso.plans.services.commitments import commitment_statuses, sees_all_commitments
+
+    commitments = commitment_statuses(request.user, plan)
     manages = services.manages(request.user)
     context = {
         "plan": plan,
         "items": [_item_context(request, item, today) for item in items],
         "commitments": commitments,
+        "scorecard": sees_all_commitments(request.user),
         "manages": manages,
         "item_form": ItemForm(criteria=_criteria_choices(plan), prefix="new") if manages else None,
         "settings_form": PlanSettingsForm(
@@ -301,7 +299,9 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def sign(request: AuthenticatedHttpRequest, pk: int, agency_id: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    agency = get_object_or_404(services.agencies(), pk=agency_id)
+    agency = next((a for a in services.involved_agencies(plan) if a.pk == agency_id), None)
+    if agency is None:
+        raise Http404
     try:
         services.sign_commitment(request.user, plan, agency)
     except PlanError as exc:
