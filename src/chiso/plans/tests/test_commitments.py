@@ -148,6 +148,8 @@ def test_cli_commitment_and_scorecard(plan, agencies, tmp_path, capsys):
     assert {r["code"] for r in rows} == {"CB.STTTT", "CB.SNV"}
     assert main(["plans", "scorecard", str(plan.pk), "--format", "csv"]) == 0
     assert "CB.SNV" in capsys.readouterr().out
+    assert main(["plans", "scorecard", str(plan.pk)]) == 0
+    assert "Sở Thông tin và Truyền thông: nhiệm vụ đúng hạn 0" in capsys.readouterr().out
     assert main(["plans", "commitment", str(plan.pk), "CB.STP", "-o", str(out)]) != 0
 
 
