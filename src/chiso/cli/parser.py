@@ -511,6 +511,20 @@ def add_plans(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("plan", type=int, help=_("số hiệu kế hoạch"))
     p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
     p.set_defaults(func=Handler("chiso.cli.plans:cmd_status"))
+    p = plans.add_parser("commitment", help=_("bản cam kết (Word) của một cơ quan trong kế hoạch"))
+    p.add_argument("plan", type=int, help=_("số của kế hoạch (như trên trang /ke-hoach/SỐ/)"))
+    p.add_argument("agency", help=_("mã hoặc tên cơ quan, đơn vị"))
+    p.add_argument("-o", "--output", required=True, type=Path, help=_("tệp Word (.docx) xuất ra"))
+    p.add_argument("--pdf", type=Path, help=_("kèm bản PDF (cần LibreOffice)"))
+    p.add_argument("--template", type=Path, help=_("mẫu Word riêng (sửa từ mẫu mặc định)"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_commitment"))
+    p = plans.add_parser(
+        "scorecard", help=_("kết quả thực hiện kế hoạch của từng cơ quan (đánh giá người đứng đầu)")
+    )
+    p.add_argument("plan", type=int, help=_("số của kế hoạch (như trên trang /ke-hoach/SỐ/)"))
+    p.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    p.add_argument("--date", type=_day, help=_("ngày xét (mặc định hôm nay), dd/mm/yyyy"))
+    p.set_defaults(func=Handler("chiso.cli.plans:cmd_scorecard"))
     return parser
 
 

@@ -223,19 +223,47 @@ class ProgressReport(models.Model):
         ]
 
 
+def scan_file_path(instance: Commitment, filename: str) -> str:
+    """A signed scan lives under its content hash, like progress evidence."""
+    return f"plans/{instance.scan_sha256[:2]}/{instance.scan_sha256}"
+
+
 class Commitment(models.Model):
-    """The head of one agency signs, in the app, that the agency commits to its part of the plan."""
+    """An agency's commitment to its part of the plan: signed by its head in the app, or signed on
+    paper and its scan uploaded (a scan may also be attached to a commitment signed in the app)."""
+
+    class Method(models.TextChoices):
+        APP = "app", _("Ký trên ứng dụng")
+        PAPER = "paper", _("Ký trên giấy")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="commitments")
     agency = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    head = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("nội dung cam kết"))
     signed_at = models.DateTimeField(_("thời điểm ký"), auto_now_add=True)
+    method = models.CharField(_("hình thức ký"), max_length=8, choices=Method.choices, default=Method.APP)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    scan = models.FileField(_("bản quét đã ký"), upload_to=scan_file_path, blank=True, max_length=200)
+    scan_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scan_at = models.DateTimeField(_("thời điểm tải bản quét"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cam kết")
         verbose_name_plural = _("cam kết")
         constraints = [models.UniqueConstraint(fields=["plan", "agency"], name="commitment_unique")]
+
+    @property
+    def signed_date(self) -> date:
+        """The day it was signed: on paper, the day written on it; in the app, the day of signing."""
+        from django.utils import timezone
+
+        return self.signed_on or timezone.localdate(self.signed_at)
 
 
 class Escalation(models.Model):

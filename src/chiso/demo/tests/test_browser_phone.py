@@ -71,6 +71,9 @@ NOT_PAGES = {
     "plans:report_add": "POST",
     "plans:task_status": "POST",
     "plans:report_file": "file",
+    "plans:commitment_document": "Word or PDF file",
+    "plans:commitment_scan": "POST",
+    "plans:commitment_scan_file": "file",
     "plans:responsibilities_import": "POST",
     "plans:escalate": "POST",
     "plans:unit_search": "fragment (its pages: the plan forms' unit lists)",
@@ -241,6 +244,7 @@ def pages() -> list[Page]:
         Page("rounds:round", f"/dot-bao-cao/{demo_round.pk}/"),
         Page("rounds:synthesis", f"/dot-bao-cao/{demo_round.pk}/tong-hop/"),
         Page("rounds:request", f"/dot-bao-cao/yeu-cau/{answered.pk}/"),
+        Page("plans:scorecard", f"/ke-hoach/{plan.pk}/danh-gia/"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]

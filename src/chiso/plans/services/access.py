@@ -103,8 +103,13 @@ def can_report(user: User | AnonymousUser, item: PlanItem, task: Task | None = N
 
 
 def involved_agencies(plan: Plan) -> list[Unit]:
-    """The agencies with a part in a plan: the items' leads and the tasks' owners."""
+    """The agencies with a part in a plan: the items' leads and supporters and the tasks' owners."""
     ids = set(plan.items.exclude(status=ItemStatus.DROPPED).values_list("lead_id", flat=True))
+    ids |= {
+        i
+        for i in plan.items.exclude(status=ItemStatus.DROPPED).values_list("supporters", flat=True)
+        if i is not None
+    }
     ids |= set(Task.objects.filter(item__plan=plan).values_list("owner_id", flat=True))
     return sorted(Unit.objects.filter(pk__in=ids), key=lambda u: match_key(u.name))
 

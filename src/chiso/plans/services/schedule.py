@@ -205,6 +205,26 @@ ALLOWED_EVIDENCE = {
 MAX_EVIDENCE = 20 * 1024 * 1024
 
 
+def checked_upload(upload: UploadedFile, allowed: dict[str, bytes] | None = None) -> tuple[str, bytes, str]:
+    """An uploaded file's clean name, bytes and SHA-256, after the checks every plan upload passes
+    (evidence of progress, signed scans of commitments): a known extension whose first bytes match
+    it, at most 20 MB. PlanError names the file otherwise."""
+    allowed = ALLOWED_EVIDENCE if allowed is None else allowed
+    name = clean_file_name(upload.name) or "tep"
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size and upload.size > MAX_EVIDENCE:
+        raise PlanError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": name})
+    content = upload.read()
+    if suffix not in allowed or not content.startswith(allowed[suffix]):
+        kinds = ", ".join(dict.fromkeys(k.lstrip(".").upper().replace("JPEG", "JPG") for k in allowed))
+        raise PlanError(
+            _("Tệp %(name)s: chỉ nhận %(kinds)s đúng định dạng.") % {"name": name, "kinds": kinds}
+        )
+    if len(content) > MAX_EVIDENCE:
+        raise PlanError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": name})
+    return name, content, hashlib.sha256(content).hexdigest()
+
+
 @transaction.atomic
 def submit_report(
     user: User,
@@ -237,16 +257,7 @@ def submit_report(
         submitted_by=user,
     )
     if evidence is not None:
-        name = clean_file_name(evidence.name) or "tep"
-        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        content = evidence.read()
-        if suffix not in ALLOWED_EVIDENCE or not content.startswith(ALLOWED_EVIDENCE[suffix]):
-            raise PlanError(
-                _("Tệp %(name)s: chỉ nhận PDF, DOCX, XLSX, PNG, JPG đúng định dạng.") % {"name": name}
-            )
-        if len(content) > MAX_EVIDENCE:
-            raise PlanError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": name})
-        digest = hashlib.sha256(content).hexdigest()
+        name, content, digest = checked_upload(evidence)
         report.evidence_sha256 = digest
         report.evidence_name = name
         stored = report_file_path(report, name)

@@ -305,7 +305,8 @@ def test_only_the_owning_agency_reports_with_evidence_by_hash(plan, people, agen
 
 
 def test_heads_sign_their_agency_commitment_once(plan, people, agencies):
-    assert services.involved_agencies(plan) == [agencies["tttt"]]
+    # the lead, and the supporting agency (its commitment lists the item it supports)
+    assert services.involved_agencies(plan) == [agencies["nv"], agencies["tttt"]]
     with pytest.raises(PlanError):
         services.sign_commitment(people["staff"], plan, agencies["tttt"])
     with pytest.raises(PlanError):

@@ -2,6 +2,12 @@
 responsibilities, and the leaders' dashboard. The analysis of results (points lost, what-if, rank
 targets) is in `chiso.results.views.analysis`."""
 
+from chiso.plans.views.commitments import (
+    commitment_document,
+    commitment_scan,
+    commitment_scan_file,
+    scorecard,
+)
 from chiso.plans.views.leaders import escalate_now, leaders
 from chiso.plans.views.plans import (
     item_add,
@@ -20,6 +26,9 @@ from chiso.plans.views.responsibilities import responsibilities, responsibilitie
 from chiso.plans.views.units import unit_search
 
 __all__ = [
+    "commitment_document",
+    "commitment_scan",
+    "commitment_scan_file",
     "escalate_now",
     "item_add",
     "item_status",
@@ -32,6 +41,7 @@ __all__ = [
     "report_file",
     "responsibilities",
     "responsibilities_import",
+    "scorecard",
     "sign",
     "task_add",
     "task_status",

@@ -130,12 +130,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("deadline", "criterion")
     )
-    heads = services.heads_of(request.user)
-    signed = {c.agency_id: c for c in plan.commitments.select_related("head")}
-    commitments = [
-        {"agency": a, "signed": signed.get(a.pk), "can_sign": a.pk in heads and a.pk not in signed}
-        for a in services.involved_agencies(plan)
-    ]
+    from chiso.plans.services.commitments import commitment_statuses, sees_all_commitments
+
+    commitments = commitment_statuses(request.user, plan)
     manages = services.manages(request.user)
     root = services.plan_root(plan)
     territory = (root, services.listed_agencies(root) if manages else [])
@@ -144,6 +141,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": [_item_context(request, item, today, territory) for item in items],
         "reporting": services.reporting_by_agency(items, today) if services.reads_all(request.user) else [],
         "commitments": commitments,
+        "scorecard": sees_all_commitments(request.user),
         "manages": manages,
         "item_form": ItemForm(criteria=_criteria_choices(plan), prefix="new", root=root, listed=territory[1])
         if manages
@@ -320,7 +318,9 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def sign(request: AuthenticatedHttpRequest, pk: int, agency_id: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    agency = get_object_or_404(Unit, pk=agency_id)
+    agency = next((a for a in services.involved_agencies(plan) if a.pk == agency_id), None)
+    if agency is None:
+        raise Http404
     try:
         services.sign_commitment(request.user, plan, agency)
     except PlanError as exc:
