@@ -296,6 +296,11 @@ def arguments(world) -> dict[str, list[list[Any]]]:
         "plans:item_add": [[p] for p in plan_ids],
         "plans:plan_settings": [[p] for p in plan_ids],
         "plans:sign": [[p, units["hd"].pk] for p in plan_ids],
+        **{
+            f"plans:{name}": [[p, u.pk] for p in plan_ids for u in units.values()]
+            for name in ("commitment_document", "commitment_scan", "commitment_scan_file")
+        },
+        "plans:scorecard": [[p] for p in plan_ids],
         "plans:task_add": [[i] for i in item_ids],
         "plans:item_status": [[i] for i in item_ids],
         "plans:report_add": [[i] for i in item_ids],

@@ -21,7 +21,7 @@ from chiso.engine.analysis import node_comparable
 from chiso.engine.names import match_key
 from chiso.plans.models import Commitment, ItemStatus, Plan, PlanItem, Task
 from chiso.plans.services.access import involved_agencies
-from chiso.plans.services.schedule import MISSING, REPORTED, schedule
+from chiso.plans.services.schedule import LATE, MISSING, REPORTED, schedule
 from chiso.units.models import Unit
 
 
@@ -174,7 +174,7 @@ def scorecard(plan: Plan, today: date | None = None) -> list[ScoreRow]:
             else:
                 row.tasks_pending += 1
         for entry in schedule(item, today):
-            if entry.state == REPORTED:
+            if entry.state in (REPORTED, LATE):  # the schedule's LATE is the same rule: after the due day
                 first = min(timezone.localdate(r.submitted_at) for r in entry.reports)
                 if on_time(first, entry.due):
                     lead.reports_on_time += 1
