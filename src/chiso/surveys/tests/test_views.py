@@ -50,6 +50,9 @@ def test_results_are_for_inside_roles_unless_published(client, estimated, people
     public = client.get(url)
     assert public.status_code == 200
     assert estimated.title in client.get(reverse("surveys:home")).content.decode()
+    # the public reaches published surveys from every page's menu, and their results from the list
+    assert f'href="{reverse("surveys:home")}"' in client.get("/").content.decode()
+    assert url in client.get(reverse("surveys:home")).content.decode()
     # the method in words a citizen reads; the engine's technical line only for those who manage
     shown = public.content.decode()
     assert "hài lòng là chọn 4 hoặc 5" in shown and "Khoảng tin cậy 95%" in shown
