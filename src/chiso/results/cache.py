@@ -160,6 +160,7 @@ def bulk_logged(sender: Any, **kwargs: Any) -> None:
 def clear() -> None:
     """Forget every analysis: this process's and the shared ones (a new generation)."""
     _in_process.clear()
+    _registries.clear()
     _renew()
 
 
@@ -212,3 +213,28 @@ def _shared_set(key: str, inputs: Inputs) -> None:
         cache.set(key, pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), timeout=TIMEOUT)
     except Exception:  # a full disk or an unreachable Redis slows pages down; it never breaks them
         logger.warning("could not keep analysis %s", key, exc_info=True)
+
+
+# -- the unit registry ------------------------------------------------------------------------------
+
+_registries: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def cached_registry(levels: tuple[str, ...]) -> Any:
+    """`chiso.units.registry.registry(levels)` kept in this process for the current generation (a
+    unit or lineage change bumps it): the public profile and loss pages looked one unit up in a
+    registry rebuilt on every request (about 20 ms of CPU). Read only; never kept when it could not
+    be invalidated (no shared cache, or built from uncommitted rows)."""
+    from chiso.units.registry import registry
+
+    current = generation()
+    if current is None or _pending():
+        return registry(levels)
+    key = (current, tuple(levels))
+    found = _registries.get(key)
+    if found is None:
+        found = registry(levels)
+        for old in [k for k in _registries if k[0] != current]:  # only this generation's are kept
+            del _registries[old]
+        _registries[key] = found
+    return found

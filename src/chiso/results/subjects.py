@@ -65,13 +65,13 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
     """A unit's result in a published index-year. LookupError when there is none."""
     from chiso.engine.units import UnitError
     from chiso.frameworks.services import IndexNotFound, find_index
+    from chiso.results.cache import cached_registry
     from chiso.results.services import analyse, reference_date, result_set_of
-    from chiso.units.registry import registry
 
     try:
         index = find_index(index_code)
         analysis = analyse(index, year)
-        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+        unit = cached_registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
     except (IndexNotFound, UnitError) as exc:
         raise LookupError(str(exc)) from exc
     row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()

@@ -187,3 +187,23 @@ def test_nothing_is_kept_while_changes_are_uncommitted(builds):
     analyse(index, 2021)
     analyse(index, 2021)
     assert builds.call_count == 6  # built each time, never kept
+
+
+def test_the_unit_registry_is_kept_until_a_unit_changes(client, committed):
+    """The profile and loss pages look their unit up in a registry kept per generation: not
+    rebuilt per request, rebuilt after a rename (on both pages)."""
+    from chiso.units import registry as unit_registry
+
+    profile = f"{RANKING}{NINH_THUAN}/"
+    losses = f"/ke-hoach/phan-tich/papi/2021/{NINH_THUAN}/"
+    with mock.patch.object(unit_registry, "registry", wraps=unit_registry.registry) as spy:
+        for path in (profile, losses, profile, losses):
+            assert client.get(path).status_code == 200
+        assert spy.call_count == 1
+        unit = _ninh_thuan_row()
+        unit.name = "Ninh Thuận (tên mới)"
+        with committed():
+            unit.save()
+        assert "Ninh Thuận (tên mới)" in client.get(profile).content.decode()
+        assert "Ninh Thuận (tên mới)" in client.get(losses).content.decode()
+        assert spy.call_count == 2

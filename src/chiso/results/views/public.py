@@ -16,12 +16,12 @@ from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.results import maps
+from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years
-from chiso.units.registry import registry
 
 
 def _lang() -> str:
@@ -135,7 +135,7 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
     index = _index_or_404(index_code)
     try:
         analysis = analyse(index, year)
-        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+        unit = cached_registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
     except (LookupError, UnitError) as exc:
         raise Http404(str(exc)) from exc
     result = analysis.profile(unit.ref)
