@@ -18,9 +18,14 @@ What is measured
 
 The exit status is 1 when any request failed (an error, or a status other than 200).
 
+Side by side: --baseline-ref REF first runs this same benchmark on the `src` of a git ref (taken
+with `git archive`, served the same way on a database of its own, `<database>_baseline`), then on
+the current code, and prints both with their ratios — one run, same machine, same load.
+
 Run:  python benchmarks/load.py [--users 1,10,50] [--duration 30] [--think 1]
                                 [--database-url postgres://postgres@127.0.0.1:5432/chiso_load]
                                 [--workers N] [--threads N] [--pages home,ranking,…]
+                                [--baseline-ref REF] [--json FILE]
       pip install -e '.[bench]' first (locust).
 """
 
@@ -287,11 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="chiso serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, help="chiso serve --threads (default: its own)")
     parser.add_argument("--pages", default=",".join(PAGE_NAMES), help="which pages, comma-separated")
+    parser.add_argument("--baseline-ref", default="", help="a git ref measured first, shown side by side")
+    parser.add_argument("--json", default="", help="write the figures to this file")
     parser.add_argument("--level", help=argparse.SUPPRESS)  # internal: one level, in a child Python
     args = parser.parse_args(argv)
     if args.level:
         level(json.loads(args.level))
         return 0
+    before = baseline(args, argv if argv is not None else sys.argv[1:]) if args.baseline_ref else None
 
     from psycopg.conninfo import conninfo_to_dict
 
@@ -344,8 +352,70 @@ def main(argv: list[str] | None = None) -> int:
         f"response times in ms; whole run {elapsed:.0f} s"
     )
     print(table(["page", "users", "requests", "errors", "p50", "p95", "p99", "req/s"], rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps({str(k): v for k, v in results.items()}), encoding="utf-8")
+    if before is not None:
+        side_by_side(args.baseline_ref, before, {str(k): v for k, v in results.items()})
     failed = sum(figures["all"]["errors"] for figures in results.values())
     return 1 if failed else 0
+
+
+def baseline(args: argparse.Namespace, argv: list[str]) -> dict[str, Any]:
+    """This benchmark run on `args.baseline_ref`'s code (its `src`), on a database of its own."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="chiso-load-baseline-") as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", args.baseline_ref, "src"], check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        out = Path(folder) / "figures.json"
+        command = [sys.executable, __file__, *_without_options(argv), "--json", str(out)]
+        command += ["--database-url", args.database_url.rstrip("/") + "_baseline"]
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join([str(Path(folder) / "src"), str(root / "benchmarks")])
+        print(f"— baseline: {args.baseline_ref} —", flush=True)
+        subprocess.run(command, env=environment, check=False)
+        print("— now —", flush=True)
+        return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def _without_options(argv: list[str]) -> list[str]:
+    """The command line without --baseline-ref, --json and --database-url (and their values)."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        name = arg.split("=", 1)[0]
+        if name in ("--baseline-ref", "--json", "--database-url"):
+            skip = "=" not in arg
+            continue
+        kept.append(arg)
+    return kept
+
+
+def side_by_side(ref: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    rows = []
+    for users, figures in after.items():
+        for name, now in figures.items():
+            old = before.get(users, {}).get(name)
+            rows.append(
+                [
+                    name,
+                    users,
+                    f"{old['errors']} → {now['errors']}" if old else f"– → {now['errors']}",
+                    *(
+                        f"{milliseconds(old[q])} → {milliseconds(now[q])}"
+                        if old
+                        else f"– → {milliseconds(now[q])}"
+                        for q in ("p50", "p95", "p99")
+                    ),
+                    f"{old['p95'] / now['p95']:.1f}×" if old and old.get("p95") and now.get("p95") else "",
+                ]
+            )
+    print()
+    print(f"Before ({ref}) → now, one run on the same machine; response times in ms")
+    print(table(["page", "users", "errors", "p50", "p95", "p99", "p95 faster"], rows))
 
 
 if __name__ == "__main__":
