@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from chiso.engine import units
 from chiso.engine.frameworks import INHERITABLE, Framework, GroupRule
-from chiso.engine.i18n import gettext_noop
+from chiso.engine.i18n import active_language, gettext, gettext_noop
 from chiso.engine.numbers import format_number, percent_of, round_half_up
 
 # Group methods an index may use: none, quartiles, fixed bands, or the groups the organiser
@@ -31,16 +31,16 @@ GROUP_METHODS = (NO_GROUPS, "quartiles", "bands", NAMED_GROUPS)
 
 # The peers of a unit, as the press names them in "xếp thứ 13/13 …", for each unit level.
 DEFAULT_PEER_NOUNS = {
-    units.PROVINCE: "tỉnh, thành phố",
-    units.DISTRICT: "huyện, thị xã, thành phố",
-    units.COMMUNE: "xã, phường, đặc khu",
-    units.DEPARTMENT: "sở, ban, ngành",
-    units.OFFICE: "phòng, ban chuyên môn",
-    units.SERVICE_UNIT: "đơn vị sự nghiệp",
-    units.CENTRAL_AGENCY: "cơ quan Trung ương trên địa bàn",
-    units.MINISTRY: "bộ, ngành",
+    units.PROVINCE: gettext_noop("tỉnh, thành phố"),
+    units.DISTRICT: gettext_noop("huyện, thị xã, thành phố"),
+    units.COMMUNE: gettext_noop("xã, phường, đặc khu"),
+    units.DEPARTMENT: gettext_noop("sở, ban, ngành"),
+    units.OFFICE: gettext_noop("phòng, ban chuyên môn"),
+    units.SERVICE_UNIT: gettext_noop("đơn vị sự nghiệp"),
+    units.CENTRAL_AGENCY: gettext_noop("cơ quan Trung ương trên địa bàn"),
+    units.MINISTRY: gettext_noop("bộ, ngành"),
 }
-FALLBACK_PEER_NOUN = "đơn vị"
+FALLBACK_PEER_NOUN = gettext_noop("đơn vị")
 
 # Where the peers of a ranking come from (`YearResults.peer_scope`), and the label of their mean.
 # The peers are the units of the index's level valid on 31 December of the year under the parent(s)
@@ -131,7 +131,7 @@ class IndexWording:
     @property
     def unit_word(self) -> str:
         """What a score and a change of score are counted in: "điểm" or "%"."""
-        return "%" if self.percent else "điểm"
+        return "%" if self.percent else gettext("điểm")
 
 
 def wording_for_level(level: str) -> IndexWording:
@@ -148,12 +148,14 @@ def share_of_max(score: Decimal | None, maximum: Decimal | None, places: int = 2
 
 
 def score_phrase(score: Decimal, maximum: Decimal | None, places: int, wording: IndexWording) -> str:
-    """ "43,83/80 điểm", "88,64 %", "165,02/220 điểm, đạt 75,01 %" (the words after "đạt")."""
+    """ "43,83/80 điểm", "88,64 %", "165,02/220 điểm, đạt 75,01 %" (the words after "đạt");
+    "43.83/80 points" in English."""
+    locale = active_language()
     if wording.percent:
-        return f"{format_number(score, places)} %"
-    scale = f"/{format_number(maximum, 0)}" if maximum is not None else ""
-    text = f"{format_number(score, places)}{scale} điểm"
+        return f"{format_number(score, places, locale)} %"
+    scale = f"/{format_number(maximum, 0, locale)}" if maximum is not None else ""
+    text = f"{format_number(score, places, locale)}{scale} {wording.unit_word}"
     share = share_of_max(score, maximum, places) if wording.share_of_max else None
     if share is not None:
-        text += f", đạt {format_number(share, places)} %"
+        text += gettext(", đạt {share} %").format(share=format_number(share, places, locale))
     return text

@@ -14,6 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chiso.engine.analysis import Profile
+from chiso.engine.i18n import active_language, localized, ngettext
+from chiso.engine.i18n import gettext as _
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.numbers import format_number, format_rank, round_half_up
 from chiso.engine.units import DISTRICT, Unit
@@ -21,7 +23,10 @@ from chiso.engine.units import DISTRICT, Unit
 
 def unit_phrase(unit: Unit) -> str:
     """ "tỉnh Ninh Thuận", "thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Phường Hoàn Kiếm",
-    "huyện Bình Liêu" (a district's official name "Huyện Bình Liêu" inside a sentence)."""
+    "huyện Bình Liêu" (a district's official name "Huyện Bình Liêu" inside a sentence).
+    In English the unit's English name with its kind: "Ninh Thuan province"."""
+    if active_language() == "en" and unit.name_en:
+        return _english_unit(unit)
     name = unit.name
     if unit.level == DISTRICT and unit.kind and name.lower().startswith(unit.kind.lower() + " "):
         return unit.kind.lower() + name[len(unit.kind) :]
@@ -34,22 +39,37 @@ def unit_phrase(unit: Unit) -> str:
     return name
 
 
+def _english_unit(unit: Unit) -> str:
+    """ "Ninh Thuan province", "Hanoi city"; a name that already says what it is stays as given."""
+    name = unit.name_en
+    lowered = name.lower()
+    if unit.kind == "tỉnh" and "province" not in lowered:
+        return f"{name} province"
+    if unit.kind.startswith("thành phố") and "city" not in lowered:
+        return f"{name} city"
+    return name
+
+
 def rank_change_phrase(change: int) -> str:
     if change > 0:
-        return f"tăng {change} bậc"
+        return ngettext("tăng {count} bậc", "tăng {count} bậc", change).format(count=change)
     if change < 0:
-        return f"giảm {-change} bậc"
-    return "giữ nguyên thứ hạng"
+        return ngettext("giảm {count} bậc", "giảm {count} bậc", -change).format(count=-change)
+    return _("giữ nguyên thứ hạng")
 
 
-def score_change_phrase(change: Decimal, places: int, unit_word: str = "điểm") -> str:
+def score_change_phrase(change: Decimal, places: int, unit_word: str | None = None) -> str:
     """ "tăng 3,08 điểm", "giảm 2,3 %" (a percentage index), "không thay đổi về điểm"."""
+    unit_word = unit_word or _("điểm")
+    locale = active_language()
     rounded = round_half_up(change, places)
     if rounded > 0:
-        return f"tăng {format_number(rounded, places)} {unit_word}"
+        return _("tăng {amount} {unit}").format(amount=format_number(rounded, places, locale), unit=unit_word)
     if rounded < 0:
-        return f"giảm {format_number(-rounded, places)} {unit_word}"
-    return "không thay đổi về điểm"
+        return _("giảm {amount} {unit}").format(
+            amount=format_number(-rounded, places, locale), unit=unit_word
+        )
+    return _("không thay đổi về điểm")
 
 
 def rounded_difference(new: Decimal | None, old: Decimal | None, places: int) -> Decimal | None:
@@ -69,12 +89,28 @@ def change_phrase(profile: Profile, wording: IndexWording) -> str | None:
     moved = rank_change_phrase(change.rank)
     points = rounded_difference(profile.score, change.previous_score, places)
     if points is not None:
-        moved = f"{score_change_phrase(points, places, wording.unit_word)} và {moved}"
-    return f"{moved} so với năm {profile.previous_year}"
+        moved = _("{points} và {ranks}").format(
+            points=score_change_phrase(points, places, wording.unit_word), ranks=moved
+        )
+    return _("{change} so với năm {year}").format(change=moved, year=profile.previous_year)
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
+
+
+def group_phrase(label_vi: str, label_en: str | None) -> str:
+    """The group a unit is in, inside a sentence: "nhóm đạt điểm cao nhất" (the Vietnamese label,
+    lower-cased); in English "highest group" (the English label with its noun)."""
+    if active_language() != "en" or not label_en:
+        return _lower_first(label_vi)
+    label = _lower_first(localized(label_vi, label_en))
+    return label if "group" in label.lower() else f"{label} group"
+
+
+def peer_words(wording: IndexWording) -> str:
+    """The peer noun in the active language; an index's own noun (data) stays as given."""
+    return _(wording.peer_noun)
 
 
 def headline(profile: Profile, index_name: str, wording: IndexWording | None = None) -> str:
@@ -82,17 +118,21 @@ def headline(profile: Profile, index_name: str, wording: IndexWording | None = N
     (`wording`: the peer noun, percent or points, the share of the maximum)."""
     wording = wording or wording_for_level(profile.unit.level)
     places = profile.framework.display_precision
-    who = unit_phrase(profile.unit)
-    opening = f"Chỉ số {index_name} năm {profile.year} của {who}"
+    opening = _("Chỉ số {index} năm {year} của {unit}").format(
+        index=index_name, year=profile.year, unit=unit_phrase(profile.unit)
+    )
     if profile.score is None:
-        return f"{opening} không được công bố."
+        return _("{opening} không được công bố.").format(opening=opening)
     scored = score_phrase(profile.score, profile.framework.root.max_points, places, wording)
-    sentence = f"{opening} đạt {scored}, xếp hạng {format_rank(profile.rank, profile.of)} {wording.peer_noun}"
+    sentence = _("{opening} đạt {score}, xếp hạng {rank} {peers}").format(
+        opening=opening, score=scored, rank=format_rank(profile.rank, profile.of), peers=peer_words(wording)
+    )
     moved = change_phrase(profile, wording)
     if moved:
         sentence += f"; {moved}"
     if profile.group is not None:
-        sentence += f"; thuộc {_lower_first(profile.group.label_vi)}"
+        group = group_phrase(profile.group.label_vi, profile.group.label_en)
+        sentence += _("; thuộc {group}").format(group=group)
     return sentence + "."
 
 
@@ -104,15 +144,20 @@ def mean_phrase(profile: Profile, wording: IndexWording | None = None) -> str | 
         return None
     wording = wording or wording_for_level(profile.unit.level)
     unit = wording.unit_word
-    label = wording.mean_label
+    label = _(wording.mean_label)
     places = profile.framework.display_precision
+    locale = active_language()
     difference = round_half_up(profile.score, places) - round_half_up(profile.national_mean, places)
-    level = format_number(profile.national_mean, places)
+    level = format_number(profile.national_mean, places, locale)
     if difference > 0:
-        return f"cao hơn {label} ({level} {unit}) {format_number(difference, places)} {unit}"
+        return _("cao hơn {mean} ({level} {unit}) {amount} {unit}").format(
+            mean=label, level=level, unit=unit, amount=format_number(difference, places, locale)
+        )
     if difference < 0:
-        return f"thấp hơn {label} ({level} {unit}) {format_number(-difference, places)} {unit}"
-    return f"bằng {label} ({level} {unit})"
+        return _("thấp hơn {mean} ({level} {unit}) {amount} {unit}").format(
+            mean=label, level=level, unit=unit, amount=format_number(-difference, places, locale)
+        )
+    return _("bằng {mean} ({level} {unit})").format(mean=label, level=level, unit=unit)
 
 
 def mean_sentence(profile: Profile, wording: IndexWording | None = None) -> str | None:
@@ -125,4 +170,4 @@ def mean_sentence(profile: Profile, wording: IndexWording | None = None) -> str 
 def block_rank_phrase(rank: int | None, of: int, block: str) -> str:
     """ "xếp thứ 3/14 trong khối sở, ban, ngành": a unit's rank within its block (N: the block's
     units in the ranking)."""
-    return f"xếp thứ {format_rank(rank, of)} trong {_lower_first(block)}"
+    return _("xếp thứ {rank} trong {block}").format(rank=format_rank(rank, of), block=_lower_first(block))

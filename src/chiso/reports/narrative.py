@@ -13,12 +13,16 @@ from decimal import Decimal
 
 from chiso.engine.analysis import BLOCK, CENTRAL_CITIES, REGION, SUBREGION, ComponentResult, Profile
 from chiso.engine.compare import quarter
+from chiso.engine.i18n import active_language, gettext_noop, localized
+from chiso.engine.i18n import gettext as _
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.losses import NodeLoss
 from chiso.engine.narrative import (
     block_rank_phrase,
     change_phrase,
+    group_phrase,
     mean_phrase,
+    peer_words,
     rank_change_phrase,
     rounded_difference,
     score_change_phrase,
@@ -26,13 +30,21 @@ from chiso.engine.narrative import (
 )
 from chiso.engine.numbers import format_number, format_rank
 
+# The nouns for an index's components, in Vietnamese as the callers pass them; translated at use.
+COMPONENT_NOUNS = (gettext_noop("nội dung"), gettext_noop("lĩnh vực"))
+
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
 def _scale(maximum: Decimal | None) -> str:
-    return f"/{format_number(maximum, 0)}" if maximum is not None else ""
+    return f"/{_num(maximum, 0)}" if maximum is not None else ""
+
+
+def _num(value: Decimal | None, places: int) -> str:
+    """A figure in the active language's notation: "86,55" (Vietnamese), "86.55" (English)."""
+    return format_number(value, places, active_language())
 
 
 def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording | None = None) -> str:
@@ -42,19 +54,27 @@ def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording 
     places = profile.framework.display_precision
     who = unit_phrase(profile.unit)
     if profile.score is None:
-        return f"Năm {profile.year}, Chỉ số {index_name} của {who} không được công bố."
+        return _("Năm {year}, Chỉ số {index} của {unit} không được công bố.").format(
+            year=profile.year, index=index_name, unit=who
+        )
     scored = score_phrase(profile.score, profile.framework.root.max_points, places, wording)
-    text = (
-        f"Năm {profile.year}, Chỉ số {index_name} của {who} đạt {scored}, "
-        f"xếp vị thứ {format_rank(profile.rank, profile.of)} {wording.peer_noun}"
+    text = _("Năm {year}, Chỉ số {index} của {unit} đạt {score}, xếp vị thứ {rank} {peers}").format(
+        year=profile.year,
+        index=index_name,
+        unit=who,
+        score=scored,
+        rank=format_rank(profile.rank, profile.of),
+        peers=peer_words(wording),
     )
     moved = change_phrase(profile, wording)
     if moved:
         text += f"; {moved}"
     if profile.group is not None:
-        group = _lower_first(profile.group.label_vi)
+        group = group_phrase(profile.group.label_vi, profile.group.label_en)
         # "thuộc nhóm đạt điểm cao nhất"; a bare label ("Rất tốt") gets its noun: "thuộc nhóm rất tốt".
-        text += f"; thuộc {group if group.startswith('nhóm') else 'nhóm ' + group}"
+        if active_language() != "en" and not group.startswith("nhóm"):
+            group = "nhóm " + group
+        text += _("; thuộc {group}").format(group=group)
     return text + "."
 
 
@@ -76,17 +96,21 @@ def comparison_paragraph(profile: Profile, wording: IndexWording | None = None) 
         rank = format_rank(group.rank, group.of)
         if group.kind == REGION:
             mean = (
-                f" (trung bình vùng {format_number(group.mean, places)} điểm)"
+                _(" (trung bình vùng {mean} điểm)").format(mean=_num(group.mean, places))
                 if group.mean is not None
                 else ""
             )
-            places_in.append(f"thứ {rank} địa phương vùng {group.name}{mean}")
+            places_in.append(
+                _("thứ {rank} địa phương vùng {region}").format(rank=rank, region=group.name) + mean
+            )
         elif group.kind == SUBREGION:
-            places_in.append(f"thứ {rank} địa phương tiểu vùng {group.name}")
+            places_in.append(
+                _("thứ {rank} địa phương tiểu vùng {region}").format(rank=rank, region=group.name)
+            )
         elif group.kind == CENTRAL_CITIES:
-            places_in.append(f"thứ {rank} {group.name}")
+            places_in.append(_("thứ {rank} {group}").format(rank=rank, group=_(group.name)))
     if places_in:
-        parts.append("xếp " + ", ".join(places_in))
+        parts.append(_("xếp {places}").format(places=", ".join(places_in)))
     parts += [
         block_rank_phrase(g.rank, g.of, g.name)
         for g in profile.peer_groups
@@ -94,7 +118,7 @@ def comparison_paragraph(profile: Profile, wording: IndexWording | None = None) 
     ]
     if not parts:
         return None
-    return "Điểm tổng hợp " + "; ".join(parts) + "."
+    return _("Điểm tổng hợp {parts}.").format(parts="; ".join(parts))
 
 
 def _change_note(component: ComponentResult, places: int) -> str:
@@ -105,7 +129,7 @@ def _change_note(component: ComponentResult, places: int) -> str:
         bits.append(score_change_phrase(points, places))
     if change is not None and change.rank is not None:
         bits.append(rank_change_phrase(change.rank))
-    return " và ".join(bits)
+    return _(" và ").join(bits)
 
 
 def components_paragraph(profile: Profile, noun: str = "nội dung") -> str | None:
@@ -124,20 +148,24 @@ def components_paragraph(profile: Profile, noun: str = "nội dung") -> str | No
     up_points = [c for c in compared if points(c) > 0]
     up_ranks = [c for c in compared if (c.change.rank or 0) > 0]  # type: ignore[union-attr]
     down = [c for c in compared if points(c) < 0 or (c.change.rank or 0) < 0]  # type: ignore[union-attr]
-    text = (
-        f"So với năm {profile.previous_year}, có {len(up_points)}/{total} {noun} tăng điểm "
-        f"và {len(up_ranks)}/{total} {noun} tăng bậc"
+    noun = _(noun)
+    text = _(
+        "So với năm {year}, có {up_points}/{total} {noun} tăng điểm và {up_ranks}/{total} {noun} tăng bậc"
+    ).format(
+        year=profile.previous_year, up_points=len(up_points), up_ranks=len(up_ranks), total=total, noun=noun
     )
     if down:
-        listed = "; ".join(f"{c.name_vi} ({_change_note(c, places)})" for c in down)
-        text += f"; các {noun} giảm điểm hoặc giảm bậc: {listed}"
+        listed = "; ".join(f"{c.name} ({_change_note(c, places)})" for c in down)
+        text += _("; các {noun} giảm điểm hoặc giảm bậc: {listed}").format(noun=noun, listed=listed)
     return text + "."
 
 
 def _standing(component: ComponentResult, places: int) -> str:
-    return (
-        f"{component.name_vi} ({format_number(component.score, places)}{_scale(component.max_points)} điểm, "
-        f"xếp thứ {format_rank(component.rank, component.of)})"
+    return _("{name} ({score}{scale} điểm, xếp thứ {rank})").format(
+        name=component.name,
+        score=_num(component.score, places),
+        scale=_scale(component.max_points),
+        rank=format_rank(component.rank, component.of),
     )
 
 
@@ -145,12 +173,15 @@ def strengths_paragraph(profile: Profile, noun: str = "nội dung") -> str:
     """The strengths under the one rule (`compare.is_strength`: a rank in the top quarter), saying
     the rule, so that a mid-table rank is never called high."""
     places = profile.framework.display_precision
+    noun = _(noun)
     if not profile.strengths:
-        return f"Không có {noun} nào xếp trong nhóm một phần tư đầu bảng ({_top_ranks(profile.of)})."
-    return (
-        f"Các {noun} là điểm mạnh, xếp trong nhóm một phần tư đầu bảng ({_top_ranks(profile.of)}): "
-        + ", ".join(_standing(c, places) for c in profile.strengths)
-        + "."
+        return _("Không có {noun} nào xếp trong nhóm một phần tư đầu bảng ({ranks}).").format(
+            noun=noun, ranks=_top_ranks(profile.of)
+        )
+    return _("Các {noun} là điểm mạnh, xếp trong nhóm một phần tư đầu bảng ({ranks}): {listed}.").format(
+        noun=noun,
+        ranks=_top_ranks(profile.of),
+        listed=", ".join(_standing(c, places) for c in profile.strengths),
     )
 
 
@@ -158,11 +189,15 @@ JOIN = "\u2060–\u2060"  # an en dash that a line never breaks at ("hạng 1–
 
 
 def _top_ranks(of: int | None) -> str:
-    return f"hạng 1{JOIN}{quarter(of)}/{of}" if of else "hạng cao nhất"
+    if not of:
+        return _("hạng cao nhất")
+    return _("hạng {first}{join}{last}/{of}").format(first=1, join=JOIN, last=quarter(of), of=of)
 
 
 def _bottom_ranks(of: int | None) -> str:
-    return f"hạng {of - quarter(of) + 1}{JOIN}{of}/{of}" if of else "hạng thấp nhất"
+    if not of:
+        return _("hạng thấp nhất")
+    return _("hạng {first}{join}{last}/{of}").format(first=of - quarter(of) + 1, join=JOIN, last=of, of=of)
 
 
 def without_codes(text: str, target) -> str:
@@ -178,19 +213,24 @@ def weaknesses_paragraph(
     profile: Profile, noun: str = "nội dung", mean_label: str = "trung bình cả nước"
 ) -> str:
     places = profile.framework.display_precision
+    noun, mean_label = _(noun), _(mean_label)
     if not profile.weaknesses:
-        return f"Không có {noun} nào xếp trong nhóm một phần tư cuối bảng ({_bottom_ranks(profile.of)})."
+        return _("Không có {noun} nào xếp trong nhóm một phần tư cuối bảng ({ranks}).").format(
+            noun=noun, ranks=_bottom_ranks(profile.of)
+        )
     parts = []
     for c in profile.weaknesses:
         text = _standing(c, places)
         below = rounded_difference(c.mean, c.score, places)
         if below is not None and below > 0:
-            text = text[:-1] + f", thấp hơn {mean_label} {format_number(below, places)} điểm)"
+            text = text[:-1] + _(", thấp hơn {mean} {amount} điểm)").format(
+                mean=mean_label, amount=_num(below, places)
+            )
         parts.append(text)
-    return (
-        f"Các {noun} là điểm yếu, xếp trong nhóm một phần tư cuối bảng ({_bottom_ranks(profile.of)}), "
-        "cần tập trung cải thiện: " + ", ".join(parts) + "."
-    )
+    return _(
+        "Các {noun} là điểm yếu, xếp trong nhóm một phần tư cuối bảng ({ranks}), cần tập trung cải thiện: "
+        "{listed}."
+    ).format(noun=noun, ranks=_bottom_ranks(profile.of), listed=", ".join(parts))
 
 
 def losses_paragraph(components: list[NodeLoss], criteria: list[NodeLoss], places: int) -> str | None:
@@ -199,17 +239,25 @@ def losses_paragraph(components: list[NodeLoss], criteria: list[NodeLoss], place
     sentences = []
     if components:
         listed = ", ".join(
-            f"{r.name_vi} (mất {format_number(r.lost, places)}{_scale(r.max_points)} điểm)"
+            _("{name} (mất {lost}{scale} điểm)").format(
+                name=localized(r.name_vi, r.name_en), lost=_num(r.lost, places), scale=_scale(r.max_points)
+            )
             for r in components
         )
-        sentences.append(f"Điểm bị mất nhiều nhất ở các nội dung: {listed}.")
+        sentences.append(_("Điểm bị mất nhiều nhất ở các nội dung: {listed}.").format(listed=listed))
     if criteria:
         listed = ", ".join(
-            f"{r.name_vi} ({format_number(r.points, places)} so với {format_number(r.best, places)}, "
-            f"kém {format_number(r.gap_to_best, places)} điểm)"
+            _("{name} ({points} so với {best}, kém {gap} điểm)").format(
+                name=localized(r.name_vi, r.name_en),
+                points=_num(r.points, places),
+                best=_num(r.best, places),
+                gap=_num(r.gap_to_best, places),
+            )
             for r in criteria
         )
         sentences.append(
-            f"Ở cấp tiêu chí, khoảng cách lớn nhất so với địa phương đạt điểm cao nhất: {listed}."
+            _("Ở cấp tiêu chí, khoảng cách lớn nhất so với địa phương đạt điểm cao nhất: {listed}.").format(
+                listed=listed
+            )
         )
     return " ".join(sentences) or None
