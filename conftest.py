@@ -9,6 +9,28 @@ from pathlib import Path
 import pytest
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`-n 2`), each worker keeps its own data folder inside $CHISO_HOME: its
+    own file cache (the shared analyses and their generation, `chiso.results.cache`), uploads and
+    static folder, so that one worker's `cache.clear()` or upload never reaches another's test.
+    The settings were read before this hook (pytest-django loads them first), but no cache, upload
+    or subprocess has used them yet; the subprocesses started by tests inherit the new CHISO_HOME."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    home = Path(settings.DATA_DIR) / f"worker-{worker}"
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["CHISO_HOME"] = str(home)
+    settings.DATA_DIR = home
+    settings.MEDIA_ROOT = home / "media"
+    settings.STATIC_ROOT = home / "static"
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("FileBasedCache") and not os.environ.get("CHISO_CACHE_URL"):
+        cache["LOCATION"] = str(home / "cache")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the test database (pytest-django), then load units, frameworks and public results."""

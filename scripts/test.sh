@@ -22,13 +22,19 @@ trap 'rm -rf "$CHISO_HOME"' EXIT
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 
+# The suite runs on every core (pytest-xdist, one test database and one data folder per worker,
+# see conftest.py); each file's tests stay on one worker, so its module-scoped fixtures (the crawls)
+# are built once. Each pass has its own data folder (file cache, uploads).
+PARALLEL=(-n "${CHISO_TEST_WORKERS:-auto}" --dist loadfile)
+
 echo "== Test suite on SQLite"
-env -u DATABASE_URL .venv/bin/pytest -q -m "not browser"
+CHISO_HOME="$CHISO_HOME/sqlite" env -u DATABASE_URL .venv/bin/pytest -q -m "not browser" "${PARALLEL[@]}"
 
 if [ "${CI:-}" = "true" ]; then
   echo "== Test suite on PostgreSQL"
-  DATABASE_URL="${CHISO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-    .venv/bin/pytest -q -m "not browser" -p no:cacheprovider
+  CHISO_HOME="$CHISO_HOME/postgresql" \
+    DATABASE_URL="${CHISO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+    .venv/bin/pytest -q -m "not browser" -p no:cacheprovider "${PARALLEL[@]}"
   echo "== Browser tests (chromium)"
-  env -u DATABASE_URL .venv/bin/pytest -q -m browser -p no:cacheprovider
+  CHISO_HOME="$CHISO_HOME/browser" env -u DATABASE_URL .venv/bin/pytest -q -m browser -p no:cacheprovider
 fi
