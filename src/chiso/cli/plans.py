@@ -327,10 +327,10 @@ def cmd_commitment(args: argparse.Namespace) -> str:
     """The commitment of one agency, in Word (and PDF), from the default or a given template."""
     django_ready()
     from chiso.cli.common import CommandError
+    from chiso.core.pdf import PdfError
     from chiso.engine.names import match_key
     from chiso.plans.services import PlanError, involved_agencies
     from chiso.plans.services import commitments as cm
-    from chiso.reports.pdf import PdfError
 
     plan = _plan(args.plan)
     wanted = match_key(args.agency)

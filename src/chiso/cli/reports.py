@@ -41,8 +41,8 @@ def cmd_report(args: argparse.Namespace) -> str:
     if args.indices:
         raise CommandError(_("--index chỉ dùng với dạng UNIT YEAR (mọi chỉ số)."))
     django_ready()
+    from chiso.core.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.data import ReportError, build_report
-    from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError, write_docx
     from chiso.reports.xlsx import write_xlsx
 
@@ -90,9 +90,9 @@ def cmd_conference(args: argparse.Namespace) -> str:
     """Every index of one unit and year in one report (summary, a chapter per index, the weak
     criteria with their agencies and plan items, draft conclusions)."""
     django_ready()
+    from chiso.core.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.conference import build_conference, write_conference_docx, write_conference_xlsx
     from chiso.reports.data import ReportError
-    from chiso.reports.pdf import PdfError, docx_to_pdf, no_libreoffice, soffice
     from chiso.reports.word import TemplateError
 
     if args.output.suffix.lower() != ".docx":

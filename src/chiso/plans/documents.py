@@ -19,8 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from chiso.plans.services.commitments import DEFAULT_TEMPLATE
-from chiso.reports.template import (
+from chiso.core.word import (
     FIGURE_STYLE,
     HEADER_STYLE,
     TABLE_STYLE,
@@ -33,6 +32,7 @@ from chiso.reports.template import (
     _shade,
     _styles,
 )
+from chiso.plans.services.commitments import DEFAULT_TEMPLATE
 
 # (header, Jinja expression, width in cm, right-aligned)
 ITEM_COLUMNS = [

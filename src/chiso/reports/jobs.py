@@ -43,8 +43,8 @@ def make_report(job: Job, progress: Progress = no_progress) -> Outcome:
 def make_conference_report(job: Job, progress: Progress = no_progress) -> Outcome:
     """The conference report of a unit: every index of the year (`params`: unit, year, indices —
     empty for all —, kind docx | xlsx | pdf, language). The same builder as `chiso report UNIT YEAR`."""
+    from chiso.core.pdf import PdfError, docx_to_pdf
     from chiso.reports.conference import build_conference, write_conference_docx, write_conference_xlsx
-    from chiso.reports.pdf import PdfError, docx_to_pdf
 
     params = job.params
     kind = params["kind"]

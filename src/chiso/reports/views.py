@@ -55,8 +55,8 @@ CONFERENCE_KINDS = ("docx", "xlsx", "pdf")
 def conference_file(request: HttpRequest, unit_code: str, year: int, kind: str) -> HttpResponse:
     """Start making the conference report of a unit for a year (every index, or those named by
     ?chi-so=papi&chi-so=pci; ?ngon-ngu=en for English); its job's page offers the file."""
+    from chiso.core.pdf import soffice
     from chiso.reports.overview import locality_indices
-    from chiso.reports.pdf import soffice
 
     if kind not in CONFERENCE_KINDS:
         raise Http404(" | ".join(CONFERENCE_KINDS))

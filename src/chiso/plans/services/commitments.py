@@ -222,7 +222,7 @@ def write_docx(content: CommitmentContent, output: Path, template: Path | None =
 
 def write_pdf(content: CommitmentContent, output: Path, template: Path | None = None) -> Path:
     """The Word commitment converted by LibreOffice (the reports app's path); PdfError without it."""
-    from chiso.reports.pdf import docx_to_pdf
+    from chiso.core.pdf import docx_to_pdf
 
     with tempfile.TemporaryDirectory() as scratch:
         docx = write_docx(content, Path(scratch) / (output.stem + ".docx"), template)

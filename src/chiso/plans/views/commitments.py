@@ -40,7 +40,7 @@ def _agency(request: HttpRequest, plan, agency_id: int) -> Unit:
 @login_required
 def commitment_document(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
     """The agency's commitment to print: Word (?dinh-dang=pdf: PDF when LibreOffice is installed)."""
-    from chiso.reports.pdf import PdfError
+    from chiso.core.pdf import PdfError
 
     plan = visible_plan(request, pk)
     agency = _agency(request, plan, agency_id)

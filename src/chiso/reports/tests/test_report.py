@@ -11,8 +11,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from chiso.cli.main import main
-from chiso.reports import pdf
-from chiso.reports.template import DEFAULT_TEMPLATE, FONT, build_default_template
+from chiso.core import pdf
+from chiso.core.word import FONT
+from chiso.reports.template import DEFAULT_TEMPLATE, build_default_template
 from chiso.reports.word import write_docx
 from chiso.reports.xlsx import write_xlsx
 
