@@ -56,8 +56,9 @@ def visits(urls: dict) -> dict[str, Visit]:
     for user, own, other, has_plan in (
         ("sotuphap", (urls["stp"], "Sở Tư pháp"), urls["syt"], True),
         ("soyte", (urls["syt"], "Sở Y tế"), urls["stp"], True),
-        ("halong", (urls["halong"], "Phường Hạ Long"), urls["vandon"], False),
-        ("vandon", (urls["vandon"], "Đặc khu Vân Đồn"), urls["halong"], False),
+        # the ward leads an item of the province's plan and Vân Đồn supports it: both may open it
+        ("halong", (urls["halong"], "Phường Hạ Long"), urls["vandon"], True),
+        ("vandon", (urls["vandon"], "Đặc khu Vân Đồn"), urls["halong"], True),
     ):
         pages = [work, own, surveys, plans, public] + ([plan] if has_plan else [])
         refused = [other, "/dieu-hanh/", leaders[0]] + ([] if has_plan else [urls["plan"]])
