@@ -22,7 +22,7 @@ from chiso.engine.columns.fixed import (
     decimals_of,
     exact_units,
 )
-from chiso.engine.columns.leaves import Refused, Ticks, bring, divide
+from chiso.engine.columns.leaves import Refused, Ticks, bring, share_of_maximum
 from chiso.engine.rules import Checklist, Manual, Proportional, StepTable, SurveyShare
 
 if TYPE_CHECKING:
@@ -103,20 +103,9 @@ def _proportional(leaves: list[Leaf], present: np.ndarray, scale: int) -> Batch:
     full = _per_leaf([exact_units(m, scale) for m in maxima])
     m_at = max(decimals_of(m) for m in maxima)
     m = _per_leaf([exact_units(maximum, m_at) for maximum in maxima])
-    shift = d_at - n_at - m_at
-    if float(np.abs(numerator).max(initial=0)) * float(m.max()) * 10.0 ** max(shift, 0) >= LIMIT:
-        raise Unrepresentable
-    if float(np.abs(denominator).max(initial=0)) * 10.0 ** max(-shift, 0) >= LIMIT:
-        raise Unrepresentable
-    top = numerator * (m * int(POWERS[max(shift, 0)]))
-    bottom = np.where(zero | ~present, 1, denominator * int(POWERS[max(-shift, 0)]))
-    quotient, exact = divide(top, bottom, scale)
-    same = max(n_at, d_at)
-    over, _ = bring(numerator, n_at, same)
-    under, _ = bring(denominator, d_at, same)
-    above = over > under  # the share exceeds 1: the maximum
-    values = np.where(above, full, quotient)
-    error = np.where(above | exact, 0, 2)
+    values, error = share_of_maximum(
+        (numerator, n_at), (denominator, d_at), (m, m_at), full, zero | ~present, scale
+    )
     if zero.any():
         when_zero = np.where(np.array([mode == "full" for mode in modes])[:, None], full, 0)
         values = np.where(zero, when_zero, values)

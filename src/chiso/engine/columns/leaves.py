@@ -109,6 +109,36 @@ def _manual(
     column.error = np.where(exact, 0, 1)
 
 
+def share_of_maximum(
+    numerator: tuple[np.ndarray, int],
+    denominator: tuple[np.ndarray, int],
+    maximum: tuple[Any, int],
+    full: Any,
+    skip: np.ndarray,
+    scale: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """numerator / denominator × maximum at `scale`, capped at `full` when the share exceeds 1, with the
+    error flag (0 exact, 2 rounded) — each figure given as (integers, decimals). The maximum is one
+    integer or a column of one per leaf; cells in `skip` (no denominator) are left to the caller."""
+    n, n_at = numerator
+    d, d_at = denominator
+    m, m_at = maximum
+    # n/10**n_at × m/10**m_at / (d/10**d_at) = top / bottom, in integers
+    shift = d_at - n_at - m_at
+    if float(np.abs(n).max(initial=0)) * float(np.max(m)) * 10.0 ** max(shift, 0) >= LIMIT:
+        raise Unrepresentable
+    if float(np.abs(d).max(initial=0)) * 10.0 ** max(-shift, 0) >= LIMIT:
+        raise Unrepresentable
+    top = n * (m * int(POWERS[max(shift, 0)]))
+    bottom = np.where(skip, 1, d * int(POWERS[max(-shift, 0)]))
+    quotient, exact = divide(top, bottom, scale)
+    same = max(n_at, d_at)
+    over, _ = bring(n, n_at, same)
+    under, _ = bring(d, d_at, same)
+    above = over > under  # the share exceeds 1: the maximum
+    return np.where(above, full, quotient), np.where(above | exact, 0, 2)
+
+
 def _proportional(
     rule: Proportional,
     column: LeafColumn,
@@ -125,23 +155,15 @@ def _proportional(
     zero = present & (denominator == 0)
     if zero.any() and rule.when_no_occurrence not in ("full", "zero"):
         raise Refused
-    # numerator/10**n_at × m/10**m_at / (denominator/10**d_at) = top / bottom, in integers
     m_at = decimals_of(maximum)
-    m = exact_units(maximum, m_at)
-    shift = d_at - n_at - m_at
-    if float(np.abs(numerator).max(initial=0)) * m * 10.0 ** max(shift, 0) >= LIMIT:
-        raise Unrepresentable
-    if float(np.abs(denominator).max(initial=0)) * 10.0 ** max(-shift, 0) >= LIMIT:
-        raise Unrepresentable
-    top = numerator * (m * int(POWERS[max(shift, 0)]))
-    bottom = np.where(zero | ~present, 1, denominator * int(POWERS[max(-shift, 0)]))
-    quotient, exact = divide(top, bottom, scale)
-    same = max(n_at, d_at)
-    over, _ = bring(numerator, n_at, same)
-    under, _ = bring(denominator, d_at, same)
-    above = over > under  # the share exceeds 1: the maximum
-    values = np.where(above, full, quotient)
-    error = np.where(above | exact, 0, 2)
+    values, error = share_of_maximum(
+        (numerator, n_at),
+        (denominator, d_at),
+        (exact_units(maximum, m_at), m_at),
+        full,
+        zero | ~present,
+        scale,
+    )
     if zero.any():
         values = np.where(zero, full if rule.when_no_occurrence == "full" else 0, values)
         error = np.where(zero, 0, error)
