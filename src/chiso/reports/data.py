@@ -386,7 +386,7 @@ def _trend_sentence(points: list[TrendPoint]) -> str | None:
 def _proforma_note(index, year: int, unit: Unit, units: UnitRegistry) -> ProformaNote | None:
     """For a province formed in 2025: its previous-year pro-forma figure. For a province merged in
     2025, in the last year before the merger: the pro-forma figure of the new province."""
-    from chiso.reports.proforma import build_proforma, constituents_of, merged_successor
+    from chiso.results.proforma import build_proforma, constituents_of, merged_successor
 
     if len(constituents_of(units, unit)) >= 2:
         target_unit, base_year = unit, year - 1
