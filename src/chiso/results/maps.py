@@ -220,7 +220,7 @@ def map_context(mode: str, analysis: YearAnalysis, year: int, index_name: str, h
         "map_proforma": (PROFORMA, PROFORMA_CHOICE) if proforma else None,
     }
     if mode == PROFORMA and proforma:
-        drawn = proforma_map(analysis, year, index_name, _successor_code(highlight, year))
+        drawn = proforma_map(analysis, year, index_name, successor_code(highlight, year))
         return {
             "map": drawn.svg(),
             "map_mode": mode,
@@ -233,7 +233,7 @@ def map_context(mode: str, analysis: YearAnalysis, year: int, index_name: str, h
     return {"map": drawn.svg(), "map_mode": mode, **choices}
 
 
-def _successor_code(code: str | None, year: int) -> str | None:
+def successor_code(code: str | None, year: int) -> str | None:
     """The province of the 34 that a province of `year` is part of (to outline it on the 34)."""
     if code is None:
         return None
@@ -285,7 +285,8 @@ def proforma_map(
         value = shown.get(code)
         if value is None:
             classes[code] = None
-            entries[code] = MapEntry(tilemap.NO_DATA, f"{name} — " + _("không ước tính được"))
+            what = _("không ước tính được") if figure.merged else _("không có số liệu")
+            entries[code] = MapEntry(tilemap.NO_DATA, f"{name} — {what}")
             continue
         cls = tilemap.class_of(value, breaks)
         classes[code] = cls
@@ -305,7 +306,7 @@ def proforma_map(
         )
     legend = _score_legend(list(shown.values()), breaks, places, lang)
     if any(c is None for c in classes.values()):
-        legend.append(LegendItem(tilemap.NO_DATA, _("Không ước tính được")))
+        legend.append(LegendItem(tilemap.NO_DATA, _("Không có số liệu hoặc không ước tính được")))
     return ProvinceMap(
         year,
         shapes_of(MERGER_DAY.year),

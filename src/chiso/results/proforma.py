@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis import YearAnalysis
+from chiso.engine.names import sort_key
 from chiso.engine.proforma import (
     MEAN,
     POPULATION_WEIGHTED,
@@ -25,7 +26,6 @@ from chiso.engine.proforma import (
     normalise_method,
     proforma,
 )
-from chiso.engine.names import sort_key
 from chiso.engine.units import PROVINCE, Unit, UnitRegistry
 
 MERGED_INTO = "merged_into"
