@@ -122,6 +122,20 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
 
+    @property
+    def credit(self) -> str:
+        """What the public pages and the data cite for this survey's figures: who ran it, the
+        survey and year, and the questionnaire with its source (the method's document)."""
+        from django.utils.translation import gettext
+
+        parts = [
+            self.organiser.display_name if self.organiser else "",
+            gettext("{title}, năm {year}").format(title=self.title, year=self.year),
+            gettext("bảng hỏi: {name}").format(name=self.questionnaire.name),
+            self.questionnaire.source,
+        ]
+        return ", ".join(p for p in parts if p)
+
 
 class ImportBatch(models.Model):
     """One successful import of a response file: what came in, what was refused and why.
