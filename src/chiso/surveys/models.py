@@ -7,6 +7,8 @@ stored result row carries the method that produced it.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -132,8 +134,11 @@ class Survey(models.Model):
             self.organiser.display_name if self.organiser else "",
             gettext("{title}, năm {year}").format(title=self.title, year=self.year),
             gettext("bảng hỏi: {name}").format(name=self.questionnaire.name),
-            self.questionnaire.source,
         ]
+        # The decision the questionnaire follows, from its source note (which is written for the
+        # officers, not the public): "… following the structure of Quyết định 1001/QĐ-BNV …".
+        decisions = dict.fromkeys(re.findall(r"\b\d+/QĐ-[A-ZĐ]+\b", self.questionnaire.source or ""))
+        parts += [gettext("theo Quyết định {number}").format(number=number) for number in decisions]
         return ", ".join(p for p in parts if p)
 
 
