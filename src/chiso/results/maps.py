@@ -306,7 +306,7 @@ def proforma_map(
         )
     legend = _score_legend(list(shown.values()), breaks, places, lang)
     if any(c is None for c in classes.values()):
-        legend.append(LegendItem(tilemap.NO_DATA, _("Không có số liệu hoặc không ước tính được")))
+        legend.append(LegendItem(tilemap.NO_DATA, _("Không có số liệu")))
     return ProvinceMap(
         year,
         shapes_of(MERGER_DAY.year),

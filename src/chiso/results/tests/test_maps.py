@@ -201,3 +201,15 @@ def test_the_pro_forma_map_in_english(client):
     page, svg = _proforma_page(client)
     assert "Pro-forma estimate on the 34 provinces" in page
     assert "Khanh Hoa — 44.43 (estimated from" in svg
+
+
+def test_the_pro_forma_map_costs_one_query_more_than_the_63(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ket-qua/papi/2024/")  # the analysis is computed once and kept
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/ket-qua/papi/2024/")
+    with CaptureQueriesContext(connection) as estimated:
+        client.get("/ket-qua/papi/2024/?ban-do=uoc-tinh-34")
+    assert len(estimated) <= len(plain) + 1  # the populations of the former provinces, in one query
