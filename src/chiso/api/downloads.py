@@ -79,6 +79,7 @@ def ranking_file(request: HttpRequest, index_code: str, year: int, kind: str) ->
             _("Nhóm"),
             _("Vùng"),
             _("Hạng vùng"),
+            _("Nguồn số liệu"),  # every row names its source, so that a row copied elsewhere keeps it
         ]
         cells = [
             [
@@ -91,6 +92,7 @@ def ranking_file(request: HttpRequest, index_code: str, year: int, kind: str) ->
                 r["group"],
                 r["region"],
                 r["regional_rank"],
+                meta["source"],
             ]
             for r in rows
         ]
@@ -131,6 +133,7 @@ def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: st
             _("± bậc"),
             _("Trung bình"),
             _("Cao nhất"),
+            _("Nguồn số liệu"),
         ]
         total = [
             "total",
@@ -143,6 +146,7 @@ def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: st
             data["change_rank"],
             data["mean"],
             None,
+            data["source"],
         ]
         cells = [total] + [
             [
@@ -156,6 +160,7 @@ def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: st
                 c["change_rank"],
                 c["mean"],
                 c["best"],
+                data["source"],
             ]
             for c in data["components"]
         ]

@@ -47,6 +47,7 @@ def _cycle(cycle: Cycle) -> dict[str, Any]:
         "framework": cycle.framework.code,
         "published_at": cycle.published_at,
         "units": cycle.units,  # type: ignore[attr-defined]
+        "source": cycle.credit,
     }
 
 
@@ -177,7 +178,11 @@ def _survey_or_404(pk: int) -> Survey:
 )
 def surveys(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     """The surveys whose results are published, newest first."""
-    rows = Survey.objects.filter(published=True).select_related("organiser").order_by("-year", "title")
+    rows = (
+        Survey.objects.filter(published=True)
+        .select_related("organiser", "questionnaire")
+        .order_by("-year", "title")
+    )
     if year is not None:
         rows = rows.filter(year=year)
     return [
@@ -188,6 +193,7 @@ def surveys(request: HttpRequest, year: int | None = None) -> list[dict[str, Any
             "unit_level": s.unit_level,
             "organiser": s.organiser.code if s.organiser else None,
             "estimated_at": s.estimated_at,
+            "source": s.credit,
         }
         for s in rows
     ]

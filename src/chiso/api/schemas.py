@@ -222,6 +222,7 @@ class CycleOut(Schema):
     framework: str
     published_at: datetime | None
     units: int
+    source: str  # the organiser, the cycle, its publication and the decision of its criteria
 
 
 class CycleDetail(CycleOut):
@@ -254,6 +255,7 @@ class SurveyOut(Schema):
     unit_level: str
     organiser: str | None
     estimated_at: datetime | None
+    source: str  # who ran it, the survey, the questionnaire and its source
 
 
 class SurveyRow(Schema):

@@ -61,6 +61,29 @@ class Cycle(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def credit(self) -> str:
+        """What the public pages and the data cite for this cycle's figures: who organised it, the
+        cycle, the day it was published and the decision its criteria come from ("3447/QĐ-UBND")."""
+        from django.utils import timezone
+        from django.utils.translation import gettext
+
+        from chiso.engine.numbers import format_date
+
+        parts = [self.organiser.display_name, self.name]
+        if self.published_at is not None:
+            day = format_date(timezone.localtime(self.published_at).date())
+            parts.append(gettext("công bố ngày {day}").format(day=day))
+        basis = self.framework.to_engine().legal_basis
+        if basis:
+            first = basis[0]
+            parts.append(
+                gettext("bộ tiêu chí theo {document}").format(
+                    document=" ".join(p for p in (first.number, first.issuer and f"({first.issuer})") if p)
+                )
+            )
+        return ", ".join(p for p in parts if p)
+
 
 class State(models.TextChoices):
     """Where one unit's assessment stands."""

@@ -142,7 +142,7 @@ def cmd_proforma(args: argparse.Namespace) -> str:
     from chiso.engine.numbers import format_number
     from chiso.engine.proforma import POPULATION_WEIGHTED, ProformaError
     from chiso.engine.units import UnitError
-    from chiso.reports.proforma import build_proforma
+    from chiso.results.proforma import build_proforma
 
     index = index_named(args.index)
     from chiso.units.registry import registry

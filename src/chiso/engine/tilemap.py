@@ -17,11 +17,13 @@ Colour classes have one definition each: `quantile_breaks` and `class_of` (score
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from chiso.engine.i18n import localized
 from chiso.engine.units import PROVINCE, Unit, UnitRegistry
 
 # code of a province of the 63 → (column, row); row 0 at the top (north), column 0 at the left (west).
@@ -105,7 +107,9 @@ class Shape:
 
     @property
     def short(self) -> str:
-        return short_label(self.unit.name)
+        """The label in the square: Vietnamese ("ĐN", "Huế"), without diacritics in English ("DN")."""
+        label = short_label(self.unit.name)
+        return localized(label, unaccented(label))
 
 
 def border(
@@ -138,6 +142,12 @@ def border(
             if not {(column + 1, row), (column + 1, row + 1)} <= inside:
                 lines.append((x + tile, y + tile, x + tile, y + pitch))
     return lines
+
+
+def unaccented(text: str) -> str:
+    """A Vietnamese text without its diacritics ("Đắk Nông" → "Dak Nong"), as English writes names."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def short_label(name: str) -> str:

@@ -90,6 +90,9 @@ class Report:
     province_map: Any = (
         None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
     )
+    # A year of the 63 provinces: the same year estimated on the 34 (`maps.proforma_map`), the
+    # province the unit became part of outlined; None from 2025 or for other units.
+    proforma_map: Any = None
 
 
 # -- building ---------------------------------------------------------------------------------------
@@ -245,6 +248,7 @@ def build_report(
         issuing_unit=issuing,
         numbers=numbers,
         province_map=_province_map(analysis, year, unit),
+        proforma_map=_proforma_map(analysis, year, unit, index.short_name),
     )
 
 
@@ -308,6 +312,15 @@ def _province_map(analysis: YearAnalysis, year: int, unit: Unit):
     if not maps.is_mappable(analysis):
         return None
     return maps.province_map(analysis, year, maps.SCORE, unit.code)
+
+
+def _proforma_map(analysis: YearAnalysis, year: int, unit: Unit, index_name: str):
+    """The year on the 34 provinces, estimated (pro-forma), for a year of the 63."""
+    from chiso.results import maps
+
+    if not maps.offers_proforma(analysis, year):
+        return None
+    return maps.proforma_map(analysis, year, index_name, maps.successor_code(unit.code, year))
 
 
 def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:
@@ -386,7 +399,7 @@ def _trend_sentence(points: list[TrendPoint]) -> str | None:
 def _proforma_note(index, year: int, unit: Unit, units: UnitRegistry) -> ProformaNote | None:
     """For a province formed in 2025: its previous-year pro-forma figure. For a province merged in
     2025, in the last year before the merger: the pro-forma figure of the new province."""
-    from chiso.reports.proforma import build_proforma, constituents_of, merged_successor
+    from chiso.results.proforma import build_proforma, constituents_of, merged_successor
 
     if len(constituents_of(units, unit)) >= 2:
         target_unit, base_year = unit, year - 1

@@ -126,6 +126,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     _table_block(document, "summary")
     _figure(document, "ranking")
     _figure(document, "map")
+    _figure(document, "map34")
 
     document.add_heading("II. KẾT QUẢ THEO TỪNG {{ noun_upper }}", level=1)
     _paragraph(document, "paragraphs.strengths", conditional=False)

@@ -37,6 +37,7 @@ ORDER = (
     ("summary", "table"),
     ("ranking", "chart"),
     ("map", "chart"),
+    ("map34", "chart"),
     ("fields", "table"),
     ("components", "chart"),
     ("criteria", "table"),
@@ -83,6 +84,12 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             f"Chỉ số {report.index_name} {report.year} theo tỉnh, thành phố (điểm)",
             folder / "ban-do.png",
         )
+    if report.proforma_map is not None:
+        drawn["map34"] = charts.province_map_png(
+            report.proforma_map,
+            f"Chỉ số {report.index_name} {report.year}: {report.proforma_map.label}",
+            folder / "ban-do-34.png",
+        )
     if report.components:
         drawn["components"] = charts.components_chart(
             [f"{report.numbers.get(c['code'], c['code'])}. {c['name']}" for c in report.components],
@@ -124,6 +131,9 @@ def captions(
         "map": f"Bản đồ Chỉ số {report.index_name} năm {report.year} theo tỉnh, thành phố ({report.unit.name} "
         "viền đỏ; quần đảo Hoàng Sa thuộc thành phố Đà Nẵng, quần đảo Trường Sa thuộc tỉnh Khánh Hòa)",
         "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
+        "map34": f"Chỉ số {report.index_name} năm {report.year} trên 34 tỉnh, thành phố sau sắp xếp "
+        f"(tỉnh, thành phố có {report.unit.name} viền đỏ). "
+        + (report.proforma_map.note if report.proforma_map is not None else ""),
     }
     for key, kind in order:
         if kind == "chart":
@@ -180,7 +190,9 @@ def context(
         "tables": {key: {"rows": table.display_rows()} for key, table in report.tables.items()},
         "captions": captions(report, drawn),
         "charts": {
-            key: InlineImage(document, str(path), width=Mm(MAP_WIDTH_MM if key == "map" else IMAGE_WIDTH_MM))
+            key: InlineImage(
+                document, str(path), width=Mm(MAP_WIDTH_MM if key in ("map", "map34") else IMAGE_WIDTH_MM)
+            )
             for key, path in drawn.items()
         },
         "proforma": proforma,

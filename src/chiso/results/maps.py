@@ -4,6 +4,7 @@ classes drawn as a PNG by `chiso.reports.charts.province_map_png`).
 
     province_map(analysis, year, mode, highlight=None) -> ProvinceMap   the classes, by code
     empty_map(year, highlight=None) -> ProvinceMap                      no published result that year
+    proforma_map(analysis, year, highlight=None) -> ProvinceMap         a year of the 63 on the 34
     ProvinceMap.svg() -> SafeString
 
 The provinces are those of the registry on the year's reference day (31/12): the 63 up to 2024, the
@@ -14,6 +15,7 @@ cached): drawing a map costs no query.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
@@ -28,6 +30,7 @@ from chiso.engine.numbers import format_number, format_rank, format_signed, roun
 from chiso.engine.units import PROVINCE
 
 SCORE, RANK, GROUP, CHANGE = "diem", "hang", "nhom", "thay-doi"
+PROFORMA = "uoc-tinh-34"  # the choice of the pro-forma map on the 34 provinces (`?ban-do=`)
 MODES = {
     SCORE: gettext_lazy("Điểm"),
     RANK: gettext_lazy("Hạng"),
@@ -52,6 +55,7 @@ class ProvinceMap:
     label: str
     highlight: str | None = None
     classes: dict[str, int | None] = field(default_factory=dict)  # code → class, for the tests and the PNG
+    note: str = ""  # how the figures were made (the pro-forma map's method, in plain words)
 
     def svg(self) -> SafeString:
         return tile_map(
@@ -123,7 +127,7 @@ def province_map(
                 tilemap.SEQUENTIAL[_spread(cls, len(breaks))],
                 format_number(row.score, places, lang),
             )
-        legend = _score_legend(rows, breaks, places, lang)
+        legend = _score_legend(list(published.values()), breaks, places, lang)
         title = _("Điểm")
     elif mode == RANK:
         ranks = [Decimal(r.rank) for r in rows if r.rank is not None]
@@ -206,6 +210,159 @@ def empty_map(year: int, highlight: str | None = None) -> ProvinceMap:
     )
 
 
+def map_context(mode: str, analysis: YearAnalysis, year: int, index_name: str, highlight: str | None) -> dict:
+    """What a page's map needs (`results/_map.html`): the map drawn as asked (`?ban-do=`: a colouring
+    of the year's provinces, or, for a year of the 63, the pro-forma estimate on the 34) and the
+    links to the other choices."""
+    proforma = offers_proforma(analysis, year)
+    choices = {
+        "map_modes": list(MODES.items()),
+        "map_proforma": (PROFORMA, PROFORMA_CHOICE) if proforma else None,
+    }
+    if mode == PROFORMA and proforma:
+        drawn = proforma_map(analysis, year, index_name, successor_code(highlight, year))
+        return {
+            "map": drawn.svg(),
+            "map_mode": mode,
+            **choices,
+            "map_title": f"{PROFORMA_LABEL} — {index_name} {year}",
+            "map_note": drawn.note,
+        }
+    mode = mode if mode in MODES else SCORE
+    drawn = province_map(analysis, year, mode, highlight)
+    return {"map": drawn.svg(), "map_mode": mode, **choices}
+
+
+def successor_code(code: str | None, year: int) -> str | None:
+    """The province of the 34 that a province of `year` is part of (to outline it on the 34)."""
+    if code is None:
+        return None
+    from chiso.results.proforma import MERGER_DAY, merged_successor
+    from chiso.results.services import reference_date
+
+    units = province_registry()
+    try:
+        unit = units.by_code(code, PROVINCE, reference_date(year))
+    except LookupError:
+        return code
+    successor = merged_successor(units, unit)
+    if successor is None:
+        later = units.successors(unit)
+        successor = units.get(later[0].new) if later else None
+    found = successor or unit
+    return found.code if found.valid_on(date(MERGER_DAY.year, 12, 31)) else code
+
+
+PROFORMA_LABEL = gettext_lazy("Ước tính theo 34 tỉnh, thành phố (pro-forma)")
+PROFORMA_CHOICE = gettext_lazy("34 tỉnh, thành phố (ước tính)")
+
+
+def offers_proforma(analysis: YearAnalysis, year: int) -> bool:
+    """A year of the 63 provinces (up to 2024) can also be shown on the 34 provinces, estimated."""
+    from chiso.results.proforma import MERGER_DAY
+    from chiso.results.services import reference_date
+
+    return is_mappable(analysis) and reference_date(year) < MERGER_DAY
+
+
+def proforma_map(
+    analysis: YearAnalysis, year: int, index_name: str, highlight: str | None = None
+) -> ProvinceMap:
+    """A year of the 63 provinces drawn on the 34 (`chiso.results.proforma.proforma_34`): a merged
+    province coloured by its pro-forma score from its former provinces, the others by their own
+    published score; score quintiles of the 34 values. Labelled as an estimate, with its method."""
+    from chiso.results.proforma import MERGER_DAY, proforma_34
+
+    lang = _lang()
+    places = analysis.framework.display_precision
+    figures = proforma_34(analysis, year, province_registry())
+    shown = {f.unit.code: round_half_up(f.value, places) for f in figures if f.value is not None}
+    breaks = tilemap.quantile_breaks(list(shown.values()))
+    entries: dict[str, MapEntry] = {}
+    classes: dict[str, int | None] = {}
+    for figure in figures:
+        code, name = figure.unit.code, figure.unit.display_name
+        value = shown.get(code)
+        if value is None:
+            classes[code] = None
+            what = _("không ước tính được") if figure.merged else _("không có số liệu")
+            entries[code] = MapEntry(tilemap.NO_DATA, f"{name} — {what}")
+            continue
+        cls = tilemap.class_of(value, breaks)
+        classes[code] = cls
+        number = format_number(value, places, lang)
+        if figure.result is not None:
+            parts = [
+                f"{u.display_name} {format_number(figure.result.constituents[i].values.get(figure.result.total), places, lang)}"
+                for i, u in enumerate(figure.predecessors)
+            ]
+            how = _("ước tính từ {parts}").format(parts="; ".join(parts))
+        elif figure.predecessors and figure.predecessors[0].name != figure.unit.name:
+            how = _("giữ nguyên điểm của {name}").format(name=figure.predecessors[0].display_name)
+        else:
+            how = _("giữ nguyên điểm công bố")
+        entries[code] = MapEntry(
+            tilemap.SEQUENTIAL[_spread(cls, len(breaks))], f"{name} — {number} ({how})", number, str(value)
+        )
+    legend = _score_legend(list(shown.values()), breaks, places, lang)
+    if any(c is None for c in classes.values()):
+        legend.append(LegendItem(tilemap.NO_DATA, _("Không có số liệu")))
+    return ProvinceMap(
+        year,
+        shapes_of(MERGER_DAY.year),
+        entries,
+        legend,
+        _("Điểm ước tính"),
+        str(PROFORMA_LABEL),
+        highlight,
+        classes,
+        _proforma_note(figures, index_name, year),
+    )
+
+
+def _proforma_note(figures: list, index_name: str, year: int) -> str:
+    """The method in plain words, with the population figures used and what could not be estimated."""
+    from chiso.engine.proforma import POPULATION_WEIGHTED
+
+    weighted = [f for f in figures if f.result is not None and f.result.method == POPULATION_WEIGHTED]
+    plain = [
+        f.unit.display_name
+        for f in figures
+        if f.result is not None and f.result.method != POPULATION_WEIGHTED
+    ]
+    refused = [f for f in figures if f.merged and f.result is None]
+    populations = sorted(
+        {(c.population_kind, c.population_year) for f in weighted for c in f.result.constituents},
+        key=lambda pair: (pair[1] or 0, pair[0]),
+    )
+    said = "; ".join(
+        (
+            _("dân số theo Tổng điều tra năm {year}")
+            if "Tổng điều tra" in kind
+            else _("dân số trung bình năm {year}")
+        ).format(year=when)
+        for kind, when in populations
+    )
+    text = _(
+        "{label}: điểm {index} năm {year} của mỗi tỉnh, thành phố hình thành do hợp nhất từ ngày "
+        "01/07/2025 là bình quân gia quyền theo dân số của điểm các tỉnh cũ hợp thành (tỉnh đông dân "
+        "hơn có tỷ trọng lớn hơn; {population}); tỉnh, thành phố không hợp nhất giữ nguyên điểm công bố."
+    ).format(
+        label=PROFORMA_LABEL, index=index_name, year=year, population=said or _("không có số liệu dân số")
+    )
+    if plain:
+        text += " " + _("Thiếu số liệu dân số, tính bằng trung bình cộng giản đơn: {names}.").format(
+            names=", ".join(plain)
+        )
+    if refused:
+        names = ", ".join(
+            f"{f.unit.display_name} ({', '.join(u.display_name for u in f.lacking)})" for f in refused
+        )
+        text += " " + _("Không ước tính được do thiếu kết quả của tỉnh cũ: {names}.").format(names=names)
+    text += " " + _("Đây là số ước tính, không phải số liệu chính thức, không dùng để xếp hạng.")
+    return text
+
+
 def _spread(cls: int | None, inner_breaks: int) -> int:
     """The palette index of a class when there are fewer classes than colours: spread over the palette."""
     if cls is None:
@@ -216,8 +373,8 @@ def _spread(cls: int | None, inner_breaks: int) -> int:
     return round(cls * (tilemap.CLASSES - 1) / max(count - 1, 1))
 
 
-def _score_legend(rows: list[LeagueRow], breaks: list[Decimal], places: int, lang: str) -> list[LegendItem]:
-    scores = [round_half_up(r.score, places) for r in rows if r.score is not None]
+def _score_legend(scores: list[Decimal], breaks: list[Decimal], places: int, lang: str) -> list[LegendItem]:
+    """The score classes' limits; `scores` as published (rounded)."""
     if not scores:
         return []
     low, high = min(scores), max(scores)

@@ -55,6 +55,7 @@ class Found:
     became: list[Link] = field(default_factory=list)
     came_from: list[Link] = field(default_factory=list)
     results: list[Published] = field(default_factory=list)
+    page: tuple[int, str] | None = None  # (latest year, its page with every index of the unit)
 
 
 _kept: tuple[str | None, SearchIndex, dict[engine_units.UnitRef, int]] | None = None
@@ -97,9 +98,18 @@ def search_units(query: str, limit: int = LIMIT) -> list[Found]:
                 became=lineage[0].get(pk, []),
                 came_from=lineage[1].get(pk, []),
                 results=results.get(pk, []),
+                page=_page(row.code, results.get(pk, [])),
             )
         )
     return found
+
+
+def _page(code: str, results: list[Published]) -> tuple[int, str] | None:
+    """The unit's own page (every index, and the map for a province) in its latest published year."""
+    years = [year for published in results for year, _url in published.years if isinstance(year, int)]
+    if not years:
+        return None
+    return max(years), reverse("results:locality", args=[code, max(years)])
 
 
 def _parents(rows) -> dict[tuple[str, date], str]:

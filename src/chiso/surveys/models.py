@@ -7,6 +7,8 @@ stored result row carries the method that produced it.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +123,23 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
+
+    @property
+    def credit(self) -> str:
+        """What the public pages and the data cite for this survey's figures: who ran it, the
+        survey and year, and the questionnaire with its source (the method's document)."""
+        from django.utils.translation import gettext
+
+        parts = [
+            self.organiser.display_name if self.organiser else "",
+            gettext("{title}, năm {year}").format(title=self.title, year=self.year),
+            gettext("bảng hỏi: {name}").format(name=self.questionnaire.name),
+        ]
+        # The decision the questionnaire follows, from its source note (which is written for the
+        # officers, not the public): "… following the structure of Quyết định 1001/QĐ-BNV …".
+        decisions = dict.fromkeys(re.findall(r"\b\d+/QĐ-[A-ZĐ]+\b", self.questionnaire.source or ""))
+        parts += [gettext("theo Quyết định {number}").format(number=number) for number in decisions]
+        return ", ".join(p for p in parts if p)
 
 
 class ImportBatch(models.Model):

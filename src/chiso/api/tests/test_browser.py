@@ -49,3 +49,36 @@ def test_docs_page_works_offline_on_a_phone(site, browser):
     )
     assert [row["rank"] for row in answer["items"]] == [1, 2, 3]
     assert not outside, outside
+
+
+def test_an_analyst_fetches_papi_2021_as_json_and_it_equals_the_page(site, browser):
+    """A plain HTTP client (no browser, no cookie) against the live server: the ranking of PAPI 2021
+    as JSON, row by row the table the browser shows on the public page."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        site + "/api/v1/rankings/papi/2021?limit=100", headers={"Accept": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 200 and answer.headers["Content-Type"].startswith("application/json")
+        data = json.load(answer)
+    assert data["count"] == 63 and data["of"] == 63 and "CECODES" in data["source"]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(site + "/ket-qua/papi/2021/")
+    shown = page.locator("table.league tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].slice(0, 3).map(c => c.innerText.trim()))"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ranking-papi-2021-as-in-the-api.png"), full_page=False)
+    page.close()
+    from_api = [
+        [
+            f"{row['rank']}/{data['of']}" if row["rank"] is not None else "–",
+            row["name"],
+            (row["score"] or "–").replace(".", ","),
+        ]
+        for row in data["items"]
+    ]
+    assert shown == from_api
+    assert ["14/63", "Ninh Thuận", "43,83"] in shown

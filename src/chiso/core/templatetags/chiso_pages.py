@@ -37,3 +37,10 @@ def back_url(context) -> str:
     if urlsplit(referer).path == request.path:
         return ""
     return referer
+
+
+@register.filter
+def sentence(value: object) -> str:
+    """A text ending a sentence: one full stop, never two ("… chép nguyên văn." stays as it is)."""
+    text = str(value or "").rstrip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."

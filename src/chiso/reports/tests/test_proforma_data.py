@@ -8,7 +8,7 @@ import pytest
 from chiso.cli.main import main
 from chiso.engine.proforma import ProformaError
 from chiso.frameworks.services import find_index
-from chiso.reports.proforma import build_proforma, population_figures
+from chiso.results.proforma import build_proforma, population_figures
 from chiso.results.services import year_results
 from chiso.units.registry import registry
 

@@ -121,10 +121,11 @@ def test_tables_of_fields_criteria_and_weak_criteria(document):
     assert "Hình 1. Xếp hạng Chỉ số PAPI năm 2021 (Ninh Thuận tô đỏ)" in captions
 
 
-def test_four_charts_as_images(document, nt_docx):
-    assert len(document.inline_shapes) == 4  # ranking, map of the provinces, components, trend
+def test_five_charts_as_images(document, nt_docx):
+    # ranking, map of the 63 provinces, the pro-forma map on the 34, components, trend
+    assert len(document.inline_shapes) == 5
     media = [n for n in zipfile.ZipFile(nt_docx).namelist() if n.startswith("word/media/")]
-    assert len(media) == 4 and all(n.endswith(".png") for n in media)
+    assert len(media) == 5 and all(n.endswith(".png") for n in media)
 
 
 def test_the_map_of_the_provinces_with_both_archipelagos(nt2021, document):
@@ -137,9 +138,24 @@ def test_the_map_of_the_provinces_with_both_archipelagos(nt2021, document):
     )
 
 
+def test_the_pro_forma_map_on_the_34_provinces(nt2021, document):
+    drawn = nt2021.proforma_map
+    assert len(drawn.shapes) == 34 and drawn.highlight == "56"  # Ninh Thuận is part of Khánh Hòa
+    assert drawn.label == "Ước tính theo 34 tỉnh, thành phố (pro-forma)"
+    assert {"48", "56"} <= {s.code for s in drawn.shapes}  # both archipelagos' provinces
+    captions = [p.text for p in document.paragraphs if p.style.name == "Chiso Chú thích"]
+    assert any(
+        c.startswith("Hình 3. Chỉ số PAPI năm 2021 trên 34 tỉnh, thành phố sau sắp xếp")
+        and "bình quân gia quyền theo dân số" in c
+        and "không dùng để xếp hạng" in c
+        for c in captions
+    )
+
+
 def test_charts_are_kept_when_asked(nt2021, tmp_path):
     write_docx(nt2021, tmp_path / "r.docx", charts_folder=tmp_path / "charts")
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
+        "ban-do-34.png",
         "ban-do.png",
         "noi-dung.png",
         "xep-hang.png",

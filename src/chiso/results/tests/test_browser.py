@@ -92,6 +92,26 @@ def test_a_citizen_finds_an_old_province_without_accents(site, browser):
     hit.get_by_role("link", name="2021").first.click()
     page.wait_for_url("**/ket-qua/*/2021/58/")
     page.go_back()
+    # the province's own page: every index of its latest year, and the map with it outlined
+    page.locator(".search-hit").first.locator("a.unit-page").click()
+    page.wait_for_url("**/ket-qua/dia-phuong/58/2024/")
+    assert "Ninh Thuận" in page.locator("h1").inner_text()
+    assert page.locator("svg.map path.province").count() == 63
+    assert page.locator('svg.map path.highlight[data-code="58"]').count() == 1
+    assert page.locator("svg.map g.archipelago").count() == 2
+    shoot(page, "locality-ninh-thuan-2024-phone")
+    # the same year on the 34 provinces: Ninh Thuận is part of Khánh Hòa, outlined
+    page.get_by_role("link", name="34 tỉnh, thành phố (ước tính)").click()
+    page.wait_for_url("**ban-do=uoc-tinh-34**")
+    assert page.locator("svg.map path.province").count() == 34
+    assert page.locator('svg.map path.highlight[data-code="56"]').count() == 1
+    assert "Ước tính theo 34 tỉnh, thành phố (pro-forma)" in page.locator("figure.map-figure").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    page.locator("figure.map-figure").screenshot(
+        path=str(ARTIFACTS / "locality-ninh-thuan-2024-34-phone.png")
+    )
+    page.goto(site + "/tim-kiem/?q=ninh+thuan")
     page.locator(".search-hit").first.get_by_role("link", name="Khánh Hòa").click()
     page.wait_for_url("**/tim-kiem/?q=56")
     assert "Hình thành từ" in page.locator(".search-results").inner_text()

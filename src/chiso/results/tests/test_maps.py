@@ -2,6 +2,7 @@
 2024, 34 from 2025, both archipelagos coloured like their province, the legend's classes."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -132,3 +133,83 @@ def test_a_province_page_in_2025_shows_the_34_provinces_without_data(client):
     assert "Chưa có kết quả công bố năm 2025" in svg
     assert _match(r'<path class="highlight" data-code="(\d+)"', svg) == "79"  # TP. Hồ Chí Minh
     assert set(_archipelagos(svg)) == {"hoang-sa", "truong-sa"}
+
+
+# -- the pro-forma map: a year of the 63 drawn on the 34 ------------------------------------------
+
+
+def _proforma_page(client, path: str = "/ket-qua/papi/2024/?ban-do=uoc-tinh-34") -> tuple[str, str]:
+    page = client.get(path).content.decode()
+    return page, _svg(page)
+
+
+def test_papi_2024_on_the_34_provinces_pro_forma(client):
+    from chiso.results.proforma import build_proforma
+    from chiso.units.registry import registry
+
+    page, svg = _proforma_page(client)
+    provinces = _provinces(svg)
+    assert len(provinces) == 34
+    assert "Ước tính theo 34 tỉnh, thành phố (pro-forma)" in page
+    assert "bình quân gia quyền theo dân số" in page and "không dùng để xếp hạng" in page
+    units = registry()
+    index = Index.objects.get(code="papi")
+    # a merged province: Khánh Hòa (Khánh Hòa + Ninh Thuận) equals the pro-forma computation
+    expected = build_proforma(index, 2024, units.resolve("Khánh Hòa"), units, "population")
+    assert provinces["56"][1] == str(round_half_up(expected.values[expected.total], 2)) == "44.43"
+    tip = _match(r'data-code="56"[^>]*>\s*<title>([^<]+)</title>', svg)
+    assert tip.startswith("Khánh Hòa — 44,43 (ước tính từ Khánh Hòa") and "Ninh Thuận" in tip
+    # every merged province likewise
+    from chiso.results.proforma import constituents_of
+
+    for unit in units.valid_units("province", date(2025, 12, 31)):
+        if len(constituents_of(units, unit)) >= 2 and provinces[unit.code][1]:
+            result = build_proforma(index, 2024, unit, units, "population")
+            assert provinces[unit.code][1] == str(round_half_up(result.values[result.total], 2)), unit.name
+    # an unchanged province keeps its published value: Hà Nội, Quảng Ninh (first in 2024)
+    published = {r.unit.code: r.score for r in analyse(index, 2024).league_table() if r.score is not None}
+    assert provinces["22"][1] == str(round_half_up(published["22"], 2)) == "47.82"
+    assert provinces["01"][1] == str(round_half_up(published["01"], 2))
+    # both archipelagos, coloured like Đà Nẵng and Khánh Hòa of the 34
+    islands = _archipelagos(svg)
+    assert islands == {"hoang-sa": ("48", provinces["48"][0]), "truong-sa": ("56", provinces["56"][0])}
+    assert "Quần đảo Hoàng Sa" in svg and "Quần đảo Trường Sa" in svg
+
+
+def test_the_choice_is_offered_up_to_2024_only(client):
+    assert "ban-do=uoc-tinh-34" in client.get("/ket-qua/papi/2024/").content.decode()
+    assert "ban-do=uoc-tinh-34" not in client.get("/ket-qua/dia-phuong/79/2025/").content.decode()
+
+
+def test_a_merged_province_lacking_a_former_result_is_said(client):
+    """PAPI 2021 has no result for Bắc Giang and Bắc Ninh: the new Bắc Ninh cannot be estimated."""
+    page, svg = _proforma_page(client, "/ket-qua/papi/2021/?ban-do=uoc-tinh-34")
+    provinces = _provinces(svg)
+    assert len(provinces) == 34 and provinces["24"] == (tilemap.NO_DATA, "")
+    assert "Không ước tính được do thiếu kết quả của tỉnh cũ: Bắc Ninh (Bắc Giang, Bắc Ninh)" in page
+
+
+def test_the_province_page_offers_the_34_with_its_successor_outlined(client):
+    page, svg = _proforma_page(client, "/ket-qua/dia-phuong/58/2024/?ban-do=uoc-tinh-34")
+    assert len(_provinces(svg)) == 34
+    assert _match(r'<path class="highlight" data-code="(\d+)"', svg) == "56"  # Ninh Thuận → Khánh Hòa
+    assert "Ước tính theo 34 tỉnh, thành phố (pro-forma)" in page
+
+
+def test_the_pro_forma_map_in_english(client):
+    client.cookies["django_language"] = "en"
+    page, svg = _proforma_page(client)
+    assert "Pro-forma estimate on the 34 provinces" in page
+    assert "Khanh Hoa — 44.43 (estimated from" in svg
+
+
+def test_the_pro_forma_map_costs_one_query_more_than_the_63(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ket-qua/papi/2024/")  # the analysis is computed once and kept
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/ket-qua/papi/2024/")
+    with CaptureQueriesContext(connection) as estimated:
+        client.get("/ket-qua/papi/2024/?ban-do=uoc-tinh-34")
+    assert len(estimated) <= len(plain) + 1  # the populations of the former provinces, in one query

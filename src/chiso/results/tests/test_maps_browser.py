@@ -1,5 +1,5 @@
 """End-to-end: the maps of the provinces in Debian's chromium — PAPI 2024 on the 63 provinces (league
-table, laptop and phone) and the 34 provinces of 2025 (a locality page; no result is published for
+table, laptop and phone) and estimated on the 34 (pro-forma), and the 34 provinces of 2025 (a locality page; no result is published for
 2025, so every province is in the no-data colour and the legend says so). Both archipelagos on both.
 
 Run with `pytest -m browser`; screenshots go to test-artifacts/ (and CHISO_SHOTS when set).
@@ -36,6 +36,20 @@ def test_papi_2024_on_63_provinces_and_2025_on_34(site, browser):  # noqa: F811
     page.wait_for_url("**ban-do=thay-doi**")
     _check_map(page, 63)
     page.locator("figure.map-figure").screenshot(path=_path("map-papi-2024-change"))
+    # the pro-forma map on the 34 provinces, next to the 63
+    page.get_by_role("link", name="34 tỉnh, thành phố (ước tính)").click()
+    page.wait_for_url("**ban-do=uoc-tinh-34**")
+    _check_map(page, 34)
+    figure = page.locator("figure.map-figure")
+    assert "Ước tính theo 34 tỉnh, thành phố (pro-forma)" in figure.inner_text()
+    assert "bình quân gia quyền theo dân số" in figure.inner_text()
+    tip = page.locator('svg.map path.province[data-code="56"] title').text_content() or ""
+    assert tip.startswith("Khánh Hòa — 44,43 (ước tính từ Khánh Hòa") and "Ninh Thuận" in tip
+    page.locator("svg.map").scroll_into_view_if_needed()
+    figure.screenshot(path=_path("map-papi-2024-34-proforma"))
+    page.get_by_role("link", name="Điểm", exact=True).click()  # back to the 63
+    page.wait_for_url("**ban-do=diem**")
+    _check_map(page, 63)
     page.close()
 
     phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)

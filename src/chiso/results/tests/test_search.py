@@ -41,6 +41,9 @@ def test_an_old_province_leads_to_its_results_and_to_the_province_it_joined(
     assert "Từ ngày 01/07/2025 thuộc" in page and "Khánh Hòa" in page
     assert reverse("results:profile", args=["papi", 2021, "58"]) in page
     assert reverse("results:profile", args=["papi", 2024, "58"]) in page
+    # its own page, with every index of its latest year and the map
+    assert f'href="{reverse("results:locality", args=["58", 2024])}"' in page
+    assert "Trang của đơn vị: mọi chỉ số năm 2024 và bản đồ" in page
     khanh_hoa = client.get(reverse("results:search"), {"q": "56"}).content.decode()
     assert "Hình thành từ" in khanh_hoa and "Ninh Thuận" in khanh_hoa
 

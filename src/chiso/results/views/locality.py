@@ -180,12 +180,9 @@ def _map_context(request: HttpRequest, unit, standings: list[IndexStanding], yea
             "map": maps.empty_map(year, unit.code).svg(),
             "map_title": _("Bản đồ năm {year}").format(year=year),
         }
-    mode = request.GET.get("ban-do", maps.SCORE)
-    mode = mode if mode in maps.MODES else maps.SCORE
-    drawn = maps.province_map(shown.analysis, year, mode, unit.code)
-    return {
-        "map": drawn.svg(),
-        "map_mode": mode,
-        "map_modes": list(maps.MODES.items()),
-        "map_title": f"{shown.index_name} {year}",
-    }
+    found = maps.map_context(
+        request.GET.get("ban-do", maps.SCORE), shown.analysis, year, shown.index_name, unit.code
+    )
+    if "map_title" not in found:
+        found["map_title"] = f"{shown.index_name} {year}"
+    return found

@@ -114,20 +114,19 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "region": region,
         "max_points": format_number(analysis.framework.root.max_points, 0, lang),
         "source": credit_of(index, year),
-        **_map_context(request, analysis, year),
+        **_map_context(request, index, analysis, year),
     }
     return render(request, "results/ranking.html", context)
 
 
-def _map_context(request: HttpRequest, analysis, year: int, highlight: str | None = None) -> dict:
+def _map_context(request: HttpRequest, index, analysis, year: int, highlight: str | None = None) -> dict:
     """The map of an index-year of provinces, coloured as asked (`?ban-do=`), and the links to its
     other colourings; nothing for indices of other units."""
     if not maps.is_mappable(analysis):
         return {}
-    mode = request.GET.get("ban-do", maps.SCORE)
-    mode = mode if mode in maps.MODES else maps.SCORE
-    drawn = maps.province_map(analysis, year, mode, highlight)
-    return {"map": drawn.svg(), "map_mode": mode, "map_modes": list(maps.MODES.items())}
+    return maps.map_context(
+        request.GET.get("ban-do", maps.SCORE), analysis, year, index.short_name, highlight
+    )
 
 
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
