@@ -374,5 +374,5 @@ def default_target(analysis: YearAnalysis, unit: UnitRef) -> tuple[int | None, s
             if step == 1:
                 return step, _("Mục tiêu: đứng đầu — hạng 1/{of}.").format(of=of)
             return step, _("Mục tiêu: vào tốp {step} — hạng {step}/{of}.").format(step=step, of=of)
-    name = analysis.units[unit].name
+    name = analysis.units[unit].display_name
     return None, _("{unit} đang đứng đầu; không đặt mục tiêu thứ hạng.").format(unit=name)

@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from chiso.engine.i18n import active_language
+from chiso.engine.i18n import gettext as _
 from chiso.engine.numbers import format_number
 
 if TYPE_CHECKING:
@@ -44,15 +46,15 @@ plt.rcParams.update(
 
 
 def _vn(value: Decimal | float | None, places: int = 2) -> str:
-    return format_number(Decimal(str(value)) if value is not None else None, places)
+    return format_number(Decimal(str(value)) if value is not None else None, places, active_language())
 
 
 def _tick(value: float, _position: object = None) -> str:
-    """An axis tick in the labels' format ("47,5", not "47.5"): as many decimals as the tick has
-    (at most 2), through `format_number`."""
+    """An axis tick in the labels' format ("47,5", not "47.5"; "47.5" in English): as many decimals
+    as the tick has (at most 2), through `format_number`."""
     number = Decimal(str(round(value, 6))).normalize()
     places = min(max(-number.as_tuple().exponent, 0), 2)  # type: ignore[operator]
-    return format_number(number, places)
+    return format_number(number, places, active_language())
 
 
 COMMA_TICKS = FuncFormatter(_tick)
@@ -111,7 +113,7 @@ def ranking_chart(
             ax.text(
                 value, pos, f" {_vn(value, places)}", va="center", fontsize=7, color=HIGHLIGHT, weight="bold"
             )
-    ax.set_xlabel("Điểm", fontsize=8)
+    ax.set_xlabel(_("Điểm"), fontsize=8)
     ax.xaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title(title, loc="left")
@@ -143,7 +145,7 @@ def components_chart(
 
     ax.bar([x - width for x in xs], floats(unit_values), width, label=unit_name, color=UNIT_COLOUR)
     ax.bar(xs, floats(means), width, label=mean_label, color="#a0aec0")
-    ax.bar([x + width for x in xs], floats(bests), width, label="Cao nhất", color=BEST_COLOUR)
+    ax.bar([x + width for x in xs], floats(bests), width, label=_("Cao nhất"), color=BEST_COLOUR)
     for x, value in zip(xs, unit_values, strict=True):
         if value is not None:
             ax.text(
@@ -153,7 +155,7 @@ def components_chart(
     ax.set_xticklabels([textwrap.fill(label, 14) for label in labels], fontsize=6.3)
     ax.tick_params(axis="y", labelsize=7)
     ax.yaxis.set_major_formatter(COMMA_TICKS)
-    ax.set_ylabel("Điểm", fontsize=8)
+    ax.set_ylabel(_("Điểm"), fontsize=8)
     top = max(floats(bests) + floats(unit_values) or [1.0])
     ax.set_ylim(0, top * 1.18)
     ax.legend(fontsize=7, ncol=3, loc="upper left", frameon=False)
@@ -186,7 +188,7 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             color=UNIT_COLOUR,
             linewidth=1.6,
             markersize=4,
-            label="Điểm" if i == 0 else None,
+            label=_("Điểm") if i == 0 else None,
         )
         for p in segment:
             ax.annotate(
@@ -201,11 +203,18 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
         if i > 0:
             boundary = (segments[i - 1][-1].year + segment[0].year) / 2
             ax.axvline(boundary, color="#555555", linestyle=":", linewidth=1)
-            scale = format_number(segment[0].max_points, 0) if segment[0].max_points is not None else "?"
+            scale = (
+                format_number(segment[0].max_points, 0, active_language())
+                if segment[0].max_points is not None
+                else "?"
+            )
             ax.text(
                 boundary,
                 1.0,
-                f" khung mới {segment[0].year}\n (thang {scale} điểm)",
+                " "
+                + _("khung mới {year}").format(year=segment[0].year)
+                + "\n "
+                + _("(thang {scale} điểm)").format(scale=scale),
                 transform=ax.get_xaxis_transform(),
                 fontsize=6.5,
                 va="top",
@@ -221,14 +230,14 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             linewidth=1.1,
             linestyle="--",
             markersize=3.5,
-            label="Hạng",
+            label=_("Hạng"),
         )
         worst = max(of for _, _, of in ranked)
         ax_rank.set_ylim(worst + 2, 0)
         ax_rank.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_rank.set_ylabel("Hạng (1 = cao nhất)", fontsize=8, color=HIGHLIGHT)
+    ax_rank.set_ylabel(_("Hạng (1 = cao nhất)"), fontsize=8, color=HIGHLIGHT)
     ax_rank.tick_params(axis="y", labelsize=7, colors=HIGHLIGHT)
-    ax.set_ylabel("Điểm", fontsize=8, color=UNIT_COLOUR)
+    ax.set_ylabel(_("Điểm"), fontsize=8, color=UNIT_COLOUR)
     ax.yaxis.set_major_formatter(COMMA_TICKS)
     ax_rank.yaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="y", labelsize=7)

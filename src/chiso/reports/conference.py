@@ -32,8 +32,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from chiso.core import xlsx as core_xlsx
-from chiso.engine.narrative import unit_phrase
-from chiso.engine.numbers import format_date, format_number, format_rank, format_signed
+from chiso.engine.i18n import active_language
+from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.engine.units import Unit
 from chiso.reports import overview, word
 from chiso.reports import xlsx as report_xlsx
@@ -176,17 +176,20 @@ def build_conference(
 def _summary_table(summary: overview.Summary, places: int) -> Table:
     rows = []
     for line in summary.lines:
-        scale = f"/{format_number(line.max_points, 0)}" if line.max_points is not None else ""
+        scale = (
+            f"/{format_number(line.max_points, 0, active_language())}" if line.max_points is not None else ""
+        )
+        language = active_language()
         rows.append(
             {
                 "index": line.index_name,
-                "score": f"{format_number(line.score, places)}{scale}",
+                "score": f"{format_number(line.score, places, language)}{scale}",
                 "rank": format_rank(line.rank, line.of),
-                "change_score": format_signed(line.score_change, places)
+                "change_score": format_signed(line.score_change, places, language)
                 if line.score_change is not None
                 else "–",
                 "change_rank": f"{line.rank_change:+d}" if line.rank_change is not None else "–",
-                "group": line.group or "–",
+                "group": (line.group if language == "vi" else line.group_en) or "–",
             }
         )
     return Table(
@@ -299,7 +302,7 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
             line = _("Giữ vững thứ hạng Chỉ số {index} (năm {year}: {rank}/{of}).").format(
                 index=report.index_name, year=year, rank=profile.rank, of=profile.of
             )
-        focus = [c.name_vi for c in profile.weaknesses] or [
+        focus = [c.name for c in profile.weaknesses] or [
             row["name"] for row in report.tables["losses"].rows[:2]
         ]
         if focus:
@@ -354,7 +357,10 @@ def labels() -> dict[str, str]:
 
 
 def context(
-    conference: Conference, document: DocxTemplate, drawn: list[dict[str, Path]], issuer: str = "Sở Nội vụ"
+    conference: Conference,
+    document: DocxTemplate,
+    drawn: list[dict[str, Path]],
+    issuer: str = word.DEFAULT_ISSUER,
 ) -> dict[str, Any]:
     texts = labels()
     texts["conclusions"] = texts["conclusions"].format(next=conference.year + 1)
@@ -370,7 +376,10 @@ def context(
                 "heading": f"{ROMAN[number - 1]}. "
                 + _("CHỈ SỐ {index}").format(index=report.index_name.upper()),
                 "full_name": report.index_full_name,
-                "noun": report.noun,
+                "noun": _(report.noun),
+                "headers": {
+                    key: {c.key: c.header for c in table.columns} for key, table in report.tables.items()
+                },
                 "paragraphs": report.paragraphs,
                 "tables": single["tables"],
                 "captions": chapter_captions,
@@ -384,15 +393,18 @@ def context(
     )
     return {
         "title": conference.title,
-        "unit_name": conference.unit.name,
+        "unit_name": conference.unit.display_name,
         "year": conference.year,
-        "issuer_parent": f"UBND {unit_phrase(conference.issuer_unit).upper()}",
-        "issuer": issuer.upper(),
-        "issuer_code": "".join(word[0] for word in issuer.split()).upper(),
-        "place": conference.issuer_unit.name,
+        "issuer_parent": word.issuer_parent(conference.issuer_unit),
+        "issuer": word.issuer_name(issuer).upper(),
+        "issuer_code": word.issuer_code(issuer),
+        "place": conference.issuer_unit.display_name,
         "day": "     ",
         "month": "     ",
         "issued_year": conference.generated.year,
+        "letterhead": word.letterhead(
+            conference.issuer_unit.display_name, conference.generated.year, word.issuer_code(issuer)
+        ),
         "labels": texts,
         "headers": headers(),
         "headings": {
@@ -418,10 +430,7 @@ def context(
         "chapters": chapters,
         "conclusions": conference.conclusions,
         "sources": conference.sources,
-        "generated_note": _(
-            "Báo cáo do chiso lập tự động ngày {date} từ số liệu công bố; các nhận định cần được cơ quan "
-            "chủ trì rà soát trước khi sử dụng."
-        ).format(date=format_date(conference.generated)),
+        "generated_note": word.generated_note(conference.generated),
     }
 
 
@@ -430,7 +439,7 @@ def write_conference_docx(
     output: Path,
     template: Path | None = None,
     charts_folder: Path | None = None,
-    issuer: str = "Sở Nội vụ",
+    issuer: str = word.DEFAULT_ISSUER,
 ) -> Path:
     source = template or CONFERENCE_TEMPLATE
     if not source.exists():

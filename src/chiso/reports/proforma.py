@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from chiso.engine.i18n import gettext_noop
 from chiso.engine.proforma import (
     POPULATION_WEIGHTED,
     Constituent,
@@ -21,8 +22,8 @@ from chiso.engine.units import Unit, UnitRegistry
 MERGED_INTO = "merged_into"
 
 POPULATION_KIND_VI = {
-    "population_average": "dân số trung bình",
-    "population_census": "dân số theo Tổng điều tra",
+    "population_average": gettext_noop("dân số trung bình"),
+    "population_census": gettext_noop("dân số theo Tổng điều tra"),
 }
 
 

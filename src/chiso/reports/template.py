@@ -15,6 +15,7 @@ metric-compatible substitute (Liberation Serif).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -180,7 +181,13 @@ def _chapter_paragraph(document, name: str, conditional: bool = True) -> None:
 
 
 def _chapter_table(document, key: str) -> None:
-    _table_block(document, key, tables="c.tables", captions="c.captions")
+    """A chapter's table; its headers come from the chapter (`c.headers.<table>.<column>`), in the
+    report's language and after its peer set ("TB cả nước", "TB của tỉnh")."""
+    columns = [
+        dataclasses.replace(c, header="{{ c.headers.%s.%s }}" % (key, c.key))  # noqa: UP031
+        for c in COLUMNS[key]
+    ]
+    _table_block(document, key, tables="c.tables", captions="c.captions", columns=columns)
 
 
 def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
@@ -195,7 +202,7 @@ def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
     core.title = "Báo cáo phân tích kết quả các chỉ số"
     core.author = "chiso"
     core.language = "vi-VN"
-    _letterhead(document)
+    _letterhead(document, translated=True)
     document.add_paragraph("{{ title }}", style="Title")
 
     document.add_heading("{{ headings.summary }}", level=1)
