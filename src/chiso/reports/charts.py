@@ -248,7 +248,11 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
         ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
     scores = [float(p.score) for p in points if p.score is not None]
     if scores:
-        ax.set_ylim(min(scores) * 0.9, max(scores) * 1.08)
+        top = max(scores) * 1.08
+        scales = [float(p.max_points) for p in points if p.max_points is not None]
+        if scales and max(scores) < max(scales) < top:
+            top = max(scales)  # no axis above the maximum ("102,5 %" of a percentage)
+        ax.set_ylim(min(scores) * 0.9, top)
     handles = ax.get_legend_handles_labels()
     rank_handles = ax_rank.get_legend_handles_labels()
     ax.legend(handles[0] + rank_handles[0], handles[1] + rank_handles[1], fontsize=7, loc="lower left")

@@ -83,6 +83,7 @@ class Report:
     # merged into when it no longer exists (Ninh Thuận → Khánh Hòa from 01/07/2025).
     issuing_unit: Unit | None = None
     numbers: dict[str, str] = field(default_factory=dict)  # node code → "1", "1.2" (outline number)
+    percent: bool = False  # the index is a percentage ("94,01 %"), not points out of a maximum
 
     @property
     def issuer_unit(self) -> Unit:
@@ -182,7 +183,7 @@ def build_report(
         "trend": _trend_sentence(trend),
     }
     tables = {
-        "summary": build_tables.summary_table(profile, places, wording.mean_label),
+        "summary": build_tables.summary_table(profile, places, wording.mean_label, wording.percent),
         "fields": build_tables.fields_table(profile, places, noun, wording.mean_label),
         "criteria": build_tables.criteria_table(
             criteria if has_criteria else [], places, profile.of, wording.mean_label
@@ -251,6 +252,7 @@ def build_report(
         generated=generated,
         issuing_unit=issuing,
         numbers=numbers,
+        percent=wording.percent,
         province_map=_province_map(analysis, year, unit),
     )
 

@@ -202,32 +202,37 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def summary_table(profile: Profile, places: int, mean_label: str = "trung bình cả nước") -> Table:
+def summary_table(
+    profile: Profile, places: int, mean_label: str = "trung bình cả nước", percent: bool = False
+) -> Table:
+    """The unit's figures on the index; a percentage index ("94,01 %") has no maximum row."""
     change = profile.change
     rows: list[dict[str, Any]] = [
         {"item": _("Điểm tổng hợp"), "value": _num(profile.score, places)},
         {"item": _("Điểm tối đa"), "value": _num(profile.framework.root.max_points, 0)},
         {"item": _("Xếp hạng"), "value": format_rank(profile.rank, profile.of)},
-        {
-            "item": _("Nhóm"),
-            "value": localized(profile.group.label_vi, profile.group.label_en) if profile.group else "–",
-        },
         {"item": _capital(_(mean_label)), "value": _num(profile.national_mean, places)},
     ]
+    if profile.group is not None:  # an index without groups has no "Nhóm: –" row
+        rows.insert(
+            3, {"item": _("Nhóm"), "value": localized(profile.group.label_vi, profile.group.label_en)}
+        )
     # Only when last year has a result for the unit (no "Năm 2023: – điểm, hạng –").
     if change is not None and profile.previous_year is not None and change.previous_score is not None:
         diff = narrative.rounded_difference(profile.score, change.previous_score, places)
+        before = _("{score} %, hạng {rank}") if percent else _("{score} điểm, hạng {rank}")
+        moved = _("{points} %; {ranks}") if percent else _("{points} điểm; {ranks}")
         rows += [
             {
                 "item": _("Năm {year}").format(year=profile.previous_year),
-                "value": _("{score} điểm, hạng {rank}").format(
+                "value": before.format(
                     score=_num(change.previous_score, places),
                     rank=format_rank(change.previous_rank, profile.of),
                 ),
             },
             {
                 "item": _("Thay đổi so với {year}").format(year=profile.previous_year),
-                "value": _("{points} điểm; {ranks}").format(
+                "value": moved.format(
                     points=format_signed(diff, places, active_language()),
                     ranks=_("{change} bậc").format(change=f"{change.rank:+d}")
                     if change.rank is not None
@@ -235,6 +240,11 @@ def summary_table(profile: Profile, places: int, mean_label: str = "trung bình 
                 ),
             },
         ]
+    if percent:  # "94,01 %", no maximum
+        rows = [row for row in rows if row["item"] != _("Điểm tối đa")]
+        for row in rows:
+            if row["item"] in (_("Điểm tổng hợp"), _capital(_(mean_label))):
+                row["value"] += " %"
     for group in profile.peer_groups:
         rows.append(
             {

@@ -30,7 +30,7 @@ from chiso.engine.i18n import active_language, gettext_noop, localized
 from chiso.engine.narrative import unit_phrase
 from chiso.engine.numbers import format_date, format_number
 from chiso.engine.proforma import POPULATION_WEIGHTED
-from chiso.engine.units import Unit
+from chiso.engine.units import DISTRICT, Unit
 from chiso.reports import charts
 from chiso.reports.data import Report
 from chiso.reports.template import DEFAULT_TEMPLATE
@@ -67,7 +67,7 @@ def _capital(text: str) -> str:
 def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     """The three charts as PNG files in `folder`."""
     places = report.places
-    name = report.unit.display_name
+    name, short = report.unit.display_name, short_name(report.unit)
     mean_label = _capital(_(report.mean_label))
     drawn: dict[str, Path] = {}
     if report.ranking:
@@ -99,7 +99,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             [c["best"] for c in report.components],
             name,
             _("{index} {year}: {unit} so với trung bình và cao nhất").format(
-                index=report.index_name, year=report.year, unit=name
+                index=report.index_name, year=report.year, unit=short
             ),
             folder / "noi-dung.png",
             places,
@@ -108,7 +108,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     if len(report.trend) >= 2:
         drawn["trend"] = charts.trend_chart(
             report.trend,
-            name,
+            short,
             _("Chỉ số {index} qua các năm").format(index=report.index_name),
             folder / "xu-huong.png",
             places,
@@ -127,7 +127,7 @@ def captions(
     `tables_before` tables and `figures_before` figures when the report is a chapter)."""
     result: dict[str, str] = {}
     tables, figures = tables_before, figures_before
-    name, index, year = report.unit.display_name, report.index_name, report.year
+    name, index, year = short_name(report.unit), report.index_name, report.year
     if report.noun == "lĩnh vực":
         components = _("Điểm từng lĩnh vực của {unit} so với {mean} và địa phương cao nhất")
     else:
@@ -163,12 +163,31 @@ def issuer_parent(unit: Unit) -> str:
 
 
 DEFAULT_ISSUER = gettext_noop("Sở Nội vụ")
+DISTRICT_ISSUER = gettext_noop("Phòng Nội vụ")
+
+
+def default_issuer(unit: Unit) -> str:
+    """The agency that drafts a locality's report on the indices: the province's Department of Home
+    Affairs, a district's Office of Home Affairs."""
+    return DISTRICT_ISSUER if unit.level == DISTRICT else DEFAULT_ISSUER
 
 
 def issuer_name(issuer: str) -> str:
-    """The issuing agency in the active language: the default one from the catalogue, a name the
+    """The issuing agency in the active language: a default one from the catalogue, a name the
     user typed as given."""
-    return _(DEFAULT_ISSUER) if issuer.strip().lower() == DEFAULT_ISSUER.lower() else issuer
+    for default in (DEFAULT_ISSUER, DISTRICT_ISSUER):
+        if issuer.strip().lower() == default.lower():
+            return _(default)
+    return issuer
+
+
+def short_name(unit: Unit) -> str:
+    """The unit's name without its kind, as a dateline and a caption write it ("Quảng Ninh",
+    "Bình Liêu" for Huyện Bình Liêu); in English its English name when it has one."""
+    name = unit.display_name
+    if unit.kind and name.lower().startswith(unit.kind.lower() + " "):
+        return name[len(unit.kind) + 1 :]
+    return name
 
 
 def issuer_code(issuer: str) -> str:
@@ -190,8 +209,9 @@ def letterhead(place: str, year: int, code: str) -> dict[str, str]:
 
 
 def context(
-    report: Report, document: DocxTemplate, drawn: dict[str, Path], issuer: str = DEFAULT_ISSUER
+    report: Report, document: DocxTemplate, drawn: dict[str, Path], issuer: str | None = None
 ) -> dict[str, Any]:
+    issuer = issuer or default_issuer(report.issuer_unit)
     today = report.generated
     proforma = None
     if report.proforma is not None:
@@ -225,11 +245,11 @@ def context(
         "issuer_parent": issuer_parent(report.issuer_unit),
         "issuer": issuer_name(issuer).upper(),
         "issuer_code": issuer_code(issuer),
-        "place": report.issuer_unit.display_name,
+        "place": short_name(report.issuer_unit),
         "day": "     ",
         "month": "     ",
         "issued_year": today.year,
-        "letterhead": letterhead(report.issuer_unit.display_name, today.year, issuer_code(issuer)),
+        "letterhead": letterhead(short_name(report.issuer_unit), today.year, issuer_code(issuer)),
         "paragraphs": report.paragraphs,
         "tables": {key: {"rows": table.display_rows()} for key, table in report.tables.items()},
         "captions": captions(report, drawn),
@@ -254,7 +274,7 @@ def write_docx(
     report: Report,
     output: Path,
     template: Path | None = None,
-    issuer: str = DEFAULT_ISSUER,
+    issuer: str | None = None,
     charts_folder: Path | None = None,
 ) -> Path:
     """Fill the template (the default one unless given) and save the report to `output`."""

@@ -20,7 +20,7 @@ VIETNAMESE = re.compile(
 VIETNAMESE_WORDS = re.compile(r"\b(Chi so|nam|tinh|huyen|diem|hang|UBND|TB)\b")
 
 
-def vietnamese_lines(text: str, names: set[str] = frozenset()) -> list[str]:
+def vietnamese_lines(text: str, names: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The lines of `text` that still read Vietnamese once the proper names in `names` are removed."""
     found = []
     for line in text.splitlines():
