@@ -391,7 +391,7 @@ def context(
             "losses": bool(paragraphs["losses"] or tables["losses"].rows or tables["gaps"].rows),
             # Strengths and weaknesses are components ranked: none for a framework of the total only.
             "strengths": bool(report.profile.components),
-            "trend": bool("trend" in charts or paragraphs["trend"] or tables["trend"].rows),
+            "trend": len(report.trend) >= 2,  # one year is no trend
             "target": bool(paragraphs["target_note"] or paragraphs["target"] or tables["target"].rows),
             "proforma": single["proforma"] is not None,
         }

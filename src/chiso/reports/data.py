@@ -179,7 +179,10 @@ def build_report(
         "target": target.explanation_vi if target else None,
         "target_note": target_note,
         "plans": _plans_sentence(plan_rows, unit, index.short_name, year),
-        "status": profile.status_note or None,
+        # A note of the profile ("không có kết quả năm 2023 để so sánh") as a sentence of its own.
+        "status": f"{profile.status_note[:1].upper()}{profile.status_note[1:]}."
+        if profile.status_note
+        else None,
         "trend": _trend_sentence(trend),
     }
     tables = {
@@ -332,16 +335,16 @@ def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, yea
 
 
 def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
-    """The unit's score and rank in every year of the index that has results (years without a
-    result for the unit are skipped)."""
+    """The unit's score and rank in every year of the index up to the report's that has results
+    (years without a result for the unit are skipped)."""
     from chiso.engine.analysis import YearAnalysis as Analysis
     from chiso.results.models import ResultSet
     from chiso.results.services import year_results
 
     points = []
-    for year in (
-        ResultSet.objects.published().filter(index=index).order_by("year").values_list("year", flat=True)
-    ):
+    # Up to the report's year: a report on 2021 does not show 2022 as its "trend".
+    published = ResultSet.objects.published().filter(index=index, year__lte=current.current.year)
+    for year in published.order_by("year").values_list("year", flat=True):
         if year == current.current.year:
             analysis = current
         else:
