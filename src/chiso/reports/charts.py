@@ -190,16 +190,6 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             markersize=4,
             label=_("Điểm") if i == 0 else None,
         )
-        for p in segment:
-            ax.annotate(
-                _vn(p.score, places),
-                (p.year, float(p.score)),  # type: ignore[arg-type]
-                textcoords="offset points",
-                xytext=(0, 6),
-                ha="center",
-                fontsize=6,
-                color=UNIT_COLOUR,
-            )
         if i > 0:
             boundary = (segments[i - 1][-1].year + segment[0].year) / 2
             ax.axvline(boundary, color="#555555", linestyle=":", linewidth=1)
@@ -233,8 +223,10 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             label=_("Hạng"),
         )
         worst = max(of for _, _, of in ranked)
-        ax_rank.set_ylim(worst + 2, 0)
-        ax_rank.yaxis.set_major_locator(MaxNLocator(integer=True))
+        # Room above rank 1 for the note of a new framework, so that the two never overlap.
+        ax_rank.set_ylim(worst + 2, -max(worst * 0.15, 1))
+        ticks = MaxNLocator(integer=True).tick_values(1, worst)
+        ax_rank.set_yticks([1] + [int(t) for t in ticks if 1 < t <= worst])
     ax_rank.set_ylabel(_("Hạng (1 = cao nhất)"), fontsize=8, color=HIGHLIGHT)
     ax_rank.tick_params(axis="y", labelsize=7, colors=HIGHLIGHT)
     ax.set_ylabel(_("Điểm"), fontsize=8, color=UNIT_COLOUR)
@@ -253,6 +245,7 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
         if scales and max(scores) < max(scales) < top:
             top = max(scales)  # no axis above the maximum ("102,5 %" of a percentage)
         ax.set_ylim(min(scores) * 0.9, top)
+    _label_scores(ax, ax_rank, points, places)
     handles = ax.get_legend_handles_labels()
     rank_handles = ax_rank.get_legend_handles_labels()
     ax.legend(handles[0] + rank_handles[0], handles[1] + rank_handles[1], fontsize=7, loc="lower left")
@@ -261,6 +254,31 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
+
+
+def _label_scores(ax, ax_rank, points: list[TrendPoint], places: int) -> None:
+    """Each score written above its point, or below it when the rank's marker of the same year sits
+    just above (the two lines share the height of the chart: a label must not hide under a marker)."""
+
+    def height(axis, value: float) -> float:
+        low, high = axis.get_ylim()
+        return (value - low) / (high - low) if high != low else 0.0
+
+    for p in points:
+        if p.score is None:
+            continue
+        score_at = height(ax, float(p.score))
+        rank_at = height(ax_rank, float(p.rank)) if p.rank is not None else -1.0
+        below = 0 <= rank_at - score_at <= 0.12
+        ax.annotate(
+            _vn(p.score, places),
+            (p.year, float(p.score)),
+            textcoords="offset points",
+            xytext=(0, -11 if below else 6),
+            ha="center",
+            fontsize=6,
+            color=UNIT_COLOUR,
+        )
 
 
 def province_map_png(drawn: ProvinceMap, title: str, path: Path) -> Path:

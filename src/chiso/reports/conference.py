@@ -73,14 +73,14 @@ SUMMARY_SPEC = (
     ("group", TEXT, 6.5),
 )
 WEAK_SPEC = (
-    ("index", TEXT, 1.5),
+    ("index", TEXT, 1.4),
     ("code", TEXT, 1.0),
     ("name", TEXT, 3.6),
-    ("rank", TEXT, 1.4),
-    ("gap_to_best", NUMBER, 1.5),
+    ("rank", TEXT, 1.3),
+    ("gap_to_best", NUMBER, 1.4),
     ("lead", TEXT, 2.6),
     ("supporters", TEXT, 2.2),
-    ("plan", TEXT, 2.7),
+    ("plan", TEXT, 3.0),  # the plan's tasks are the longest texts of the table
 )
 
 
@@ -233,7 +233,7 @@ def _lineage(report: Report, code: str) -> list[str]:
 def weak_across(reports: list[Report]) -> Table:
     """The weak criteria of every index (bottom quarter, `losses.weak_criteria`), worst first, with
     the agency that leads on each (its plan item's, else the responsibility set on it or on its
-    dimension) and the plan items that address it."""
+    dimension) and the plan items that address it. The chapters' tables of weak criteria get the same lead."""
     rows = []
     for report in reports:
         responsible = _responsibilities(report)
@@ -245,6 +245,9 @@ def weak_across(reports: list[Report]) -> Table:
             supporters = "; ".join(dict.fromkeys(p["supporters"] for p in items if p["supporters"]))
             if not lead and assigned:
                 lead = assigned[0]
+            # One answer in both tables: the chapter's table of weak criteria names the same lead
+            # (its own looks only at plan items on the criterion itself).
+            row["lead"] = lead or _("Chưa phân công")
             if not supporters and assigned:
                 supporters = assigned[1]
             plan = "; ".join(
