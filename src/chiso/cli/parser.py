@@ -586,7 +586,9 @@ def add_reports(sub: Any) -> None:
     p.add_argument(
         "--target-rank", type=int, help=_("hạng mục tiêu (mặc định: nhóm kế trên hoặc tốp 30/20/10)")
     )
-    p.add_argument("--issuer", default="Sở Nội vụ", help=_("cơ quan lập báo cáo (mặc định: Sở Nội vụ)"))
+    p.add_argument(
+        "--issuer", help=_("cơ quan lập báo cáo (mặc định: Sở Nội vụ; Phòng Nội vụ cho báo cáo của huyện)")
+    )
     p.add_argument("--charts-dir", type=Path, help=_("giữ lại các biểu đồ PNG trong thư mục này"))
     p.set_defaults(func=Handler("chiso.cli.reports:cmd_report"))
 

@@ -172,8 +172,18 @@ def _cell_text(cell, text: str, style: str, align=None, bold: bool | None = None
     return paragraph
 
 
-def _letterhead(document) -> None:
-    """Issuing body (left) and the national motto (right), as Decree 30/2020 lays them out."""
+def _letterhead(document, translated: bool = False) -> None:
+    """Issuing body (left) and the national motto (right), as Decree 30/2020 lays them out. With
+    `translated`, the fixed texts are names of the context too (`letterhead.number`, `.republic`,
+    `.motto`, `.dateline`), so that a report in English has an English letterhead."""
+    texts = {
+        "number": "Số:       /BC-{{ issuer_code }}",
+        "republic": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "motto": "Độc lập - Tự do - Hạnh phúc",
+        "dateline": "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ issued_year }}",
+    }
+    if translated:
+        texts = {key: "{{ letterhead.%s }}" % key for key in texts}  # noqa: UP031 - Jinja braces
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -189,17 +199,17 @@ def _letterhead(document) -> None:
     p.add_run("{{ issuer }}").bold = True
     p = left.add_paragraph(style=TABLE_STYLE)
     p.alignment = centre
-    p.add_run("Số:       /BC-{{ issuer_code }}").font.size = Pt(13)
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", TABLE_STYLE, centre, bold=True, size=12)
+    p.add_run(texts["number"]).font.size = Pt(13)
+    _cell_text(right, texts["republic"], TABLE_STYLE, centre, bold=True, size=12)
     p = right.add_paragraph(style=TABLE_STYLE)
     p.alignment = centre
-    run = p.add_run("Độc lập - Tự do - Hạnh phúc")
+    run = p.add_run(texts["motto"])
     run.bold = True
     run.font.size = Pt(13)
     p = right.add_paragraph(style=TABLE_STYLE)
     p.alignment = centre
     p.paragraph_format.space_before = Pt(6)
-    run = p.add_run("{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ issued_year }}")
+    run = p.add_run(texts["dateline"])
     run.italic = True
     run.font.size = Pt(13)
 

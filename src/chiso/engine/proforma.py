@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from chiso.engine.i18n import gettext as _
+from chiso.engine.i18n import gettext_noop
 from chiso.engine.names import sort_key
 
 MEAN = "mean"
@@ -27,8 +28,8 @@ LABEL_VI = "số liệu giả định (pro-forma), không phải số liệu ch�
 LABEL_EN = "pro-forma estimate, not an official figure"
 
 METHOD_VI = {
-    MEAN: "trung bình cộng giản đơn của các tỉnh thành phần",
-    POPULATION_WEIGHTED: "bình quân gia quyền theo dân số của các tỉnh thành phần",
+    MEAN: gettext_noop("trung bình cộng giản đơn của các tỉnh thành phần"),
+    POPULATION_WEIGHTED: gettext_noop("bình quân gia quyền theo dân số của các tỉnh thành phần"),
 }
 
 

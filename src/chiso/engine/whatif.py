@@ -244,6 +244,13 @@ def rank_target(
     needed_gain = max(ZERO, needed_score - current)
 
     codes = nodes or [child.code for child in framework.root.children]
+    if not codes:
+        # A framework that holds only the total (an index whose components are not published):
+        # the gain is on the total itself, with no component to split it over and no ceiling.
+        result = TargetResult(
+            unit, target_rank, current_rank, ranking.of, current, needed_score, needed_gain, True
+        )
+        return _explained(result, name, analysis.framework.display_precision, threshold)
     options = []
     for code in codes:
         node = framework.node(code)
@@ -320,7 +327,9 @@ def _explained(result: TargetResult, name: str, places: int, threshold: Decimal)
         score=fmt(result.current_score),
         threshold=fmt(threshold),
     )
-    if not result.reachable:
+    if result.reachable and not result.gains:
+        text = head
+    elif not result.reachable:
         text = _(
             "{head} Không đạt được trong giới hạn tăng điểm của các nội dung; hạng cao nhất có thể là "
             "{best}/{of}."
@@ -374,5 +383,5 @@ def default_target(analysis: YearAnalysis, unit: UnitRef) -> tuple[int | None, s
             if step == 1:
                 return step, _("Mục tiêu: đứng đầu — hạng 1/{of}.").format(of=of)
             return step, _("Mục tiêu: vào tốp {step} — hạng {step}/{of}.").format(step=step, of=of)
-    name = analysis.units[unit].name
+    name = analysis.units[unit].display_name
     return None, _("{unit} đang đứng đầu; không đặt mục tiêu thứ hạng.").format(unit=name)

@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from chiso.engine.i18n import active_language
+from chiso.engine.i18n import gettext as _
 from chiso.engine.numbers import format_number
 
 if TYPE_CHECKING:
@@ -44,15 +46,15 @@ plt.rcParams.update(
 
 
 def _vn(value: Decimal | float | None, places: int = 2) -> str:
-    return format_number(Decimal(str(value)) if value is not None else None, places)
+    return format_number(Decimal(str(value)) if value is not None else None, places, active_language())
 
 
 def _tick(value: float, _position: object = None) -> str:
-    """An axis tick in the labels' format ("47,5", not "47.5"): as many decimals as the tick has
-    (at most 2), through `format_number`."""
+    """An axis tick in the labels' format ("47,5", not "47.5"; "47.5" in English): as many decimals
+    as the tick has (at most 2), through `format_number`."""
     number = Decimal(str(round(value, 6))).normalize()
     places = min(max(-number.as_tuple().exponent, 0), 2)  # type: ignore[operator]
-    return format_number(number, places)
+    return format_number(number, places, active_language())
 
 
 COMMA_TICKS = FuncFormatter(_tick)
@@ -111,7 +113,7 @@ def ranking_chart(
             ax.text(
                 value, pos, f" {_vn(value, places)}", va="center", fontsize=7, color=HIGHLIGHT, weight="bold"
             )
-    ax.set_xlabel("Điểm", fontsize=8)
+    ax.set_xlabel(_("Điểm"), fontsize=8)
     ax.xaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title(title, loc="left")
@@ -143,7 +145,7 @@ def components_chart(
 
     ax.bar([x - width for x in xs], floats(unit_values), width, label=unit_name, color=UNIT_COLOUR)
     ax.bar(xs, floats(means), width, label=mean_label, color="#a0aec0")
-    ax.bar([x + width for x in xs], floats(bests), width, label="Cao nhất", color=BEST_COLOUR)
+    ax.bar([x + width for x in xs], floats(bests), width, label=_("Cao nhất"), color=BEST_COLOUR)
     for x, value in zip(xs, unit_values, strict=True):
         if value is not None:
             ax.text(
@@ -153,7 +155,7 @@ def components_chart(
     ax.set_xticklabels([textwrap.fill(label, 14) for label in labels], fontsize=6.3)
     ax.tick_params(axis="y", labelsize=7)
     ax.yaxis.set_major_formatter(COMMA_TICKS)
-    ax.set_ylabel("Điểm", fontsize=8)
+    ax.set_ylabel(_("Điểm"), fontsize=8)
     top = max(floats(bests) + floats(unit_values) or [1.0])
     ax.set_ylim(0, top * 1.18)
     ax.legend(fontsize=7, ncol=3, loc="upper left", frameon=False)
@@ -186,26 +188,23 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             color=UNIT_COLOUR,
             linewidth=1.6,
             markersize=4,
-            label="Điểm" if i == 0 else None,
+            label=_("Điểm") if i == 0 else None,
         )
-        for p in segment:
-            ax.annotate(
-                _vn(p.score, places),
-                (p.year, float(p.score)),  # type: ignore[arg-type]
-                textcoords="offset points",
-                xytext=(0, 6),
-                ha="center",
-                fontsize=6,
-                color=UNIT_COLOUR,
-            )
         if i > 0:
             boundary = (segments[i - 1][-1].year + segment[0].year) / 2
             ax.axvline(boundary, color="#555555", linestyle=":", linewidth=1)
-            scale = format_number(segment[0].max_points, 0) if segment[0].max_points is not None else "?"
+            scale = (
+                format_number(segment[0].max_points, 0, active_language())
+                if segment[0].max_points is not None
+                else "?"
+            )
             ax.text(
                 boundary,
                 1.0,
-                f" khung mới {segment[0].year}\n (thang {scale} điểm)",
+                " "
+                + _("khung mới {year}").format(year=segment[0].year)
+                + "\n "
+                + _("(thang {scale} điểm)").format(scale=scale),
                 transform=ax.get_xaxis_transform(),
                 fontsize=6.5,
                 va="top",
@@ -221,14 +220,16 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
             linewidth=1.1,
             linestyle="--",
             markersize=3.5,
-            label="Hạng",
+            label=_("Hạng"),
         )
         worst = max(of for _, _, of in ranked)
-        ax_rank.set_ylim(worst + 2, 0)
-        ax_rank.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_rank.set_ylabel("Hạng (1 = cao nhất)", fontsize=8, color=HIGHLIGHT)
+        # Room above rank 1 for the note of a new framework, so that the two never overlap.
+        ax_rank.set_ylim(worst + 2, -max(worst * 0.15, 1))
+        ticks = MaxNLocator(integer=True).tick_values(1, worst)
+        ax_rank.set_yticks([1] + [int(t) for t in ticks if 1 < t <= worst])
+    ax_rank.set_ylabel(_("Hạng (1 = cao nhất)"), fontsize=8, color=HIGHLIGHT)
     ax_rank.tick_params(axis="y", labelsize=7, colors=HIGHLIGHT)
-    ax.set_ylabel("Điểm", fontsize=8, color=UNIT_COLOUR)
+    ax.set_ylabel(_("Điểm"), fontsize=8, color=UNIT_COLOUR)
     ax.yaxis.set_major_formatter(COMMA_TICKS)
     ax_rank.yaxis.set_major_formatter(COMMA_TICKS)
     ax.tick_params(axis="y", labelsize=7)
@@ -239,7 +240,12 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
         ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
     scores = [float(p.score) for p in points if p.score is not None]
     if scores:
-        ax.set_ylim(min(scores) * 0.9, max(scores) * 1.08)
+        top = max(scores) * 1.08
+        scales = [float(p.max_points) for p in points if p.max_points is not None]
+        if scales and max(scores) < max(scales) < top:
+            top = max(scales)  # no axis above the maximum ("102,5 %" of a percentage)
+        ax.set_ylim(min(scores) * 0.9, top)
+    _label_scores(ax, ax_rank, points, places)
     handles = ax.get_legend_handles_labels()
     rank_handles = ax_rank.get_legend_handles_labels()
     ax.legend(handles[0] + rank_handles[0], handles[1] + rank_handles[1], fontsize=7, loc="lower left")
@@ -248,6 +254,31 @@ def trend_chart(points: list[TrendPoint], unit_name: str, title: str, path: Path
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
+
+
+def _label_scores(ax, ax_rank, points: list[TrendPoint], places: int) -> None:
+    """Each score written above its point, or below it when the rank's marker of the same year sits
+    just above (the two lines share the height of the chart: a label must not hide under a marker)."""
+
+    def height(axis, value: float) -> float:
+        low, high = axis.get_ylim()
+        return (value - low) / (high - low) if high != low else 0.0
+
+    for p in points:
+        if p.score is None:
+            continue
+        score_at = height(ax, float(p.score))
+        rank_at = height(ax_rank, float(p.rank)) if p.rank is not None else -1.0
+        below = 0 <= rank_at - score_at <= 0.12
+        ax.annotate(
+            _vn(p.score, places),
+            (p.year, float(p.score)),
+            textcoords="offset points",
+            xytext=(0, -11 if below else 6),
+            ha="center",
+            fontsize=6,
+            color=UNIT_COLOUR,
+        )
 
 
 def province_map_png(drawn: ProvinceMap, title: str, path: Path) -> Path:

@@ -32,8 +32,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from chiso.core import xlsx as core_xlsx
-from chiso.engine.narrative import unit_phrase
-from chiso.engine.numbers import format_date, format_number, format_rank, format_signed
+from chiso.engine.i18n import active_language
+from chiso.engine.numbers import format_rank, format_signed
 from chiso.engine.units import Unit
 from chiso.reports import overview, word
 from chiso.reports import xlsx as report_xlsx
@@ -59,6 +59,9 @@ CHAPTER_ORDER = (
     ("target", "table"),
     ("proforma", "table"),
 )
+# The sections of a chapter, in order (a section with nothing to show is left out, the others
+# numbered 1, 2, …).
+SECTIONS = ("results", "fields", "losses", "strengths", "trend", "target", "proforma")
 # (key, kind, width in cm) of the two tables of the frame; their headers are translated when the
 # document is written (the template shows {{ headers.<table>.<key> }}).
 SUMMARY_SPEC = (
@@ -70,14 +73,14 @@ SUMMARY_SPEC = (
     ("group", TEXT, 6.5),
 )
 WEAK_SPEC = (
-    ("index", TEXT, 1.5),
+    ("index", TEXT, 1.4),
     ("code", TEXT, 1.0),
     ("name", TEXT, 3.6),
-    ("rank", TEXT, 1.4),
-    ("gap_to_best", NUMBER, 1.5),
+    ("rank", TEXT, 1.3),
+    ("gap_to_best", NUMBER, 1.4),
     ("lead", TEXT, 2.6),
     ("supporters", TEXT, 2.2),
-    ("plan", TEXT, 2.7),
+    ("plan", TEXT, 3.0),  # the plan's tasks are the longest texts of the table
 )
 
 
@@ -174,19 +177,22 @@ def build_conference(
 
 
 def _summary_table(summary: overview.Summary, places: int) -> Table:
+    """One row per index: score ("47,82/80", "94,01 %"), rank, changes, group (a column of dashes
+    only when no index has groups)."""
+    language = active_language()
     rows = []
     for line in summary.lines:
-        scale = f"/{format_number(line.max_points, 0)}" if line.max_points is not None else ""
         rows.append(
             {
                 "index": line.index_name,
-                "score": f"{format_number(line.score, places)}{scale}",
+                "score": line.shown_score,
                 "rank": format_rank(line.rank, line.of),
-                "change_score": format_signed(line.score_change, places)
+                "change_score": format_signed(line.score_change, line.places, language)
+                + (" %" if line.percent else "")
                 if line.score_change is not None
                 else "–",
                 "change_rank": f"{line.rank_change:+d}" if line.rank_change is not None else "–",
-                "group": line.group or "–",
+                "group": (line.group if language == "vi" else line.group_en) or "–",
             }
         )
     return Table(
@@ -227,7 +233,7 @@ def _lineage(report: Report, code: str) -> list[str]:
 def weak_across(reports: list[Report]) -> Table:
     """The weak criteria of every index (bottom quarter, `losses.weak_criteria`), worst first, with
     the agency that leads on each (its plan item's, else the responsibility set on it or on its
-    dimension) and the plan items that address it."""
+    dimension) and the plan items that address it. The chapters' tables of weak criteria get the same lead."""
     rows = []
     for report in reports:
         responsible = _responsibilities(report)
@@ -239,6 +245,9 @@ def weak_across(reports: list[Report]) -> Table:
             supporters = "; ".join(dict.fromkeys(p["supporters"] for p in items if p["supporters"]))
             if not lead and assigned:
                 lead = assigned[0]
+            # One answer in both tables: the chapter's table of weak criteria names the same lead
+            # (its own looks only at plan items on the criterion itself).
+            row["lead"] = lead or _("Chưa phân công")
             if not supporters and assigned:
                 supporters = assigned[1]
             plan = "; ".join(
@@ -295,11 +304,16 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
                 year=year,
                 rank=profile.rank,
             )
+        elif profile.rank is not None and profile.rank > 1:
+            # No reachable better rank is known (a target out of reach): never "keep" a low rank.
+            line = _("Phấn đấu nâng thứ hạng Chỉ số {index} (năm {year}: {rank}/{of}).").format(
+                index=report.index_name, year=year, rank=profile.rank, of=profile.of
+            )
         else:
             line = _("Giữ vững thứ hạng Chỉ số {index} (năm {year}: {rank}/{of}).").format(
                 index=report.index_name, year=year, rank=profile.rank, of=profile.of
             )
-        focus = [c.name_vi for c in profile.weaknesses] or [
+        focus = [c.name for c in profile.weaknesses] or [
             row["name"] for row in report.tables["losses"].rows[:2]
         ]
         if focus:
@@ -318,17 +332,20 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
                 lead=lead, criteria=", ".join(criteria)
             )
         )
+    # The agency that follows the indices: the province's Sở Nội vụ, a district's Phòng Nội vụ.
+    agency = _(word.default_issuer(reports[0].issuer_unit)) if reports else _(word.DEFAULT_ISSUER)
     if unassigned:
         lines.append(
             _(
-                "Sở Nội vụ tham mưu phân công cơ quan chủ trì cho {count} tiêu chí còn yếu chưa có cơ quan chủ trì."
-            ).format(count=len(unassigned))
+                "{agency} tham mưu phân công cơ quan chủ trì cho {count} tiêu chí còn yếu chưa có cơ quan "
+                "chủ trì."
+            ).format(agency=agency, count=len(unassigned))
         )
     lines.append(
         _(
             "Các cơ quan, đơn vị được giao chủ trì xây dựng kế hoạch cải thiện năm {next}, báo cáo tiến độ "
-            "định kỳ hằng quý về Sở Nội vụ; Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân."
-        ).format(next=nxt)
+            "định kỳ hằng quý về {agency}; {agency} tổng hợp, báo cáo Ủy ban nhân dân."
+        ).format(next=nxt, agency=agency)
     )
     return lines
 
@@ -339,13 +356,13 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
 def labels() -> dict[str, str]:
     return {
         "summary": _("TỔNG QUAN"),
-        "results": _("1. Kết quả"),
-        "fields": _("2. Kết quả theo từng nội dung và tiêu chí"),
-        "losses": _("3. Điểm bị mất"),
-        "strengths": _("4. Điểm mạnh, điểm yếu"),
-        "trend": _("5. Xu hướng qua các năm"),
-        "target": _("6. Mục tiêu thứ hạng"),
-        "proforma": _("7. Số liệu giả định sau sắp xếp đơn vị hành chính"),
+        "results": _("Kết quả"),
+        "fields": _("Kết quả theo từng nội dung và tiêu chí"),
+        "losses": _("Điểm bị mất"),
+        "strengths": _("Điểm mạnh, điểm yếu"),
+        "trend": _("Xu hướng qua các năm"),
+        "target": _("Mục tiêu thứ hạng"),
+        "proforma": _("Số liệu giả định sau sắp xếp đơn vị hành chính"),
         "weak": _("TIÊU CHÍ CÒN YẾU, CƠ QUAN CHỦ TRÌ VÀ NHIỆM VỤ"),
         "conclusions": _("DỰ THẢO KẾT LUẬN: NHIỆM VỤ, GIẢI PHÁP NĂM {next}"),
         "sources": _("NGUỒN SỐ LIỆU"),
@@ -354,8 +371,12 @@ def labels() -> dict[str, str]:
 
 
 def context(
-    conference: Conference, document: DocxTemplate, drawn: list[dict[str, Path]], issuer: str = "Sở Nội vụ"
+    conference: Conference,
+    document: DocxTemplate,
+    drawn: list[dict[str, Path]],
+    issuer: str | None = None,
 ) -> dict[str, Any]:
+    issuer = issuer or word.default_issuer(conference.issuer_unit)
     texts = labels()
     texts["conclusions"] = texts["conclusions"].format(next=conference.year + 1)
     tables_before, figures_before = (1 if conference.tables["overview"].rows else 0), 0
@@ -365,12 +386,30 @@ def context(
         tables_before += sum(1 for key in chapter_captions if not key.startswith("chart_"))
         figures_before += sum(1 for key in chapter_captions if key.startswith("chart_"))
         single = word.context(report, document, charts)
+        tables = report.tables
+        paragraphs = report.paragraphs
+        shown = {
+            "results": True,
+            "fields": bool(tables["fields"].rows or tables["criteria"].rows or "components" in charts),
+            "losses": bool(paragraphs["losses"] or tables["losses"].rows or tables["gaps"].rows),
+            # Strengths and weaknesses are components ranked: none for a framework of the total only.
+            "strengths": bool(report.profile.components),
+            "trend": len(report.trend) >= 2,  # one year is no trend
+            "target": bool(paragraphs["target_note"] or paragraphs["target"] or tables["target"].rows),
+            "proforma": single["proforma"] is not None,
+        }
+        numbered = [key for key in SECTIONS if shown[key]]
         chapters.append(
             {
+                # "1. Kết quả", "2. …" numbered over the sections that have something to say.
+                "sections": {key: f"{i}. {texts[key]}" for i, key in enumerate(numbered, start=1)},
                 "heading": f"{ROMAN[number - 1]}. "
                 + _("CHỈ SỐ {index}").format(index=report.index_name.upper()),
                 "full_name": report.index_full_name,
-                "noun": report.noun,
+                "noun": _(report.noun),
+                "headers": {
+                    key: {c.key: c.header for c in table.columns} for key, table in report.tables.items()
+                },
                 "paragraphs": report.paragraphs,
                 "tables": single["tables"],
                 "captions": chapter_captions,
@@ -379,26 +418,32 @@ def context(
             }
         )
     last = len(conference.chapters) + 1
+    weak_rows = bool(conference.tables["weak_all"].rows)
     weak_caption = _("Bảng {number}. {title}").format(
         number=tables_before + 1, title=conference.tables["weak_all"].title
     )
     return {
         "title": conference.title,
-        "unit_name": conference.unit.name,
+        "unit_name": conference.unit.display_name,
         "year": conference.year,
-        "issuer_parent": f"UBND {unit_phrase(conference.issuer_unit).upper()}",
-        "issuer": issuer.upper(),
-        "issuer_code": "".join(word[0] for word in issuer.split()).upper(),
-        "place": conference.issuer_unit.name,
+        "issuer_parent": word.issuer_parent(conference.issuer_unit),
+        "issuer": word.issuer_name(issuer).upper(),
+        "issuer_code": word.issuer_code(issuer),
+        "place": word.short_name(conference.issuer_unit),
         "day": "     ",
         "month": "     ",
         "issued_year": conference.generated.year,
+        "letterhead": word.letterhead(
+            word.short_name(conference.issuer_unit), conference.generated.year, word.issuer_code(issuer)
+        ),
         "labels": texts,
         "headers": headers(),
+        # The weak criteria across indices only when there are some (none for indices published as
+        # totals only); the chapters after it numbered on.
         "headings": {
             "summary": f"I. {texts['summary']}",
-            "weak": f"{ROMAN[last]}. {texts['weak']}",
-            "conclusions": f"{ROMAN[last + 1]}. {texts['conclusions']}",
+            "weak": f"{ROMAN[last]}. {texts['weak']}" if weak_rows else "",
+            "conclusions": f"{ROMAN[last + 1 if weak_rows else last]}. {texts['conclusions']}",
         },
         "summary": {
             "sentence": conference.summary.sentence,
@@ -418,10 +463,7 @@ def context(
         "chapters": chapters,
         "conclusions": conference.conclusions,
         "sources": conference.sources,
-        "generated_note": _(
-            "Báo cáo do chiso lập tự động ngày {date} từ số liệu công bố; các nhận định cần được cơ quan "
-            "chủ trì rà soát trước khi sử dụng."
-        ).format(date=format_date(conference.generated)),
+        "generated_note": word.generated_note(conference.generated),
     }
 
 
@@ -430,7 +472,7 @@ def write_conference_docx(
     output: Path,
     template: Path | None = None,
     charts_folder: Path | None = None,
-    issuer: str = "Sở Nội vụ",
+    issuer: str | None = None,
 ) -> Path:
     source = template or CONFERENCE_TEMPLATE
     if not source.exists():

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis import TOTAL, Profile, YearAnalysis
+from chiso.engine.i18n import active_language, localized
 from chiso.engine.losses import components_at_stake, criteria_rows, loss_analysis, weak_criteria
 from chiso.engine.narrative import unit_phrase
 from chiso.engine.numbers import format_number
@@ -25,7 +26,7 @@ from chiso.reports import narrative
 from chiso.reports import tables as build_tables
 from chiso.reports.charts import TrendPoint
 from chiso.reports.plans import plan_rows_for
-from chiso.reports.tables import COLUMNS, Table
+from chiso.reports.tables import Table
 
 LOSS_LIMIT = 5  # rows in the tables
 LOSS_LIMIT_TEXT = 3  # named in the paragraph
@@ -82,6 +83,7 @@ class Report:
     # merged into when it no longer exists (Ninh Thuận → Khánh Hòa from 01/07/2025).
     issuing_unit: Unit | None = None
     numbers: dict[str, str] = field(default_factory=dict)  # node code → "1", "1.2" (outline number)
+    percent: bool = False  # the index is a percentage ("94,01 %"), not points out of a maximum
 
     @property
     def issuer_unit(self) -> Unit:
@@ -156,7 +158,9 @@ def build_report(
     if target_rank is None:
         target_rank, target_note = default_target(analysis, unit.ref)
     else:
-        target_note = f"Mục tiêu do người dùng chọn: hạng {target_rank}/{profile.of}."
+        target_note = _("Mục tiêu do người dùng chọn: hạng {rank}/{of}.").format(
+            rank=target_rank, of=profile.of
+        )
     target = None
     if target_rank is not None:
         try:
@@ -178,11 +182,14 @@ def build_report(
         "target": target.explanation_vi if target else None,
         "target_note": target_note,
         "plans": _plans_sentence(plan_rows, unit, index.short_name, year),
-        "status": profile.status_note or None,
+        # A note of the profile ("không có kết quả năm 2023 để so sánh") as a sentence of its own.
+        "status": f"{profile.status_note[:1].upper()}{profile.status_note[1:]}."
+        if profile.status_note
+        else None,
         "trend": _trend_sentence(trend),
     }
     tables = {
-        "summary": build_tables.summary_table(profile, places, wording.mean_label),
+        "summary": build_tables.summary_table(profile, places, wording.mean_label, wording.percent),
         "fields": build_tables.fields_table(profile, places, noun, wording.mean_label),
         "criteria": build_tables.criteria_table(
             criteria if has_criteria else [], places, profile.of, wording.mean_label
@@ -195,12 +202,14 @@ def build_report(
         "trend": build_tables.trend_table(trend, places),
         "ranking": build_tables.ranking_table(analysis, places),
     }
-    ranking = [RankingBar(analysis.units[e.unit].name, e.value) for e in analysis.total_ranking.entries]
+    ranking = [
+        RankingBar(analysis.units[e.unit].display_name, e.value) for e in analysis.total_ranking.entries
+    ]
     national, _origin = analysis.national_mean()
     components = [
         {
             "code": c.code,
-            "name": c.name_vi,
+            "name": c.name,
             "score": c.score,
             "mean": c.mean,
             "best": c.best,
@@ -212,7 +221,9 @@ def build_report(
     generated = date.today()
     issuing = issuing_unit(units, unit, generated)
     who = report_unit_phrase(unit, issuing)
-    title = f"BÁO CÁO PHÂN TÍCH CHỈ SỐ {index.short_name.upper()} NĂM {year} CỦA {keep_together(who.upper())}"
+    title = _("BÁO CÁO PHÂN TÍCH CHỈ SỐ {index} NĂM {year} CỦA {unit}").format(
+        index=index.short_name.upper(), year=year, unit=keep_together(who.upper())
+    )
     proforma_note = _proforma_note(index, year, unit, units)
     if proforma_note is not None:
         tables["proforma"] = _proforma_table(proforma_note, framework, places)
@@ -223,7 +234,7 @@ def build_report(
     return Report(
         index_code=index.code,
         index_name=index.short_name,
-        index_full_name=index.name_vi,
+        index_full_name=localized(index.name_vi, index.name_en),
         year=year,
         unit=unit,
         unit_phrase=who,
@@ -247,6 +258,7 @@ def build_report(
         generated=generated,
         issuing_unit=issuing,
         numbers=numbers,
+        percent=wording.percent,
         province_map=_province_map(analysis, year, unit),
         proforma_map=_proforma_map(analysis, year, unit, index.short_name),
     )
@@ -275,7 +287,7 @@ def report_unit_phrase(unit: Unit, issuing: Unit) -> str:
     """ "tỉnh Ninh Thuận (cũ)" for a unit that no longer exists on the report's date."""
     who = unit_phrase(unit)
     if issuing.ref != unit.ref:
-        return f"{who} (cũ)"
+        return _("{unit} (cũ)").format(unit=who)
     return who
 
 
@@ -299,7 +311,7 @@ def outline_numbers(framework) -> dict[str, str]:
 def number_codes(tables: dict[str, Table], numbers: dict[str, str]) -> None:
     """The tables that list nodes show (in Word and Excel) the outline number instead of the node's
     code, "Tổng" for the total; their rows keep the code."""
-    shown = {code: number or "Tổng" for code, number in numbers.items()}
+    shown = {code: number or _("Tổng") for code, number in numbers.items()}
     for key in CODED_TABLES:
         if key in tables:
             tables[key].numbers = shown
@@ -325,27 +337,27 @@ def _proforma_map(analysis: YearAnalysis, year: int, unit: Unit, index_name: str
 
 def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:
     if rows:
-        return (
-            f"Kế hoạch cải thiện Chỉ số {index_name} của {unit_phrase(unit)} có {len(rows)} nhiệm vụ "
-            "gắn với các tiêu chí; cơ quan chủ trì, phối hợp và thời hạn như bảng dưới đây."
-        )
-    return (
-        f"Chưa có kế hoạch cải thiện Chỉ số {index_name} năm {year} nào được nhập cho {unit_phrase(unit)}; "
-        "cơ quan chủ trì và nhiệm vụ của từng tiêu chí sẽ hiện ở đây khi kế hoạch được nhập."
-    )
+        return _(
+            "Kế hoạch cải thiện Chỉ số {index} của {unit} có {count} nhiệm vụ gắn với các tiêu chí; "
+            "cơ quan chủ trì, phối hợp và thời hạn như bảng dưới đây."
+        ).format(index=index_name, unit=unit_phrase(unit), count=len(rows))
+    return _(
+        "Chưa có kế hoạch cải thiện Chỉ số {index} năm {year} nào được nhập cho {unit}; cơ quan chủ trì "
+        "và nhiệm vụ của từng tiêu chí sẽ hiện ở đây khi kế hoạch được nhập."
+    ).format(index=index_name, year=year, unit=unit_phrase(unit))
 
 
 def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
-    """The unit's score and rank in every year of the index that has results (years without a
-    result for the unit are skipped)."""
+    """The unit's score and rank in every year of the index up to the report's that has results
+    (years without a result for the unit are skipped)."""
     from chiso.engine.analysis import YearAnalysis as Analysis
     from chiso.results.models import ResultSet
     from chiso.results.services import year_results
 
     points = []
-    for year in (
-        ResultSet.objects.published().filter(index=index).order_by("year").values_list("year", flat=True)
-    ):
+    # Up to the report's year: a report on 2021 does not show 2022 as its "trend".
+    published = ResultSet.objects.published().filter(index=index, year__lte=current.current.year)
+    for year in published.order_by("year").values_list("year", flat=True):
         if year == current.current.year:
             analysis = current
         else:
@@ -373,7 +385,9 @@ def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
 
 def framework_label(framework) -> str:
     """A framework as a reader names it: "khung từ năm 2018" (its scale has a column of its own)."""
-    return f"khung từ năm {framework.first_year}" if framework.first_year else "khung chỉ số"
+    if framework.first_year:
+        return _("khung từ năm {year}").format(year=framework.first_year)
+    return _("khung chỉ số")
 
 
 def _trend_sentence(points: list[TrendPoint]) -> str | None:
@@ -382,17 +396,21 @@ def _trend_sentence(points: list[TrendPoint]) -> str | None:
     years = [p.year for p in points]
     missing = [y for y in range(years[0], years[-1] + 1) if y not in years]
     changes = [(b.year, b.max_points) for a, b in itertools.pairwise(points) if a.framework != b.framework]
-    text = f"Biểu đồ xu hướng gồm {len(points)} năm có kết quả ({years[0]}–{years[-1]})"
+    text = _("Biểu đồ xu hướng gồm {count} năm có kết quả ({first}–{last})").format(
+        count=len(points), first=years[0], last=years[-1]
+    )
     if missing:
-        text += (
-            f"; không có số liệu {'các năm' if len(missing) > 1 else 'năm'} {', '.join(map(str, missing))}"
-        )
+        listed = ", ".join(map(str, missing))
+        if len(missing) > 1:
+            text += _("; không có số liệu các năm {years}").format(years=listed)
+        else:
+            text += _("; không có số liệu năm {year}").format(year=listed)
     text += "."
     for year, maximum in changes:
-        text += (
-            f" Từ năm {year} áp dụng khung chỉ số mới (thang {format_number(maximum, 0)} điểm): "
-            "điểm trước và sau mốc này không so sánh trực tiếp; thứ hạng vẫn so sánh được."
-        )
+        text += " " + _(
+            "Từ năm {year} áp dụng khung chỉ số mới (thang {scale} điểm): điểm trước và sau mốc này "
+            "không so sánh trực tiếp; thứ hạng vẫn so sánh được."
+        ).format(year=year, scale=format_number(maximum, 0, active_language()))
     return text
 
 
@@ -416,13 +434,19 @@ def _proforma_note(index, year: int, unit: Unit, units: UnitRegistry) -> Proform
         except ProformaError as exc:
             refused.append(str(exc))
     names = ", ".join(c.name for c in results[0].constituents) if results else ""
-    text = (
-        f"Từ ngày 01/07/2025, {unit_phrase(target_unit)} được hình thành trên cơ sở hợp nhất các tỉnh "
-        f"{names or '(không rõ)'}. Để có mốc so sánh, báo cáo lập số liệu năm {base_year} của "
-        f"{unit_phrase(target_unit)} từ kết quả của các tỉnh thành phần. Đây là {results[0].label_vi if results else 'số liệu giả định (pro-forma), không phải số liệu chính thức'}: "
-        "không lưu vào kết quả và không dùng để xếp hạng."
+    text = _(
+        "Từ ngày 01/07/2025, {unit} được hình thành trên cơ sở hợp nhất các tỉnh {names}. Để có mốc so "
+        "sánh, báo cáo lập số liệu năm {year} của {unit} từ kết quả của các tỉnh thành phần. Đây là "
+        "{label}: không lưu vào kết quả và không dùng để xếp hạng."
+    ).format(
+        unit=unit_phrase(target_unit),
+        names=names or _("(không rõ)"),
+        year=base_year,
+        label=localized(results[0].label_vi, results[0].label_en)
+        if results
+        else _("số liệu giả định (pro-forma), không phải số liệu chính thức"),
     )
-    return ProformaNote(target_unit.name, base_year, text, results, refused)
+    return ProformaNote(target_unit.display_name, base_year, text, results, refused)
 
 
 def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
@@ -432,11 +456,14 @@ def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
     by_method = {result.method: result for result in note.results}
     rows = []
     for node in [framework.root, *framework.root.children]:
-        listed = "; ".join(f"{c.name} {format_number(c.values.get(node.code), places)}" for c in constituents)
+        listed = "; ".join(
+            f"{c.name} {format_number(c.values.get(node.code), places, active_language())}"
+            for c in constituents
+        )
         rows.append(
             {
                 "code": node.code,
-                "name": node.name_vi,
+                "name": localized(node.name_vi, node.name_en),
                 "constituents": listed,
                 "mean": by_method[MEAN].values.get(node.code) if MEAN in by_method else None,
                 "population_weighted": by_method[POPULATION_WEIGHTED].values.get(node.code)
@@ -446,9 +473,11 @@ def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
         )
     return Table(
         "proforma",
-        "Giả định",
-        f"Số liệu giả định (pro-forma) năm {note.year} của {note.unit_name} — không phải số liệu chính thức",
-        COLUMNS["proforma"],
+        _("Giả định"),
+        _("Số liệu giả định (pro-forma) năm {year} của {unit} — không phải số liệu chính thức").format(
+            year=note.year, unit=note.unit_name
+        ),
+        build_tables.columns("proforma"),
         rows,
         places,
     )
@@ -465,13 +494,20 @@ def _sources(
         dataset = result_set.dataset
         sources.append(dataset.credit)
     # The framework by its Vietnamese name (its `source` field is a note for maintainers, in English).
-    sources.append(f"Khung chỉ số: {framework.name_vi}.")
+    sources.append(_("Khung chỉ số: {name}.").format(name=localized(framework.name_vi, framework.name_en)))
     _national, origin = analysis.national_mean()
-    label = mean_label[:1].upper() + mean_label[1:]
+    label = _(mean_label)
+    label = label[:1].upper() + label[1:]
     if origin == "computed":
-        sources.append(f"{label}: trung bình cộng điểm của các đơn vị được xếp hạng (chiso tính).")
+        sources.append(
+            _("{label}: trung bình cộng điểm của các đơn vị được xếp hạng (chiso tính).").format(label=label)
+        )
     elif origin:
-        sources.append(f"{label}: số công bố ({origin.removeprefix('published: ')}).")
+        sources.append(
+            _("{label}: số công bố ({origin}).").format(
+                label=label, origin=origin.removeprefix("published: ")
+            )
+        )
     return sources
 
 
@@ -481,7 +517,12 @@ def _population_sources(note: ProformaNote | None) -> list[str]:
     for result in note.results if note else []:
         for c in result.constituents if result.method == POPULATION_WEIGHTED else ():
             lines.append(
-                f"Dân số {c.name} ({c.population_kind} năm {c.population_year}): "
-                f"{format_number(c.population, 0)} người — {c.population_source}"
+                _("Dân số {unit} ({kind} năm {year}): {population} người — {source}").format(
+                    unit=c.name,
+                    kind=_(c.population_kind),
+                    year=c.population_year,
+                    population=format_number(c.population, 0, active_language()),
+                    source=c.population_source,
+                )
             )
     return lines

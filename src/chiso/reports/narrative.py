@@ -34,6 +34,28 @@ from chiso.engine.numbers import format_number, format_rank
 COMPONENT_NOUNS = (gettext_noop("nội dung"), gettext_noop("lĩnh vực"))
 
 
+# The subregions the press uses (provinces_63.csv has no English for them), translated at use.
+SUBREGIONS = (
+    gettext_noop("Đông Bắc"),
+    gettext_noop("Tây Bắc"),
+    gettext_noop("Bắc Trung Bộ"),
+    gettext_noop("Duyên hải Nam Trung Bộ"),
+)
+
+
+def group_name(profile: Profile, group) -> str:
+    """A peer group's name in the active language: the unit's region or block by its English name
+    when it has one, the subregions and the centrally-run cities from the catalogue."""
+    unit = profile.unit
+    if group.kind == REGION and group.name == unit.region:
+        return unit.region_name or group.name
+    if group.kind == BLOCK and group.name == unit.block:
+        return localized(group.name, unit.block_en)
+    if group.kind in (SUBREGION, CENTRAL_CITIES):
+        return _(group.name)
+    return group.name
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
@@ -101,18 +123,21 @@ def comparison_paragraph(profile: Profile, wording: IndexWording | None = None) 
                 else ""
             )
             places_in.append(
-                _("thứ {rank} địa phương vùng {region}").format(rank=rank, region=group.name) + mean
+                _("thứ {rank} địa phương vùng {region}").format(rank=rank, region=group_name(profile, group))
+                + mean
             )
         elif group.kind == SUBREGION:
             places_in.append(
-                _("thứ {rank} địa phương tiểu vùng {region}").format(rank=rank, region=group.name)
+                _("thứ {rank} địa phương tiểu vùng {region}").format(
+                    rank=rank, region=group_name(profile, group)
+                )
             )
         elif group.kind == CENTRAL_CITIES:
             places_in.append(_("thứ {rank} {group}").format(rank=rank, group=_(group.name)))
     if places_in:
         parts.append(_("xếp {places}").format(places=", ".join(places_in)))
     parts += [
-        block_rank_phrase(g.rank, g.of, g.name)
+        block_rank_phrase(g.rank, g.of, group_name(profile, g))
         for g in profile.peer_groups
         if g.kind == BLOCK and g.rank is not None
     ]

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from chiso.engine.i18n import active_language
 from chiso.engine.narrative import rounded_difference
 from chiso.engine.numbers import format_number, format_rank, format_signed
 from chiso.reports.data import Report, ReportError, build_report
@@ -34,23 +35,38 @@ class IndexLine:
     group_en: str
     sentence: str  # the per-index report's headline (Vietnamese, from chiso.engine.narrative)
     places: int = 2
+    percent: bool = False  # "94,01 %", not "94,01/100 điểm"
+
+    @property
+    def shown_score(self) -> str:
+        """The score as the summary table writes it: "47,82/80", "94,01 %"."""
+        language = active_language()
+        score = format_number(self.score, self.places, language)
+        if self.percent:
+            return f"{score} %"
+        scale = f"/{format_number(self.max_points, 0, language)}" if self.max_points is not None else ""
+        return score + scale
 
     def short(self, language: str = "vi") -> str:
         """The figures in the active language: "PAPI: 32,98/60 điểm, hạng 62/63; -2,43 điểm,
         -30 bậc so với 2015" (the English catalogue gives "PAPI: 32.98/60 points, rank 62/63; …")."""
         scale = f"/{format_number(self.max_points, 0, language)}" if self.max_points is not None else ""
-        text = _("{index}: {score}{scale} điểm, hạng {rank}").format(
-            index=self.index_name,
-            score=format_number(self.score, self.places, language),
-            scale=scale,
-            rank=format_rank(self.rank, self.of),
-        )
-        if self.previous_year is not None and self.score_change is not None and self.rank_change is not None:
-            text += "; " + _("{points} điểm, {ranks} bậc so với {year}").format(
-                points=format_signed(self.score_change, self.places, language),
-                ranks=f"{self.rank_change:+d}",
-                year=self.previous_year,
+        score = format_number(self.score, self.places, language)
+        rank = format_rank(self.rank, self.of)
+        if self.percent:
+            text = _("{index}: {score} %, hạng {rank}").format(index=self.index_name, score=score, rank=rank)
+        else:
+            text = _("{index}: {score}{scale} điểm, hạng {rank}").format(
+                index=self.index_name, score=score, scale=scale, rank=rank
             )
+        if self.previous_year is not None and self.score_change is not None and self.rank_change is not None:
+            points = format_signed(self.score_change, self.places, language)
+            ranks = f"{self.rank_change:+d}"
+            if self.percent:
+                change = _("{points} %, {ranks} bậc so với {year}")
+            else:
+                change = _("{points} điểm, {ranks} bậc so với {year}")
+            text += "; " + change.format(points=points, ranks=ranks, year=self.previous_year)
         group = self.group if language == "vi" else self.group_en
         if group:
             text += f"; {group}"
@@ -131,6 +147,7 @@ def index_line(report: Report) -> IndexLine:
         group_en=(profile.group.label_en or profile.group.label_vi) if profile.group else "",
         sentence=report.paragraphs["headline"] or "",
         places=report.places,
+        percent=report.percent,
     )
 
 

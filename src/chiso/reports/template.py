@@ -15,6 +15,7 @@ metric-compatible substitute (Liberation Serif).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def _paragraph(document, expression: str, conditional: bool = True) -> None:
 def _figure(document, key: str, charts: str = "charts", captions: str = "captions") -> None:
     document.add_paragraph("{%%p if %s.%s %%}" % (charts, key))  # noqa: UP031
     document.add_paragraph("{{ %s.%s }}" % (charts, key), style=FIGURE_STYLE)  # noqa: UP031
-    document.add_paragraph("{{ %s.chart_%s }}" % (captions, key), style=CAPTION_STYLE)  # noqa: UP031
+    caption = document.add_paragraph("{{ %s.chart_%s }}" % (captions, key), style=CAPTION_STYLE)  # noqa: UP031
+    # A figure's caption is under it: it keeps with its figure, not with what follows (else a figure,
+    # a heading and the next figure move to the next page together, leaving half a page blank).
+    caption.paragraph_format.keep_with_next = False
     document.add_paragraph("{%p endif %}")
 
 
@@ -180,8 +184,21 @@ def _chapter_paragraph(document, name: str, conditional: bool = True) -> None:
     _paragraph(document, f"c.paragraphs.{name}", conditional)
 
 
+def _section(document, key: str) -> None:
+    """Opens a chapter's section, shown only when it has something to say (closed by the caller
+    with {%p endif %}); its heading is numbered over the sections shown."""
+    document.add_paragraph("{%%p if c.sections.%s %%}" % key)  # noqa: UP031
+    document.add_heading("{{ c.sections.%s }}" % key, level=2)  # noqa: UP031
+
+
 def _chapter_table(document, key: str) -> None:
-    _table_block(document, key, tables="c.tables", captions="c.captions")
+    """A chapter's table; its headers come from the chapter (`c.headers.<table>.<column>`), in the
+    report's language and after its peer set ("TB cả nước", "TB của tỉnh")."""
+    columns = [
+        dataclasses.replace(c, header="{{ c.headers.%s.%s }}" % (key, c.key))  # noqa: UP031
+        for c in COLUMNS[key]
+    ]
+    _table_block(document, key, tables="c.tables", captions="c.captions", columns=columns)
 
 
 def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
@@ -196,7 +213,7 @@ def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
     core.title = "Báo cáo phân tích kết quả các chỉ số"
     core.author = "chiso"
     core.language = "vi-VN"
-    _letterhead(document)
+    _letterhead(document, translated=True)
     document.add_paragraph("{{ title }}", style="Title")
 
     document.add_heading("{{ headings.summary }}", level=1)
@@ -210,34 +227,38 @@ def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
     document.add_heading("{{ c.heading }}", level=1)
     subtitle = document.add_paragraph("{{ c.full_name }}", style=FIGURE_STYLE)
     subtitle.runs[0].italic = True
-    document.add_heading("{{ labels.results }}", level=2)
+    document.add_heading("{{ c.sections.results }}", level=2)
     _chapter_paragraph(document, "headline", conditional=False)
     for name in ("comparison", "components", "status"):
         _chapter_paragraph(document, name)
     _chapter_table(document, "summary")
     _figure(document, "ranking", charts="c.charts", captions="c.captions")
-    document.add_heading("{{ labels.fields }}", level=2)
+    _section(document, "fields")
     _chapter_table(document, "fields")
     _figure(document, "components", charts="c.charts", captions="c.captions")
     _chapter_table(document, "criteria")
-    document.add_heading("{{ labels.losses }}", level=2)
+    document.add_paragraph("{%p endif %}")
+    _section(document, "losses")
     _chapter_paragraph(document, "losses")
     _chapter_table(document, "losses")
     _chapter_table(document, "gaps")
-    document.add_heading("{{ labels.strengths }}", level=2)
+    document.add_paragraph("{%p endif %}")
+    _section(document, "strengths")
     _chapter_paragraph(document, "strengths", conditional=False)
     _chapter_paragraph(document, "weaknesses", conditional=False)
     _chapter_table(document, "weak")
-    document.add_heading("{{ labels.trend }}", level=2)
+    document.add_paragraph("{%p endif %}")
+    _section(document, "trend")
     _figure(document, "trend", charts="c.charts", captions="c.captions")
     _chapter_paragraph(document, "trend")
     _chapter_table(document, "trend")
-    document.add_heading("{{ labels.target }}", level=2)
+    document.add_paragraph("{%p endif %}")
+    _section(document, "target")
     _chapter_paragraph(document, "target_note")
     _chapter_paragraph(document, "target")
     _chapter_table(document, "target")
-    document.add_paragraph("{%p if c.proforma %}")
-    document.add_heading("{{ labels.proforma }}", level=2)
+    document.add_paragraph("{%p endif %}")
+    _section(document, "proforma")
     document.add_paragraph("{{ c.proforma.text }}")
     document.add_paragraph("{%p for line in c.proforma.methods %}")
     document.add_paragraph("{{ line }}")
@@ -246,8 +267,10 @@ def build_conference_template(path: Path = CONFERENCE_TEMPLATE) -> Path:
     document.add_paragraph("{%p endif %}")
     document.add_paragraph("{%p endfor %}")
 
+    document.add_paragraph("{%p if headings.weak %}")
     document.add_heading("{{ headings.weak }}", level=1)
     _table_block(document, "weak_all", columns=columns("weak_all", WEAK_SPEC, for_template=True))
+    document.add_paragraph("{%p endif %}")
     document.add_heading("{{ headings.conclusions }}", level=1)
     note = document.add_paragraph("{{ labels.draft }}")
     note.runs[0].italic = True

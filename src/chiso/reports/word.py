@@ -18,6 +18,7 @@ Names available in a template (Jinja, see docxtpl's documentation for {%p %} and
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,11 @@ from django.utils.translation import gettext as _
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from chiso.engine.i18n import active_language, gettext_noop, localized
 from chiso.engine.narrative import unit_phrase
 from chiso.engine.numbers import format_date, format_number
 from chiso.engine.proforma import POPULATION_WEIGHTED
+from chiso.engine.units import DISTRICT, Unit
 from chiso.reports import charts
 from chiso.reports.data import Report
 from chiso.reports.template import DEFAULT_TEMPLATE
@@ -65,29 +68,36 @@ def _capital(text: str) -> str:
 def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
     """The three charts as PNG files in `folder`."""
     places = report.places
+    name, short = report.unit.display_name, short_name(report.unit)
+    mean_label = _capital(_(report.mean_label))
     drawn: dict[str, Path] = {}
     if report.ranking:
         drawn["ranking"] = charts.ranking_chart(
             [bar.name for bar in report.ranking],
             [bar.score for bar in report.ranking],
-            report.unit.name,
+            name,
             report.national_mean,
-            f"Chỉ số {report.index_name} {report.year}: {len(report.ranking)}/{report.profile.of} "
-            "địa phương có kết quả",
+            _("Chỉ số {index} {year}: {count}/{of} địa phương có kết quả").format(
+                index=report.index_name, year=report.year, count=len(report.ranking), of=report.profile.of
+            ),
             folder / "xep-hang.png",
             places,
-            _capital(report.mean_label),
+            mean_label,
         )
     if report.province_map is not None:
         drawn["map"] = charts.province_map_png(
             report.province_map,
-            f"Chỉ số {report.index_name} {report.year} theo tỉnh, thành phố (điểm)",
+            _("Chỉ số {index} {year} theo tỉnh, thành phố (điểm)").format(
+                index=report.index_name, year=report.year
+            ),
             folder / "ban-do.png",
         )
     if report.proforma_map is not None:
         drawn["map34"] = charts.province_map_png(
             report.proforma_map,
-            f"Chỉ số {report.index_name} {report.year}: {report.proforma_map.label}",
+            _("Chỉ số {index} {year}: {label}").format(
+                index=report.index_name, year=report.year, label=report.proforma_map.label
+            ),
             folder / "ban-do-34.png",
         )
     if report.components:
@@ -96,17 +106,19 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             [c["score"] for c in report.components],
             [c["mean"] for c in report.components],
             [c["best"] for c in report.components],
-            report.unit.name,
-            f"{report.index_name} {report.year}: {report.unit.name} so với trung bình và cao nhất",
+            name,
+            _("{index} {year}: {unit} so với trung bình và cao nhất").format(
+                index=report.index_name, year=report.year, unit=short
+            ),
             folder / "noi-dung.png",
             places,
-            _capital(report.mean_label),
+            mean_label,
         )
     if len(report.trend) >= 2:
         drawn["trend"] = charts.trend_chart(
             report.trend,
-            report.unit.name,
-            f"Chỉ số {report.index_name} qua các năm",
+            short,
+            _("Chỉ số {index} qua các năm").format(index=report.index_name),
             folder / "xu-huong.png",
             places,
         )
@@ -124,68 +136,133 @@ def captions(
     `tables_before` tables and `figures_before` figures when the report is a chapter)."""
     result: dict[str, str] = {}
     tables, figures = tables_before, figures_before
+    name, index, year = short_name(report.unit), report.index_name, report.year
+    if report.noun == "lĩnh vực":
+        components = _("Điểm từng lĩnh vực của {unit} so với {mean} và địa phương cao nhất")
+    else:
+        components = _("Điểm từng nội dung của {unit} so với {mean} và địa phương cao nhất")
     chart_titles = {
-        "ranking": f"Xếp hạng Chỉ số {report.index_name} năm {report.year} ({report.unit.name} tô đỏ)",
-        "components": f"Điểm từng {report.noun} của {report.unit.name} so với {report.mean_label} và "
-        "địa phương cao nhất",
-        "map": f"Bản đồ Chỉ số {report.index_name} năm {report.year} theo tỉnh, thành phố ({report.unit.name} "
-        "viền đỏ; quần đảo Hoàng Sa thuộc thành phố Đà Nẵng, quần đảo Trường Sa thuộc tỉnh Khánh Hòa)",
-        "trend": f"Điểm và thứ hạng Chỉ số {report.index_name} của {report.unit.name} qua các năm",
-        "map34": f"Chỉ số {report.index_name} năm {report.year} trên 34 tỉnh, thành phố sau sắp xếp "
-        f"(tỉnh, thành phố có {report.unit.name} viền đỏ). "
-        + (report.proforma_map.note if report.proforma_map is not None else ""),
+        "ranking": _("Xếp hạng Chỉ số {index} năm {year} ({unit} tô đỏ)").format(
+            index=index, year=year, unit=name
+        ),
+        "components": components.format(unit=name, mean=_(report.mean_label)),
+        "map": _(
+            "Bản đồ Chỉ số {index} năm {year} theo tỉnh, thành phố ({unit} viền đỏ; quần đảo Hoàng Sa thuộc "
+            "thành phố Đà Nẵng, quần đảo Trường Sa thuộc tỉnh Khánh Hòa)"
+        ).format(index=index, year=year, unit=name),
+        "trend": _("Điểm và thứ hạng Chỉ số {index} của {unit} qua các năm").format(index=index, unit=name),
+        "map34": _(
+            "Chỉ số {index} năm {year} trên 34 tỉnh, thành phố sau sắp xếp (tỉnh, thành phố có {unit} viền đỏ)."
+        ).format(index=index, year=year, unit=name)
+        + (" " + report.proforma_map.note if report.proforma_map is not None else ""),
     }
     for key, kind in order:
         if kind == "chart":
             if key in drawn:
                 figures += 1
-                result[f"chart_{key}"] = f"Hình {figures}. {chart_titles[key]}"
+                result[f"chart_{key}"] = _("Hình {number}. {title}").format(
+                    number=figures, title=chart_titles[key]
+                )
         elif key in report.tables and report.tables[key].rows:
             tables += 1
-            result[key] = f"Bảng {tables}. {report.tables[key].title}"
+            result[key] = _("Bảng {number}. {title}").format(number=tables, title=report.tables[key].title)
     return result
 
 
-def _issuer_parent(report: Report) -> str:
+def issuer_parent(unit: Unit) -> str:
     """The letterhead's authority: the people's committee of the unit that exists on the report's
     date (for a province merged in 2025, the province it was merged into)."""
-    return f"UBND {unit_phrase(report.issuer_unit).upper()}"
+    return _("UBND {unit}").format(unit=unit_phrase(unit)).upper()
+
+
+DEFAULT_ISSUER = gettext_noop("Sở Nội vụ")
+DISTRICT_ISSUER = gettext_noop("Phòng Nội vụ")
+
+
+def default_issuer(unit: Unit) -> str:
+    """The agency that drafts a locality's report on the indices: the province's Department of Home
+    Affairs, a district's Office of Home Affairs."""
+    return DISTRICT_ISSUER if unit.level == DISTRICT else DEFAULT_ISSUER
+
+
+def issuer_name(issuer: str) -> str:
+    """The issuing agency in the active language: a default one from the catalogue, a name the
+    user typed as given."""
+    for default in (DEFAULT_ISSUER, DISTRICT_ISSUER):
+        if issuer.strip().lower() == default.lower():
+            return _(default)
+    return issuer
+
+
+def short_name(unit: Unit) -> str:
+    """The unit's name without its kind, as a dateline and a caption write it ("Quảng Ninh",
+    "Bình Liêu" for Huyện Bình Liêu); in English its English name when it has one."""
+    name = unit.display_name
+    if unit.kind and name.lower().startswith(unit.kind.lower() + " "):
+        return name[len(unit.kind) + 1 :]
+    return name
+
+
+def issuer_code(issuer: str) -> str:
+    """ "SNV" for "Sở Nội vụ": the initials of the Vietnamese name, as document numbers use them
+    in either language ("Số: …/BC-SNV")."""
+    return "".join(word[0] for word in issuer.split()).upper()
+
+
+def letterhead(place: str, year: int, code: str) -> dict[str, str]:
+    """The texts of the letterhead in the active language (Decree 30/2020 in Vietnamese)."""
+    return {
+        "number": _("Số:       /BC-{code}").format(code=code),
+        "republic": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": _("Độc lập - Tự do - Hạnh phúc"),
+        "dateline": _("{place}, ngày {day} tháng {month} năm {year}").format(
+            place=place, day="     ", month="     ", year=year
+        ),
+    }
 
 
 def context(
-    report: Report, document: DocxTemplate, drawn: dict[str, Path], issuer: str = "SỞ NỘI VỤ"
+    report: Report, document: DocxTemplate, drawn: dict[str, Path], issuer: str | None = None
 ) -> dict[str, Any]:
+    issuer = issuer or default_issuer(report.issuer_unit)
     today = report.generated
     proforma = None
     if report.proforma is not None:
         methods = []
         for result in report.proforma.results:
             total = result.values.get(result.total)
-            line = f"Phương pháp {result.method_vi}: {format_number(total, report.places)} điểm"
+            language = active_language()
+            line = _("Phương pháp {method}: {total} điểm").format(
+                method=_(result.method_vi), total=format_number(total, report.places, language)
+            )
             if result.method == POPULATION_WEIGHTED:
                 shares = ", ".join(
-                    f"{c.name} {format_number(result.weights[c.code] * 100, 1)}%" for c in result.constituents
+                    f"{c.name} {format_number(result.weights[c.code] * 100, 1, language)}%"
+                    for c in result.constituents
                 )
-                line += f" (tỷ trọng dân số: {shares}; số liệu dân số năm {result.constituents[0].population_year})"
-            methods.append(line + f" — {result.label_vi}.")
-        methods += [f"Không lập được: {reason}" for reason in report.proforma.refused]
+                line += " " + _("(tỷ trọng dân số: {shares}; số liệu dân số năm {year})").format(
+                    shares=shares, year=result.constituents[0].population_year
+                )
+            methods.append(line + f" — {localized(result.label_vi, result.label_en)}.")
+        methods += [_("Không lập được: {reason}").format(reason=reason) for reason in report.proforma.refused]
         proforma = {"text": report.proforma.text, "methods": methods}
     return {
         "title": report.title,
         "index_name": report.index_name,
         "index_full_name": report.index_full_name,
         "year": report.year,
-        "unit_name": report.unit.name,
+        "unit_name": report.unit.display_name,
         "unit_phrase": report.unit_phrase,
         "noun": report.noun,
         "noun_upper": report.noun.upper(),
-        "issuer_parent": _issuer_parent(report),
-        "issuer": issuer.upper(),
-        "issuer_code": "".join(word[0] for word in issuer.split()).upper(),
-        "place": report.issuer_unit.name,
+        "issuer_parent": issuer_parent(report.issuer_unit),
+        "issuer": issuer_name(issuer).upper(),
+        "issuer_code": issuer_code(issuer),
+        "place": short_name(report.issuer_unit),
         "day": "     ",
         "month": "     ",
         "issued_year": today.year,
+        "letterhead": letterhead(short_name(report.issuer_unit), today.year, issuer_code(issuer)),
         "paragraphs": report.paragraphs,
         "tables": {key: {"rows": table.display_rows()} for key, table in report.tables.items()},
         "captions": captions(report, drawn),
@@ -197,18 +274,22 @@ def context(
         },
         "proforma": proforma,
         "sources": report.sources,
-        "generated_note": (
-            f"Báo cáo do chiso lập tự động ngày {format_date(today)} từ số liệu công bố; "
-            "các nhận định cần được cơ quan chủ trì rà soát trước khi sử dụng."
-        ),
+        "generated_note": generated_note(today),
     }
+
+
+def generated_note(today: date) -> str:
+    return _(
+        "Báo cáo do chiso lập tự động ngày {date} từ số liệu công bố; các nhận định cần được cơ quan "
+        "chủ trì rà soát trước khi sử dụng."
+    ).format(date=format_date(today))
 
 
 def write_docx(
     report: Report,
     output: Path,
     template: Path | None = None,
-    issuer: str = "SỞ NỘI VỤ",
+    issuer: str | None = None,
     charts_folder: Path | None = None,
 ) -> Path:
     """Fill the template (the default one unless given) and save the report to `output`."""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis import YearAnalysis
+from chiso.engine.i18n import gettext_noop
 from chiso.engine.names import sort_key
 from chiso.engine.proforma import (
     MEAN,
@@ -32,8 +33,8 @@ MERGED_INTO = "merged_into"
 MERGER_DAY = date(2025, 7, 1)  # the 63 provinces became 34
 
 POPULATION_KIND_VI = {
-    "population_average": "dân số trung bình",
-    "population_census": "dân số theo Tổng điều tra",
+    "population_average": gettext_noop("dân số trung bình"),
+    "population_census": gettext_noop("dân số theo Tổng điều tra"),
 }
 
 

@@ -61,7 +61,8 @@ def test_points_lost_and_target(paragraphs):
 def test_no_plan_yet_and_the_trend(paragraphs):
     assert paragraphs["plans"].startswith("Chưa có kế hoạch cải thiện Chỉ số PAPI năm 2021 nào được nhập")
     assert paragraphs["trend"] == (
-        "Biểu đồ xu hướng gồm 13 năm có kết quả (2011–2024); không có số liệu năm 2017. Từ năm 2018 áp "
+        # Up to the report's year (2021): a 2021 report does not show 2022–2024 as its trend.
+        "Biểu đồ xu hướng gồm 10 năm có kết quả (2011–2021); không có số liệu năm 2017. Từ năm 2018 áp "
         "dụng khung chỉ số mới (thang 80 điểm): điểm trước và sau mốc này không so sánh trực tiếp; thứ "
         "hạng vẫn so sánh được."
     )

@@ -157,8 +157,34 @@ def locality(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
         "down_text": data.counts.down_text(),
         "up_text": data.counts.up_text(),
         **_map_context(request, data.unit, data.standings, year),
+        "report_links": _report_links(data.unit, data.standings, year),
     }
     return render(request, "results/locality.html", context)
+
+
+def _report_links(unit, standings: list[IndexStanding], year: int) -> list[dict[str, str]]:
+    """The conference report of the unit and year (every published index in one document): Word,
+    Excel, PDF when the server has LibreOffice, and Word in English. None when no published index
+    ranks the unit (an internal assessment alone is not in that report) or the reports app is absent."""
+    from chiso.core.pdf import soffice
+
+    if not any(s.cycle_id is None for s in standings):
+        return []
+    try:
+        url = {
+            kind: reverse("reports:conference", args=(unit.code, year, kind))
+            for kind in ("docx", "xlsx", "pdf")
+        }
+    except NoReverseMatch:
+        return []
+    links = [
+        {"url": url["docx"], "label": "Word", "kind": "docx"},
+        {"url": url["xlsx"], "label": "Excel", "kind": "xlsx"},
+    ]
+    if soffice() is not None:
+        links.append({"url": url["pdf"], "label": "PDF", "kind": "pdf"})
+    links.append({"url": url["docx"] + "?ngon-ngu=en", "label": _("Tiếng Anh (Word)"), "kind": "docx-en"})
+    return links
 
 
 def _map_context(request: HttpRequest, unit, standings: list[IndexStanding], year: int) -> dict:
