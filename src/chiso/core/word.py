@@ -172,15 +172,28 @@ def _cell_text(cell, text: str, style: str, align=None, bold: bool | None = None
     return paragraph
 
 
-def _letterhead(document, translated: bool = False) -> None:
-    """Issuing body (left) and the national motto (right), as Decree 30/2020 lays them out. With
-    `translated`, the fixed texts are names of the context too (`letterhead.number`, `.republic`,
-    `.motto`, `.dateline`), so that a report in English has an English letterhead."""
+REPORT_NUMBER = "Số:       /BC-{{ issuer_code }}"
+REPORT_DATELINE = "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ issued_year }}"
+
+
+def _letterhead(
+    document,
+    translated: bool = False,
+    *,
+    parent: str = "{{ issuer_parent }}",
+    issuer: str = "{{ issuer }}",
+    number: str | None = REPORT_NUMBER,
+    dateline: str = REPORT_DATELINE,
+) -> None:
+    """Issuing body (left) and the national motto (right), as Decree 30/2020 lays them out: the body's
+    parent, the body in bold, the document number (none for a commitment), then the motto and the
+    dateline. With `translated`, the fixed texts are names of the context too (`letterhead.number`,
+    `.republic`, `.motto`, `.dateline`), so that a report in English has an English letterhead."""
     texts = {
-        "number": "Số:       /BC-{{ issuer_code }}",
+        "number": number or "",
         "republic": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "motto": "Độc lập - Tự do - Hạnh phúc",
-        "dateline": "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ issued_year }}",
+        "dateline": dateline,
     }
     if translated:
         texts = {key: "{{ letterhead.%s }}" % key for key in texts}  # noqa: UP031 - Jinja braces
@@ -193,13 +206,14 @@ def _letterhead(document, translated: bool = False) -> None:
         table.columns[i].width = width
         table.rows[0].cells[i].width = width
     centre = WD_ALIGN_PARAGRAPH.CENTER
-    _cell_text(left, "{{ issuer_parent }}", TABLE_STYLE, centre, size=12)
+    _cell_text(left, parent, TABLE_STYLE, centre, size=12)
     p = left.add_paragraph(style=TABLE_STYLE)
     p.alignment = centre
-    p.add_run("{{ issuer }}").bold = True
-    p = left.add_paragraph(style=TABLE_STYLE)
-    p.alignment = centre
-    p.add_run(texts["number"]).font.size = Pt(13)
+    p.add_run(issuer).bold = True
+    if number is not None:
+        p = left.add_paragraph(style=TABLE_STYLE)
+        p.alignment = centre
+        p.add_run(texts["number"]).font.size = Pt(13)
     _cell_text(right, texts["republic"], TABLE_STYLE, centre, bold=True, size=12)
     p = right.add_paragraph(style=TABLE_STYLE)
     p.alignment = centre

@@ -25,6 +25,7 @@ from chiso.core.word import (
     TABLE_STYLE,
     _cant_split,
     _cell_text,
+    _letterhead,
     _narrow_margins,
     _no_borders,
     _page,
@@ -73,34 +74,6 @@ def _table(document, loop: str, columns) -> None:
     _cell_text(closing.cells[0], "{%tr endfor %}", TABLE_STYLE)
 
 
-def _letterhead(document) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _no_borders(table)
-    left, right = table.rows[0].cells
-    for i, width in enumerate((Cm(6.5), Cm(10.0))):
-        table.columns[i].width = width
-        table.rows[0].cells[i].width = width
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    _cell_text(left, "{{ organiser_upper }}", TABLE_STYLE, centre, size=12)
-    p = left.add_paragraph(style=TABLE_STYLE)
-    p.alignment = centre
-    p.add_run("{{ agency_upper }}").bold = True
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", TABLE_STYLE, centre, bold=True, size=12)
-    p = right.add_paragraph(style=TABLE_STYLE)
-    p.alignment = centre
-    run = p.add_run("Độc lập - Tự do - Hạnh phúc")
-    run.bold = True
-    run.font.size = Pt(13)
-    p = right.add_paragraph(style=TABLE_STYLE)
-    p.alignment = centre
-    p.paragraph_format.space_before = Pt(6)
-    run = p.add_run("{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ sign_year }}")
-    run.italic = True
-    run.font.size = Pt(13)
-
-
 def _signatures(document) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -134,7 +107,13 @@ def build_commitment_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     core.title = "Bản cam kết"
     core.author = "chiso"
     core.language = "vi-VN"
-    _letterhead(document)
+    _letterhead(
+        document,
+        parent="{{ organiser_upper }}",
+        issuer="{{ agency_upper }}",
+        number=None,
+        dateline="{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ sign_year }}",
+    )
 
     document.add_paragraph("BẢN CAM KẾT", style="Title")
     subtitle = document.add_paragraph("Thực hiện {{ plan_title }}", style=FIGURE_STYLE)
