@@ -1,0 +1,6 @@
+"""Dossier records of the one-stop systems and the real-time service index of Decision 766/QĐ-TTg.
+
+The Django-free half: `schema` (the canonical columns, reading an export through a column mapping),
+`generate` (synthetic records), `aggregate` (the one Ibis expression of the measures), `engines`
+(running it on DuckDB or on Spark) and `periods`.
+"""
