@@ -199,9 +199,11 @@ def generate(
         pl.when("_complaint").then("complaint_due_at").alias("complaint_due_at"),
         pl.when("_handled").then("complaint_handled_at").alias("complaint_handled_at"),
     )
-    dossiers = frame.select([pl.col(name).cast(dtype) for name, dtype in DOSSIER_SCHEMA.items()]).sort(
-        "received_at", maintain_order=True
-    )
+    # Whole seconds, as one-stop systems record them (and as a CSV export writes them).
+    dossiers = frame.select(
+        pl.col(name).dt.truncate("1s") if dtype == pl.Datetime("us") else pl.col(name).cast(dtype)
+        for name, dtype in DOSSIER_SCHEMA.items()
+    ).sort("received_at", maintain_order=True)
     return Generated(dossiers, _published(rng, publishers or units, catalogue, start, days_in_month))
 
 
