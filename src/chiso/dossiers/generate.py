@@ -71,9 +71,13 @@ def generate(
     seed: int = 766,
     publishers: list[str] | None = None,
     procedures: int = 150,
+    first: int = 0,
 ) -> Generated:
     """`rows` dossiers of the units for the month of `month` (and the weeks before it), and the
-    procedures published in the month by `publishers` (default: the units themselves)."""
+    procedures published in the month by `publishers` (default: the units themselves).
+
+    `first` numbers the dossiers from there: a large month is generated in parts with distinct seeds
+    and consecutive numbers (the benchmark does so)."""
     if not units:
         raise ValueError("no unit")
     rng = np.random.default_rng(seed)
@@ -189,7 +193,9 @@ def generate(
     yymm = f"{start:%y%m}"
     frame = frame.with_columns(
         pl.concat_str(
-            pl.col("unit_code"), pl.lit(f"-{yymm}-"), pl.int_range(pl.len()).cast(pl.String).str.zfill(8)
+            pl.col("unit_code"),
+            pl.lit(f"-{yymm}-"),
+            pl.int_range(first, first + pl.len()).cast(pl.String).str.zfill(9),
         ).alias("dossier_id"),
         pl.when(pl.col("rating") != "").then("rating").alias("rating"),
         pl.when("_has_due").then("due_at").alias("due_at"),
