@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from chiso.dossiers.aggregate import PROCEDURE_MEASURES, UNIT_MEASURES, measures
+from chiso.dossiers.aggregate import PROCEDURE_MEASURES, UNIT_MEASURES, detail, roll_up
 from chiso.dossiers.schema import PROCEDURE_SCHEMA
 from chiso.engine.i18n import gettext as _
 
@@ -49,11 +49,15 @@ def compute(
         raise EngineError(_("Không có bộ máy tính {engine!r}: duckdb hoặc spark.").format(engine=engine))
     if not dossiers:
         raise EngineError(_("Không có tệp hồ sơ nào."))
+    import ibis
+
     began = time.perf_counter()
     con = _duckdb() if engine == "duckdb" else _spark(master)
     d = _read(con, dossiers)
     p = _read(con, procedures) if procedures else _empty_procedures(con)
-    by_unit, by_procedure = measures(d, p, start, end)
+    # The dossiers are read once, into the small per-(unit, procedure) detail; both outputs are its sums.
+    fine = ibis.memtable(detail(d, start, end).to_pyarrow())
+    by_unit, by_procedure = roll_up(fine, p, start, end)
     units = _normalise(by_unit.to_polars(), ("unit_code",), UNIT_MEASURES)
     procs = _normalise(by_procedure.to_polars(), ("unit_code", "procedure_code"), PROCEDURE_MEASURES)
     return ComputeResult(units, procs, engine, time.perf_counter() - began)
@@ -69,7 +73,9 @@ def _normalise(frame: pl.DataFrame, keys: tuple[str, ...], counts: tuple[str, ..
 def _duckdb() -> Any:
     import ibis
 
-    return ibis.duckdb.connect()
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
 
 
 def _read(con: Any, paths: Sequence[Path]) -> Any:
@@ -84,10 +90,10 @@ def _read(con: Any, paths: Sequence[Path]) -> Any:
 
 
 def _empty_procedures(con: Any) -> Any:
+    """No procedures file: an empty table of the right columns (the backend registers it)."""
     import ibis
 
-    empty = pl.DataFrame(schema=PROCEDURE_SCHEMA)
-    return con.create_table("procedures_empty", ibis.memtable(empty.to_arrow()), overwrite=True)
+    return ibis.memtable(pl.DataFrame(schema=PROCEDURE_SCHEMA).to_arrow())
 
 
 _sessions: dict[str, Any] = {}

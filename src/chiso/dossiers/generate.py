@@ -89,7 +89,10 @@ def generate(
     n_units = len(units)
     sizes = rng.lognormal(0.0, 1.0, n_units)
     online_share = rng.beta(4, 4, n_units)
-    slow = np.where(rng.random(n_units) < 0.12, 4.0, 1.0)  # the few slow units
+    slow_units = rng.random(n_units) < 0.12  # the few slow units, at least one among five or more
+    if n_units >= 5 and not slow_units.any():
+        slow_units[rng.integers(n_units)] = True
+    slow = np.where(slow_units, 6.0, 1.0)
     catalogue = _procedure_catalogue(rng, procedures)
 
     unit = rng.choice(n_units, size=rows, p=sizes / sizes.sum())

@@ -79,26 +79,21 @@ def measures(
         "dossiers_unsatisfied": received & (unsatisfied | _before("complaint_at", e) | late),
         "complaints_late": complaint_late,
     }
-    flagged = dossiers.select(
+    # Only the dossiers the period can see: received before its end and not finished before its
+    # start, or with a complaint in it.
+    relevant = dossiers.filter(
+        _before("received_at", e)
+        & (
+            (pl.col("received_at") >= s).fill_null(False)
+            | pl.col("finished_at").is_null()
+            | (pl.col("finished_at") >= s).fill_null(False)
+            | complaint
+        )
+    )
+    flagged = relevant.select(
         "unit_code", "procedure_code", *(expr.cast(pl.Int64).alias(name) for name, expr in flag.items())
     )
     dossier_counts = flagged.group_by("unit_code").agg(pl.col(name).sum() for name in DOSSIER_MEASURES)
-    # Units whose only rows the period cannot see still appear in the Ibis result only if a row is
-    # relevant: keep the same rule (a unit appears when one of its rows is relevant).
-    relevant = (
-        dossiers.filter(
-            _before("received_at", e)
-            & (
-                (pl.col("received_at") >= s).fill_null(False)
-                | pl.col("finished_at").is_null()
-                | (pl.col("finished_at") >= s).fill_null(False)
-                | complaint
-            )
-        )
-        .select("unit_code")
-        .unique()
-    )
-    dossier_counts = dossier_counts.join(relevant, on="unit_code", how="semi")
     published = (
         procedures.filter(pl.col("published_at").is_between(start, end, closed="left"))
         .group_by("unit_code")

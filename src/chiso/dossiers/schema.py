@@ -149,8 +149,9 @@ def _read(
     parsed: list[pl.Expr] = []
     checks: list[tuple[str, pl.Expr, str]] = []  # (field, bad row, message)
     for column, dtype in schema.items():
-        if f"_raw_{column}" not in frame.columns:
-            parsed.append(pl.lit(False if dtype == pl.Boolean() else None, dtype).alias(column))
+        if f"_raw_{column}" not in frame.columns:  # read as a blank cell would be
+            blank = mapping.value_map(column).get("") if column in ENUMERATIONS else None
+            parsed.append(pl.lit(False if dtype == pl.Boolean() else blank, dtype).alias(column))
             continue
         value, problems = _parse(frame, column, dtype, mapping, column in required)
         parsed.append(value.alias(column))
