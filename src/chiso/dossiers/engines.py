@@ -111,7 +111,7 @@ def spark_session(master: str | None = None) -> Any:
     except ImportError as exc:
         raise EngineError(_("Chưa cài PySpark: pip install 'chiso[spark]'.")) from exc
     if master.startswith("local") and not shutil.which("java"):
-        raise EngineError(_("Spark cần Java (openjdk-17-jre-headless): không tìm thấy lệnh java."))
+        raise EngineError(_("Spark cần Java 17 trở lên: không tìm thấy lệnh java."))
     session = (
         SparkSession.builder.master(master)
         .appName("chiso-dossiers")

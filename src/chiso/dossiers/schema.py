@@ -299,6 +299,11 @@ def _consistency(schema: dict[str, pl.DataType]) -> list[tuple[str, pl.Expr, str
             & (col("complaint_due_at").is_not_null() | col("complaint_handled_at").is_not_null()),
             _("Dòng {row}, cột {field}: có hạn hoặc ngày xử lý phản ánh, kiến nghị mà không có ngày nhận."),
         ),
+        (
+            "complaint_at",
+            (col("complaint_at") < col("received_at")).fill_null(False),
+            _("Dòng {row}, cột {field}: phản ánh, kiến nghị trước ngày tiếp nhận hồ sơ."),
+        ),
     ]
     return rules
 
