@@ -114,3 +114,23 @@ def test_the_command_wants_one_month(tmp_path, capsys, period, message):
     )
     assert code == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_under_a_province_takes_its_units_from_the_registry(tmp_path, capsys):
+    from chiso.cli.dossiers import units_under
+    from chiso.units.models import Unit
+
+    if not Unit.objects.filter(level="province", code="22").exists():
+        Unit.objects.create(level="province", code="22", name="Quảng Ninh")
+    Unit.objects.create(level="department", code="22-SNV", name="Sở Nội vụ", parent_code="22")
+    Unit.objects.create(level="department", code="22-STP", name="Sở Tư pháp", parent_code="22")
+    Unit.objects.create(level="department", code="01-SNV", name="Sở Nội vụ Hà Nội", parent_code="01")
+    codes, publishers = units_under("22", OCTOBER)
+    assert {"22-SNV", "22-STP"} <= set(codes) and "01-SNV" not in codes
+    assert publishers == ["22"]
+    assert main(["dossiers", "generate", "--rows", "500", "--period", "2025-10", "--under", "22",
+                 "-o", str(tmp_path / "qn.parquet")]) == 0  # fmt: skip
+    written = pl.read_parquet(tmp_path / "qn.parquet")
+    assert set(written["unit_code"].unique()) <= set(codes)
+    assert pl.read_parquet(tmp_path / "qn-procedures.parquet")["unit_code"].unique().to_list() == ["22"]
