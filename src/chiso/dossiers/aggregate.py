@@ -4,7 +4,7 @@
 as Ibis tables of any backend and returns two expressions: one row per unit with every measure, and
 one row per (unit, procedure) for "where it is lost". `chiso.dossiers.engines` runs them on DuckDB or
 on Spark; the definitions are in docs/dossiers.md, and every rule reads only what was known at the
-period's end (a date after `end` counts as not yet happened).
+period's end (a date on or after `end` counts as not yet happened).
 """
 
 from __future__ import annotations
