@@ -5,6 +5,7 @@ Polars frames: the same expression, the same figures.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ def spark_session(master: str | None = None) -> Any:
         SparkSession.builder.master(master)
         .appName("chiso-dossiers")
         .config("spark.sql.session.timeZone", "UTC")
+        # Nothing is stored as a Spark table; should anything be, not in the current folder.
+        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "chiso-spark-warehouse"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8" if master.startswith("local") else "200")
