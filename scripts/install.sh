@@ -8,6 +8,9 @@ install_system_packages() {
   command -v g++ >/dev/null 2>&1 || packages+=(g++)
   command -v xgettext >/dev/null 2>&1 || packages+=(gettext)          # makemessages (catalogue test)
   python3 -c "import venv, ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
+  # Java runs Spark (`chiso dossiers compute --engine spark` and its tests, PySpark 4 needs Java 17+):
+  # Debian's default headless JRE (17 on bookworm, 21 on trixie).
+  command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
   # Liberation Serif stands in for Times New Roman (Decree 30/2020) in the PDF reports. The list is
   # read whole first: `fc-list | grep -q` fails under `set -o pipefail` when grep stops at the first
   # match and fc-list dies of SIGPIPE (exit 141), which would reinstall the fonts on every start.

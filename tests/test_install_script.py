@@ -48,7 +48,7 @@ def _run(tmp_path: Path, fc_list: str, *extra: str) -> list[str]:
     log = tmp_path / "calls.log"
     log.touch()
     _fake(fakes, "fc-list", fc_list)
-    for present in ("pkg-config", "g++", "xgettext", "python3", "chromium"):
+    for present in ("pkg-config", "g++", "xgettext", "python3", "chromium", "java"):
         _fake(fakes, present, SUCCEED)
     for recorder in ("apt-get", "sudo"):
         _fake(fakes, recorder, RECORD.format(log=log))
@@ -73,3 +73,31 @@ def test_missing_font_is_installed(tmp_path):
     calls = _run(tmp_path, NO_LIBERATION)
     assert any("install" in call and "fonts-liberation" in call for call in calls), calls
     assert all("libicu-dev" not in call and "g++" not in call for call in calls), calls
+
+
+def test_missing_java_is_installed(tmp_path):
+    """Spark needs Java: a machine without it gets Debian's default headless JRE."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    fakes = tmp_path / "bin"
+    fakes.mkdir()
+    log = tmp_path / "calls.log"
+    log.touch()
+    _fake(fakes, "fc-list", LONG_FONT_LIST)
+    for present in ("pkg-config", "g++", "xgettext", "python3"):
+        _fake(fakes, present, SUCCEED)
+    for recorder in ("apt-get", "sudo"):
+        _fake(fakes, recorder, RECORD.format(log=log))
+    # Only the commands the function needs besides the fakes, so that this machine's own java is not seen.
+    for tool in ("basename", "id", "seq"):
+        found = shutil.which(tool)
+        assert found, tool
+        (fakes / tool).symlink_to(found)
+    command = f'set -euo pipefail; source "{SCRIPT}"; install_system_packages'
+    done = subprocess.run(
+        [bash, "-c", command], env={"PATH": str(fakes), "HOME": str(tmp_path)}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert any("install" in call and "default-jre-headless" in call for call in calls), calls

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_plans(sub)
     add_rounds(sub)
     add_reports(sub)
+    add_dossiers(sub)
     add_setup(sub)
     add_worker(sub)
     return parser
@@ -607,6 +608,41 @@ def add_reports(sub: Any) -> None:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=Handler("chiso.cli.reports:cmd_proforma"))
+
+
+def add_dossiers(sub: Any) -> argparse.ArgumentParser:
+    """dossiers generate (files only, chiso.cli.dossiers); import and compute join the same group."""
+    parser = sub.add_parser(
+        "dossiers",
+        help=_(
+            "hồ sơ thủ tục hành chính (Quyết định 766/QĐ-TTg): sinh dữ liệu mẫu, nhập, tính chỉ số theo kỳ"
+        ),
+    )
+    dossiers = parser.add_subparsers(dest="dossiers_command", required=True)
+
+    p = dossiers.add_parser(
+        "generate", help=_("sinh hồ sơ mẫu (có hạt giống, có các độ lệch của hệ thống thật) cho một tháng")
+    )
+    p.add_argument("--rows", required=True, type=int, help=_("số hồ sơ"))
+    p.add_argument("--period", required=True, help=_("tháng, dạng yyyy-mm, ví dụ 2025-10"))
+    units = p.add_mutually_exclusive_group(required=True)
+    units.add_argument("--units", help=_("mã các đơn vị, cách nhau bởi dấu phẩy"))
+    units.add_argument(
+        "--under",
+        metavar=_("MÃ_TỈNH"),
+        help=_("mọi sở, ngành, xã, phường của một tỉnh (cần danh mục đơn vị)"),
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        help=_("tệp hồ sơ .parquet (hoặc .csv); thủ tục công bố ghi vào tệp …-procedures bên cạnh"),
+    )
+    p.add_argument("--seed", type=int, default=766, help=_("hạt giống ngẫu nhiên (mặc định 766)"))
+    p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_generate"))
+    # `import` and `compute` (the database side) are declared here too.
+    return parser
 
 
 def add_setup(sub: Any) -> None:

@@ -1,0 +1,80 @@
+"""``chiso dossiers``: dossier records of the one-stop systems (Decision 766/QĐ-TTg).
+
+``generate`` writes synthetic records to files and needs no database, except to list the units
+under a province (``--under``), which it asks the unit registry for.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from chiso.cli.common import CommandError
+from chiso.cli.i18n import gettext as _
+from chiso.cli.i18n import ngettext
+
+
+def cmd_generate(args: argparse.Namespace) -> str:
+    """Generate a month of synthetic dossiers (and the procedures published) into files."""
+    from chiso.dossiers.generate import generate, write
+    from chiso.dossiers.periods import PeriodError, parse_period
+
+    try:
+        start, end = parse_period(args.period)
+    except PeriodError as exc:
+        raise CommandError(str(exc)) from exc
+    if (end - start).days > 31:
+        raise CommandError(_("dossiers generate sinh dữ liệu cho một tháng: --period yyyy-mm."))
+    if args.rows < 1:
+        raise CommandError(_("--rows phải là số dương."))
+    if args.output.suffix.lower() not in (".parquet", ".csv"):
+        raise CommandError(_("Tệp ra phải là .parquet hoặc .csv."))
+    if args.under:
+        units, publishers = units_under(args.under, start)
+    else:
+        units = [code.strip() for code in args.units.split(",") if code.strip()]
+        publishers = units
+    if not units:
+        raise CommandError(_("Không có đơn vị nào để sinh hồ sơ."))
+    generated = generate(units, start, args.rows, seed=args.seed, publishers=publishers)
+    dossiers, procedures = write(generated, args.output)
+    return ngettext(
+        "Đã ghi {rows} hồ sơ của {units} đơn vị vào {dossiers} và {procedures} thủ tục công bố vào {other}.",
+        "Đã ghi {rows} hồ sơ của {units} đơn vị vào {dossiers} và {procedures} thủ tục công bố vào {other}.",
+        generated.dossiers.height,
+    ).format(
+        rows=generated.dossiers.height,
+        units=len(units),
+        dossiers=dossiers,
+        procedures=generated.procedures.height,
+        other=procedures,
+    )
+
+
+def units_under(province: str, on: date) -> tuple[list[str], list[str]]:
+    """The codes of the units under a province valid on a day (departments, communes, offices …), and
+    the province itself as the publisher of procedures."""
+    from chiso.cli.common import django_ready
+
+    django_ready()
+    from chiso.engine.units import ORGANISED_LEVELS, PROVINCE, UnitError
+    from chiso.units.registry import registry
+
+    units = registry((PROVINCE, *ORGANISED_LEVELS))
+    try:
+        top = units.by_code(province, on=on)
+    except UnitError as exc:
+        raise CommandError(str(exc)) from exc
+    codes = sorted(
+        unit.code
+        for level in ORGANISED_LEVELS
+        for unit in units.valid_units(level, on=on)
+        if units.is_within(unit, top.code)
+    )
+    if not codes:
+        raise CommandError(
+            _("Tỉnh {name} chưa có đơn vị trực thuộc trong danh mục (chiso units load-communes).").format(
+                name=top.name
+            )
+        )
+    return codes, [top.code]
