@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install.sh
 if [ "${CI:-}" = "true" ]; then
-  install_system_packages chromium
+  install_system_packages java chromium
   install_chiso "test,browser"
 else
-  install_system_packages
+  install_system_packages java
   install_chiso "test"
 fi
 

@@ -66,7 +66,8 @@ def _run(tmp_path: Path, fc_list: str, *extra: str) -> list[str]:
 
 def test_nothing_installed_when_everything_is_there(tmp_path):
     assert _run(tmp_path / "demo", LONG_FONT_LIST) == []
-    assert _run(tmp_path / "ci", LONG_FONT_LIST, "chromium") == []  # test.sh with CI=true
+    assert _run(tmp_path / "test", LONG_FONT_LIST, "java") == []  # test.sh
+    assert _run(tmp_path / "ci", LONG_FONT_LIST, "java", "chromium") == []  # test.sh with CI=true
 
 
 def test_missing_font_is_installed(tmp_path):
@@ -75,8 +76,10 @@ def test_missing_font_is_installed(tmp_path):
     assert all("libicu-dev" not in call and "g++" not in call for call in calls), calls
 
 
-def test_missing_java_is_installed(tmp_path):
-    """Spark needs Java: a machine without it gets Debian's default headless JRE."""
+@pytest.mark.parametrize("asked", [True, False], ids=["tests", "demo"])
+def test_missing_java_is_installed_for_the_tests_only(tmp_path, asked):
+    """Spark needs Java: the tests (which ask for it) get Debian's default headless JRE on a machine
+    without it; the demo does not."""
     bash = shutil.which("bash")
     if bash is None:
         pytest.skip("no bash")
@@ -94,10 +97,10 @@ def test_missing_java_is_installed(tmp_path):
         found = shutil.which(tool)
         assert found, tool
         (fakes / tool).symlink_to(found)
-    command = f'set -euo pipefail; source "{SCRIPT}"; install_system_packages'
+    command = f'set -euo pipefail; source "{SCRIPT}"; install_system_packages {"java" if asked else ""}'
     done = subprocess.run(
         [bash, "-c", command], env={"PATH": str(fakes), "HOME": str(tmp_path)}, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     calls = log.read_text().splitlines()
-    assert any("install" in call and "default-jre-headless" in call for call in calls), calls
+    assert any("install" in call and "default-jre-headless" in call for call in calls) == asked, calls
