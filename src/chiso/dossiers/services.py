@@ -255,3 +255,66 @@ def latest_runs(limit: int = 13) -> Sequence[DossierRun]:
     for run in DossierRun.objects.order_by("-created", "-id")[: limit * 4]:
         seen.setdefault(run.period, run)
     return sorted(seen.values(), key=lambda r: r.period, reverse=True)[:limit]
+
+
+GROUPS = ("1", "2", "3", "4", "5")
+
+
+@dataclass
+class Row:
+    """One unit of a period's table: its node values, its rank on the ranked node, the change."""
+
+    code: str
+    values: dict[str, Decimal]
+    rank: int | None = None
+    previous_rank: int | None = None
+    change: Decimal | None = None  # ranked node's points minus the previous period's
+
+
+def ranked_node(run: DossierRun) -> str:
+    """The node the period is ranked on: the total when any unit has one; otherwise (the maxima of
+    groups 3 and 4 still unknown) the first group every unit is scored on."""
+    for node in ("total", *GROUPS, "2.1"):
+        if any(node in values for values in run.scores.values()):
+            return node
+    return "total"
+
+
+def previous_run(run: DossierRun) -> DossierRun | None:
+    """The latest run of the period before (the month, quarter or year before)."""
+    start, _ = parse_period(run.period)
+    candidates = DossierRun.objects.filter(period__lt=run.period, period__startswith=run.period[:2]).only(
+        "id", "period", "scores", "created"
+    )
+    before = [r for r in candidates.order_by("-period", "-created")[:20] if len(r.period) == len(run.period)]
+    return before[0] if before else None
+
+
+def table(run: DossierRun, codes: Sequence[str] | None = None) -> tuple[str, list[Row]]:
+    """The period's rows ranked on `ranked_node(run)`, with the rank and points change from the period
+    before; `codes` limits the peers (the units of a province)."""
+    from chiso.engine.ranking import rank
+
+    node = ranked_node(run)
+    wanted = set(codes) if codes is not None else set(run.scores)
+    values = {
+        code: {k: Decimal(v) for k, v in vals.items()} for code, vals in run.scores.items() if code in wanted
+    }
+    ranking = rank(
+        {code: vals.get(node) for code, vals in values.items()}, run.framework.to_engine().ranking.precision
+    )
+    before = previous_run(run)
+    previous = None
+    if before is not None:
+        old = {c: Decimal(v[node]) for c, v in before.scores.items() if c in wanted and node in v}
+        previous = rank(dict(old), ranking.precision)
+    rows = []
+    for code, vals in values.items():
+        row = Row(code, vals, ranking.rank_of(code))
+        if previous is not None and (entry := previous.entry(code)) is not None:
+            row.previous_rank = entry.rank
+            if node in vals:
+                row.change = vals[node] - entry.value
+        rows.append(row)
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return node, rows
