@@ -282,12 +282,16 @@ def ranked_node(run: DossierRun) -> str:
 
 def previous_run(run: DossierRun) -> DossierRun | None:
     """The latest run of the period before (the month, quarter or year before)."""
-    start, _ = parse_period(run.period)
-    candidates = DossierRun.objects.filter(period__lt=run.period, period__startswith=run.period[:2]).only(
-        "id", "period", "scores", "created"
-    )
-    before = [r for r in candidates.order_by("-period", "-created")[:20] if len(r.period) == len(run.period)]
-    return before[0] if before else None
+    candidates = DossierRun.objects.filter(period__lt=run.period).only("id", "period", "scores", "created")
+    same_kind = [
+        r for r in candidates.order_by("-period", "-created")[:40] if _kind(r.period) == _kind(run.period)
+    ]
+    return same_kind[0] if same_kind else None
+
+
+def _kind(period: str) -> tuple[int, bool]:
+    """Months, quarters and years are compared with their own kind only."""
+    return len(period), "Q" in period
 
 
 def table(run: DossierRun, codes: Sequence[str] | None = None) -> tuple[str, list[Row]]:
