@@ -31,6 +31,8 @@ class DossierImport(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
+    objects: models.Manager[DossierImport] = models.Manager()
+
     class Meta:
         verbose_name = _("lần nhập hồ sơ")
         verbose_name_plural = _("lần nhập hồ sơ")
@@ -61,6 +63,8 @@ class DossierRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects: models.Manager[DossierRun] = models.Manager()
 
     class Meta:
         verbose_name = _("lần tính chỉ số 766")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,7 +17,7 @@ from chiso.engine.validation import validate_framework
 FILE = Path(__file__).resolve().parents[2] / "data" / "frameworks" / "service-766-2022.yaml"
 
 
-def _framework():  # type: ignore[no-untyped-def]
+def _framework() -> Any:
     return framework_from_dict(yaml.safe_load(FILE.read_text(encoding="utf-8")))
 
 

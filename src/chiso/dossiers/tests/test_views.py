@@ -38,7 +38,9 @@ def officer() -> Client:
 
 
 def _month(tmp_path: Path, units: list[str], month: int, seed: int) -> None:
-    dossiers, procedures = write(generate(units, date(2025, month, 1), 900, seed=seed), tmp_path / f"m{month}.parquet")
+    dossiers, procedures = write(
+        generate(units, date(2025, month, 1), 900, seed=seed), tmp_path / f"m{month}.parquet"
+    )
     assert services.import_file(dossiers).ok
     assert services.import_file(procedures, kind=DossierImport.Kind.PROCEDURES).ok
 
