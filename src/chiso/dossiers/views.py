@@ -93,7 +93,7 @@ def _trend(months: list[DossierRun], node: str) -> str:
     for run in shown:
         values = [Decimal(v[node]) for v in run.scores.values() if node in v]
         means.append(sum(values, Decimal(0)) / len(values) if values else None)
-    categories = [(run.period, run.period) for run in shown]
+    categories = [("", run.period) for run in shown]
     series = [Series(_("Điểm bình quân các đơn vị"), "#1f6f8b", [m]) for m in means]
     return (
         grouped_bars(
