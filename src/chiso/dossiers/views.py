@@ -42,7 +42,12 @@ def month(request: HttpRequest) -> HttpResponse:
     months = [r for r in runs if len(r.period) == 7 and "Q" not in r.period]
     wanted = request.GET.get("ky", "")
     run = next((r for r in runs if r.period == wanted), months[0] if months else (runs[0] if runs else None))
-    context: dict = {"runs": runs, "run": run, "imports": DossierImport.objects.all()[:10]}
+    context: dict = {
+        "runs": runs,
+        "run": run,
+        "imports": DossierImport.objects.all()[:10],
+        "section": "dossiers",
+    }
     if run is not None:
         node, rows = services.table(run)
         framework = run.framework.to_engine()
