@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chiso.assessments",
     "chiso.administration",
     "chiso.surveys",
+    "chiso.dossiers",
     "chiso.plans",
     "chiso.rounds",
     "chiso.reports",

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dieu-hanh/", include("chiso.units.urls")),
     path("khao-sat/", include("chiso.surveys.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
+    path("dieu-hanh/", include("chiso.dossiers.urls")),
     path("dot-bao-cao/", include("chiso.rounds.urls")),
     path("viec/", include("chiso.jobs.urls")),
     path("api/v1/", api.urls),  # the open-data API (chiso.api): names "api-v1:…"

@@ -78,3 +78,75 @@ def units_under(province: str, on: date) -> tuple[list[str], list[str]]:
             )
         )
     return codes, [top.code]
+
+
+def cmd_import(args: argparse.Namespace) -> str:
+    """Import dossier exports and procedure lists: each file whole, or nothing with its row errors."""
+    from chiso.cli.common import django_ready
+
+    django_ready()
+    from chiso.dossiers import services
+    from chiso.dossiers.mapping import ColumnMapping, MappingError
+    from chiso.dossiers.models import DossierImport
+
+    if not args.files and not args.procedures:
+        raise CommandError(_("Cần ít nhất một tệp hồ sơ hoặc --procedures."))
+    try:
+        mapping = ColumnMapping.load(args.mapping) if args.mapping else None
+    except (MappingError, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+    lines: list[str] = []
+    failed = False
+    todo = [(p, DossierImport.Kind.DOSSIERS) for p in args.files]
+    todo += [(p, DossierImport.Kind.PROCEDURES) for p in args.procedures]
+    for path, kind in todo:
+        if not path.exists():
+            raise CommandError(_("Không có tệp {path}.").format(path=path))
+        outcome = services.import_file(path, kind=kind, mapping=mapping)
+        if outcome.ok:
+            lines.append(
+                _("{name}: đã nhập {imported}/{total} dòng, thay {replaced} hồ sơ đã có.").format(
+                    name=path.name, imported=outcome.imported, total=outcome.total, replaced=outcome.replaced
+                )
+            )
+        else:
+            failed = True
+            lines.append(_("{name}: không nhập dòng nào:").format(name=path.name))
+            lines.extend(f"  {message}" for message in outcome.errors)
+    if failed:
+        raise CommandError("\n".join(lines))
+    return "\n".join(lines)
+
+
+def cmd_compute(args: argparse.Namespace) -> str:
+    """Compute the 766 index for a period on DuckDB or Spark and store it."""
+    from chiso.cli.common import django_ready
+
+    django_ready()
+    from chiso.dossiers import services
+    from chiso.dossiers.engines import EngineError
+    from chiso.dossiers.periods import PeriodError
+    from chiso.engine.numbers import format_number, format_rank, format_signed
+
+    try:
+        run = services.compute(args.period, engine=args.engine, master=args.master, under=args.under)
+    except (PeriodError, EngineError) as exc:
+        raise CommandError(str(exc)) from exc
+    node, rows = services.table(run)
+    lines = [
+        _("Kỳ {period}: {units} đơn vị, tính bằng {engine} trong {seconds} giây.").format(
+            period=run.period, units=len(run.scores), engine=run.engine, seconds=f"{run.seconds:.1f}"
+        )
+    ]
+    if node != "total":
+        lines.append(
+            _(
+                "Chưa tính được tổng điểm: chưa biết điểm tối đa của một số nhóm, tiêu chí (tổ chức đánh giá đặt "
+                "trong trình sửa khung). Xếp hạng theo nhóm {node}."
+            ).format(node=node)
+        )
+    for row in rows[:20]:
+        change = "" if row.change is None else "  " + format_signed(row.change)
+        rank = format_rank(row.rank, len(rows)) if row.rank else "-"
+        lines.append(f"{rank:>7}  {row.code:<10} {format_number(row.values.get(node))}{change}")
+    return "\n".join(lines)

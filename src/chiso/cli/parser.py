@@ -641,7 +641,21 @@ def add_dossiers(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=766, help=_("hạt giống ngẫu nhiên (mặc định 766)"))
     p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_generate"))
-    # `import` and `compute` (the database side) are declared here too.
+
+    p = dossiers.add_parser(
+        "import", help=_("nhập tệp hồ sơ (CSV, Parquet): cả tệp hoặc không gì; hồ sơ nhập lại thay hồ sơ cũ")
+    )
+    p.add_argument("files", nargs="*", type=Path, metavar=_("TỆP"), help=_("tệp hồ sơ"))
+    p.add_argument("--procedures", type=Path, action="append", default=[], help=_("tệp thủ tục công bố"))
+    p.add_argument("--mapping", type=Path, help=_("tệp ánh xạ cột (YAML)"))
+    p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_import"))
+
+    p = dossiers.add_parser("compute", help=_("tính Chỉ số 766 của mọi đơn vị cho một kỳ"))
+    p.add_argument("--period", required=True, help=_("tháng (2025-10), quý (2025-Q4) hoặc năm (2025)"))
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    p.add_argument("--master", help=_("địa chỉ Spark (mặc định local[*])"))
+    p.add_argument("--under", metavar=_("MÃ_TỈNH"), help=_("chỉ các đơn vị của một tỉnh"))
+    p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_compute"))
     return parser
 
 

@@ -53,6 +53,7 @@ from chiso.demo.cycles import (
     DEPARTMENT_STATES,
     cycle,
 )
+from chiso.demo.dossiers import create_dossiers
 from chiso.demo.people import Account, assign_blocks, communes, departments, people_and_accounts
 from chiso.demo.plans import assign_responsibilities, create_plan
 from chiso.demo.rounds import create_round
@@ -126,6 +127,7 @@ def seed_demo(out: TextIO = sys.stdout, today: date | None = None) -> list[Accou
         )
         create_plan(people, {**department_units, **commune_units}, today)
         create_round(people, department_units, today)
+        create_dossiers({**department_units, **commune_units}, today)
     print_accounts(accounts, out)
     print_sample_file(out)
     return accounts

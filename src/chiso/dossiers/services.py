@@ -1,0 +1,324 @@
+"""Import dossier exports into the data folder and compute the 766 index for a period.
+
+An import is all or nothing: a file with a wrong row writes nothing and returns the row errors. Its
+rows become one Parquet file (canonical columns) under ``dossiers/imports/``; a dossier that an
+earlier import holds is taken out of the earlier file (the new row replaces it), so importing the
+same export twice changes nothing. Files are written under a pending name and moved in when the
+transaction commits (as the surveys' answer files).
+
+`compute` reads every import's file with `engines.compute` (DuckDB or Spark), turns the measures into
+the framework's inputs (`inputs.leaf_inputs`), scores them with the engine and stores one
+`DossierRun` per period, with the method (engine, files, seconds, framework, time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from chiso.dossiers import engines, schema
+from chiso.dossiers.inputs import FRAMEWORK_CODE, leaf_inputs
+from chiso.dossiers.mapping import ColumnMapping
+from chiso.dossiers.models import DossierImport, DossierRun
+from chiso.dossiers.periods import parse_period
+from chiso.engine.scoring import score_units
+
+PENDING = ".pending"
+LOSS_ROWS = 50  # the (unit, procedure) rows with most late dossiers kept for the page
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, or (`errors`) why it wrote nothing."""
+
+    file_name: str
+    total: int = 0
+    imported: int = 0
+    replaced: int = 0
+    errors: list[str] = field(default_factory=list)
+    batch: DossierImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_of(batch: DossierImport) -> Path | None:
+    """The import's file on disk: moved in, or still pending inside the importing transaction."""
+    if not batch.path:
+        return None
+    final = Path(default_storage.path(batch.path))
+    if final.exists():
+        return final
+    pending = final.with_name(final.name + PENDING)
+    return pending if pending.exists() else None
+
+
+def _write(frame: pl.DataFrame, name: str) -> None:
+    final = Path(default_storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    pending = final.with_name(final.name + PENDING)
+    frame.write_parquet(pending, compression="zstd", statistics=True)
+    transaction.on_commit(lambda: os.replace(pending, final) if pending.exists() else None)
+
+
+def import_file(
+    path: Path,
+    *,
+    kind: str = DossierImport.Kind.DOSSIERS,
+    mapping: ColumnMapping | None = None,
+    user: Any = None,
+) -> ImportOutcome:
+    """Import one export (CSV or Parquet): all its rows, or none with the row errors."""
+    try:
+        read = (schema.read_dossiers if kind == DossierImport.Kind.DOSSIERS else schema.read_procedures)(
+            path, mapping
+        )
+    except (schema.SchemaError, ValueError) as error:
+        return ImportOutcome(path.name, errors=[str(error)])
+    if not read.ok:
+        return ImportOutcome(path.name, total=read.total, errors=read.messages(50))
+    outcome = ImportOutcome(path.name, total=read.total, imported=read.rows.height)
+    pendings: list[Path] = []
+    try:
+        with transaction.atomic():
+            key = "dossier_id" if kind == DossierImport.Kind.DOSSIERS else ["procedure_code", "unit_code"]
+            outcome.replaced = _take_out_of_earlier(kind, read.rows, key, pendings)
+            batch = DossierImport.objects.create(
+                kind=kind,
+                file_name=path.name[:255],
+                sha256=_sha256(path),
+                total_rows=read.total,
+                imported=read.rows.height,
+                replaced=outcome.replaced,
+                rows=read.rows.height,
+                user=user if getattr(user, "is_authenticated", False) else None,
+            )
+            batch.path = f"dossiers/{kind}/{batch.pk}-{batch.sha256[:12]}.parquet"
+            pendings.append(Path(default_storage.path(batch.path + PENDING)))
+            _write(read.rows, batch.path)
+            batch.save(update_fields=["path"])
+    except BaseException:
+        for pending in pendings:
+            pending.unlink(missing_ok=True)
+        raise
+    outcome.batch = batch
+    return outcome
+
+
+def _take_out_of_earlier(kind: str, rows: pl.DataFrame, key: Any, pendings: list[Path]) -> int:
+    """Rewrite the earlier imports' files without the rows this import replaces; their count."""
+    keys = rows.select(key).unique()
+    replaced = 0
+    for earlier in DossierImport.objects.select_for_update().filter(kind=kind).exclude(path=""):
+        found = file_of(earlier)
+        if found is None:
+            continue
+        frame = pl.read_parquet(found)
+        kept = frame.join(keys, on=key, how="anti")
+        gone = frame.height - kept.height
+        if gone:
+            replaced += gone
+            pendings.append(found.with_name(Path(earlier.path).name + PENDING))
+            _write(kept, earlier.path)
+            earlier.rows = kept.height
+            earlier.save(update_fields=["rows"])
+    return replaced
+
+
+def files(kind: str) -> list[Path]:
+    """The Parquet files of every import of a kind that still holds rows."""
+    out = []
+    for batch in DossierImport.objects.filter(kind=kind, rows__gt=0).exclude(path="").order_by("pk"):
+        found = file_of(batch)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def framework() -> Any:
+    """The stored 766 framework (loaded from the built-in files when missing)."""
+    from chiso.frameworks.models import Framework
+
+    found = Framework.objects.filter(code=FRAMEWORK_CODE).select_related("index").first()
+    if found is None:
+        from chiso.frameworks.services import load_builtin
+
+        load_builtin(only_missing=True)
+        found = Framework.objects.select_related("index").get(code=FRAMEWORK_CODE)
+    return found
+
+
+def _scorable(framework: Any, inputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Leave out a ratio with nothing to count when its rule does not say how to score that case."""
+    out = {}
+    for code, given in inputs.items():
+        try:
+            node = framework.node(code)
+        except KeyError:
+            continue
+        if node.rule is None:
+            continue
+        params = node.rule.params or {}
+        if given.get("denominator") == 0 and params.get("when_no_occurrence", "error") == "error":
+            continue
+        out[code] = given
+    return out
+
+
+def compute(
+    period: str,
+    engine: str = "duckdb",
+    master: str | None = None,
+    *,
+    under: str | None = None,
+    user: Any = None,
+) -> DossierRun:
+    """Compute the 766 index of every unit for a period and store it (a new run replaces none: the
+    latest run of a period is the one shown)."""
+    start, end = parse_period(period)
+    dossier_files = files(DossierImport.Kind.DOSSIERS)
+    procedure_files = files(DossierImport.Kind.PROCEDURES)
+    result = engines.compute(dossier_files, procedure_files, start, end, engine=engine, master=master)
+    by_unit = result.by_unit
+    by_procedure = result.by_procedure
+    if under:
+        from chiso.units.models import Unit
+
+        codes = _codes_under(Unit, under)
+        by_unit = by_unit.filter(pl.col("unit_code").is_in(codes))
+        by_procedure = by_procedure.filter(pl.col("unit_code").is_in(codes))
+    stored = framework()
+    engine_framework = stored.to_engine()
+    measures = {
+        row["unit_code"]: {k: v for k, v in row.items() if k != "unit_code"} for row in by_unit.to_dicts()
+    }
+    inputs = {code: _scorable(engine_framework, leaf_inputs(m)) for code, m in measures.items()}
+    scored = score_units(engine_framework, inputs)
+    scores = {
+        str(code): {node: str(value) for node, value in _values(score).items()}
+        for code, score in scored.items()
+    }
+    losses = (
+        by_procedure.filter(pl.col("dossiers_late") > 0)
+        .sort(["dossiers_late", "unit_code", "procedure_code"], descending=[True, False, False])
+        .head(LOSS_ROWS)
+        .to_dicts()
+    )
+    return DossierRun.objects.create(
+        period=period.strip(),
+        engine=result.engine,
+        seconds=round(result.seconds, 3),
+        files=[p.name for p in (*dossier_files, *procedure_files)],
+        framework=stored,
+        scores=scores,
+        measures=measures,
+        losses=losses,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def _values(score: Any) -> dict[str, Decimal]:
+    return {code: node.points for code, node in score.nodes.items() if node.points is not None}
+
+
+def _codes_under(unit_model: Any, code: str) -> list[str]:
+    """The codes of a unit and every unit under it (departments and communes of a province)."""
+    found, frontier = {code}, [code]
+    while frontier:
+        children = set(unit_model.objects.filter(parent_code__in=frontier).values_list("code", flat=True))
+        frontier = sorted(children - found)
+        found.update(children)
+    return sorted(found)
+
+
+def latest_runs(limit: int = 13) -> Sequence[DossierRun]:
+    """The latest run of each period, newest period first (bounded)."""
+    seen: dict[str, DossierRun] = {}
+    for run in DossierRun.objects.order_by("-created", "-id")[: limit * 4]:
+        seen.setdefault(run.period, run)
+    return sorted(seen.values(), key=lambda r: r.period, reverse=True)[:limit]
+
+
+GROUPS = ("1", "2", "3", "4", "5")
+
+
+@dataclass
+class Row:
+    """One unit of a period's table: its node values, its rank on the ranked node, the change."""
+
+    code: str
+    values: dict[str, Decimal]
+    rank: int | None = None
+    previous_rank: int | None = None
+    change: Decimal | None = None  # ranked node's points minus the previous period's
+
+
+def ranked_node(run: DossierRun) -> str:
+    """The node the period is ranked on: the total when any unit has one; otherwise (the maxima of
+    groups 3 and 4 still unknown) the first group every unit is scored on."""
+    for node in ("total", *GROUPS, "2.1"):
+        if any(node in values for values in run.scores.values()):
+            return node
+    return "total"
+
+
+def previous_run(run: DossierRun) -> DossierRun | None:
+    """The latest run of the period before (the month, quarter or year before)."""
+    candidates = DossierRun.objects.filter(period__lt=run.period).only("id", "period", "scores", "created")
+    same_kind = [
+        r for r in candidates.order_by("-period", "-created")[:40] if _kind(r.period) == _kind(run.period)
+    ]
+    return same_kind[0] if same_kind else None
+
+
+def _kind(period: str) -> tuple[int, bool]:
+    """Months, quarters and years are compared with their own kind only."""
+    return len(period), "Q" in period
+
+
+def table(run: DossierRun, codes: Sequence[str] | None = None) -> tuple[str, list[Row]]:
+    """The period's rows ranked on `ranked_node(run)`, with the rank and points change from the period
+    before; `codes` limits the peers (the units of a province)."""
+    from chiso.engine.ranking import rank
+
+    node = ranked_node(run)
+    wanted = set(codes) if codes is not None else set(run.scores)
+    values = {
+        code: {k: Decimal(v) for k, v in vals.items()} for code, vals in run.scores.items() if code in wanted
+    }
+    ranking = rank(
+        {code: vals.get(node) for code, vals in values.items()}, run.framework.to_engine().ranking.precision
+    )
+    before = previous_run(run)
+    previous = None
+    if before is not None:
+        old = {c: Decimal(v[node]) for c, v in before.scores.items() if c in wanted and node in v}
+        previous = rank(dict(old), ranking.precision)
+    rows = []
+    for code, vals in values.items():
+        row = Row(code, vals, ranking.rank_of(code))
+        if previous is not None and (entry := previous.entry(code)) is not None:
+            row.previous_rank = entry.rank
+            if node in vals:
+                row.change = vals[node] - entry.value
+        rows.append(row)
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return node, rows
