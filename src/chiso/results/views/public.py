@@ -19,6 +19,7 @@ from chiso.results import maps
 from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
+from chiso.results.pagecache import cached_page
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years
@@ -35,6 +36,7 @@ def _index_or_404(code: str) -> Index:
         raise Http404(str(exc)) from exc
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Every index with the years that have results, newest first, and the latest top five."""
     published = (
@@ -69,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "results/home.html", {"cards": cards})
 
 
+@cached_page
 def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     """The league table of an index-year, optionally one region only."""
     index = _index_or_404(index_code)
@@ -130,6 +133,7 @@ def _map_context(request: HttpRequest, analysis, year: int, highlight: str | Non
     return {"map": drawn.svg(), "map_mode": mode, "map_modes": list(maps.MODES.items())}
 
 
+@cached_page
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
     """One unit's position in an index-year."""
     index = _index_or_404(index_code)
