@@ -66,8 +66,8 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def page_key(generation: str, language: str, full_path: str) -> str:
-    text = repr((CODE_VERSION, generation, language, full_path))
+def page_key(generation: str, language: str, full_path: str, parts: tuple[Any, ...] = ()) -> str:
+    text = repr((CODE_VERSION, generation, language, full_path, *parts))
     return "chiso:page:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -90,35 +90,50 @@ def cached_page(
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.CHISO_PAGE_CACHE or not _keepable(request) or (when is not None and not when(kwargs)):
+        if when is not None and not when(kwargs):
             return view(request, *args, **kwargs)
-        current = analyses_cache.generation()
-        if current is None or analyses_cache._pending():
-            stats["bypassed"] += 1
-            return view(request, *args, **kwargs)
-        key = page_key(current, get_language() or "", request.get_full_path())
-        parts = _get(key)
-        if parts is not None:
-            stats["hit"] += 1
-            return _serve(request, parts, live_parts, kwargs)
-        request.page_parts = {}  # type: ignore[attr-defined]  # filled by base.html's page parts
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            parts = request.page_parts  # type: ignore[attr-defined]
-            del request.page_parts  # type: ignore[attr-defined]
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and "content" in parts
-            and not response.cookies  # a page that sets a cookie is someone's own
-            and not analyses_cache._pending()
-        ):
-            stats["kept"] += 1
-            _set(key, parts)
-        return response
+        return kept_page(request, (), lambda: view(request, *args, **kwargs), live_parts, kwargs)
 
     return wrapped
+
+
+def kept_page(
+    request: HttpRequest,
+    parts: tuple[Any, ...],
+    render_page: Callable[[], HttpResponse],
+    live: LiveParts | None = None,
+    kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page `render_page` renders, kept per generation, language, path and `parts` (what else
+    its content depends on: a survey's results version, whether the user may manage it …): for a
+    view that checks who may see the page first, then calls this."""
+    if not settings.CHISO_PAGE_CACHE or not _keepable(request):
+        return render_page()
+    current = analyses_cache.generation()
+    if current is None or analyses_cache._pending():
+        stats["bypassed"] += 1
+        return render_page()
+    key = page_key(current, get_language() or "", request.get_full_path(), parts)
+    kept = _get(key)
+    if kept is not None:
+        stats["hit"] += 1
+        return _serve(request, kept, live or {}, kwargs or {})
+    request.page_parts = {}  # type: ignore[attr-defined]  # filled by base.html's page parts
+    try:
+        response = render_page()
+    finally:
+        kept = request.page_parts  # type: ignore[attr-defined]
+        del request.page_parts  # type: ignore[attr-defined]
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and "content" in kept
+        and not response.cookies  # a page that sets a cookie is someone's own
+        and not analyses_cache._pending()
+    ):
+        stats["kept"] += 1
+        _set(key, kept)
+    return response
 
 
 def _serve(
