@@ -80,19 +80,21 @@ def cached_page(
     *,
     live: LiveParts | None = None,
     when: Callable[[dict[str, Any]], bool] | None = None,
+    query: tuple[str, ...] = (),
 ) -> Any:
     """Decorate a public view whose content is the same for everyone (but its `live` parts): its
     parts are kept per generation, language and path, and served from the cache. `when(kwargs)`
-    says which of the view's routes are kept (all when not given)."""
+    says which of the view's routes are kept (all when not given); `query`, the parameters of the
+    address the view reads (an address with any other is rendered, never kept)."""
     if view is None:
-        return functools.partial(cached_page, live=live, when=when)
+        return functools.partial(cached_page, live=live, when=when, query=query)
     live_parts = live or {}
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if when is not None and not when(kwargs):
             return view(request, *args, **kwargs)
-        return kept_page(request, (), lambda: view(request, *args, **kwargs), live_parts, kwargs)
+        return kept_page(request, (), lambda: view(request, *args, **kwargs), live_parts, kwargs, query)
 
     return wrapped
 
@@ -103,11 +105,13 @@ def kept_page(
     render_page: Callable[[], HttpResponse],
     live: LiveParts | None = None,
     kwargs: dict[str, Any] | None = None,
+    query: tuple[str, ...] = (),
 ) -> HttpResponse:
     """The page `render_page` renders, kept per generation, language, path and `parts` (what else
     its content depends on: a survey's results version, whether the user may manage it …): for a
-    view that checks who may see the page first, then calls this."""
-    if not settings.CHISO_PAGE_CACHE or not _keepable(request):
+    view that checks who may see the page first, then calls this. Only addresses whose parameters
+    are all in `query` are kept: made-up ones would fill the cache (and evict what is used)."""
+    if not settings.CHISO_PAGE_CACHE or not _keepable(request) or not set(request.GET) <= set(query):
         return render_page()
     current = analyses_cache.generation()
     if current is None or analyses_cache._pending():

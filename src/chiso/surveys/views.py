@@ -318,7 +318,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         tuple(version.values()),
         can_manage(request.user),
     )
-    return kept_page(request, parts, lambda: _results(request, item))
+    return kept_page(request, parts, lambda: _results(request, item), query=("chi-so", "loai"))
 
 
 def _results(request: HttpRequest, item: Survey) -> HttpResponse:

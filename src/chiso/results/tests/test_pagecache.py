@@ -102,6 +102,15 @@ def test_nothing_is_kept_from_uncommitted_changes_nor_for_htmx(client, monkeypat
     assert pagecache.stats["kept"] == kept + 1
 
 
+def test_an_address_with_parameters_the_page_does_not_read_is_not_kept(client):
+    kept = pagecache.stats["kept"]
+    client.get(f"{RANKING}?utm_source=x")
+    client.get(f"{RANKING}{NINH_THUAN}/?vung=1")
+    assert pagecache.stats["kept"] == kept
+    client.get(f"{RANKING}?vung=1&trang=2")
+    assert pagecache.stats["kept"] == kept + 1
+
+
 def test_a_missing_page_is_not_kept(client):
     kept = pagecache.stats["kept"]
     assert client.get("/ket-qua/papi/1990/").status_code == 404

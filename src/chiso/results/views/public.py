@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from chiso.core.pagination import paginate
+from chiso.core.pagination import PAGE, WHOLE, paginate
 from chiso.engine.analysis import REGION
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "results/home.html", {"cards": cards})
 
 
-@cached_page
+@cached_page(query=("vung", "ban-do", PAGE, WHOLE))
 def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     """The league table of an index-year, optionally one region only."""
     index = _index_or_404(index_code)
