@@ -27,6 +27,7 @@ from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tr
 from chiso.engine.names import labelled, shown_code
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
+from chiso.results.cache import kept_in_process
 from chiso.results.extensions import panels_for
 from chiso.results.pagecache import cached_page
 from chiso.results.subjects import Subject, cycle_subject, may_analyse, national_subject
@@ -146,8 +147,11 @@ def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
 
 
 def _live_panels(request: HttpRequest, kwargs: dict) -> str:
-    """The panels of a kept page of points lost, for this request's user."""
-    panels = panels_for("losses", request, subject_from(request, kwargs))
+    """The panels of a kept page of points lost, for this request's user (about a province in a
+    published index-year: its subject is made of published data only, kept per generation)."""
+    parts = ("national-subject", kwargs["index_code"], kwargs["year"], kwargs["unit_code"])
+    subject = kept_in_process(parts, lambda: subject_from(request, kwargs))
+    panels = panels_for("losses", request, subject)
     return render_to_string("results/_panels.html", {"panels": panels}, request)
 
 
