@@ -26,9 +26,11 @@ TOKEN = re.compile(r"[A-Za-z0-9]{64}")  # a masked CSRF token: another for every
 
 
 @pytest.fixture(autouse=True)
-def committed(monkeypatch):
-    """As in production, where the data a page shows was committed before the request."""
+def committed(monkeypatch, settings):
+    """As in production, where the data a page shows was committed before the request (and the
+    page cache on)."""
     monkeypatch.setattr(cache, "_pending", lambda: False)
+    settings.CHISO_PAGE_CACHE = True
 
 
 def _html(response) -> str:
