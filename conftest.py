@@ -76,6 +76,13 @@ def fresh_analyses():
 
 
 @pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Pages rendered afresh (their `response.context` read by the tests, and settings changed
+    inside a test); the tests of `chiso.results.pagecache` turn the page cache on."""
+    settings.CHISO_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

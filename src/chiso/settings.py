@@ -138,9 +138,13 @@ else:
     _cache = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": _folder,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # analyses, and the public pages kept as HTML (compressed, a few KB each; chiso.results.pagecache)
+        "OPTIONS": {"MAX_ENTRIES": 10000},
     }
 CACHES = {"default": {**_cache, "KEY_PREFIX": "chiso"}}
+# The public results pages are also kept there as rendered HTML, per published-data generation
+# (chiso.results.pagecache); CHISO_PAGE_CACHE=0 renders them afresh on every request.
+CHISO_PAGE_CACHE = os.environ.get("CHISO_PAGE_CACHE", "1").strip() != "0"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -30,11 +30,22 @@ def _memberships(user: User | AnonymousUser) -> list[tuple[str, int | None, int 
         return []
     cached = getattr(user, "_chiso_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("role", "unit_id", "organiser_id"))
+        rows = list(Membership.objects.filter(user=user).select_related("unit", "organiser").order_by("role"))
+        setattr(user, "_chiso_membership_rows", rows)  # noqa: B010 — the header's roles, same query
+        cached = [(m.role, m.unit_id, m.organiser_id) for m in rows]
         if user.is_superuser:
             cached.append((Role.ADMIN, None, None))
         setattr(user, "_chiso_memberships", cached)  # noqa: B010 — kept on the user object for this request
     return cached
+
+
+def memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's memberships with their units and organisers, by role: read with the roles, once
+    per request (the header names every role the user holds)."""
+    if not user.is_authenticated:
+        return []
+    _memberships(user)
+    return list(getattr(user, "_chiso_membership_rows", []))
 
 
 def roles_of(user: User | AnonymousUser) -> dict[str, set[int | None]]:

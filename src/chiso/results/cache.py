@@ -161,6 +161,7 @@ def clear() -> None:
     """Forget every analysis: this process's and the shared ones (a new generation)."""
     _in_process.clear()
     _registries.clear()
+    _objects.clear()
     _renew()
 
 
@@ -237,4 +238,24 @@ def cached_registry(levels: tuple[str, ...]) -> Any:
         for old in [k for k in _registries if k[0] != current]:  # only this generation's are kept
             del _registries[old]
         _registries[key] = found
+    return found
+
+
+# -- other read-only objects of the published data ----------------------------------------------------
+
+_objects = _LRU(256)
+
+
+def kept_in_process(parts: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """`build()` kept in this process for the current generation, under `parts` (what it is built
+    from): an object made only of the units, frameworks and results (a kept page's subject). Read
+    only; never kept when it could not be invalidated; an exception of `build` is not kept."""
+    current = generation()
+    if current is None or _pending():
+        return build()
+    key = repr((CODE_VERSION, current, *parts))
+    found = _objects.get(key)
+    if found is None:
+        found = build()
+        _objects.put(key, found)
     return found

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from chiso.engine.survey import OVERALL
 from chiso.engine.survey.design import explain_method
 from chiso.frameworks.ownership import may_change
 from chiso.jobs import services as jobs
+from chiso.results.pagecache import kept_page
 from chiso.surveys import services
 from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
 from chiso.surveys.jobs import ESTIMATE, IMPORT
@@ -302,13 +303,30 @@ def _factor_cell(code: str, result: SurveyResult | None) -> dict:
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking of a survey's units with their intervals; kept as HTML (`chiso.results.pagecache`)
+    per version of its results — an estimation replaces them all — and of the survey, per filter
+    and language, and per whether the user manages surveys (who see the technical details)."""
     item = _readable(request, pk)
     if item is None:
         return _refuse(request)
+    version = item.results.aggregate(rows=Count("id"), last=Max("id"), computed=Max("computed_at"))
+    questionnaire = item.questionnaire
+    parts = (
+        "survey-results",
+        tuple(getattr(item, f.attname) for f in item._meta.concrete_fields),
+        (questionnaire.pk, questionnaire.sha256, questionnaire.name, questionnaire.satisfied),
+        tuple(version.values()),
+        can_manage(request.user),
+    )
+    return kept_page(request, parts, lambda: _results(request, item), query=("chi-so", "loai"))
+
+
+def _results(request: HttpRequest, item: Survey) -> HttpResponse:
     form = item.questionnaire.form()
-    factors = [f for f in form.factors if item.results.filter(level="factor", code=f.code).exists()]
+    stored = set(item.results.filter(level="factor").values_list("code", flat=True).distinct())
+    factors = [f for f in form.factors if f.code in stored]
     known = {f.code for f in form.factors}
-    extra = sorted(set(item.results.filter(level="factor").values_list("code", flat=True).distinct()) - known)
+    extra = sorted(stored - known)
     factor_codes = [f.code for f in factors] + extra
     factor_names = {f.code: f.name for f in factors}
     code = request.GET.get("chi-so", OVERALL)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from chiso.accounts.models import Membership, Role
-from chiso.accounts.permissions import can_manage
+from chiso.accounts.models import Role
+from chiso.accounts.permissions import can_manage, memberships
 from chiso.engine.numbers import format_number
 
 register = template.Library()
@@ -24,9 +24,7 @@ def user_roles(user) -> list[str]:
     if not user.is_authenticated:
         return []
     labels = []
-    for membership in (
-        Membership.objects.filter(user=user).select_related("unit", "organiser").order_by("role")
-    ):
+    for membership in memberships(user):  # read once with the user's roles
         label = str(Role(membership.role).label)
         if membership.unit:
             label = f"{label} — {membership.unit.name}"

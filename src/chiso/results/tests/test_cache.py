@@ -38,6 +38,13 @@ def committed(monkeypatch, django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    """The analyses themselves, under the public pages kept as HTML (`chiso.results.pagecache`),
+    which would answer the repeated request without building anything: off for these tests."""
+    settings.CHISO_PAGE_CACHE = False
+
+
 def _fix_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     """A generation that never changes during the test — and is this test's own: the shared cache
     lives in the data folder, which the SQLite and the PostgreSQL passes share, and a constant would
@@ -46,6 +53,7 @@ def _fix_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "generation", lambda: own)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_second_request_does_not_rebuild(client, builds, django_assert_max_num_queries):
     first = client.get(RANKING)
     assert first.status_code == 200 and builds.call_count == 2  # 2021 and 2020
@@ -59,6 +67,7 @@ def test_the_second_request_does_not_rebuild(client, builds, django_assert_max_n
     assert builds.call_count == 2
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_another_worker_builds_it_from_the_shared_cache(client, builds):
     first = client.get(RANKING)
     cache._in_process.clear()  # another process of the server: only the shared cache is common
@@ -95,12 +104,13 @@ def _republish(total: Decimal) -> ResultSet:
 
 @pytest.mark.parametrize("mode", ["in one transaction", "committed", "by the result set alone"])
 def test_a_new_published_version_changes_the_page(
-    client, monkeypatch, django_capture_on_commit_callbacks, mode
+    client, monkeypatch, django_capture_on_commit_callbacks, settings, mode
 ):
     if mode != "in one transaction":
         monkeypatch.setattr(cache, "_pending", lambda: False)
     if mode == "by the result set alone":  # even a generation that never changes: the key moves
-        _fix_generation(monkeypatch)
+        _fix_generation(monkeypatch)  # (of the analyses: the pages kept as HTML follow the generation)
+        settings.CHISO_PAGE_CACHE = False
     page = client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "43,83" in page
     client.get(RANKING)
@@ -144,6 +154,7 @@ def test_a_change_of_method_rebuilds(client, builds, committed):
     assert builds.call_count == 4
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_a_framework_changed_behind_the_services_back_is_a_new_key(client, builds, committed, monkeypatch):
     """Even an SQL update (no signal, no generation) changes the key: the framework's content is in it."""
     _fix_generation(monkeypatch)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -26,7 +27,9 @@ from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tr
 from chiso.engine.names import labelled, shown_code
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
+from chiso.results.cache import kept_in_process
 from chiso.results.extensions import panels_for
+from chiso.results.pagecache import cached_page
 from chiso.results.subjects import Subject, cycle_subject, may_analyse, national_subject
 
 
@@ -143,6 +146,18 @@ def _stake_sentence(rows: list[NodeLoss], places: int) -> str:
     return _("Mất nhiều điểm nhất ở: %(parts)s.") % {"parts": parts}
 
 
+def _live_panels(request: HttpRequest, kwargs: dict) -> str:
+    """The panels of a kept page of points lost, for this request's user (about a province in a
+    published index-year: its subject is made of published data only, kept per generation)."""
+    parts = ("national-subject", kwargs["index_code"], kwargs["year"], kwargs["unit_code"])
+    subject = kept_in_process(parts, lambda: subject_from(request, kwargs))
+    panels = panels_for("losses", request, subject)
+    return render_to_string("results/_panels.html", {"panels": panels}, request)
+
+
+# A province's page in a published index-year is kept (but its panels, per user); a unit's in an
+# internal cycle is not: it depends on the cycle's assessments and on who may see them.
+@cached_page(live={"panels": _live_panels}, when=lambda kwargs: "cycle_id" not in kwargs)
 def losses(request: HttpRequest, **kwargs) -> HttpResponse:
     """Every node's points, points lost, rank and gaps; the charts; the what-if and target tools;
     the panels higher apps register (`chiso.results.extensions`: the plans made after this result)."""

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from chiso.core.pagination import paginate
+from chiso.core.pagination import PAGE, WHOLE, paginate
 from chiso.engine.analysis import REGION
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
@@ -19,6 +19,7 @@ from chiso.results import maps
 from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
+from chiso.results.pagecache import cached_page
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years
@@ -35,6 +36,7 @@ def _index_or_404(code: str) -> Index:
         raise Http404(str(exc)) from exc
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Every index with the years that have results, newest first, and the latest top five."""
     published = (
@@ -69,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "results/home.html", {"cards": cards})
 
 
+@cached_page(query=("vung", "ban-do", PAGE, WHOLE))
 def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     """The league table of an index-year, optionally one region only."""
     index = _index_or_404(index_code)
@@ -129,6 +132,7 @@ def _map_context(request: HttpRequest, index, analysis, year: int, highlight: st
     )
 
 
+@cached_page
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
     """One unit's position in an index-year."""
     index = _index_or_404(index_code)

@@ -230,3 +230,37 @@ def test_survey_forms_posted_twice_create_one_row(
     for _twice in range(2):
         client.post(imported, {"file": upload(responses_file), "once": same})
     assert ImportBatch.objects.filter(survey=survey).count() == 1
+
+
+def test_the_results_page_is_kept_per_version_of_the_results(
+    client, estimated, people, monkeypatch, settings, django_assert_max_num_queries
+):
+    """Kept as HTML (`chiso.results.pagecache`): the same as a fresh render, in a few queries, per
+    user's right to the technical details, and renewed by a new estimation or a change of the survey."""
+    from chiso.results import cache, pagecache
+
+    monkeypatch.setattr(cache, "_pending", lambda: False)  # as in production: the fixtures committed
+    token = re.compile(r"[A-Za-z0-9]{64}")  # the masked CSRF token: another for every request
+    url = reverse("surveys:results", args=[estimated.pk])
+    client.force_login(people["leader"])
+    settings.CHISO_PAGE_CACHE = False
+    fresh = token.sub("", client.get(url).content.decode())
+    settings.CHISO_PAGE_CACHE = True
+    assert token.sub("", client.get(url).content.decode()) == fresh
+    hits = pagecache.stats["hit"]
+    with django_assert_max_num_queries(9):  # session, user, roles, survey, version, the menu
+        assert token.sub("", client.get(url).content.decode()) == fresh
+    assert pagecache.stats["hit"] == hits + 1
+    client.force_login(people["officer"])  # manages surveys: the technical details
+    assert "Chi tiết kỹ thuật" in client.get(url).content.decode()
+    client.force_login(people["leader"])
+    assert "Chi tiết kỹ thuật" not in client.get(url).content.decode()
+    estimated.title = "Hài lòng các sở 2025 (sửa)"
+    estimated.save()
+    assert "Hài lòng các sở 2025 (sửa)" in client.get(url).content.decode()
+    before = SurveyResult.objects.filter(survey=estimated).values_list("pk", flat=True).first()
+    services.estimate(estimated)  # new rows: a new version
+    assert SurveyResult.objects.filter(survey=estimated).values_list("pk", flat=True).first() != before
+    kept = pagecache.stats["kept"]
+    client.get(url)
+    assert pagecache.stats["kept"] == kept + 1
