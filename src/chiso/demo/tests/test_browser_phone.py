@@ -78,6 +78,9 @@ NOT_PAGES = {
     "plans:escalate": "POST",
     "plans:unit_search": "fragment (its pages: the plan forms' unit lists)",
     "rounds:send": "POST",
+    "dossiers:upload": "POST",
+    "dossiers:compute": "POST",
+    "dossiers:assign": "POST",
     "rounds:remind": "POST",
     "rounds:close": "POST",
     "rounds:export": "Excel file",
@@ -245,6 +248,7 @@ def pages() -> list[Page]:
         Page("rounds:synthesis", f"/dot-bao-cao/{demo_round.pk}/tong-hop/"),
         Page("rounds:request", f"/dot-bao-cao/yeu-cau/{answered.pk}/"),
         Page("plans:scorecard", f"/ke-hoach/{plan.pk}/danh-gia/"),
+        Page("dossiers:month", "/dieu-hanh/chi-so-766/"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]
