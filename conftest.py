@@ -78,7 +78,7 @@ def fresh_analyses():
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     """Pages rendered afresh (their `response.context` read by the tests, and settings changed
-    inside a test); the tests of `chiso.results.pagecache` turn the page cache on."""
+    inside a test); the tests of `chiso.core.pagecache` turn the page cache on."""
     settings.CHISO_PAGE_CACHE = False
 
 

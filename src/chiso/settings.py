@@ -138,12 +138,12 @@ else:
     _cache = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": _folder,
-        # analyses, and the public pages kept as HTML (compressed, a few KB each; chiso.results.pagecache)
+        # analyses, and the public pages kept as HTML (compressed, a few KB each; chiso.core.pagecache)
         "OPTIONS": {"MAX_ENTRIES": 10000},
     }
 CACHES = {"default": {**_cache, "KEY_PREFIX": "chiso"}}
 # The public results pages are also kept there as rendered HTML, per published-data generation
-# (chiso.results.pagecache); CHISO_PAGE_CACHE=0 renders them afresh on every request.
+# (chiso.core.pagecache); CHISO_PAGE_CACHE=0 renders them afresh on every request.
 CHISO_PAGE_CACHE = os.environ.get("CHISO_PAGE_CACHE", "1").strip() != "0"
 
 LANGUAGE_CODE = "vi"
@@ -245,6 +245,9 @@ AXES_CLIENT_IP_CALLABLE = "chiso.accounts.sessions.client_address"
 # refreshed at most every few minutes: chiso.accounts.sessions) and when the browser closes. Three
 # hours: an office's two-hour lunch break does not sign anyone out; a desk left for the evening does.
 SESSION_COOKIE_AGE = 60 * _env_int("CHISO_SESSION_IDLE_MINUTES", 180)
+# Read from the cache, written to both: a signed-in page pays no query for its session (the
+# database keeps them when the cache is emptied or evicts one).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The open-data API (chiso.api, /api/v1/): every client is limited to CHISO_API_RATE requests

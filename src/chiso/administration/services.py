@@ -3,6 +3,7 @@ the late ones, extend the deadline. Changes go through the audit log like every 
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import UNIT_ROLES, Membership
 from chiso.accounts.permissions import manages
 from chiso.assessments import standings
-from chiso.assessments.models import Assessment, Cycle, CycleStanding, State
+from chiso.assessments.models import Assessment, Cycle, CycleStanding, CycleVersion, State
 from chiso.assessments.scoring import FINAL, cycle_points, previous_cycle
 from chiso.assessments.workflow import NotAllowed, WorkflowError, audit
 from chiso.core.progress import Progress, no_progress
@@ -169,6 +170,28 @@ def board(cycle: Cycle, today: date | None = None, shown: int | None = None) -> 
                 row.previous_total = previous.get(found[pk].unit_id)
             result.lists[key].append(row)
     return result
+
+
+def fingerprint(cycle: Cycle) -> str:
+    """What the dashboard of a cycle shows, named cheaply (three light queries): its units' names,
+    states, rounds and dates of sending; the version of every cycle (moved on by every change of
+    points: this year's totals, last year's); the published cycles and their frameworks (last
+    year's cycle, its criteria mapping). Two requests with the same fingerprint, on the same day,
+    see the same board."""
+    units = list(
+        cycle.assessments.order_by("pk").values_list(
+            "pk", "unit__name", "state", "started", "round", "submitted_at"
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cycle_id, version FROM {CycleVersion._meta.db_table} ORDER BY cycle_id")
+        versions = cursor.fetchall()
+    published = list(
+        Cycle.objects.filter(published_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "published_at", "framework__updated")
+    )
+    return hashlib.sha256(repr((units, versions, published)).encode()).hexdigest()
 
 
 # -- reminders --------------------------------------------------------------------------------------

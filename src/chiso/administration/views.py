@@ -22,6 +22,7 @@ from chiso.accounts.models import Membership, Role
 from chiso.accounts.permissions import officer_required, organisers_of
 from chiso.accounts.requests import AuthenticatedHttpRequest
 from chiso.administration import changelog, services
+from chiso.administration.changelog import may_read as may_read_change_log
 from chiso.administration.forms import ChangeLogFilterForm, CycleForm, ExtendForm
 from chiso.administration.jobs import SEND_REMINDERS
 from chiso.assessments import workflow
@@ -31,6 +32,7 @@ from chiso.assessments.scoring import survey_leaves
 from chiso.assessments.setup import create_cycle
 from chiso.assessments.views.results import stale_context
 from chiso.core import once
+from chiso.core.pagecache import fields_of, kept_page, not_kept
 from chiso.engine.numbers import NumberError, format_number, parse_decimal
 from chiso.jobs import services as jobs
 from chiso.units.forms import LEVELS
@@ -56,21 +58,40 @@ def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) ->
     else:
         unpublished = [c for c in cycles if not c.is_published]
         cycle = (unpublished or cycles or [None])[0]
-    context = {
+    if cycle is None:
+        return _dashboard_page(request, cycles, None)
+    key = (
+        "dashboard",
+        services.fingerprint(cycle),
+        [(c.pk, c.organiser.display_name, c.year, c.block, c.published_at) for c in cycles],
+        fields_of(cycle),
+        cycle.framework.updated.isoformat(),
+        may_read_change_log(request.user),
+        timezone.localdate().isoformat(),
+    )
+    return kept_page(request, key, lambda: _dashboard_page(request, cycles, cycle), query=("ky",))
+
+
+def _dashboard_page(request: HttpRequest, cycles: list[Cycle], cycle: Cycle | None) -> HttpResponse:
+    context: dict[str, Any] = {
         "cycles": cycles,
         "cycle": cycle,
         "organisers_shown": len({c.organiser_id for c in cycles}) > 1,
         "section": "dashboard",
     }
+    stale = False
     if cycle is not None:
         board = services.board(cycle, shown=LIST_ROWS)
         context["board"] = board
         context["lists"] = _list_titles(board)
         if board.standing is not None:
             context |= stale_context(board.standing)
+            stale = board.standing.stale
         context["extend_form"] = ExtendForm(initial={"new_due": cycle.self_assessment_due})
         context["locality"] = _locality_link(cycle)
-    return render(request, "administration/dashboard.html", context)
+    response = render(request, "administration/dashboard.html", context)
+    # Totals being computed again change without a new fingerprint: such a page is not kept.
+    return not_kept(response) if stale else response
 
 
 def _locality_link(cycle: Cycle) -> dict[str, Any] | None:

@@ -34,22 +34,20 @@ import hashlib
 import logging
 import pickle
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
 
+from chiso.core import generation as data_generation
 from chiso.engine.analysis import YearAnalysis, YearResults
 
 logger = logging.getLogger("chiso.cache")
 
 # The apps whose rows the published figures are made of.
 WATCHED_APPS = frozenset({"units", "frameworks", "results"})
-GENERATION_KEY = "chiso:analyses:generation"
 MAX_IN_PROCESS = 24  # analyses kept per worker process (one index-year each)
 TIMEOUT = 30 * 24 * 3600  # seconds an entry stays in the shared cache (a new key replaces it anyway)
 
@@ -98,43 +96,10 @@ _in_process = _LRU(MAX_IN_PROCESS)
 stats = {"built": 0, "shared": 0, "memory": 0}  # how each analysis was found (benchmarks, tests)
 
 
-# -- the generation ---------------------------------------------------------------------------------
+# -- the generation (`chiso.core.generation`: the page cache reads it too) ----------------------
 
-
-def generation() -> str | None:
-    """The current generation (a new random one when the shared cache has none: emptied, evicted);
-    None when the shared cache cannot be read (then nothing is kept: it could not be renewed)."""
-    try:
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-            value = cache.get(GENERATION_KEY)
-    except Exception:
-        logger.warning("the cache cannot be read; analyses are not kept", exc_info=True)
-        return None
-    return None if value is None else str(value)
-
-
-def _renew() -> None:
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # a save never fails for the cache's sake
-        logger.warning("the cache cannot be written; analyses may be kept too long", exc_info=True)
-
-
-def _pending() -> bool:
-    """Has this connection's open transaction changed what the figures are made of?"""
-    return connection.in_atomic_block and any(item[1] is _renew for item in connection.run_on_commit)
-
-
-def bump() -> None:
-    """Everything cached so far is out of date: a new generation now, or when the open transaction
-    commits (until then this connection builds every analysis afresh and keeps none, and the
-    others do not see the change)."""
-    if not connection.in_atomic_block:
-        _renew()
-    elif not _pending():
-        transaction.on_commit(_renew)
+generation = data_generation.current
+bump = data_generation.bump
 
 
 def changed(sender: Any, **kwargs: Any) -> None:
@@ -162,7 +127,7 @@ def clear() -> None:
     _in_process.clear()
     _registries.clear()
     _objects.clear()
-    _renew()
+    data_generation.renew()
 
 
 # -- the analyses -----------------------------------------------------------------------------------
@@ -180,7 +145,9 @@ def cached_analysis(parts: tuple[Any, ...], build: Callable[[], Inputs]) -> Year
     """The analysis named by `parts` (what it is computed from, see the module's docstring): from
     this process, else from the shared cache, else built by `build` and kept in both."""
     current = generation()
-    if current is None or _pending():  # no shared cache, or built from uncommitted rows: never kept
+    if (
+        current is None or data_generation.pending()
+    ):  # no shared cache, or built from uncommitted rows: never kept
         stats["built"] += 1
         return YearAnalysis(*build())
     key = key_of(parts, current)
@@ -229,7 +196,7 @@ def cached_registry(levels: tuple[str, ...]) -> Any:
     from chiso.units.registry import registry
 
     current = generation()
-    if current is None or _pending():
+    if current is None or data_generation.pending():
         return registry(levels)
     key = (current, tuple(levels))
     found = _registries.get(key)
@@ -251,7 +218,7 @@ def kept_in_process(parts: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     from): an object made only of the units, frameworks and results (a kept page's subject). Read
     only; never kept when it could not be invalidated; an exception of `build` is not kept."""
     current = generation()
-    if current is None or _pending():
+    if current is None or data_generation.pending():
         return build()
     key = repr((CODE_VERSION, current, *parts))
     found = _objects.get(key)

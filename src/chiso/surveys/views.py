@@ -27,11 +27,11 @@ from chiso.assessments.models import Cycle
 from chiso.assessments.workflow import WorkflowError
 from chiso.core import once
 from chiso.core.files import clean_file_name
+from chiso.core.pagecache import kept_page
 from chiso.engine.survey import OVERALL
 from chiso.engine.survey.design import explain_method
 from chiso.frameworks.ownership import may_change
 from chiso.jobs import services as jobs
-from chiso.results.pagecache import kept_page
 from chiso.surveys import services
 from chiso.surveys.forms import ImportForm, LinkForm, PaperForm, QuestionnaireForm, SurveyForm
 from chiso.surveys.jobs import ESTIMATE, IMPORT
@@ -303,7 +303,7 @@ def _factor_cell(code: str, result: SurveyResult | None) -> dict:
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ranking of a survey's units with their intervals; kept as HTML (`chiso.results.pagecache`)
+    """The ranking of a survey's units with their intervals; kept as HTML (`chiso.core.pagecache`)
     per version of its results — an estimation replaces them all — and of the survey, per filter
     and language, and per whether the user manages surveys (who see the technical details)."""
     item = _readable(request, pk)

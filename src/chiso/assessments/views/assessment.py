@@ -34,11 +34,13 @@ from chiso.assessments.views.common import (
 from chiso.assessments.views.page import (
     action_buttons,
     build_page,
+    fingerprint,
     missing_items,
     page_totals,
     progress_steps,
     sections,
 )
+from chiso.core.pagecache import kept_page
 from chiso.engine.frameworks import Framework, Node
 from chiso.engine.numbers import format_date
 
@@ -48,7 +50,19 @@ from chiso.engine.numbers import format_date
 @login_required
 @require_GET
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page, kept as rendered HTML under its fingerprint (`page.fingerprint`): the same page
+    for everyone who may do the same things with it, until anything it shows changes."""
     the_assessment = get_assessment(request, pk)
+    actions = perm.allowed_actions(request.user, the_assessment)
+    inside = is_inside(request.user, the_assessment.cycle)
+    return kept_page(
+        request,
+        fingerprint(the_assessment, actions, inside),
+        lambda: _assessment_page(request, the_assessment),
+    )
+
+
+def _assessment_page(request: HttpRequest, the_assessment: Assessment) -> HttpResponse:
     page = build_page(request, the_assessment)
     missing = []
     if (

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chiso.assessments import actions as perm
 from chiso.assessments import forms, workflow
-from chiso.assessments.models import Assessment, CriterionScore, Evidence, Explanation, State
+from chiso.assessments.models import Assessment, CriterionScore, CycleVersion, Evidence, Explanation, State
 from chiso.assessments.scoring import APPRAISED, FINAL, SELF, row_points, stage_tree
+from chiso.assessments.standings import version_of
 from chiso.assessments.templatetags.chiso_ui import lang
 from chiso.assessments.views.common import (
     APPRAISAL_SENT,
@@ -26,6 +29,7 @@ from chiso.assessments.views.common import (
     node_name,
     places_of,
 )
+from chiso.core.pagecache import fields_of
 from chiso.engine.frameworks import SURVEY, Framework, Node
 from chiso.engine.scoring import NodeScore
 
@@ -349,3 +353,42 @@ def missing_items(assessment: Assessment, framework: Framework) -> list[dict[str
             }
         )
     return problems
+
+
+def _fingerprint_sql() -> str:
+    version, evidence = CycleVersion._meta.db_table, Evidence._meta.db_table
+    explanation, score = Explanation._meta.db_table, CriterionScore._meta.db_table
+    explanations = f"FROM {explanation} x JOIN {score} s ON x.score_id = s.id WHERE s.assessment_id = %s"
+    return (
+        f"SELECT (SELECT version FROM {version} WHERE cycle_id = %s),"
+        f" (SELECT MAX(id) FROM {evidence} WHERE assessment_id = %s),"
+        f" (SELECT COUNT(*) {explanations}), (SELECT MAX(x.id) {explanations}),"
+        f" (SELECT COUNT(*) FROM {evidence} WHERE assessment_id = %s AND removed = %s)"
+    )
+
+
+_FINGERPRINT_SQL = _fingerprint_sql()
+
+
+def fingerprint(assessment: Assessment, actions: set[str], inside: bool) -> tuple[Any, ...]:
+    """Everything the assessment page shows besides its code and language, named cheaply (one
+    query): the assessment's and its cycle's own fields, the cycle's version (moved on by every
+    change of a criterion score, `chiso.assessments.standings`), the framework's last change, the
+    evidence and explanations (how many and the newest), what the viewer may do, and today (the
+    deadlines decide what may be done). Two requests with the same fingerprint see the same page."""
+    with connection.cursor() as cursor:  # plain SQL: the ORM would take longer to write it than to run it
+        cursor.execute(_FINGERPRINT_SQL, [assessment.cycle_id, *[assessment.pk] * 4, False])
+        counts = tuple(cursor.fetchone() or ())
+    if counts[0] is None:  # no version yet: made now, or the next score saved would not move it
+        counts = (version_of(assessment.cycle_id), *counts[1:])
+    cycle = assessment.cycle
+    return (
+        "assessment",
+        fields_of(assessment),
+        fields_of(cycle),
+        cycle.framework.updated.isoformat(),
+        counts,
+        tuple(sorted(actions)),
+        inside,
+        date.today().isoformat(),
+    )

@@ -48,7 +48,7 @@ def sentence(value: object) -> str:
     return text if not text or text.endswith((".", "!", "?", "…")) else text + "."
 
 
-# -- the parts of a page a page cache keeps (`chiso.results.pagecache`) ---------------------------
+# -- the parts of a page a page cache keeps (`chiso.core.pagecache`) ---------------------------
 #
 # base.html wraps its title, content and footer blocks in `{% page_part %}`: while a cached view
 # renders (the request has a `page_parts` dict), each part's HTML is also kept there, so that the

@@ -28,11 +28,11 @@ def test_the_loss_page_shows_the_plans_of_the_result_to_those_who_may_see_them(c
 
 @pytest.mark.django_db
 def test_a_kept_loss_page_still_shows_each_user_their_own_panels(client, people, plan, monkeypatch, settings):
-    """The page of points lost is kept as HTML for everyone (`chiso.results.pagecache`), but its
+    """The page of points lost is kept as HTML for everyone (`chiso.core.pagecache`), but its
     panels are rendered for each request: the public never sees a plan, its staff and officer do."""
-    from chiso.results import cache, pagecache
+    from chiso.core import generation, pagecache
 
-    monkeypatch.setattr(cache, "_pending", lambda: False)  # as in production: the fixtures committed
+    monkeypatch.setattr(generation, "pending", lambda: False)  # as in production: the fixtures committed
     settings.CHISO_PAGE_CACHE = True
     hits = pagecache.stats["hit"]
     assert 'class="card plans-next"' not in client.get(LOSSES).content.decode()  # kept without panels

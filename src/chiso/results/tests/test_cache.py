@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from chiso.core import changelog
+from chiso.core import changelog, generation
 from chiso.results import cache
 from chiso.results import services as result_services
 from chiso.results.models import Dataset, ResultSet
@@ -34,13 +34,13 @@ def committed(monkeypatch, django_capture_on_commit_callbacks):
     """As in production, where each change is committed before the next request: the writes made
     `with committed():` run their on-commit work at its end, and analyses built afterwards are kept
     (inside a test everything is one transaction, never committed)."""
-    monkeypatch.setattr(cache, "_pending", lambda: False)
+    monkeypatch.setattr(generation, "pending", lambda: False)
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
 def no_page_cache(settings):
-    """The analyses themselves, under the public pages kept as HTML (`chiso.results.pagecache`),
+    """The analyses themselves, under the public pages kept as HTML (`chiso.core.pagecache`),
     which would answer the repeated request without building anything: off for these tests."""
     settings.CHISO_PAGE_CACHE = False
 
@@ -107,7 +107,7 @@ def test_a_new_published_version_changes_the_page(
     client, monkeypatch, django_capture_on_commit_callbacks, settings, mode
 ):
     if mode != "in one transaction":
-        monkeypatch.setattr(cache, "_pending", lambda: False)
+        monkeypatch.setattr(generation, "pending", lambda: False)
     if mode == "by the result set alone":  # even a generation that never changes: the key moves
         _fix_generation(monkeypatch)  # (of the analyses: the pages kept as HTML follow the generation)
         settings.CHISO_PAGE_CACHE = False
@@ -181,7 +181,7 @@ def test_bulk_writes_renew_the_generation(committed):
 
 
 def test_a_save_outside_a_transaction_renews_at_once(monkeypatch):
-    monkeypatch.setattr(type(cache.connection), "in_atomic_block", False, raising=False)
+    monkeypatch.setattr(type(generation.connection), "in_atomic_block", False, raising=False)
     before = cache.generation()
     cache.bump()
     assert cache.generation() != before
@@ -194,7 +194,7 @@ def test_nothing_is_kept_while_changes_are_uncommitted(builds):
     assert builds.call_count == 2  # kept: nothing uncommitted yet
     unit = _ninh_thuan_row()
     unit.save()  # an uncommitted change of a unit (rolled back at the end of the test)
-    assert cache._pending()
+    assert generation.pending()
     analyse(index, 2021)
     analyse(index, 2021)
     assert builds.call_count == 6  # built each time, never kept

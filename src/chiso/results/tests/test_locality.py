@@ -257,9 +257,10 @@ def test_seed_004_binh_lieu_three_of_four_indices_fell(quang_ninh, client):  # n
 
 def test_a_second_request_recomputes_nothing(client, monkeypatch):
     """The published analyses come from the cache: the second request builds none and reads little."""
+    from chiso.core import generation
     from chiso.results import cache
 
-    monkeypatch.setattr(cache, "_pending", lambda: False)  # as in production, where nothing is pending
+    monkeypatch.setattr(generation, "pending", lambda: False)  # as in production, where nothing is pending
     assert client.get("/ket-qua/dia-phuong/22/2016/").status_code == 200
     built = cache.stats["built"]
     with CaptureQueriesContext(connection) as warm:

@@ -1,5 +1,5 @@
 """The public results pages kept as rendered HTML per published-data generation
-(`chiso.results.pagecache`): served as a fresh render would be, per user's shell, and never stale."""
+(`chiso.core.pagecache`): served as a fresh render would be, per user's shell, and never stale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chiso.results import cache, pagecache
+from chiso.core import generation, pagecache
 from chiso.results.tests.test_cache import NINH_THUAN, RANKING, _republish
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ TOKEN = re.compile(r"[A-Za-z0-9]{64}")  # a masked CSRF token: another for every
 def committed(monkeypatch, settings):
     """As in production, where the data a page shows was committed before the request (and the
     page cache on)."""
-    monkeypatch.setattr(cache, "_pending", lambda: False)
+    monkeypatch.setattr(generation, "pending", lambda: False)
     settings.CHISO_PAGE_CACHE = True
 
 
@@ -83,21 +83,21 @@ def test_each_language_and_query_has_its_own_page(client):
 def test_a_publication_changes_what_is_served(client, monkeypatch, django_capture_on_commit_callbacks):
     assert "43,83" in client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "43,83" in client.get(f"{RANKING}{NINH_THUAN}/").content.decode()  # served kept
-    before = cache.generation()
+    before = generation.current()
     with django_capture_on_commit_callbacks(execute=True):
         _republish(Decimal("71.2345"))
-    assert cache.generation() != before
+    assert generation.current() != before
     page = client.get(f"{RANKING}{NINH_THUAN}/").content.decode()
     assert "71,23" in page and "43,83" not in page
     assert "71,23" in client.get(RANKING).content.decode()
 
 
 def test_nothing_is_kept_from_uncommitted_changes_nor_for_htmx(client, monkeypatch):
-    monkeypatch.setattr(cache, "_pending", lambda: True)
+    monkeypatch.setattr(generation, "pending", lambda: True)
     kept = pagecache.stats["kept"]
     client.get(RANKING)
     assert pagecache.stats["kept"] == kept
-    monkeypatch.setattr(cache, "_pending", lambda: False)
+    monkeypatch.setattr(generation, "pending", lambda: False)
     client.get(RANKING, headers={"HX-Request": "true"})
     assert pagecache.stats["kept"] == kept
     client.get(RANKING)

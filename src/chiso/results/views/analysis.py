@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.assessments.models import Cycle
 from chiso.core import svgcharts
+from chiso.core.pagecache import cached_page
 from chiso.engine.analysis import TOTAL
 from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tree_by_stake, weak_criteria
 from chiso.engine.names import labelled, shown_code
@@ -29,7 +30,6 @@ from chiso.engine.numbers import NumberError, format_number, format_rank, format
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
 from chiso.results.cache import kept_in_process
 from chiso.results.extensions import panels_for
-from chiso.results.pagecache import cached_page
 from chiso.results.subjects import Subject, cycle_subject, may_analyse, national_subject
 
 

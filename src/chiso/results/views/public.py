@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from chiso.core.pagecache import cached_page
 from chiso.core.pagination import PAGE, WHOLE, paginate
 from chiso.engine.analysis import REGION
 from chiso.engine.indices import NO_GROUPS, mean_label
@@ -19,7 +20,6 @@ from chiso.results import maps
 from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
-from chiso.results.pagecache import cached_page
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
 from chiso.results.services import analyse, credit_of, reference_date, result_years

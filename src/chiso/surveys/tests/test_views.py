@@ -235,11 +235,11 @@ def test_survey_forms_posted_twice_create_one_row(
 def test_the_results_page_is_kept_per_version_of_the_results(
     client, estimated, people, monkeypatch, settings, django_assert_max_num_queries
 ):
-    """Kept as HTML (`chiso.results.pagecache`): the same as a fresh render, in a few queries, per
+    """Kept as HTML (`chiso.core.pagecache`): the same as a fresh render, in a few queries, per
     user's right to the technical details, and renewed by a new estimation or a change of the survey."""
-    from chiso.results import cache, pagecache
+    from chiso.core import generation, pagecache
 
-    monkeypatch.setattr(cache, "_pending", lambda: False)  # as in production: the fixtures committed
+    monkeypatch.setattr(generation, "pending", lambda: False)  # as in production: the fixtures committed
     token = re.compile(r"[A-Za-z0-9]{64}")  # the masked CSRF token: another for every request
     url = reverse("surveys:results", args=[estimated.pk])
     client.force_login(people["leader"])

@@ -9,7 +9,7 @@ in Django's cache, and the next request renders only the shell around them
 
 The key names everything the parts depend on:
 
-- the *generation* of `chiso.results.cache`, renewed whenever a row of the units, frameworks or
+- the *generation* (`chiso.core.generation`), renewed whenever a row of the units, frameworks or
   results apps changes (an import, a publication or its withdrawal, a new unit name …): a new key
   at once, in every worker process;
 - the language, and the whole path with its query string (page, region, map colouring);
@@ -22,6 +22,12 @@ points lost). Nothing is kept while the connection holds uncommitted changes of 
 htmx requests (fragments), for anything but GET and HEAD, or for a page that is not a plain 200.
 Entries also expire after `TIMEOUT`, a bound on anything the generation would not have seen.
 CHISO_PAGE_CACHE=0 turns it off (every page rendered afresh; the analyses stay cached).
+
+A kept part may hold forms: the tokens drawn for one request (the CSRF token, a form's one-time
+token of `chiso.core.once`) are kept as blanks and drawn afresh for every request that is served
+the part (`_blank_tokens`, `_fill_tokens`), so a kept form posts like a freshly rendered one.
+A view may refuse to have a response kept (`not_kept(response)`: a page showing figures that are
+being computed, which will change without a new key).
 """
 
 from __future__ import annotations
@@ -29,19 +35,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from chiso.core import generation, once
 from chiso.core.templatetags.chiso_pages import live_slot
-from chiso.results import cache as analyses_cache
 
 logger = logging.getLogger("chiso.cache")
 
@@ -64,6 +73,38 @@ def _code_version() -> str:
 
 
 CODE_VERSION = _code_version()
+
+
+# The per-request tokens of a form, as `{% csrf_token %}` and `{% once_token %}` draw them.
+_TOKENS = re.compile(
+    r'(<input type="hidden" name="(csrfmiddlewaretoken|' + re.escape(once.FIELD) + r')" value=")[^"]*(">)'
+)
+_BLANK = {"csrfmiddlewaretoken": "\ue003csrf\ue004", once.FIELD: "\ue003once\ue004"}
+_NOT_KEPT = "_chiso_not_kept"
+
+
+def _blank_tokens(html: str) -> str:
+    return _TOKENS.sub(lambda m: m.group(1) + _BLANK[m.group(2)] + m.group(3), html)
+
+
+def _fill_tokens(request: HttpRequest, html: str) -> str:
+    """The kept part with tokens of this request: the CSRF token, a new one-time token per form."""
+    if _BLANK["csrfmiddlewaretoken"] in html:
+        html = html.replace(_BLANK["csrfmiddlewaretoken"], get_token(request))
+    while _BLANK[once.FIELD] in html:
+        html = html.replace(_BLANK[once.FIELD], once.new_token(), 1)
+    return html
+
+
+def fields_of(instance: Model) -> tuple[str, ...]:
+    """A model instance's own column values, in order: what it shows of itself, for a page's key."""
+    return tuple(str(getattr(instance, f.attname)) for f in instance._meta.concrete_fields)
+
+
+def not_kept(response: HttpResponse) -> HttpResponse:
+    """Mark a response its page cache must not keep (it shows what will change under the same key)."""
+    setattr(response, _NOT_KEPT, True)
+    return response
 
 
 def page_key(generation: str, language: str, full_path: str, parts: tuple[Any, ...] = ()) -> str:
@@ -113,8 +154,8 @@ def kept_page(
     are all in `query` are kept: made-up ones would fill the cache (and evict what is used)."""
     if not settings.CHISO_PAGE_CACHE or not _keepable(request) or not set(request.GET) <= set(query):
         return render_page()
-    current = analyses_cache.generation()
-    if current is None or analyses_cache._pending():
+    current = generation.current()
+    if current is None or generation.pending():
         stats["bypassed"] += 1
         return render_page()
     key = page_key(current, get_language() or "", request.get_full_path(), parts)
@@ -133,7 +174,8 @@ def kept_page(
         and not response.streaming
         and "content" in kept
         and not response.cookies  # a page that sets a cookie is someone's own
-        and not analyses_cache._pending()
+        and not getattr(response, _NOT_KEPT, False)
+        and not generation.pending()
     ):
         stats["kept"] += 1
         _set(key, kept)
@@ -145,6 +187,7 @@ def _serve(
 ) -> HttpResponse:
     shown = {}
     for name, html in parts.items():
+        html = _fill_tokens(request, html)
         for slot_name, fill in live.items():
             slot = live_slot(slot_name)
             if slot in html:
@@ -164,6 +207,6 @@ def _get(key: str) -> dict[str, str] | None:
 
 def _set(key: str, parts: dict[str, str]) -> None:
     try:
-        cache.set(key, {name: str(html) for name, html in parts.items()}, timeout=TIMEOUT)
+        cache.set(key, {name: _blank_tokens(str(html)) for name, html in parts.items()}, timeout=TIMEOUT)
     except Exception:  # a full disk or an unreachable Redis slows pages down; it never breaks them
         logger.warning("could not keep page %s", key, exc_info=True)
