@@ -50,7 +50,11 @@ def _lang(request: HttpRequest) -> str:
 @officer_required
 def dashboard(request: AuthenticatedHttpRequest, cycle_id: int | None = None) -> HttpResponse:
     managed = Cycle.objects.restrict(request.user, MANAGE)
-    cycles = list(managed.select_related("framework__index", "organiser__unit").order_by("-year", "block"))
+    cycles = list(
+        managed.select_related("framework__index", "organiser__unit")
+        .defer("framework__definition")  # read only by the board, when the page is not kept
+        .order_by("-year", "block")
+    )
     if cycle_id is None and request.GET.get("ky", "").isdigit():
         cycle_id = int(request.GET["ky"])
     if cycle_id is not None:
