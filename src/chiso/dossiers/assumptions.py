@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from chiso.dossiers.inputs import FRAMEWORK_CODE, INDEX_CODE
 from chiso.engine.frameworks import Framework as EngineFramework
-from chiso.engine.frameworks import Node
+from chiso.engine.frameworks import Node, Rule
 from chiso.frameworks.models import Framework
 
 
@@ -116,11 +116,9 @@ def _node_values(node: Node, setting: Setting) -> dict[str, Any]:
 
 def assumed(row: Framework) -> list[Assumption]:
     """What `row` sets that the shipped framework leaves unknown (a maximum, a rule, its parameters),
-    in tree order; nothing for the shipped framework itself."""
+    in tree order; nothing for the shipped framework itself. A confirmed maximum is not repeated."""
     if row.code == FRAMEWORK_CODE:
         return []
-    from chiso.frameworks.editor import rule_summary
-
     shipped = {node.code: node for node in builtin().to_engine().nodes()}
     out = []
     for node in row.to_engine().nodes():
@@ -135,9 +133,35 @@ def assumed(row: Framework) -> list[Assumption]:
         )
         if max_set or rule_set:
             out.append(
-                Assumption(node.code, node.name, node.max_points, rule_summary(node.rule) if rule_set else "")
+                Assumption(
+                    node.code,
+                    node.name,
+                    node.max_points if max_set else None,
+                    describe_rule(node.rule) if rule_set and node.rule else "",
+                )
             )
     return out
+
+
+def describe_rule(rule: Rule) -> str:
+    """A 766 criterion's rule as the page says it: "theo tỷ lệ; không phát sinh: đủ điểm"."""
+    from chiso.frameworks.editor import plain, rule_summary
+
+    params = rule.params or {}
+    if rule.type == "proportional":
+        text = _("theo tỷ lệ")
+        mode = params.get("when_no_occurrence", "error")
+        if mode == "full":
+            text += "; " + _("không phát sinh: đủ điểm")
+        elif mode == "zero":
+            text += "; " + _("không phát sinh: 0 điểm")
+        return text
+    if rule.type == "target_attainment" and params.get("target") is not None:
+        text = _("đạt chỉ tiêu {target} % thì đủ điểm").format(target=plain(Decimal(str(params["target"]))))
+        if params.get("partial") == "proportional":
+            text += "; " + _("chưa đạt: theo tỷ lệ so với chỉ tiêu")
+        return text
+    return rule_summary(rule)
 
 
 def missing_for_total(framework: EngineFramework) -> list[str]:

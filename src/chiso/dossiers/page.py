@@ -53,7 +53,9 @@ class PeerGroup:
     label: str
     node: str
     node_name: str
-    rows: list[tuple[services.Row, Named, list[tuple[Decimal | None, str]]]] = field(default_factory=list)
+    rows: list[tuple[services.Row, Named, list[tuple[str, Decimal | None, str]]]] = field(
+        default_factory=list
+    )
     ranked: bool = True
     blanks: dict[tuple[str, str], int] = field(default_factory=dict)  # (group, why "–") → units
 
@@ -218,7 +220,7 @@ def _peer_group(
             reason = "" if value is not None else blank_reason(framework, code, measures)
             if reason:
                 group.blanks[code, reason] = group.blanks.get((code, reason), 0) + 1
-            cells.append((value, reason))
+            cells.append((code, value, reason))
         if not group.ranked:
             row.rank = None
         group.rows.append((row, named[row.code], cells))
