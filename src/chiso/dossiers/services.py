@@ -4,7 +4,9 @@ An import is all or nothing: a file with a wrong row writes nothing and returns 
 rows become one Parquet file (canonical columns) under ``dossiers/imports/``; a dossier that an
 earlier import holds is taken out of the earlier file (the new row replaces it), so importing the
 same export twice changes nothing. Files are written under a pending name and moved in when the
-transaction commits (as the surveys' answer files).
+transaction commits (as the surveys' answer files). Rows whose unit code the registry does not know
+on their date are imported and listed row by row (`unit_codes`); the steps go to a `Progress` (the
+background job's page, the command line's bar).
 
 `compute` reads every import's file with `engines.compute` (DuckDB or Spark), turns the measures into
 the framework's inputs (`inputs.leaf_inputs`), scores them with the engine and stores one
@@ -96,8 +98,7 @@ def import_file(
     """Import one export (CSV or Parquet): all its rows, or none with the row errors. `file_name` is
     the name its sender gave it (the path's name by default); `progress` hears each step."""
     name = (file_name or path.name)[:255]
-    earlier = list(DossierImport.objects.filter(kind=kind).exclude(path="").only("pk"))
-    steps = 3 + len(earlier)
+    steps = 3 + DossierImport.objects.filter(kind=kind).exclude(path="").count()
     progress(0, steps, _("Đọc và kiểm tra từng dòng của {name}").format(name=name))
     dossiers = kind == DossierImport.Kind.DOSSIERS
     try:

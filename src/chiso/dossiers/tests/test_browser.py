@@ -82,7 +82,9 @@ def test_officer_uploads_computes_sees_ranks_and_losses_and_assigns_a_fix(site, 
 def test_the_bad_file_job_shows_the_rows_to_fix(site, browser, tmp_path):
     url, _files = site
     bad = tmp_path / "bad.csv"
-    bad.write_text("dossier_id,unit_code,procedure_code,received_at,status\nH1,01111,P1,32/10/2025,finished\n")
+    bad.write_text(
+        "dossier_id,unit_code,procedure_code,received_at,status\nH1,01111,P1,32/10/2025,finished\n"
+    )
     page = signed_in(browser, url, "sonoivu", viewport={"width": 390, "height": 844}).new_page()
     page.goto(f"{url}/dieu-hanh/chi-so-766/")
     page.set_input_files("#upload input[name=file]", str(bad))
