@@ -3,7 +3,7 @@
 Units are named by code as the registry holds them on the period's first day, and compared with
 their peers: the departments with the departments, the communes with the communes (the unit's
 level); the province's own figures (the procedures it published) are shown apart, never ranked
-among its departments and communes. A code the registry does not know is named as such and ranked
+among its departments and communes (several provinces in one run — a ministry's — are peers). A code the registry does not know is named as such and ranked
 with nobody. Each peer group is ranked on the total when its units have one, otherwise on the group
 most of its units are scored on, and the page says why.
 """
@@ -33,7 +33,9 @@ TOP_LEVELS = ("province", "ministry")  # the organiser's own territory: shown ap
 LOSS_SHOWN = 10
 TREND_PERIODS = 6
 COLOURS = ("#1f6f8b", "#c47a1b", "#5b8c3a", "#7a4f9a", "#8a8a8a")
-GROUP_ORDER = ("department", "commune", "district", "office", "service_unit", "central_agency", UNKNOWN)
+GROUP_ORDER = (
+    *("province", "department", "commune", "district", "office", "service_unit", "central_agency", UNKNOWN),
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def procedure_names(codes: set[str]) -> dict[str, str]:
 def level_label(level: str) -> str:
     if level == UNKNOWN:
         return _("Mã không có trong danh mục đơn vị")
+    if level == "province":
+        return _("Tỉnh, thành phố")
     return str(dict(LEVELS).get(level, level))
 
 
@@ -151,13 +155,11 @@ def build(run: DossierRun, trend_runs: list[DossierRun]) -> dict[str, Any]:
     codes = set(run.scores) | set(run.measures) | {loss["unit_code"] for loss in run.losses}
     named = names_at(codes, start)
     by_level: dict[str, list[str]] = {}
-    own: list[Named] = []
+    tops = [code for code in codes if named[code].level in TOP_LEVELS]
+    own = [named[tops[0]]] if len(tops) == 1 else []  # one province: the organiser's own; several: peers
     for code in sorted(codes):
-        unit = named[code]
-        if unit.level in TOP_LEVELS:
-            own.append(unit)
-        elif code in run.scores:
-            by_level.setdefault(unit.level, []).append(code)
+        if code in run.scores and (not own or code != own[0].code):
+            by_level.setdefault(named[code].level, []).append(code)
     levels = sorted(by_level, key=lambda lv: (GROUP_ORDER.index(lv) if lv in GROUP_ORDER else 99, lv))
     peer_groups = [_peer_group(run, framework, level, by_level[level], named, groups) for level in levels]
     missing = missing_for_total(framework)

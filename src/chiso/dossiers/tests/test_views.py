@@ -196,3 +196,15 @@ def test_assign_makes_a_plan_item(tmp_path: Path, units: list[str], officer: Cli
     item = PlanItem.objects.get()
     assert item.lead.code == "99002" and "P001" in item.actions
     assert not DossierRun.objects.exists()
+
+
+def test_several_provinces_are_ranked_as_peers(tmp_path: Path, officer: Client) -> None:
+    for code in ("97", "98"):
+        Unit.objects.create(level="province", code=code, name=f"Tỉnh {code}")
+    dossiers, _ = write(generate(["97", "98"], date(2025, 10, 1), 300, seed=9), tmp_path / "p.parquet")
+    assert services.import_file(dossiers).ok
+    services.compute("2025-10")
+    context = officer.get(reverse("dossiers:month")).context
+    assert context["own"] == []
+    (group,) = context["peer_groups"]
+    assert group.level == "province" and group.label == "Tỉnh, thành phố" and group.of == 2
