@@ -25,6 +25,7 @@ from chiso.dossiers.inputs import leaf_inputs
 from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import parse_period, period_label
 from chiso.engine.frameworks import Framework as EngineFramework
+from chiso.engine.numbers import format_date
 from chiso.units.forms import LEVELS
 from chiso.units.models import Unit
 
@@ -72,13 +73,15 @@ class PeerGroup:
 
 
 def names_at(codes: set[str], day: date) -> dict[str, Named]:
-    """Each code's unit valid on `day` (else its latest version), in one query; an unknown code is
-    named "(mã không có trong danh mục)"."""
+    """Each code's unit valid on `day` (else its latest version, its name saying it is not valid that
+    day), in one query; an unknown code is named "(mã không có trong danh mục)"."""
     found: dict[str, tuple[int, Named]] = {}
     rows = Unit.objects.filter(code__in=codes).values_list("code", "name", "level", "valid_from", "valid_to")
     for code, name, level, start, end in rows:
         valid = (start is None or start <= day) and (end is None or day <= end)
         score = 2 if valid else 1 if (end or date.max) < day else 0  # valid, then the latest past one
+        if not valid:  # the registry holds the code, not on that day (a commune merged before it)
+            name = _("{name} (không có hiệu lực ngày {day})").format(name=name, day=format_date(day))
         if code not in found or score > found[code][0]:
             found[code] = (score, Named(code, name, level))
     named = {code: entry for code, (_score, entry) in found.items()}

@@ -208,3 +208,16 @@ def test_several_provinces_are_ranked_as_peers(tmp_path: Path, officer: Client) 
     assert context["own"] == []
     (group,) = context["peer_groups"]
     assert group.level == "province" and group.label == "Tỉnh, thành phố" and group.of == 2
+
+
+def test_names_at_the_periods_date() -> None:
+    from chiso.dossiers.page import UNKNOWN, names_at
+
+    Unit.objects.create(level="commune", code="66001", name="Xã Cũ", valid_to=date(2025, 6, 30))
+    Unit.objects.create(level="commune", code="66002", name="Phường Trước", valid_to=date(2025, 6, 30))
+    Unit.objects.create(level="commune", code="66002", name="Phường Sau", valid_from=date(2025, 7, 1))
+    named = names_at({"66001", "66002", "66999"}, date(2025, 10, 1))
+    assert named["66002"].name == "Phường Sau"
+    assert named["66001"].name == "Xã Cũ (không có hiệu lực ngày 01/10/2025)"
+    assert named["66999"].name == "66999 (mã không có trong danh mục)" and named["66999"].level == UNKNOWN
+    assert names_at({"66002"}, date(2025, 3, 1))["66002"].name == "Phường Trước"
