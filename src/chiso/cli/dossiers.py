@@ -12,6 +12,7 @@ from datetime import date
 from chiso.cli.common import CommandError
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
+from chiso.cli.progress import Bar
 
 
 def cmd_generate(args: argparse.Namespace) -> str:
@@ -102,13 +103,15 @@ def cmd_import(args: argparse.Namespace) -> str:
     for path, kind in todo:
         if not path.exists():
             raise CommandError(_("Không có tệp {path}.").format(path=path))
-        outcome = services.import_file(path, kind=kind, mapping=mapping)
+        bar = Bar(_("Nhập {name}").format(name=path.name))
+        outcome = services.import_file(path, kind=kind, mapping=mapping, progress=bar)
         if outcome.ok:
             lines.append(
                 _("{name}: đã nhập {imported}/{total} dòng, thay {replaced} hồ sơ đã có.").format(
                     name=path.name, imported=outcome.imported, total=outcome.total, replaced=outcome.replaced
                 )
             )
+            lines.extend(f"  {message}" for message in outcome.warnings)
         else:
             failed = True
             lines.append(_("{name}: không nhập dòng nào:").format(name=path.name))
@@ -125,11 +128,18 @@ def cmd_compute(args: argparse.Namespace) -> str:
     django_ready()
     from chiso.dossiers import services
     from chiso.dossiers.engines import EngineError
+    from chiso.dossiers.jobs import compute_with_progress
     from chiso.dossiers.periods import PeriodError
     from chiso.engine.numbers import format_number, format_rank, format_signed
 
     try:
-        run = services.compute(args.period, engine=args.engine, master=args.master, under=args.under)
+        run = compute_with_progress(
+            args.period,
+            engine=args.engine,
+            master=args.master,
+            under=args.under,
+            progress=Bar(_("Tính chỉ số 766")),
+        )
     except (PeriodError, EngineError) as exc:
         raise CommandError(str(exc)) from exc
     node, rows = services.table(run)

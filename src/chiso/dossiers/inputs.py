@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 FRAMEWORK_CODE = "service-766-2022"
+INDEX_CODE = "dvc766"
 
 # leaf code -> (numerator, denominator); a numerator "a-b" is the difference of two measures.
 LEAF_MEASURES: dict[str, tuple[str, str]] = {
@@ -26,6 +27,11 @@ LEAF_MEASURES: dict[str, tuple[str, str]] = {
     "5.2": ("complaints-complaints_unsatisfied", "complaints"),
     "5.3": ("dossiers_received-dossiers_unsatisfied", "dossiers_received"),
 }
+
+# Leaves that nothing in the dossier records measures (1.2, the other publicity contents): their inputs
+# are 0 of 0, so the rule the organiser sets decides alone — `when_no_occurrence` gives every unit
+# the same points ("full" or "zero"), which leaves the ranks as they are.
+NOT_MEASURED = ("1.2",)
 
 # 5.3 is scored by `target_attainment` on the percentage once the organiser sets the NQ 76 target.
 PERCENT_LEAVES = frozenset({"5.3"})
@@ -49,4 +55,6 @@ def leaf_inputs(measures: Mapping[str, int | None]) -> dict[str, dict[str, int |
         if code in PERCENT_LEAVES and bottom:
             inputs["value"] = f"{top * 10000 // bottom / 100:.2f}"
         out[code] = inputs
+    for code in NOT_MEASURED:
+        out[code] = {"numerator": 0, "denominator": 0}
     return out

@@ -64,7 +64,19 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "Ngày xử lý PAKN": "complaint_handled_at",
     "Ngày công bố": "published_at",
     "Hạn công bố": "due_at",
+    "Tên thủ tục": "procedure_name",
+    "Tên TTHC": "procedure_name",
 }
+
+# Every canonical column a mapping may name (the two tables of `schema`, and the procedures' name).
+CANONICAL_COLUMNS: frozenset[str] = frozenset(
+    {
+        *("dossier_id", "unit_code", "procedure_code", "channel", "online_level", "received_at", "due_at"),
+        *("finished_at", "returned_at", "status", "fee_required", "paid_online", "digitised_dossier"),
+        *("digitised_result", "reused_data", "rating", "complaint_at", "complaint_due_at"),
+        *("complaint_handled_at", "published_at", "procedure_name"),
+    }
+)
 
 DEFAULT_VALUES: dict[str, dict[str, str]] = {
     "channel": {
@@ -129,6 +141,20 @@ def value_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().lower()
 
 
+def _section(data: Mapping[str, Any], key: str, kind: type) -> Any:
+    """A section of the mapping file, checked to be a dictionary or a list (empty when absent)."""
+    value = data.get(key)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        if kind is dict:
+            message = _("Bảng ánh xạ: mục {key} phải là các cặp “tên: giá trị”.")
+        else:
+            message = _("Bảng ánh xạ: mục {key} phải là một danh sách [ … ].")
+        raise MappingError(message.format(key=key))
+    return value
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Source column → canonical column, source value → canonical value, and the date formats."""
@@ -161,14 +187,26 @@ class ColumnMapping:
         if unknown:
             raise MappingError(_("Bảng ánh xạ có khóa lạ: {keys}.").format(keys=", ".join(sorted(unknown))))
         base = cls(columns={}, values={}) if data.get("replace_defaults") else cls()
-        columns = {**base.columns, **{str(k).strip(): str(v) for k, v in (data.get("columns") or {}).items()}}
+        given = _section(data, "columns", dict)
+        for source, canonical in given.items():
+            if str(canonical) not in CANONICAL_COLUMNS:
+                raise MappingError(
+                    _(
+                        "columns: cột nguồn “{source}” chỉ tới “{column}”, không phải cột chuẩn (xem docs/dossiers.md)."
+                    ).format(source=source, column=canonical)
+                )
+        columns = {**base.columns, **{str(k).strip(): str(v) for k, v in given.items()}}
         values = {column: dict(pairs) for column, pairs in base.values.items()}
-        for column, pairs in (data.get("values") or {}).items():
+        for column, pairs in _section(data, "values", dict).items():
             if column not in ENUMERATIONS:
                 raise MappingError(
                     _("Cột {column} không có danh sách giá trị (chỉ: {columns}).").format(
                         column=column, columns=", ".join(ENUMERATIONS)
                     )
+                )
+            if not isinstance(pairs, Mapping | None):
+                raise MappingError(
+                    _("values.{column}: cần các cặp “giá trị nguồn: giá trị chuẩn”.").format(column=column)
                 )
             for source, canonical in (pairs or {}).items():
                 if canonical not in ENUMERATIONS[column]:
@@ -181,9 +219,11 @@ class ColumnMapping:
         return cls(
             columns=columns,
             values=values,
-            true_values=tuple(str(v) for v in data.get("true_values") or base.true_values),
-            false_values=tuple(str(v) for v in data.get("false_values") or base.false_values),
-            datetime_formats=tuple(data.get("datetime_formats") or base.datetime_formats),
+            true_values=tuple(str(v) for v in _section(data, "true_values", list) or base.true_values),
+            false_values=tuple(str(v) for v in _section(data, "false_values", list) or base.false_values),
+            datetime_formats=tuple(
+                str(v) for v in _section(data, "datetime_formats", list) or base.datetime_formats
+            ),
         )
 
     @classmethod

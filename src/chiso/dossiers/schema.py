@@ -50,6 +50,9 @@ PROCEDURE_SCHEMA: dict[str, pl.DataType] = {
     "published_at": pl.Date(),
     "due_at": pl.Date(),
 }
+# Read from a procedures file when it has it, kept apart from the table the engines read: the names
+# the page shows beside the codes.
+PROCEDURE_NAME_SCHEMA: dict[str, pl.DataType] = {"procedure_name": pl.String()}
 
 # The columns an export must have; the others may be absent (read as null, booleans as false).
 DOSSIER_REQUIRED = ("dossier_id", "unit_code", "procedure_code", "received_at", "status")
@@ -68,6 +71,8 @@ class ReadResult:
     errors: pl.DataFrame  # row (Int64), field, value, message
     total: int  # data rows in the file
     duplicates: int  # rows dropped because a later row has the same dossier_id
+    lines: pl.Series | None = None  # the line (CSV) or row (Parquet) of each clean row, as in messages
+    names: pl.DataFrame | None = None  # procedure_code, procedure_name (procedures with a name column)
 
     @property
     def ok(self) -> bool:
@@ -84,13 +89,19 @@ def read_dossiers(path: Path, mapping: ColumnMapping | None = None) -> ReadResul
     result = _read(path, mapping or ColumnMapping(), DOSSIER_SCHEMA, DOSSIER_REQUIRED)
     if not result.ok:
         return result
-    rows = result.rows.unique(subset="dossier_id", keep="last", maintain_order=True)
-    return ReadResult(rows, result.errors, result.total, result.rows.height - rows.height)
+    kept = result.rows.with_columns(_row=result.lines).unique(
+        subset="dossier_id", keep="last", maintain_order=True
+    )
+    rows = kept.drop("_row")
+    return ReadResult(rows, result.errors, result.total, result.rows.height - rows.height, kept["_row"])
 
 
 def read_procedures(path: Path, mapping: ColumnMapping | None = None) -> ReadResult:
-    """The procedures published (procedure_code, unit_code, published_at, due_at), validated."""
-    return _read(path, mapping or ColumnMapping(), PROCEDURE_SCHEMA, PROCEDURE_REQUIRED)
+    """The procedures published (procedure_code, unit_code, published_at, due_at), validated; their
+    names (`names`) when the file has a name column."""
+    return _read(
+        path, mapping or ColumnMapping(), PROCEDURE_SCHEMA, PROCEDURE_REQUIRED, PROCEDURE_NAME_SCHEMA
+    )
 
 
 ERROR_SCHEMA = {"row": pl.Int64(), "field": pl.String(), "value": pl.String(), "message": pl.String()}
@@ -129,8 +140,13 @@ def _renamed(
 
 
 def _read(
-    path: Path, mapping: ColumnMapping, schema: dict[str, pl.DataType], required: tuple[str, ...]
+    path: Path,
+    mapping: ColumnMapping,
+    table: dict[str, pl.DataType],
+    required: tuple[str, ...],
+    extra: dict[str, pl.DataType] | None = None,
 ) -> ReadResult:
+    schema = table | (extra or {})
     raw, first_row = _source(path)
     frame = _renamed(raw, mapping, schema, path)
     missing = [column for column in required if column not in frame.columns]
@@ -159,15 +175,20 @@ def _read(
     work = frame.with_columns(parsed)
     checks.extend(_consistency(schema))
     errors = _errors(work, checks)
-    rows = (
-        work.select(
-            pl.col(name).fill_null(False) if dtype == pl.Boolean() else pl.col(name)
-            for name, dtype in schema.items()
-        )
-        if errors.is_empty()
-        else pl.DataFrame(schema=schema)
+    if not errors.is_empty():
+        return ReadResult(pl.DataFrame(schema=table), errors, frame.height, 0)
+    rows = work.select(
+        pl.col(name).fill_null(False) if dtype == pl.Boolean() else pl.col(name)
+        for name, dtype in table.items()
     )
-    return ReadResult(rows, errors, frame.height, 0)
+    names = None
+    if extra and "procedure_name" in extra and "_raw_procedure_name" in frame.columns:
+        names = (
+            work.select("procedure_code", "procedure_name")
+            .filter(pl.col("procedure_name").is_not_null())
+            .unique(subset="procedure_code", keep="last", maintain_order=True)
+        )
+    return ReadResult(rows, errors, frame.height, 0, work["_row"], names)
 
 
 def _blank(column: str) -> pl.Expr:

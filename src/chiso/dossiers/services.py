@@ -4,7 +4,9 @@ An import is all or nothing: a file with a wrong row writes nothing and returns 
 rows become one Parquet file (canonical columns) under ``dossiers/imports/``; a dossier that an
 earlier import holds is taken out of the earlier file (the new row replaces it), so importing the
 same export twice changes nothing. Files are written under a pending name and moved in when the
-transaction commits (as the surveys' answer files).
+transaction commits (as the surveys' answer files). Rows whose unit code the registry does not know
+on their date are imported and listed row by row (`unit_codes`); the steps go to a `Progress` (the
+background job's page, the command line's bar).
 
 `compute` reads every import's file with `engines.compute` (DuckDB or Spark), turns the measures into
 the framework's inputs (`inputs.leaf_inputs`), scores them with the engine and stores one
@@ -24,9 +26,11 @@ from typing import Any
 import polars as pl
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from chiso.dossiers import engines, schema
-from chiso.dossiers.inputs import FRAMEWORK_CODE, leaf_inputs
+from chiso.core.progress import Progress, no_progress
+from chiso.dossiers import engines, schema, unit_codes
+from chiso.dossiers.inputs import leaf_inputs
 from chiso.dossiers.mapping import ColumnMapping
 from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import parse_period
@@ -38,13 +42,16 @@ LOSS_ROWS = 50  # the (unit, procedure) rows with most late dossiers kept for th
 
 @dataclass
 class ImportOutcome:
-    """What an import did, or (`errors`) why it wrote nothing."""
+    """What an import did, or (`errors`) why it wrote nothing; `warnings`: the rows imported whose
+    unit code the registry does not know (row by row, the first ones) and their summary first."""
 
     file_name: str
     total: int = 0
     imported: int = 0
     replaced: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unknown_units: dict[str, int] = field(default_factory=dict)  # code → rows
     batch: DossierImport | None = None
 
     @property
@@ -85,25 +92,36 @@ def import_file(
     kind: str = DossierImport.Kind.DOSSIERS,
     mapping: ColumnMapping | None = None,
     user: Any = None,
+    file_name: str = "",
+    progress: Progress = no_progress,
 ) -> ImportOutcome:
-    """Import one export (CSV or Parquet): all its rows, or none with the row errors."""
+    """Import one export (CSV or Parquet): all its rows, or none with the row errors. `file_name` is
+    the name its sender gave it (the path's name by default); `progress` hears each step."""
+    name = (file_name or path.name)[:255]
+    steps = 3 + DossierImport.objects.filter(kind=kind).exclude(path="").count()
+    progress(0, steps, _("Đọc và kiểm tra từng dòng của {name}").format(name=name))
+    dossiers = kind == DossierImport.Kind.DOSSIERS
     try:
-        read = (schema.read_dossiers if kind == DossierImport.Kind.DOSSIERS else schema.read_procedures)(
-            path, mapping
-        )
+        read = (schema.read_dossiers if dossiers else schema.read_procedures)(path, mapping)
     except (schema.SchemaError, ValueError) as error:
-        return ImportOutcome(path.name, errors=[str(error)])
+        return ImportOutcome(name, errors=[str(error)])
     if not read.ok:
-        return ImportOutcome(path.name, total=read.total, errors=read.messages(50))
-    outcome = ImportOutcome(path.name, total=read.total, imported=read.rows.height)
+        return ImportOutcome(name, total=read.total, errors=read.messages(50))
+    progress(1, steps, _("Đối chiếu mã đơn vị với danh mục ({rows} dòng)").format(rows=read.rows.height))
+    unknown = unit_codes.check(read.rows, read.lines, "received_at" if dossiers else "published_at")
+    outcome = ImportOutcome(name, total=read.total, imported=read.rows.height)
+    if unknown.rows:
+        outcome.warnings = [unknown.summary(), *unknown.messages]
+        outcome.unknown_units = unknown.by_code
     pendings: list[Path] = []
     try:
         with transaction.atomic():
-            key = "dossier_id" if kind == DossierImport.Kind.DOSSIERS else ["procedure_code", "unit_code"]
-            outcome.replaced = _take_out_of_earlier(kind, read.rows, key, pendings)
+            key = "dossier_id" if dossiers else ["procedure_code", "unit_code"]
+            outcome.replaced = _take_out_of_earlier(kind, read.rows, key, pendings, progress, steps)
+            progress(steps - 1, steps, _("Ghi {rows} dòng").format(rows=read.rows.height))
             batch = DossierImport.objects.create(
                 kind=kind,
-                file_name=path.name[:255],
+                file_name=name,
                 sha256=_sha256(path),
                 total_rows=read.total,
                 imported=read.rows.height,
@@ -114,20 +132,38 @@ def import_file(
             batch.path = f"dossiers/{kind}/{batch.pk}-{batch.sha256[:12]}.parquet"
             pendings.append(Path(default_storage.path(batch.path + PENDING)))
             _write(read.rows, batch.path)
+            if read.names is not None and not read.names.is_empty():
+                names_path = names_file(batch.path)
+                pendings.append(Path(default_storage.path(names_path + PENDING)))
+                _write(read.names, names_path)
             batch.save(update_fields=["path"])
     except BaseException:
         for pending in pendings:
             pending.unlink(missing_ok=True)
         raise
+    progress(steps, steps, _("Đã nhập {rows} dòng").format(rows=read.rows.height))
     outcome.batch = batch
     return outcome
 
 
-def _take_out_of_earlier(kind: str, rows: pl.DataFrame, key: Any, pendings: list[Path]) -> int:
+def names_file(batch_path: str) -> str:
+    """Where the names of the procedures of an import are kept, beside its rows."""
+    return batch_path.removesuffix(".parquet") + "-names.parquet"
+
+
+def _take_out_of_earlier(
+    kind: str, rows: pl.DataFrame, key: Any, pendings: list[Path], progress: Progress, steps: int
+) -> int:
     """Rewrite the earlier imports' files without the rows this import replaces; their count."""
     keys = rows.select(key).unique()
     replaced = 0
-    for earlier in DossierImport.objects.select_for_update().filter(kind=kind).exclude(path=""):
+    found_earlier = list(DossierImport.objects.select_for_update().filter(kind=kind).exclude(path=""))
+    for number, earlier in enumerate(found_earlier, start=1):
+        progress(
+            min(1 + number, steps - 2),
+            steps,
+            _("Thay các hồ sơ đã nhập trước (tệp {n}/{count})").format(n=number, count=len(found_earlier)),
+        )
         found = file_of(earlier)
         if found is None:
             continue
@@ -153,17 +189,13 @@ def files(kind: str) -> list[Path]:
     return out
 
 
-def framework() -> Any:
-    """The stored 766 framework (loaded from the built-in files when missing)."""
-    from chiso.frameworks.models import Framework
+def framework(year: int | None = None) -> Any:
+    """The 766 framework a computation uses: the organiser's own version of it, where the organiser
+    set the maxima and rules the decision leaves unknown (`chiso.dossiers.assumptions`), else the
+    built-in one (loaded from the shipped files when missing)."""
+    from chiso.dossiers.assumptions import builtin, organiser_version
 
-    found = Framework.objects.filter(code=FRAMEWORK_CODE).select_related("index").first()
-    if found is None:
-        from chiso.frameworks.services import load_builtin
-
-        load_builtin(only_missing=True)
-        found = Framework.objects.select_related("index").get(code=FRAMEWORK_CODE)
-    return found
+    return organiser_version(year) or builtin()
 
 
 def _scorable(framework: Any, inputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -294,12 +326,14 @@ def _kind(period: str) -> tuple[int, bool]:
     return len(period), "Q" in period
 
 
-def table(run: DossierRun, codes: Sequence[str] | None = None) -> tuple[str, list[Row]]:
-    """The period's rows ranked on `ranked_node(run)`, with the rank and points change from the period
-    before; `codes` limits the peers (the units of a province)."""
+def table(
+    run: DossierRun, codes: Sequence[str] | None = None, node: str | None = None
+) -> tuple[str, list[Row]]:
+    """The period's rows ranked on `node` (by default `ranked_node(run)`), with the rank and points
+    change from the period before; `codes` limits the peers (the departments, the communes)."""
     from chiso.engine.ranking import rank
 
-    node = ranked_node(run)
+    node = node or ranked_node(run)
     wanted = set(codes) if codes is not None else set(run.scores)
     values = {
         code: {k: Decimal(v) for k, v in vals.items()} for code, vals in run.scores.items() if code in wanted

@@ -1,161 +1,92 @@
-"""The officer's monthly page of the 766 index: ranks and change, the trend, where points are lost,
-the upload of dossier files, the computation and the assignment of a fix to the responsible unit."""
+"""The officer's monthly page of the 766 index: ranks and change among peers, the trend, where points
+are lost, the upload of dossier files and the computation (both in the background, `chiso.jobs`),
+and the assignment of a fix to the responsible unit."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, timedelta
-from decimal import Decimal
-from pathlib import Path
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import officer_required
 from chiso.core.files import clean_file_name
-from chiso.core.svgcharts import Series, grouped_bars
-from chiso.dossiers import services
-from chiso.dossiers.engines import EngineError
-from chiso.dossiers.models import DossierImport, DossierRun
-from chiso.dossiers.periods import PeriodError
-from chiso.units.models import Unit
+from chiso.dossiers import page, services
+from chiso.dossiers.forms import ComputeForm, UploadForm
+from chiso.dossiers.jobs import COMPUTE, IMPORT
+from chiso.dossiers.models import DossierImport
+from chiso.dossiers.periods import period_label, same_kind
+from chiso.jobs import services as jobs
 
-TREND_PERIODS = 6
-LOSS_SHOWN = 10
-
-
-def _names(codes: set[str]) -> dict[str, str]:
-    """Unit names by code, in one query (the latest version of each code)."""
-    names: dict[str, str] = {}
-    for code, name in Unit.objects.filter(code__in=codes).order_by("valid_from").values_list("code", "name"):
-        names[code] = name
-    return names
+TREND_PERIODS = page.TREND_PERIODS
 
 
 @officer_required
 def month(request: HttpRequest) -> HttpResponse:
+    return _render(request, UploadForm(), ComputeForm())
+
+
+def _render(
+    request: HttpRequest, upload_form: UploadForm, compute_form: ComputeForm, status: int = 200
+) -> HttpResponse:
     runs = list(services.latest_runs(TREND_PERIODS * 2))
     months = [r for r in runs if len(r.period) == 7 and "Q" not in r.period]
     wanted = request.GET.get("ky", "")
     run = next((r for r in runs if r.period == wanted), months[0] if months else (runs[0] if runs else None))
+    if run is not None and not compute_form.is_bound:
+        compute_form = ComputeForm(initial={"period": run.period})
     context: dict = {
-        "runs": runs,
+        "periods": [(r.period, period_label(r.period)) for r in runs],
         "run": run,
-        "imports": DossierImport.objects.all()[:10],
+        "run_label": period_label(run.period) if run else "",
+        "imports": DossierImport.objects.select_related("user")[:10],
+        "upload_form": upload_form,
+        "compute_form": compute_form,
         "section": "dossiers",
     }
     if run is not None:
-        node, rows = services.table(run)
-        framework = run.framework.to_engine()
-        groups = [(g.code, g.name_vi, g.max_points) for g in framework.root.children]
-        codes = {r.code for r in rows} | {loss["unit_code"] for loss in run.losses}
-        names = _names(codes)
-        context.update(
-            node=node,
-            node_name=framework.node(node).name_vi,
-            groups=groups,
-            rows=[
-                (row, names.get(row.code, row.code), [row.values.get(g[0]) for g in groups]) for row in rows
-            ],
-            of=len(rows),
-            losses=[
-                dict(loss, unit_name=names.get(loss["unit_code"], loss["unit_code"]))
-                for loss in run.losses[:LOSS_SHOWN]
-            ],
-            units_late=_units_late(run, names),
-            trend=_trend(months, node),
-        )
-    return render(request, "dossiers/month.html", context)
-
-
-def _units_late(run: DossierRun, names: dict[str, str]) -> list[dict]:
-    rows = [
-        {
-            "code": code,
-            "name": names.get(code, code),
-            **{
-                k: m.get(k, 0)
-                for k in ("dossiers_late", "dossiers_to_process", "complaints", "complaints_on_time")
-            },
-        }
-        for code, m in run.measures.items()
-    ]
-    rows = [r for r in rows if r["dossiers_late"] or r["complaints"] - r["complaints_on_time"]]
-    rows.sort(key=lambda r: (-r["dossiers_late"], r["code"]))
-    return rows[:LOSS_SHOWN]
-
-
-def _trend(months: list[DossierRun], node: str) -> str:
-    """The mean points of the ranked node month by month (oldest first), server-side SVG."""
-    shown = sorted(months[:TREND_PERIODS], key=lambda r: r.period)
-    if not shown:
-        return ""
-    means: list[Decimal | None] = []
-    for run in shown:
-        values = [Decimal(v[node]) for v in run.scores.values() if node in v]
-        means.append(sum(values, Decimal(0)) / len(values) if values else None)
-    categories = [("", run.period) for run in shown]
-    series = [Series(_("Điểm bình quân các đơn vị"), "#1f6f8b", [m]) for m in means]
-    return (
-        grouped_bars(
-            categories,
-            [Series(_("Điểm bình quân các đơn vị"), "#1f6f8b", means)],
-            label=_("Xu hướng theo tháng"),
-        )
-        if series
-        else ""
-    )
+        alike = [r for r in runs if same_kind(r.period, run.period)]
+        context.update(page.build(run, alike))
+    return render(request, "dossiers/month.html", context, status=status)
 
 
 @require_POST
 @officer_required
 def upload(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind", DossierImport.Kind.DOSSIERS)
-    if kind not in DossierImport.Kind.values:
-        kind = DossierImport.Kind.DOSSIERS
-    uploaded = request.FILES.get("file")
-    if uploaded is None:
-        messages.error(request, _("Chưa chọn tệp."))
-        return redirect("dossiers:month")
-    name = clean_file_name(uploaded.name) or "ho-so.csv"
-    if Path(name).suffix.lower() not in (".csv", ".parquet"):
-        messages.error(request, _("Tệp phải là .csv hoặc .parquet."))
-        return redirect("dossiers:month")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
-        outcome = services.import_file(path, kind=kind, user=request.user)
-    if outcome.ok:
-        messages.success(
-            request,
-            _("Đã nhập {imported}/{total} dòng, thay {replaced} hồ sơ đã có.").format(
-                imported=outcome.imported, total=outcome.total, replaced=outcome.replaced
-            ),
-        )
-    else:
-        messages.error(request, _("Không nhập dòng nào: tệp có dòng lỗi."))
-        for message in outcome.errors[:20]:
-            messages.error(request, message)
-    return redirect("dossiers:month")
+    """Save the file and import it in the background; the job's page shows the progress, then the
+    outcome (or the rows to fix)."""
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, form, ComputeForm(), status=422)
+    uploaded = form.cleaned_data["file"]
+    job = jobs.start(
+        IMPORT,
+        _("Nhập tệp hồ sơ {file}").format(file=clean_file_name(uploaded.name)),
+        request=request,
+        upload=uploaded,
+        params={"kind": form.cleaned_data["kind"]},
+    )
+    return redirect("jobs:job", job.pk)
 
 
 @require_POST
 @officer_required
 def run(request: HttpRequest) -> HttpResponse:
-    period = request.POST.get("period", "").strip()
-    try:
-        computed = services.compute(period, user=request.user)
-    except (PeriodError, EngineError) as exc:
-        messages.error(request, str(exc))
-        return redirect("dossiers:month")
-    messages.success(request, _("Đã tính kỳ {period}.").format(period=computed.period))
-    return redirect(f"{reverse('dossiers:month')}?ky={computed.period}")
+    """Compute a period in the background; the job's page links to the period once it is done."""
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        return _render(request, UploadForm(), form, status=422)
+    period = form.cleaned_data["period"]
+    job = jobs.start(
+        COMPUTE,
+        _("Tính chỉ số 766 {period}").format(period=period_label(period)),
+        request=request,
+        params={"period": period},
+    )
+    return redirect("jobs:job", job.pk)
 
 
 @require_POST
