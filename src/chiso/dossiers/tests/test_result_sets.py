@@ -203,3 +203,20 @@ def test_a_plan_made_from_a_month_points_back_to_it(
     assert (
         plan.title not in client.get(f"/ke-hoach/phan-tich/dvc766/2025/{code}/?ky=2025-10").content.decode()
     )
+
+
+def test_the_command_line_says_what_it_wrote(
+    tmp_path: Path, units: list[str], with_totals: Framework, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chiso.cli.main import main
+
+    import_month(tmp_path, [*units, UNKNOWN], 10, 5)
+    assert main(["dossiers", "compute", "--period", "2025-10"]) in (0, None)
+    assert main(["dossiers", "compute", "--period", "2025-10"]) in (0, None)
+    out = capsys.readouterr().out
+    assert f"Đã ghi bộ kết quả dvc766 2025-10: phiên bản 1, {len(units)} đơn vị (đã công bố)." in out
+    assert f"Đã ghi bộ kết quả dvc766 2025-10: phiên bản 2, {len(units)} đơn vị" in out
+    assert f"Bỏ qua 1 mã đơn vị không có trong danh mục: {UNKNOWN}." in out
+    assert main(["result-versions", "dvc766"]) in (0, None)
+    listed = capsys.readouterr().out
+    assert "tháng 10/2025" in listed and "đã thay thế" in listed and "đã công bố" in listed
