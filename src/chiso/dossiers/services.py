@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -244,7 +244,7 @@ def compute(
     return run
 
 
-def _values_by_unit(scored: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+def _values_by_unit(scored: Mapping[Any, Any]) -> dict[str, dict[str, Decimal]]:
     return {str(code): _values(score) for code, score in scored.items()}
 
 
