@@ -117,9 +117,10 @@ def test_each_period_is_a_published_result_set_of_its_units(
     # Again: a new version is published, the earlier one kept.
     again = services.compute("2025-11")
     assert again.result_set is not None and again.result_set.version == 2
-    status = ResultSet.objects.values_list("status", flat=True)
-    assert status.get(pk=november.result_set_id) == ResultSet.Status.SUPERSEDED
-    assert status.get(pk=october.result_set_id) == ResultSet.Status.PUBLISHED
+    assert november.result_set is not None and october.result_set is not None
+    november.result_set.refresh_from_db()
+    assert november.result_set.status == ResultSet.Status.SUPERSEDED
+    assert october.result_set.status == ResultSet.Status.PUBLISHED
 
 
 def test_ranking_of_a_month_ranks_and_compares_with_the_month_before(
