@@ -139,6 +139,8 @@ def test_ranking_of_a_month_ranks_and_compares_with_the_month_before(
         moved = before[code] - now[code]
         assert rows[code]["change_rank"] == (f"+{moved}" if moved > 0 else str(moved))
     assert "?ky=2025-11" in page  # the profile links keep the month
+    home = client.get(reverse("results:home")).content.decode()  # the latest month, and links to the others
+    assert "Chỉ số 766 tháng 11/2025" in home and f"{RANKING}?ky=2025-10" in home
     assert client.get(RANKING + "?ky=2025-12").status_code == 404
     assert client.get(RANKING + "?ky=2024-11").status_code == 404  # not of the path's year
     assert client.get(RANKING + "?ky=tháng").status_code == 404

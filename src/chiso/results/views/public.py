@@ -13,7 +13,7 @@ from chiso.core.pagination import PAGE, WHOLE, paginate
 from chiso.engine.analysis import REGION, TOTAL, YearAnalysis, ranked_node
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
-from chiso.engine.periods import period_label, previous_period
+from chiso.engine.periods import period_label, previous_period, sort_key
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
@@ -54,26 +54,65 @@ def home(request: HttpRequest) -> HttpResponse:
     for sets in by_index.values():
         index, latest = sets[0].index, sets[-1]
         analysis = analyse(index, latest.year)
-        places = analysis.framework.display_precision
-        top = [
-            {
-                "rank": row.rank,
-                "name": row.unit.display_name,
-                "code": row.unit.code,
-                "score": format_number(row.score, places, _lang()),
-            }
-            for row in analysis.league_table()[:5]
-        ]
-        cards.append(
-            {
-                "index": index,
-                "years": [s.year for s in reversed(sets)],
-                "latest": latest.year,
-                "top": top,
-                "source": latest.dataset.credit,
-            }
-        )
+        years = [s.year for s in reversed(sets)]
+        links = [(str(y), reverse("results:ranking", args=[index.code, y])) for y in years]
+        cards.append(_card(index, latest, analysis, links))
+    cards.extend(_period_cards(set(by_index)))
     return render(request, "results/home.html", {"cards": cards})
+
+
+def _card(index: Index, shown: ResultSet, analysis: YearAnalysis, links: list[tuple[str, str]]) -> dict:
+    """A home card: an index's latest result set, its top five, links to its other years or periods."""
+    places = analysis.framework.display_precision
+    node = ranked_node(analysis)
+    top = [
+        {
+            "rank": row.rank,
+            "name": row.unit.display_name,
+            "code": row.unit.code,
+            "score": format_number(row.score, places, _lang()),
+        }
+        for row in analysis.league_table(node)[:5]
+    ]
+    return {
+        "index": index,
+        "latest": shown.year,
+        "title": periods.heading(index, shown.year, shown.period),
+        "query": periods.query(shown.period),
+        "links": links,
+        "periodic": bool(shown.period),
+        "top": top,
+        "source": shown.dataset.credit,
+    }
+
+
+PERIOD_LINKS = 12  # the latest months and quarters linked from a home card
+
+
+def _period_cards(shown: set[int]) -> list[dict]:
+    """Cards for the indices with results of months or quarters only (the real-time 766 index): the
+    latest period, and links to the latest few."""
+    rows = (
+        ResultSet.objects.published()
+        .exclude(period="")
+        .exclude(index_id__in=shown)
+        .select_related("index", "dataset")
+        .order_by("index__code", "year", "period", "version")
+    )
+    by_index: dict[int, dict[tuple[int, str], ResultSet]] = {}
+    for row in rows:
+        by_index.setdefault(row.index_id, {})[(row.year, row.period)] = row
+    cards = []
+    for found in by_index.values():
+        ordered = sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
+        latest = found[ordered[0]]
+        analysis = analyse(latest.index, latest.year, period=latest.period)
+        links = [
+            (period_label(y, p), reverse("results:ranking", args=[latest.index.code, y]) + periods.query(p))
+            for y, p in ordered[:PERIOD_LINKS]
+        ]
+        cards.append(_card(latest.index, latest, analysis, links))
+    return cards
 
 
 @cached_page(query=("vung", "ban-do", PAGE, WHOLE, periods.PARAM))
