@@ -420,6 +420,15 @@ def _period_analysis(index: Index, year: int, period: str, *, drafts: bool) -> Y
         .order_by("year", "period", "version")
     )
     shown = {(row.year, row.period): row for row in rows}  # the highest version of each wins
+    return analysis_of_period_sets(index, year, period, shown, drafts=drafts)
+
+
+def analysis_of_period_sets(
+    index: Index, year: int, period: str, shown: dict[tuple[int, str], ResultSet], *, drafts: bool = False
+) -> YearAnalysis:
+    """`analyse` of a month or quarter from result sets already read ((year, period) → the set
+    shown: the period's and the one before), without a query when the analysis is kept."""
+    before = previous_period(year, period)
     current_set = shown.get((year, period))
     if current_set is None:
         available = ", ".join(period_label(*yp) for yp in result_periods(index)[:12])

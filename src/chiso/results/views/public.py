@@ -24,7 +24,13 @@ from chiso.results.opendata import league_rows
 from chiso.results.pagecache import cached_page
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
-from chiso.results.services import analyse, credit_of, reference_date, result_years
+from chiso.results.services import (
+    analyse,
+    analysis_of_period_sets,
+    credit_of,
+    reference_date,
+    result_years,
+)
 
 
 def _lang() -> str:
@@ -40,24 +46,24 @@ def _index_or_404(code: str) -> Index:
 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    """Every index with the years that have results, newest first, and the latest top five."""
-    published = (
-        ResultSet.objects.published()
-        .annual()
-        .select_related("index", "dataset")
-        .order_by("index__code", "year")
-    )
+    """Every index with the years that have results, newest first, and the latest top five; an index
+    with results per month or quarter only (the real-time 766) with its latest period."""
+    published = ResultSet.objects.published().select_related("index", "dataset", "framework")
     by_index: dict[int, list[ResultSet]] = {}
-    for result_set in published:  # one query for every index's years and latest source
-        by_index.setdefault(result_set.index_id, []).append(result_set)
+    periodic: dict[int, dict[tuple[int, str], ResultSet]] = {}
+    for result_set in published.order_by("index__code", "year", "period", "version"):  # one query
+        if result_set.period:
+            periodic.setdefault(result_set.index_id, {})[(result_set.year, result_set.period)] = result_set
+        else:
+            by_index.setdefault(result_set.index_id, []).append(result_set)
     cards = []
     for sets in by_index.values():
         index, latest = sets[0].index, sets[-1]
         analysis = analyse(index, latest.year)
-        years = [s.year for s in reversed(sets)]
+        years = sorted({s.year for s in sets}, reverse=True)
         links = [(str(y), reverse("results:ranking", args=[index.code, y])) for y in years]
         cards.append(_card(index, latest, analysis, links))
-    cards.extend(_period_cards(set(by_index)))
+    cards.extend(_period_card(found) for index_id, found in periodic.items() if index_id not in by_index)
     return render(request, "results/home.html", {"cards": cards})
 
 
@@ -89,30 +95,17 @@ def _card(index: Index, shown: ResultSet, analysis: YearAnalysis, links: list[tu
 PERIOD_LINKS = 12  # the latest months and quarters linked from a home card
 
 
-def _period_cards(shown: set[int]) -> list[dict]:
-    """Cards for the indices with results of months or quarters only (the real-time 766 index): the
-    latest period, and links to the latest few."""
-    rows = (
-        ResultSet.objects.published()
-        .exclude(period="")
-        .exclude(index_id__in=shown)
-        .select_related("index", "dataset")
-        .order_by("index__code", "year", "period", "version")
-    )
-    by_index: dict[int, dict[tuple[int, str], ResultSet]] = {}
-    for row in rows:
-        by_index.setdefault(row.index_id, {})[(row.year, row.period)] = row
-    cards = []
-    for found in by_index.values():
-        ordered = sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
-        latest = found[ordered[0]]
-        analysis = analyse(latest.index, latest.year, period=latest.period)
-        links = [
-            (period_label(y, p), reverse("results:ranking", args=[latest.index.code, y]) + periods.query(p))
-            for y, p in ordered[:PERIOD_LINKS]
-        ]
-        cards.append(_card(latest.index, latest, analysis, links))
-    return cards
+def _period_card(found: dict[tuple[int, str], ResultSet]) -> dict:
+    """The card of an index with results of months or quarters only: its latest period, and links
+    to the latest few."""
+    ordered = sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
+    latest = found[ordered[0]]
+    analysis = analysis_of_period_sets(latest.index, latest.year, latest.period, found)
+    links = [
+        (period_label(y, p), reverse("results:ranking", args=[latest.index.code, y]) + periods.query(p))
+        for y, p in ordered[:PERIOD_LINKS]
+    ]
+    return _card(latest.index, latest, analysis, links)
 
 
 @cached_page(query=("vung", "ban-do", PAGE, WHOLE, periods.PARAM))
