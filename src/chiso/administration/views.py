@@ -110,6 +110,7 @@ def _locality_link(cycle: Cycle) -> dict[str, Any] | None:
         return None
     latest = (
         ResultSet.objects.published()
+        .annual()
         .filter(index__unit_level=unit.level, year__lte=cycle.year)
         .aggregate(latest=Max("year"))["latest"]
     )

@@ -64,16 +64,19 @@ def published_cycles() -> QuerySet[Cycle]:
 
 
 def published_indices() -> QuerySet[Index]:
-    """The indices with a published result set or a published cycle."""
+    """The indices with a published result set of a whole year or a published cycle (the API serves
+    years; the months and quarters of the 766 index are on the pages)."""
     return Index.objects.filter(
-        Q(result_sets__status=ResultSet.Status.PUBLISHED) | Q(frameworks__cycles__published_at__isnull=False)
+        Q(result_sets__status=ResultSet.Status.PUBLISHED, result_sets__period="")
+        | Q(frameworks__cycles__published_at__isnull=False)
     ).distinct()
 
 
 def published_frameworks() -> QuerySet[Framework]:
     """The frameworks a published result set or a published cycle is scored on."""
     return Framework.objects.filter(
-        Q(result_sets__status=ResultSet.Status.PUBLISHED) | Q(cycles__published_at__isnull=False)
+        Q(result_sets__status=ResultSet.Status.PUBLISHED, result_sets__period="")
+        | Q(cycles__published_at__isnull=False)
     ).distinct()
 
 
@@ -143,4 +146,5 @@ class Validators:
 
 def result_sets_of(index: Index, year: int) -> list[ResultSet]:
     """The published result sets an index-year's figures are read from (the year and the one before)."""
-    return list(ResultSet.objects.published().filter(index=index, year__in=(year, year - 1)).order_by("year"))
+    sets = ResultSet.objects.published().annual().filter(index=index, year__in=(year, year - 1))
+    return list(sets.order_by("year"))

@@ -60,7 +60,11 @@ def _indices() -> list[dict[str, Any]]:
         published_indices()
         .order_by("code")
         .prefetch_related(
-            Prefetch("result_sets", ResultSet.objects.published().only("index_id", "year"), "published_sets"),
+            Prefetch(
+                "result_sets",
+                ResultSet.objects.published().annual().only("index_id", "year"),
+                "published_sets",
+            ),
             Prefetch("frameworks", published_frameworks().only("index_id", "code"), "shown_frameworks"),
         )
     )
@@ -184,6 +188,7 @@ def result_sets(request: HttpRequest, index: str = "", year: int | None = None) 
     """The published result sets (one per index-year), with their source and number of units."""
     rows = (
         ResultSet.objects.published()
+        .annual()
         .select_related("index", "framework", "dataset")
         .annotate(units=Count("unit_results"))
         .order_by("index__code", "year")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import Any
 
 from chiso.cli.common import CommandError
 from chiso.cli.i18n import gettext as _
@@ -159,4 +160,29 @@ def cmd_compute(args: argparse.Namespace) -> str:
         change = "" if row.change is None else "  " + format_signed(row.change)
         rank = format_rank(row.rank, len(rows)) if row.rank else "-"
         lines.append(f"{rank:>7}  {row.code:<10} {format_number(row.values.get(node))}{change}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *result_set_lines(run)])
+
+
+def result_set_lines(run: Any) -> list[str]:
+    """What the run published: the index's result set of the period (index, period, version, units),
+    and the unit codes it left out."""
+    lines = []
+    written = run.result_set
+    if written is not None:
+        lines.append(
+            _("Đã ghi bộ kết quả {index} {period}: phiên bản {version}, {units} đơn vị (đã công bố).").format(
+                index=written.index.code,
+                period=written.period or str(written.year),
+                version=written.version,
+                units=written.unit_results.count(),
+            )
+        )
+    else:
+        lines.append(_("Không ghi bộ kết quả: không mã đơn vị nào khớp cấp của chỉ số."))
+    if run.unmatched:
+        lines.append(
+            _("Bỏ qua {n} mã đơn vị không có trong danh mục: {codes}.").format(
+                n=len(run.unmatched), codes=", ".join(run.unmatched[:20])
+            )
+        )
+    return lines

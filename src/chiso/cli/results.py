@@ -388,7 +388,9 @@ def cmd_publish_results(args: argparse.Namespace) -> str:
     from chiso.results.services import publish_result_set
 
     index = index_named(args.index)
-    draft = ResultSet.objects.filter(index=index, year=args.year, status=ResultSet.Status.DRAFT).first()
+    draft = (
+        ResultSet.objects.annual().filter(index=index, year=args.year, status=ResultSet.Status.DRAFT).first()
+    )
     if draft is None:
         raise CommandError(
             _("Không có bản nháp {index} năm {year} để công bố.").format(
@@ -407,17 +409,21 @@ def cmd_publish_results(args: argparse.Namespace) -> str:
 
 
 def cmd_result_versions(args: argparse.Namespace) -> str:
-    """Every version of an index's results: year, version, status, source, when imported."""
+    """Every version of an index's results: year, period (the whole year, a month or a quarter),
+    version, status, source, when imported."""
     django_ready()
     from chiso.results.models import ResultSet
 
     index = index_named(args.index)
-    sets = ResultSet.objects.filter(index=index).select_related("dataset").order_by("year", "version")
+    sets = (
+        ResultSet.objects.filter(index=index).select_related("dataset").order_by("year", "period", "version")
+    )
     if args.year:
         sets = sets.filter(year=args.year)
     rows = [
         [
             str(rs.year),
+            rs.period_label,
             str(rs.version),
             str(rs.get_status_display()),
             rs.dataset.credit,
@@ -427,5 +433,5 @@ def cmd_result_versions(args: argparse.Namespace) -> str:
     ]
     if not rows:
         return _("Chưa có kết quả {index}.").format(index=index.short_name)
-    headers = [_("Năm"), _("Phiên bản"), _("Trạng thái"), _("Nguồn"), _("Nhập lúc")]
-    return render_table(headers, rows, [True, True, False, False, False])
+    headers = [_("Năm"), _("Kỳ"), _("Phiên bản"), _("Trạng thái"), _("Nguồn"), _("Nhập lúc")]
+    return render_table(headers, rows, [True, False, True, False, False, False])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +34,7 @@ from chiso.dossiers.inputs import leaf_inputs
 from chiso.dossiers.mapping import ColumnMapping
 from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import parse_period
+from chiso.dossiers.publish import write_period_results
 from chiso.engine.scoring import score_units
 
 PENDING = ".pending"
@@ -224,7 +225,8 @@ def compute(
     user: Any = None,
 ) -> DossierRun:
     """Compute the 766 index of every unit for a period and store it (a new run replaces none: the
-    latest run of a period is the one shown)."""
+    latest run of a period is the one shown), and publish it as the index's result set of the period
+    (`dossiers.publish`: a new version; the one it replaces is kept, superseded)."""
     start, end = parse_period(period)
     dossier_files = files(DossierImport.Kind.DOSSIERS)
     procedure_files = files(DossierImport.Kind.PROCEDURES)
@@ -254,17 +256,28 @@ def compute(
         .head(LOSS_ROWS)
         .to_dicts()
     )
-    return DossierRun.objects.create(
-        period=period.strip(),
-        engine=result.engine,
-        seconds=round(result.seconds, 3),
-        files=[p.name for p in (*dossier_files, *procedure_files)],
-        framework=stored,
-        scores=scores,
-        measures=measures,
-        losses=losses,
-        user=user if getattr(user, "is_authenticated", False) else None,
-    )
+    names = [p.name for p in (*dossier_files, *procedure_files)]
+    with transaction.atomic():  # the run and its result set, or nothing
+        run = DossierRun.objects.create(
+            period=period.strip(),
+            engine=result.engine,
+            seconds=round(result.seconds, 3),
+            files=names,
+            framework=stored,
+            scores=scores,
+            measures=measures,
+            losses=losses,
+            user=user if getattr(user, "is_authenticated", False) else None,
+        )
+        method = {"engine": run.engine, "seconds": run.seconds, "run": run.pk, "under": under or ""}
+        written = write_period_results(stored, run.period, _values_by_unit(scored), method, names, user)
+        run.result_set, run.unmatched = written.result_set, written.unmatched
+        run.save(update_fields=["result_set", "unmatched"])
+    return run
+
+
+def _values_by_unit(scored: Mapping[Any, Any]) -> dict[str, dict[str, Decimal]]:
+    return {str(code): _values(score) for code, score in scored.items()}
 
 
 def _values(score: Any) -> dict[str, Decimal]:

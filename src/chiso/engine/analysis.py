@@ -52,6 +52,8 @@ class YearResults:
     published_means: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     # Where the peers come from (`chiso.engine.indices`: national, province, district, block …).
     peer_scope: str = NATIONAL
+    # "" for the whole year, else the month ("2025-10") or quarter ("2025-Q4"): `chiso.engine.periods`.
+    period: str = ""
 
     def value(self, unit: UnitRef, node: str) -> Decimal | None:
         """A unit's value on a node; TOTAL means the framework's root, whatever its code."""
@@ -134,6 +136,8 @@ class Profile:
     weaknesses: list[ComponentResult]
     status_note: str = ""
     peer_scope: str = NATIONAL
+    period: str = ""  # of the year; the previous result is of the period before (same kind)
+    previous_period: str = ""
 
 
 @dataclass(frozen=True)
@@ -402,4 +406,22 @@ class YearAnalysis:
             weaknesses=[by_code[s.code] for s in weak],
             status_note=note,
             peer_scope=self.current.peer_scope,
+            period=self.current.period,
+            previous_period=self.previous.period if self.previous else "",
         )
+
+
+def ranked_node(analysis: YearAnalysis) -> str:
+    """The node a league table ranks on: the total when any unit has one; otherwise (a framework
+    whose maxima are not all known yet, as the 766 index's groups 3 and 4) the first node, level by
+    level from the root's children, that some unit has a value on. Nothing is weighted or invented."""
+    peers = [unit.ref for unit in analysis.current.peers]
+    if any(analysis.current.value(ref, TOTAL) is not None for ref in peers):
+        return TOTAL
+    level = list(analysis.framework.root.children)
+    while level:
+        for node in level:
+            if any(analysis.current.value(ref, node.code) is not None for ref in peers):
+                return node.code
+        level = [child for node in level for child in node.children]
+    return TOTAL

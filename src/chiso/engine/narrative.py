@@ -18,6 +18,7 @@ from chiso.engine.i18n import active_language, localized, ngettext
 from chiso.engine.i18n import gettext as _
 from chiso.engine.indices import IndexWording, score_phrase, wording_for_level
 from chiso.engine.numbers import format_number, format_rank, round_half_up
+from chiso.engine.periods import period_label
 from chiso.engine.units import DISTRICT, Unit
 
 
@@ -92,6 +93,10 @@ def change_phrase(profile: Profile, wording: IndexWording) -> str | None:
         moved = _("{points} và {ranks}").format(
             points=score_change_phrase(points, places, wording.unit_word), ranks=moved
         )
+    if profile.previous_period and profile.previous_year is not None:
+        return _("{change} so với {period}").format(
+            change=moved, period=period_label(profile.previous_year, profile.previous_period)
+        )
     return _("{change} so với năm {year}").format(change=moved, year=profile.previous_year)
 
 
@@ -118,9 +123,16 @@ def headline(profile: Profile, index_name: str, wording: IndexWording | None = N
     (`wording`: the peer noun, percent or points, the share of the maximum)."""
     wording = wording or wording_for_level(profile.unit.level)
     places = profile.framework.display_precision
-    opening = _("Chỉ số {index} năm {year} của {unit}").format(
-        index=index_name, year=profile.year, unit=unit_phrase(profile.unit)
-    )
+    if profile.period:
+        opening = _("Chỉ số {index} {period} của {unit}").format(
+            index=index_name,
+            period=period_label(profile.year, profile.period),
+            unit=unit_phrase(profile.unit),
+        )
+    else:
+        opening = _("Chỉ số {index} năm {year} của {unit}").format(
+            index=index_name, year=profile.year, unit=unit_phrase(profile.unit)
+        )
     if profile.score is None:
         return _("{opening} không được công bố.").format(opening=opening)
     scored = score_phrase(profile.score, profile.framework.root.max_points, places, wording)

@@ -61,6 +61,8 @@ class Plan(models.Model):
     cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="plans")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="plans")
     year = models.PositiveSmallIntegerField(_("năm kết quả"))
+    # The month ("2025-10") or quarter ("2025-Q4") of the result the plan was made after ("" the year).
+    period = models.CharField(_("kỳ kết quả"), max_length=10, blank=True, default="")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("đơn vị"))
     title = models.CharField(_("tên kế hoạch"), max_length=300)
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices, default=Status.ACTIVE)

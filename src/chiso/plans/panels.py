@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def propose_url(subject: Subject) -> str:
     """The page proposing plan items after this result."""
-    return reverse(f"plans:{subject.url_prefix}_propose", args=subject.url_args)
+    return reverse(f"plans:{subject.url_prefix}_propose", args=subject.url_args) + subject.query
 
 
 def plans_panel(request: HttpRequest, subject: Subject) -> dict[str, Any] | None:

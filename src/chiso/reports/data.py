@@ -356,7 +356,7 @@ def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
 
     points = []
     # Up to the report's year: a report on 2021 does not show 2022 as its "trend".
-    published = ResultSet.objects.published().filter(index=index, year__lte=current.current.year)
+    published = ResultSet.objects.published().annual().filter(index=index, year__lte=current.current.year)
     for year in published.order_by("year").values_list("year", flat=True):
         if year == current.current.year:
             analysis = current
@@ -488,7 +488,11 @@ def _sources(
 ) -> list[str]:
     sources = []
     result_set = (
-        ResultSet.objects.published().filter(index=index, year=year).select_related("dataset").first()
+        ResultSet.objects.published()
+        .annual()
+        .filter(index=index, year=year)
+        .select_related("dataset")
+        .first()
     )
     if result_set is not None:
         dataset = result_set.dataset

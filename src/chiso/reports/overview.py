@@ -104,7 +104,13 @@ def locality_indices(year: int, codes: list[str] | None = None) -> list:
             except IndexNotFound as exc:
                 raise ReportError(str(exc)) from exc
         return found
-    sets = ResultSet.objects.published().filter(year=year).select_related("index").order_by("index__code")
+    sets = (
+        ResultSet.objects.published()
+        .annual()
+        .filter(year=year)
+        .select_related("index")
+        .order_by("index__code")
+    )
     return [result_set.index for result_set in sets]
 
 

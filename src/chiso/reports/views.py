@@ -31,7 +31,12 @@ def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str
         )
     except (IndexNotFound, UnitError) as exc:
         raise Http404(str(exc)) from exc
-    version = ResultSet.objects.published().filter(index=index, year=year).values_list("version", flat=True)
+    version = (
+        ResultSet.objects.published()
+        .annual()
+        .filter(index=index, year=year)
+        .values_list("version", flat=True)
+    )
     if not version:
         raise Http404(
             _("Chưa có kết quả công bố {index} năm {year}.").format(index=index.short_name, year=year)

@@ -13,7 +13,8 @@ changes. So an analysis is kept, in two layers:
 
 The key names everything the figures depend on:
 
-- the result sets read: for the year and the year before, the id, version and status of the one
+- the period (the whole year, or a month or quarter of the 766) and the result sets read: for the
+  year and the year before (the period and the one before), the id, version and status of the one
   shown (published, or the draft of an officer's preview) — a new import, a new version, a
   publication or a replaced built-in table is a new key at once, in every process;
 - a *generation* kept in the shared cache, renewed whenever anything of the units, frameworks or

@@ -458,7 +458,11 @@ def import_results(
         differences=differences,
         ranks_compared=compared,
         means=means,
-        replaces=ResultSet.objects.current().filter(index=index, year=year).order_by("-version").first(),
+        replaces=ResultSet.objects.current()
+        .annual()
+        .filter(index=index, year=year)
+        .order_by("-version")
+        .first(),
     )
     if dry_run:
         progress(3, steps, _("Đã kiểm tra"))

@@ -53,11 +53,21 @@ class ResultSetQuerySet(models.QuerySet):
         """Drafts and published result sets (not the superseded versions)."""
         return self.exclude(status=ResultSet.Status.SUPERSEDED)
 
+    def annual(self) -> ResultSetQuerySet:
+        """The result sets of whole years (every annual index; not a month or quarter of the 766)."""
+        return self.filter(period="")
+
+    def of_period(self, period: str = "") -> ResultSetQuerySet:
+        """The result sets of one period of their year ("" the whole year, "2025-10", "2025-Q4")."""
+        return self.filter(period=period)
+
 
 class ResultSet(models.Model):
-    """The results of one index for one year, scored on one framework version.
+    """The results of one index for one year (or one period of it), scored on one framework version.
 
-    An index-year may have several versions: at most one published (what the public sees), at most
+    `period` is "" for the whole year (every annual index), else the month ("2025-10") or quarter
+    ("2025-Q4") of the year the figures are about (`chiso.engine.periods`): the real-time 766 index
+    is computed per month, quarter and year. An index-year-period may have several versions: at most one published (what the public sees), at most
     one draft (imported, not yet published), and the superseded ones, kept for the officer."""
 
     class Status(models.TextChoices):
@@ -67,6 +77,7 @@ class ResultSet(models.Model):
 
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="result_sets")
     year = models.PositiveSmallIntegerField(_("năm"))
+    period = models.CharField(_("kỳ"), max_length=10, blank=True, default="")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="result_sets")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="result_sets")
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
@@ -86,19 +97,30 @@ class ResultSet(models.Model):
         verbose_name_plural = _("kết quả năm")
         ordering = ["index__code", "year", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["index", "year", "version"], name="resultset_unique_version"),
             models.UniqueConstraint(
-                fields=["index", "year"],
+                fields=["index", "year", "period", "version"], name="resultset_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["index", "year", "period"],
                 condition=models.Q(status="published"),
                 name="resultset_one_published",
             ),
             models.UniqueConstraint(
-                fields=["index", "year"], condition=models.Q(status="draft"), name="resultset_one_draft"
+                fields=["index", "year", "period"],
+                condition=models.Q(status="draft"),
+                name="resultset_one_draft",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.index.short_name} {self.year} (v{self.version})"
+        return f"{self.index.short_name} {self.period or self.year} (v{self.version})"
+
+    @property
+    def period_label(self) -> str:
+        """ "năm 2025", "tháng 10/2025", "quý IV/2025"."""
+        from chiso.engine.periods import period_label
+
+        return period_label(self.year, self.period)
 
 
 class UnitResult(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chiso.engine.analysis import LeagueRow, Profile, YearAnalysis
+from chiso.engine.analysis import TOTAL, LeagueRow, Profile, YearAnalysis
 from chiso.engine.numbers import round_half_up
 from chiso.frameworks.models import Index
 
@@ -29,12 +29,15 @@ def maximum_text(value: Decimal | None) -> str | None:
     return text
 
 
-def league_rows(analysis: YearAnalysis, region: str = "", block: str = "") -> list[LeagueRow]:
-    """The league table of an index-year as the public page shows it: every peer in rank order,
-    those of one region (its Vietnamese name) or one block (its name) only when asked."""
+def league_rows(
+    analysis: YearAnalysis, region: str = "", block: str = "", *, node: str = TOTAL
+) -> list[LeagueRow]:
+    """The league table of an index-year as the public page shows it: every peer in rank order (on
+    the total, or on `node`), those of one region (its Vietnamese name) or one block (its name) only
+    when asked."""
     return [
         row
-        for row in analysis.league_table()
+        for row in analysis.league_table(node)
         if (not region or row.unit.region == region) and (not block or row.unit.block == block)
     ]
 

@@ -33,11 +33,18 @@ def result_set_use(framework: Framework) -> str:
     found = (
         ResultSet.objects.filter(framework=framework)
         .select_related("index")
-        .order_by("-year", "-version")
+        .order_by("-year", "-period", "-version")
         .first()
     )
     if found is None:
         return ""
+    if found.period:
+        return _("kết quả {index} {period}, phiên bản {version} ({status})").format(
+            index=found.index.short_name,
+            period=found.period_label,
+            version=found.version,
+            status=found.get_status_display(),
+        )
     return _("kết quả {index} năm {year}, phiên bản {version} ({status})").format(
         index=found.index.short_name,
         year=found.year,
@@ -73,6 +80,7 @@ def reproduce(result_set: ResultSet) -> YearResults:
         str(result_set.method["level"]),
         result_set.year,
         *stored_values(result_set),
+        period=result_set.period,
     )
 
 

@@ -167,7 +167,9 @@ def _results(pks: list[int]) -> dict[int, list[Published]]:
     published cycle of an organiser that assessed it."""
     by_unit: dict[int, dict[str, Published]] = {}
     rows = (
-        UnitResult.objects.filter(unit_id__in=pks, result_set__status=ResultSet.Status.PUBLISHED)
+        UnitResult.objects.filter(  # the years (a month or quarter of the 766 is on its ranking)
+            unit_id__in=pks, result_set__status=ResultSet.Status.PUBLISHED, result_set__period=""
+        )
         .values_list(
             "unit_id",
             "unit__code",

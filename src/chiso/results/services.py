@@ -1,227 +1,77 @@
-"""Writing result sets and reading them back as engine inputs."""
+"""Reading result sets back as engine inputs and analysing them; writing them is `chiso.results.writing`
+(its names are re-exported here)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chiso.core import changelog
-from chiso.core.points import VALUE_PLACES
-from chiso.engine.analysis import TOTAL, YearAnalysis, YearResults
+from chiso.engine.analysis import YearAnalysis, YearResults
 from chiso.engine.frameworks import Framework as EngineFramework
 from chiso.engine.indices import DISTRICT_SCOPE, MIXED, NATIONAL, PROVINCE_SCOPE
-from chiso.engine.numbers import round_half_up
+from chiso.engine.periods import last_day, period_label, previous_period, sort_key
 from chiso.engine.scoring import aggregate_units
 from chiso.engine.units import PROVINCE
 from chiso.engine.units import Unit as EngineUnit
 from chiso.engine.units import UnitRef as EngineUnitRef
-from chiso.frameworks.method import method_of
 from chiso.frameworks.models import Framework, Index
 from chiso.frameworks.services import framework_for
 from chiso.results.cache import cached_analysis
 from chiso.results.models import (
-    Dataset,
-    NodeValue,
     PublishedFigure,
     ResultSet,
     UnitResult,
 )
+from chiso.results.writing import (  # re-exported: callers write through this module too
+    MeanFigure as MeanFigure,
+)
+from chiso.results.writing import ResultSetData as ResultSetData
+from chiso.results.writing import ResultSetExists as ResultSetExists
+from chiso.results.writing import UnitRow as UnitRow
+from chiso.results.writing import publish_result_set as publish_result_set
+from chiso.results.writing import write_result_set as write_result_set
 from chiso.units.blocks import engine_units_with_blocks
-from chiso.units.models import Unit
 from chiso.units.registry import registry
 
 
-def reference_date(year: int) -> date:
-    """The day whose units an index-year is about: the last day of the year."""
-    return date(year, 12, 31)
-
-
-@dataclass
-class UnitRow:
-    """One unit's figures, validated, ready to be written."""
-
-    unit: EngineUnit
-    values: dict[str, Decimal]
-    status: str = UnitResult.Status.COMPLETE
-    published_rank: int | None = None
-    published_group: str = ""
-    note: str = ""
-    line: int = 0  # the row of the imported file it came from (0: not from a file)
-
-
-@dataclass
-class MeanFigure:
-    value: Decimal
-    source: str
-    node_code: str = TOTAL
-    region: str = ""
-
-
-@dataclass
-class ResultSetData:
-    """Everything needed to write one index-year."""
-
-    index: Index
-    year: int
-    framework: Framework
-    rows: list[UnitRow]
-    national_means: list[MeanFigure] = field(default_factory=list)
-
-
-class ResultSetExists(Exception):
-    pass
-
-
-def _stored(value: Decimal) -> Decimal:
-    """Values are kept to 9 decimals (see VALUE_PLACES)."""
-    exponent = value.as_tuple().exponent  # an int for every finite value
-    if isinstance(exponent, int) and exponent < -VALUE_PLACES:
-        return round_half_up(value, VALUE_PLACES)
-    return value
-
-
-@transaction.atomic
-def write_result_set(
-    data: ResultSetData, dataset: Dataset, replace: bool = False, *, publish: bool = False
-) -> ResultSet:
-    """Write the results of one index-year, all or nothing, as a draft or (`publish`) published.
-
-    An index-year that already has results is refused unless `replace` is given; the new result set
-    is then a new version and nothing is lost: a draft it replaces is marked superseded at once, the
-    published version when the new one is published. Reloading a table from the same built-in
-    dataset replaces it in place (the shipped data is the same source)."""
-    existing = list(
-        ResultSet.objects.current().filter(index=data.index, year=data.year).select_related("dataset")
-    )
-    if existing and not replace:
-        raise ResultSetExists(
-            _("Đã có kết quả {index} năm {year} (nguồn: {source}); dùng --replace để thay thế.").format(
-                index=data.index.short_name, year=data.year, source=existing[0].dataset
-            )
-        )
-    for old in existing:
-        if old.dataset.builtin and old.dataset_id == dataset.pk:
-            old.delete()
-        elif old.status == ResultSet.Status.DRAFT:
-            old.status = ResultSet.Status.SUPERSEDED
-            old.save(update_fields=["status"])
-    last = ResultSet.objects.filter(index=data.index, year=data.year).order_by("-version").first()
-    # The framework may not change while figures are written on it (its editor locks it too).
-    framework = Framework.objects.select_for_update().select_related("index").get(pk=data.framework.pk)
-    result_set = ResultSet.objects.create(
-        index=data.index,
-        year=data.year,
-        framework=framework,
-        dataset=dataset,
-        version=last.version + 1 if last else 1,
-        status=ResultSet.Status.DRAFT,
-        method=method_of(framework, "write", data.index.unit_level),
-    )
-    unit_pks = _unit_pks([row.unit for row in data.rows])
-    unit_results = UnitResult.objects.bulk_create(
-        [
-            UnitResult(
-                result_set=result_set,
-                unit_id=unit_pks[row.unit.ref],
-                status=row.status,
-                published_rank=row.published_rank,
-                published_group=row.published_group,
-                note=row.note,
-            )
-            for row in data.rows
-        ]
-    )
-    values = NodeValue.objects.bulk_create(
-        [
-            NodeValue(unit_result=unit_result, node_code=code, value=_stored(value))
-            for unit_result, row in zip(unit_results, data.rows, strict=True)
-            for code, value in row.values.items()
-        ],
-        batch_size=2000,
-    )
-    # The rows of the table: one change-log entry on the result set, with their counts.
-    changelog.log_counts(
-        result_set, {"unit_results": (None, len(unit_results)), "node_values": (None, len(values))}
-    )
-    figures = PublishedFigure.objects.bulk_create(
-        [
-            PublishedFigure(
-                result_set=result_set,
-                kind=PublishedFigure.Kind.NATIONAL_MEAN,
-                node_code=m.node_code,
-                value=m.value,
-                source=m.source,
-            )
-            for m in data.national_means
-        ]
-    )
-    changelog.log_created(figures)  # bulk_create sends no signal
-    if publish:
-        publish_result_set(result_set)
-    return result_set
-
-
-@transaction.atomic
-def publish_result_set(result_set: ResultSet, user: Any = None) -> ResultSet | None:
-    """Publish a draft: the index-year's published version, if any, becomes superseded (kept).
-    Returns the superseded version, if there was one."""
-    if result_set.status == ResultSet.Status.PUBLISHED:
-        return None
-    if result_set.status != ResultSet.Status.DRAFT:
-        raise ValueError(
-            _("Chỉ công bố được bản nháp; phiên bản {version} đã bị thay thế.").format(
-                version=result_set.version
-            )
-        )
-    previous = (
-        ResultSet.objects.published()
-        .filter(index_id=result_set.index_id, year=result_set.year)
-        .exclude(pk=result_set.pk)
-        .first()
-    )
-    if previous is not None:
-        previous.status = ResultSet.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
-    result_set.status = ResultSet.Status.PUBLISHED
-    result_set.published_at = timezone.now()
-    result_set.published_by = user if getattr(user, "is_authenticated", False) else None
-    result_set.save(update_fields=["status", "published_at", "published_by"])
-    return previous
-
-
-def _unit_pks(units: list[EngineUnit]) -> dict:
-    pks = {}
-    for row in Unit.objects.filter(code__in={u.code for u in units}):
-        pks[row.to_engine().ref] = row.pk
-    missing = [u for u in units if u.ref not in pks]
-    if missing:
-        raise LookupError(f"units not in the database: {[u.name for u in missing][:5]}")
-    return pks
+def reference_date(year: int, period: str = "") -> date:
+    """The day whose units an index-year is about: the last day of the year (of the month or
+    quarter for a period of it)."""
+    return last_day(year, period)
 
 
 # -- reading ----------------------------------------------------------------------------------------
 
 
-def result_set_of(index: Index, year: int, *, drafts: bool = False) -> ResultSet | None:
-    """The published result set of an index-year; with `drafts`, its draft when there is one
-    (an officer's preview), else the published one."""
+def result_set_of(index: Index, year: int, *, drafts: bool = False, period: str = "") -> ResultSet | None:
+    """The published result set of an index-year (or of a `period` of it); with `drafts`, its draft
+    when there is one (an officer's preview), else the published one."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
-    rows = sets.filter(index=index, year=year).select_related("framework", "dataset").order_by("-version")
+    rows = (
+        sets.of_period(period)
+        .filter(index=index, year=year)
+        .select_related("framework", "dataset")
+        .order_by("-version")
+    )
     return rows.first()
 
 
 def result_years(index: Index, *, drafts: bool = False) -> list[int]:
-    """The years of an index that have results the caller may see, in order."""
+    """The years of an index that have results of the whole year the caller may see, in order."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
-    return sorted(set(sets.filter(index=index).values_list("year", flat=True)))
+    return sorted(set(sets.annual().filter(index=index).values_list("year", flat=True)))
+
+
+def result_periods(index: Index) -> list[tuple[int, str]]:
+    """The (year, period) of every published result set of an index, newest first: the whole years
+    ("" period) and the months and quarters (the real-time 766 index)."""
+    found = set(ResultSet.objects.published().filter(index=index).values_list("year", "period"))
+    return sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
 
 
 def year_results(index: Index, year: int, *, drafts: bool = False) -> YearResults | None:
@@ -244,6 +94,7 @@ def results_of(result_set: ResultSet) -> YearResults:
         result_set.index.unit_level,
         result_set.year,
         *stored_values(result_set),
+        period=result_set.period,
     )
 
 
@@ -307,6 +158,7 @@ def results_of_many(result_sets: list[ResultSet]) -> dict[int, YearResults]:
             ranks[rs.pk],
             means[rs.pk],
             units=registries[level],
+            period=rs.period,
         )
     return found
 
@@ -321,11 +173,12 @@ def build_year_results(
     means: dict | None = None,
     *,
     units: Any = None,
+    period: str = "",
 ) -> YearResults:
     """Engine input from node values by unit; the peers are chosen by `peer_set` (from `units`, the
-    registry of the level, when the caller has it already)."""
-    peers, scope = peer_set(level, year, set(raw), units=units)
-    peers = engine_units_with_blocks(peers, reference_date(year))
+    registry of the level, when the caller has it already) on the last day of the year or `period`."""
+    peers, scope = peer_set(level, year, set(raw), units=units, period=period)
+    peers = engine_units_with_blocks(peers, reference_date(year, period))
     values = aggregate_units(framework, raw)
     return YearResults(
         framework=framework,
@@ -336,11 +189,12 @@ def build_year_results(
         published_ranks=ranks or {},
         published_means=means or {},
         peer_scope=scope,
+        period=period,
     )
 
 
 def peer_set(
-    level: str, year: int, ranked: set[EngineUnitRef], *, units: Any = None
+    level: str, year: int, ranked: set[EngineUnitRef], *, units: Any = None, period: str = ""
 ) -> tuple[list[EngineUnit], str]:
     """The units an index-year ranks ("x/N": N is their number) and where they come from.
 
@@ -350,7 +204,7 @@ def peer_set(
     valid that day, not all 696 districts of the country; a district without a row is counted, without
     a rank. The scope is "national" for provinces, "province" (or "district") when the units share one
     parent, "mixed" otherwise; it names the peers' mean ("trung bình của tỉnh")."""
-    units = (units or registry((level,))).valid_units(level, on=reference_date(year))
+    units = (units or registry((level,))).valid_units(level, on=reference_date(year, period))
     if level == PROVINCE:
         return units, NATIONAL
     parents = {unit.parent_code for unit in units if unit.ref in ranked}
@@ -363,20 +217,77 @@ def peer_set(
     return peers, PROVINCE_SCOPE if len(parent) <= 2 else DISTRICT_SCOPE
 
 
-def analyse(index: Index, year: int, *, drafts: bool = False) -> YearAnalysis:
+def analyse(index: Index, year: int, *, drafts: bool = False, period: str = "") -> YearAnalysis:
     """The analysis of an index-year against the previous year that has results (published ones;
-    with `drafts`, the drafts where there are some).
+    with `drafts`, the drafts where there are some); of a `period` of the year ("2025-10",
+    "2025-Q4") against the period before of the same kind (`engine.periods.previous_period`).
 
     Computed once per version of the result sets it reads and kept (`chiso.results.cache`): a new
     import, version, publication, or any change of the units, frameworks or results, is a new key."""
+    if period:
+        return _period_analysis(index, year, period, drafts=drafts)
     shown = _shown_sets(index, (year, year - 1), drafts=drafts)
     return analysis_of_sets(index, year, shown, drafts=drafts)
 
 
+def _period_analysis(index: Index, year: int, period: str, *, drafts: bool) -> YearAnalysis:
+    """`analyse` of a month or quarter: its result set and the one of the period before, in one query."""
+    before = previous_period(year, period)
+    sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
+    rows = (
+        sets.filter(index=index)
+        .filter(Q(year=year, period=period) | Q(year=before[0], period=before[1]))
+        .select_related("framework", "dataset", "index")
+        .order_by("year", "period", "version")
+    )
+    shown = {(row.year, row.period): row for row in rows}  # the highest version of each wins
+    return analysis_of_period_sets(index, year, period, shown, drafts=drafts)
+
+
+def analysis_of_period_sets(
+    index: Index, year: int, period: str, shown: dict[tuple[int, str], ResultSet], *, drafts: bool = False
+) -> YearAnalysis:
+    """`analyse` of a month or quarter from result sets already read ((year, period) → the set
+    shown: the period's and the one before), without a query when the analysis is kept."""
+    before = previous_period(year, period)
+    current_set = shown.get((year, period))
+    if current_set is None:
+        available = ", ".join(period_label(*yp) for yp in result_periods(index)[:12])
+        raise LookupError(
+            _("Chưa có kết quả {index} {period}.").format(
+                index=index.short_name, period=period_label(year, period)
+            )
+            + " "
+            + _("Có các kỳ: {periods}.").format(periods=available or _("không có"))
+        )
+    return _kept_analysis(index, year, period, drafts, current_set, shown.get(before), results_of)
+
+
+def _kept_analysis(
+    index: Index,
+    year: int,
+    period: str,
+    drafts: bool,
+    current_set: ResultSet,
+    previous_set: ResultSet | None,
+    inputs: Any,
+) -> YearAnalysis:
+    """The cached analysis of a result set against the one before (None: no results before);
+    `inputs` reads a set as engine input when the analysis is not kept."""
+
+    def build() -> tuple[YearResults, YearResults | None, int | None]:
+        current = inputs(current_set)
+        previous = inputs(previous_set) if previous_set is not None else None
+        return current, previous, None if previous or period else year - 1
+
+    parts = ("analyse", index.pk, year, period, drafts, _identity(current_set), _identity(previous_set))
+    return cached_analysis(parts, build)
+
+
 def published_sets(indices: list[Index] | None = None) -> dict[tuple[int, int], ResultSet]:
-    """The published result set shown for every index-year (of `indices`, or of every index), in one
-    query: (index id, year) → result set, as `analyse` chooses it."""
-    rows = ResultSet.objects.published().select_related("framework", "dataset", "index")
+    """The published result set of the whole year shown for every index-year (of `indices`, or of
+    every index), in one query: (index id, year) → result set, as `analyse` chooses it."""
+    rows = ResultSet.objects.published().annual().select_related("framework", "dataset", "index")
     if indices is not None:
         rows = rows.filter(index__in=indices)
     found: dict[tuple[int, int], ResultSet] = {}
@@ -399,15 +310,7 @@ def analysis_of_sets(
             + " "
             + _("Có các năm: {years}.").format(years=", ".join(map(str, years)) or _("không có"))
         )
-    previous_set = shown.get(year - 1)
-
-    def build() -> tuple[YearResults, YearResults | None, int | None]:
-        current = results_of(current_set)
-        previous = results_of(previous_set) if previous_set is not None else None
-        return current, previous, None if previous else year - 1
-
-    parts = ("analyse", index.pk, year, drafts, _identity(current_set), _identity(previous_set))
-    return cached_analysis(parts, build)
+    return _kept_analysis(index, year, "", drafts, current_set, shown.get(year - 1), results_of)
 
 
 def analyses_of_sets(index: Index, years: list[int], shown: dict[int, ResultSet]) -> dict[int, YearAnalysis]:
@@ -422,24 +325,19 @@ def analyses_of_sets(index: Index, years: list[int], shown: dict[int, ResultSet]
             loaded.update(results_of_many(list(shown.values())))
         return loaded[result_set.pk]
 
-    found = {}
-    for year in years:
-        current_set, previous_set = shown[year], shown.get(year - 1)
-
-        def build(current_set=current_set, previous_set=previous_set, year=year) -> tuple:
-            previous = inputs(previous_set) if previous_set is not None else None
-            return inputs(current_set), previous, None if previous else year - 1
-
-        parts = ("analyse", index.pk, year, False, _identity(current_set), _identity(previous_set))
-        found[year] = cached_analysis(parts, build)
-    return found
+    return {
+        year: _kept_analysis(index, year, "", False, shown[year], shown.get(year - 1), inputs)
+        for year in years
+    }
 
 
 def _shown_sets(index: Index, years: tuple[int, ...], *, drafts: bool) -> dict[int, ResultSet]:
-    """The result set shown for each of `years` (as `result_set_of` chooses it), in one query."""
+    """The result set of the whole year shown for each of `years` (as `result_set_of` chooses it),
+    in one query."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
     rows = (
-        sets.filter(index=index, year__in=years)
+        sets.annual()
+        .filter(index=index, year__in=years)
         .select_related("framework", "dataset", "index")
         .order_by("year", "version")
     )
@@ -464,9 +362,9 @@ def _identity(result_set: ResultSet | None) -> tuple[Any, ...] | None:
     )
 
 
-def credit_of(index: Index, year: int, *, drafts: bool = False) -> str:
-    """Whom the figures of an index-year are credited to: the dataset's source and document."""
-    result_set = result_set_of(index, year, drafts=drafts)
+def credit_of(index: Index, year: int, *, drafts: bool = False, period: str = "") -> str:
+    """Whom the figures of an index-year (or period) are credited to: the dataset's source and document."""
+    result_set = result_set_of(index, year, drafts=drafts, period=period)
     return result_set.dataset.credit if result_set is not None else ""
 
 

@@ -13,6 +13,7 @@ from chiso.accounts.permissions import EVERYONE_INSIDE, acts_for, own_units
 from chiso.assessments.actions import sees_cycle_results
 from chiso.assessments.models import Cycle
 from chiso.engine.analysis import YearAnalysis
+from chiso.engine.periods import period_label
 from chiso.engine.units import UnitRef
 from chiso.frameworks.models import Framework, Index
 from chiso.units.models import Unit
@@ -20,7 +21,8 @@ from chiso.units.models import Unit
 
 @dataclass
 class Subject:
-    """One unit in one analysis: a province in an index-year, or a unit in an internal cycle."""
+    """One unit in one analysis: a province in an index-year (or in a month or quarter of it:
+    `period`, the real-time 766 index), or a unit in an internal cycle."""
 
     analysis: YearAnalysis
     framework: Framework
@@ -29,12 +31,22 @@ class Subject:
     year: int
     index: Index | None = None
     cycle: Cycle | None = None
+    period: str = ""
 
     @property
     def label(self) -> str:
         if self.cycle is not None:
             return self.cycle.name
+        if self.period:
+            return f"{self.index.short_name} {period_label(self.year, self.period)}"  # type: ignore[union-attr]
         return f"{self.index.short_name} {self.year}"  # type: ignore[union-attr]
+
+    @property
+    def query(self) -> str:
+        """What the subject's links add to their path to keep its period ("?ky=2025-10", or "")."""
+        from chiso.results.periods import query
+
+        return query(self.period)
 
     @property
     def source(self) -> str:
@@ -43,7 +55,7 @@ class Subject:
         if self.index is not None:
             from chiso.results.services import credit_of
 
-            return credit_of(self.index, self.year) or self.analysis.framework.source
+            return credit_of(self.index, self.year, period=self.period) or self.analysis.framework.source
         return self.analysis.framework.source
 
     @property
@@ -57,12 +69,12 @@ class Subject:
         return "cycle" if self.cycle is not None else "national"
 
     def url(self, page: str) -> str:
-        """The subject's analysis page: "losses", "whatif" or "target"."""
-        return reverse(f"results:{self.url_prefix}_{page}", args=self.url_args)
+        """The subject's analysis page: "losses", "whatif" or "target" (keeping its period)."""
+        return reverse(f"results:{self.url_prefix}_{page}", args=self.url_args) + self.query
 
 
-def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
-    """A unit's result in a published index-year. LookupError when there is none."""
+def national_subject(index_code: str, year: int, unit_code: str, period: str = "") -> Subject:
+    """A unit's result in a published index-year (or `period` of it). LookupError when there is none."""
     from chiso.engine.units import UnitError
     from chiso.frameworks.services import IndexNotFound, find_index
     from chiso.results.cache import cached_registry
@@ -70,18 +82,20 @@ def national_subject(index_code: str, year: int, unit_code: str) -> Subject:
 
     try:
         index = find_index(index_code)
-        analysis = analyse(index, year)
-        unit = cached_registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+        analysis = analyse(index, year, period=period)
+        unit = cached_registry((index.unit_level,)).by_code(
+            unit_code, index.unit_level, reference_date(year, period)
+        )
     except (IndexNotFound, UnitError) as exc:
         raise LookupError(str(exc)) from exc
     row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
     if row is None or unit.ref not in analysis.units:
         raise LookupError(unit_code)
-    result_set = result_set_of(index, year)
+    result_set = result_set_of(index, year, period=period)
     if result_set is None:
         raise LookupError(unit_code)
     framework = result_set.framework
-    return Subject(analysis, framework, row, unit.ref, year, index=index)
+    return Subject(analysis, framework, row, unit.ref, year, index=index, period=period)
 
 
 def may_analyse(user: User | AnonymousUser, cycle: Cycle, unit_id: int) -> bool:

@@ -63,3 +63,29 @@ def test_spark_without_procedures(spark, tmp_path):
     dossiers, _ = example.write(tmp_path)
     result = engines.compute(dossiers, [], example.START, example.END, engine="spark")
     assert result.by_unit["procedures_published"].to_list() == [0, 0]
+
+
+@pytest.mark.django_db
+def test_duckdb_and_spark_store_the_same_node_values(spark, tmp_path):
+    """The result sets written from a DuckDB and a Spark computation of the same month hold the
+    same values (the month's later computation is a new version of the same period)."""
+    from chiso.dossiers import services
+    from chiso.dossiers.tests.test_result_sets import DEPARTMENTS, import_month, organiser_maxima
+    from chiso.units.models import Unit
+
+    for code in DEPARTMENTS:
+        Unit.objects.create(level="department", code=code, name=code, kind="sở", parent_code="99")
+    framework = services.framework()
+    framework.definition = organiser_maxima(framework.definition)
+    framework.save()
+    import_month(tmp_path, DEPARTMENTS, 10, 21)
+    stored = []
+    for engine in ("duckdb", "spark"):
+        run = services.compute("2025-10", engine=engine)
+        assert run.result_set is not None and run.result_set.method["dossiers"]["engine"] == engine
+        stored.append(
+            sorted(
+                run.result_set.unit_results.values_list("unit__code", "values__node_code", "values__value")
+            )
+        )
+    assert stored[0] == stored[1] and len(stored[0]) > len(DEPARTMENTS) * 5

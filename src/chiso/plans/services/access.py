@@ -236,7 +236,9 @@ def plans_of(subject: Subject) -> QuerySet[Plan]:
     """The plans made after one analysed result (an index-year's or a cycle's, for its unit)."""
     if subject.cycle is not None:
         return Plan.objects.filter(cycle=subject.cycle, unit=subject.unit)
-    return Plan.objects.filter(index=subject.index, year=subject.year, unit=subject.unit)
+    return Plan.objects.filter(
+        index=subject.index, year=subject.year, period=subject.period, unit=subject.unit
+    )
 
 
 def require_manager(user: User, plan: Plan | None = None) -> None:

@@ -135,6 +135,7 @@ def plan_for(subject: Subject, user: User) -> Plan:
         cycle=subject.cycle,
         framework=subject.framework,
         year=subject.year,
+        period=subject.period,
         unit=subject.unit,
         title=title,
         created_by=user,

@@ -32,6 +32,7 @@ from chiso.plans.forms import (
 from chiso.plans.models import Plan, PlanItem, ProgressReport, Task
 from chiso.plans.services import PlanError
 from chiso.plans.views.common import form_errors, manager_required, visible_plan
+from chiso.results.periods import query
 from chiso.results.subjects import may_analyse
 from chiso.units.models import Unit
 
@@ -116,7 +117,8 @@ def _losses_url(request: HttpRequest, plan: Plan) -> str:
             return ""
         return reverse("results:cycle_losses", args=[plan.cycle_id, plan.unit.code])
     assert plan.index is not None  # a plan without a cycle is a national index's (model constraint)
-    return reverse("results:national_losses", args=[plan.index.code, plan.year, plan.unit.code])
+    url = reverse("results:national_losses", args=[plan.index.code, plan.year, plan.unit.code])
+    return url + query(plan.period)
 
 
 @login_required

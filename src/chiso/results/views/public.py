@@ -4,25 +4,33 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.core.pagecache import cached_page
 from chiso.core.pagination import PAGE, WHOLE, paginate
-from chiso.engine.analysis import REGION
+from chiso.engine.analysis import REGION, TOTAL, YearAnalysis, ranked_node
 from chiso.engine.indices import NO_GROUPS, mean_label
 from chiso.engine.numbers import format_number, format_rank, format_signed
+from chiso.engine.periods import period_label, previous_period, sort_key
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
-from chiso.results import maps
+from chiso.results import maps, periods
 from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row, league_row_display, profile_to_dict, signed_int
 from chiso.results.search import search_units
-from chiso.results.services import analyse, credit_of, reference_date, result_years
+from chiso.results.services import (
+    analyse,
+    analysis_of_period_sets,
+    credit_of,
+    reference_date,
+    result_years,
+)
 
 
 def _lang() -> str:
@@ -38,51 +46,83 @@ def _index_or_404(code: str) -> Index:
 
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    """Every index with the years that have results, newest first, and the latest top five."""
-    published = (
-        ResultSet.objects.published().select_related("index", "dataset").order_by("index__code", "year")
-    )
+    """Every index with the years that have results, newest first, and the latest top five; an index
+    with results per month or quarter only (the real-time 766) with its latest period."""
+    published = ResultSet.objects.published().select_related("index", "dataset", "framework")
     by_index: dict[int, list[ResultSet]] = {}
-    for result_set in published:  # one query for every index's years and latest source
-        by_index.setdefault(result_set.index_id, []).append(result_set)
+    periodic: dict[int, dict[tuple[int, str], ResultSet]] = {}
+    for result_set in published.order_by("index__code", "year", "period", "version"):  # one query
+        if result_set.period:
+            periodic.setdefault(result_set.index_id, {})[(result_set.year, result_set.period)] = result_set
+        else:
+            by_index.setdefault(result_set.index_id, []).append(result_set)
     cards = []
     for sets in by_index.values():
         index, latest = sets[0].index, sets[-1]
         analysis = analyse(index, latest.year)
-        places = analysis.framework.display_precision
-        top = [
-            {
-                "rank": row.rank,
-                "name": row.unit.display_name,
-                "code": row.unit.code,
-                "score": format_number(row.score, places, _lang()),
-            }
-            for row in analysis.league_table()[:5]
-        ]
-        cards.append(
-            {
-                "index": index,
-                "years": [s.year for s in reversed(sets)],
-                "latest": latest.year,
-                "top": top,
-                "source": latest.dataset.credit,
-            }
-        )
+        years = sorted({s.year for s in sets}, reverse=True)
+        links = [(str(y), reverse("results:ranking", args=[index.code, y])) for y in years]
+        cards.append(_card(index, latest, analysis, links))
+    cards.extend(_period_card(found) for index_id, found in periodic.items() if index_id not in by_index)
     return render(request, "results/home.html", {"cards": cards})
 
 
-@cached_page(query=("vung", "ban-do", PAGE, WHOLE))
+def _card(index: Index, shown: ResultSet, analysis: YearAnalysis, links: list[tuple[str, str]]) -> dict:
+    """A home card: an index's latest result set, its top five, links to its other years or periods."""
+    places = analysis.framework.display_precision
+    node = ranked_node(analysis)
+    top = [
+        {
+            "rank": row.rank,
+            "name": row.unit.display_name,
+            "code": row.unit.code,
+            "score": format_number(row.score, places, _lang()),
+        }
+        for row in analysis.league_table(node)[:5]
+    ]
+    return {
+        "index": index,
+        "latest": shown.year,
+        "title": periods.heading(index, shown.year, shown.period),
+        "query": periods.query(shown.period),
+        "links": links,
+        "periodic": bool(shown.period),
+        "top": top,
+        "source": shown.dataset.credit,
+    }
+
+
+PERIOD_LINKS = 12  # the latest months and quarters linked from a home card
+
+
+def _period_card(found: dict[tuple[int, str], ResultSet]) -> dict:
+    """The card of an index with results of months or quarters only: its latest period, and links
+    to the latest few."""
+    ordered = sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
+    latest = found[ordered[0]]
+    analysis = analysis_of_period_sets(latest.index, latest.year, latest.period, found)
+    links = [
+        (period_label(y, p), reverse("results:ranking", args=[latest.index.code, y]) + periods.query(p))
+        for y, p in ordered[:PERIOD_LINKS]
+    ]
+    return _card(latest.index, latest, analysis, links)
+
+
+@cached_page(query=("vung", "ban-do", PAGE, WHOLE, periods.PARAM))
 def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
-    """The league table of an index-year, optionally one region only."""
+    """The league table of an index-year (or of a month or quarter of it, `?ky=`), optionally one
+    region only."""
     index = _index_or_404(index_code)
+    period = periods.requested_period(request, year)
     try:
-        analysis = analyse(index, year)
+        analysis = analyse(index, year, period=period)
     except LookupError as exc:
         raise Http404(str(exc)) from exc
     lang = _lang()
     places = analysis.framework.display_precision
     region = request.GET.get("vung", "")
-    table = league_rows(analysis, region)  # the rows the API and the downloads give too
+    node = ranked_node(analysis)
+    table = league_rows(analysis, region, node=node)  # the rows the API and the downloads give too
     pager = paginate(request, table)  # the rows of one page are formatted (3,321 communes …)
     rows = []
     for row in pager.rows:
@@ -92,7 +132,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
                 **league_row_display(values, analysis.total_ranking.of, places, lang),
                 "trend": _trend(values["change_rank"]),
                 "group_position": values["group_position"],
-                "bar": _bar(row.score, analysis.framework.root.max_points),
+                "bar": _bar(row.score, analysis.node_of(node).max_points),
             }
         )
     national, source = analysis.national_mean()
@@ -101,6 +141,13 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
     context = {
         "index": index,
         "year": year,
+        "period": period,
+        "period_query": periods.query(period),
+        "heading": periods.heading(index, year, period),
+        "periods": periods.choices(
+            index, year, period, lambda y: reverse("results:ranking", args=[index.code, y])
+        ),
+        "ranked_on": "" if node == TOTAL else analysis.node_of(node).name,
         "years": years,
         "framework": analysis.framework,
         "rows": rows,
@@ -111,15 +158,24 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "national_mean": format_number(national, places, lang),
         "mean_label": capfirst(_(mean_label(analysis.current.peer_scope))),
         "mean_is_published": bool(source and source.startswith("published")),
-        "previous": analysis.previous.year if analysis.previous else None,
+        "previous": _previous_label(analysis, period),
         "not_comparable": analysis.previous_not_comparable,
         "regions": regions,
         "region": region,
-        "max_points": format_number(analysis.framework.root.max_points, 0, lang),
-        "source": credit_of(index, year),
+        "max_points": format_number(analysis.node_of(node).max_points, 0, lang),
+        "source": credit_of(index, year, period=period),
         **_map_context(request, index, analysis, year),
     }
     return render(request, "results/ranking.html", context)
+
+
+def _previous_label(analysis: YearAnalysis, period: str) -> str | int | None:
+    """What a page compares with: the year before, or the month or quarter before (its label)."""
+    if analysis.previous is None:
+        return None
+    if not period:
+        return analysis.previous.year
+    return period_label(*previous_period(analysis.current.year, period))
 
 
 def _map_context(request: HttpRequest, index, analysis, year: int, highlight: str | None = None) -> dict:
@@ -132,13 +188,16 @@ def _map_context(request: HttpRequest, index, analysis, year: int, highlight: st
     )
 
 
-@cached_page
+@cached_page(query=(periods.PARAM,))
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
-    """One unit's position in an index-year."""
+    """One unit's position in an index-year (or a month or quarter of it, `?ky=`)."""
     index = _index_or_404(index_code)
+    period = periods.requested_period(request, year)
     try:
-        analysis = analyse(index, year)
-        unit = cached_registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+        analysis = analyse(index, year, period=period)
+        unit = cached_registry((index.unit_level,)).by_code(
+            unit_code, index.unit_level, reference_date(year, period)
+        )
     except (LookupError, UnitError) as exc:
         raise Http404(str(exc)) from exc
     result = analysis.profile(unit.ref)
@@ -167,6 +226,14 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
     context = {
         "index": index,
         "year": year,
+        "period": period,
+        "period_query": periods.query(period),
+        "heading": periods.heading(index, year, period),
+        "previous_label": _previous_label(analysis, period),
+        "period_text": period_label(year, period) if period else "",
+        "periods": periods.choices(
+            index, year, period, lambda y: reverse("results:profile", args=[index.code, y, unit.code])
+        ),
         "unit": unit,
         "profile": result,
         "data": data,
@@ -194,7 +261,7 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "regional_rank": format_rank(result.regional_rank, result.regional_of),
         "regional_mean": format_number(result.regional_mean, places, lang),
         "components": components,
-        "source": credit_of(index, year),
+        "source": credit_of(index, year, period=period),
     }
     return render(request, "results/profile.html", context)
 

@@ -117,8 +117,9 @@ def tables(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("Tệp bị từ chối; chưa ghi gì. Sửa các lỗi dưới đây rồi nhập lại."))
     elif request.method == "POST":
         status = 422
-    versions = (
-        ResultSet.objects.select_related("index", "dataset", "dataset__imported_by", "published_by")
+    versions = (  # the imported tables are of whole years; the 766's months are on the 766 page
+        ResultSet.objects.annual()
+        .select_related("index", "dataset", "dataset__imported_by", "published_by")
         .annotate(units=Count("unit_results"))
         .order_by("-year", "index__code", "-version")
     )
@@ -171,7 +172,9 @@ def table_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("results:table", pk=pk)
     text = _("Đã công bố {index} {year} (phiên bản {version}).").format(
-        index=result_set.index.short_name, year=result_set.year, version=result_set.version
+        index=result_set.index.short_name,
+        year=result_set.period_label if result_set.period else result_set.year,
+        version=result_set.version,
     )
     if previous is not None:
         text += " " + _("Phiên bản {version} được giữ lại, đánh dấu đã thay thế.").format(
@@ -218,7 +221,8 @@ def table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "differences": sum(1 for r in rows if r["differs"]),
             "national_mean": format_number(national, places),
             "mean_is_published": bool(origin and origin.startswith("published")),
-            "others": ResultSet.objects.filter(index=result_set.index, year=result_set.year)
+            "others": ResultSet.objects.of_period(result_set.period)
+            .filter(index=result_set.index, year=result_set.year)
             .exclude(pk=pk)
             .select_related("dataset")
             .order_by("-version"),

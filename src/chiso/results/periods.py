@@ -1,0 +1,65 @@
+"""The period of a results page: ``?ky=2025-10`` (a month), ``?ky=2025-Q4`` (a quarter), none (the year).
+
+The ranking, profile, points-lost (with what-if and target) and map pages of an index with results
+per month or quarter (the real-time 766 index) take the period as the query parameter `PARAM` on
+their usual path, whose year must be the period's: ``/ket-qua/dvc766/2025/?ky=2025-10``. Their
+links keep it (`query`), and a selector lists the periods that have published results (`choices`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from chiso.engine.periods import PeriodError, period_label, split_period
+from chiso.frameworks.models import Index
+
+PARAM = "ky"
+
+
+def requested_period(request: HttpRequest, year: int) -> str:
+    """The stored period asked by the request ("" for the whole year); 404 for a period that is not
+    one, or not of the path's year."""
+    text = request.GET.get(PARAM, "").strip()
+    if not text:
+        return ""
+    try:
+        found_year, period = split_period(text)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    if found_year != year:
+        raise Http404(_("Kỳ {period} không thuộc năm {year}.").format(period=text, year=year))
+    return period
+
+
+def query(period: str) -> str:
+    """The query string that keeps a period on a link ("" for the whole year)."""
+    return f"?{PARAM}={period}" if period else ""
+
+
+def heading(index: Index, year: int, period: str) -> str:
+    """ "PAPI 2024", "Chỉ số 766 tháng 10/2025", "Chỉ số 766 quý IV/2025"."""
+    if not period:
+        return f"{index.short_name} {year}"
+    return f"{index.short_name} {period_label(year, period)}"
+
+
+def choices(index: Index, year: int, period: str, url: Callable[[int], str]) -> list[dict[str, object]]:
+    """The periods with published results of an index that has months or quarters (none for an
+    index of whole years only: its year selector is enough), each with the page's link
+    (`url(year)` is the page's path for a year) and whether it is the one shown."""
+    from chiso.results.services import result_periods
+
+    found = result_periods(index)
+    if all(not p for _y, p in found):
+        return []
+    return [
+        {
+            "label": period_label(y, p),
+            "url": url(y) + query(p),
+            "current": (y, p) == (year, period),
+        }
+        for y, p in found
+    ]
