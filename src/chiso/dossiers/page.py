@@ -118,17 +118,6 @@ def level_label(level: str) -> str:
     return str(dict(LEVELS).get(level, level))
 
 
-def ranked_node(run: DossierRun, codes: list[str]) -> str:
-    """The total when a unit of the group has it; otherwise the group (1 to 5) most units of the
-    group are scored on (the first of equals)."""
-    scores = [run.scores.get(code, {}) for code in codes]
-    if any("total" in values for values in scores):
-        return "total"
-    counts = {group: sum(group in values for values in scores) for group in services.GROUPS}
-    best = max(counts.values(), default=0)
-    return next((g for g in services.GROUPS if counts[g] == best), "total") if best else "total"
-
-
 def blank_reason(framework: EngineFramework, node: str, measures: dict[str, int]) -> str:
     """Why a unit has no value for `node` ("–" on the page), in a few words."""
     target = framework.node(node)
@@ -214,7 +203,7 @@ def _peer_group(
     named: dict[str, Named],
     groups: list[tuple[str, str, Decimal | None]],
 ) -> PeerGroup:
-    node = ranked_node(run, codes)
+    node = services.ranked_node(run, codes)
     _node, rows = services.table(run, codes, node=node)
     group = PeerGroup(level, level_label(level), node, framework.node(node).name, ranked=level != UNKNOWN)
     for row in rows:
@@ -269,4 +258,4 @@ def _units_late(run: DossierRun, named: dict[str, Named]) -> list[dict[str, Any]
     return rows[:LOSS_SHOWN]
 
 
-__all__ = ["Assumption", "PeerGroup", "build", "names_at", "procedure_names", "ranked_node"]
+__all__ = ["Assumption", "PeerGroup", "build", "names_at", "procedure_names"]

@@ -35,6 +35,7 @@ from chiso.dossiers.mapping import ColumnMapping
 from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import parse_period
 from chiso.dossiers.publish import write_period_results
+from chiso.engine.analysis import node_to_rank
 from chiso.engine.scoring import score_units
 
 PENDING = ".pending"
@@ -239,7 +240,7 @@ def compute(
         codes = _codes_under(Unit, under)
         by_unit = by_unit.filter(pl.col("unit_code").is_in(codes))
         by_procedure = by_procedure.filter(pl.col("unit_code").is_in(codes))
-    stored = framework()
+    stored = framework(start.year)  # the version in force in the period's year
     engine_framework = stored.to_engine()
     measures = {
         row["unit_code"]: {k: v for k, v in row.items() if k != "unit_code"} for row in by_unit.to_dicts()
@@ -302,7 +303,6 @@ def latest_runs(limit: int = 13) -> Sequence[DossierRun]:
     return sorted(seen.values(), key=lambda r: r.period, reverse=True)[:limit]
 
 
-GROUPS = ("1", "2", "3", "4", "5")
 
 
 @dataclass
@@ -316,13 +316,10 @@ class Row:
     change: Decimal | None = None  # ranked node's points minus the previous period's
 
 
-def ranked_node(run: DossierRun) -> str:
-    """The node the period is ranked on: the total when any unit has one; otherwise (the maxima of
-    groups 3 and 4 still unknown) the first group every unit is scored on."""
-    for node in ("total", *GROUPS, "2.1"):
-        if any(node in values for values in run.scores.values()):
-            return node
-    return "total"
+def ranked_node(run: DossierRun, codes: Sequence[str] | None = None) -> str:
+    """The node a run's table (of `codes`, or of every unit) ranks on (`engine.analysis.node_to_rank`)."""
+    scores = [run.scores.get(code, {}) for code in codes] if codes is not None else list(run.scores.values())
+    return node_to_rank(run.framework.to_engine(), lambda node: sum(node in values for values in scores))
 
 
 def previous_run(run: DossierRun) -> DossierRun | None:

@@ -6,6 +6,7 @@ node. Everything is computed here, in Decimal, and rounded only for display by t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -411,13 +412,29 @@ class YearAnalysis:
         )
 
 
-def ranked_node(analysis: YearAnalysis) -> str:
-    """The node a league table ranks on: the total when any unit has one; otherwise (a framework
-    whose maxima are not all known yet, as the 766 index's groups 3 and 4) the first node, level by
-    level from the root's children, that some unit has a value on. Nothing is weighted or invented."""
-    peers = [unit.ref for unit in analysis.current.peers]
-    if any(analysis.current.value(ref, TOTAL) is not None for ref in peers):
+def node_to_rank(framework: Framework, units_with: Callable[[str], int]) -> str:
+    """The node a league table ranks on, given how many units have a value on a node: the total
+    when any unit has one; otherwise (a framework whose maxima are not all known yet, as the 766
+    index's groups 3 and 4) level by level from the root's children, the node most units have a
+    value on (the first of equals). Nothing is weighted or invented."""
+    if units_with(TOTAL):
         return TOTAL
+    level = list(framework.root.children)
+    while level:
+        counts = [(units_with(node.code), node.code) for node in level]
+        best = max(count for count, _code in counts)
+        if best:
+            return next(code for count, code in counts if count == best)
+        level = [child for node in level for child in node.children]
+    return TOTAL
+
+
+def ranked_node(analysis: YearAnalysis) -> str:
+    """The node an analysis's league table ranks on (`node_to_rank`)."""
+    peers = [unit.ref for unit in analysis.current.peers]
+    return node_to_rank(
+        analysis.framework, lambda code: sum(analysis.current.value(ref, code) is not None for ref in peers)
+    )
     level = list(analysis.framework.root.children)
     while level:
         for node in level:

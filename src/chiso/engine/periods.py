@@ -72,6 +72,14 @@ def previous_period(year: int, period: str = "") -> tuple[int, str]:
     return before[0], text
 
 
+def first_day(year: int, period: str = "") -> date:
+    """The first day of a period (1 January for the whole year)."""
+    kind = kind_of(period)
+    if kind == YEAR:
+        return date(year, 1, 1)
+    return date(year, _number(period) * 3 - 2 if kind == QUARTER else _number(period), 1)
+
+
 def last_day(year: int, period: str = "") -> date:
     """The last day of a period (31 December for the whole year)."""
     kind = kind_of(period)
