@@ -303,8 +303,6 @@ def latest_runs(limit: int = 13) -> Sequence[DossierRun]:
     return sorted(seen.values(), key=lambda r: r.period, reverse=True)[:limit]
 
 
-
-
 @dataclass
 class Row:
     """One unit of a period's table: its node values, its rank on the ranked node, the change."""

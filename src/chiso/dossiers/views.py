@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +17,13 @@ from chiso.accounts.permissions import officer_required
 from chiso.core.files import clean_file_name
 from chiso.dossiers import page, services
 from chiso.dossiers.forms import ComputeForm, UploadForm
+from chiso.dossiers.inputs import INDEX_CODE
 from chiso.dossiers.jobs import COMPUTE, IMPORT
-from chiso.dossiers.models import DossierImport
+from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import period_label, same_kind
+from chiso.engine.periods import split_period
 from chiso.jobs import services as jobs
+from chiso.results import periods as result_periods
 
 TREND_PERIODS = page.TREND_PERIODS
 
@@ -50,7 +54,16 @@ def _render(
     if run is not None:
         alike = [r for r in runs if same_kind(r.period, run.period)]
         context.update(page.build(run, alike))
+        context["published_url"] = _published_url(run)
     return render(request, "dossiers/month.html", context, status=status)
+
+
+def _published_url(run: DossierRun) -> str:
+    """The public ranking of the result set the run published ("" when it published none)."""
+    if run.result_set_id is None:
+        return ""
+    year, period = split_period(run.period)
+    return reverse("results:ranking", args=[INDEX_CODE, year]) + result_periods.query(period)
 
 
 @require_POST

@@ -91,6 +91,9 @@ def test_upload_and_compute_run_as_jobs_and_the_result_is_on_the_page(
     page = officer.get(job.result_url).content.decode()
     assert "Xã Thử 1" in page and "Sở Thử A" in page and 'id="ranks-commune"' in page
     assert '<option value="2025-10" selected>tháng 10/2025</option>' in page
+    published = reverse("results:ranking", args=["dvc766", 2025]) + "?ky=2025-10"
+    assert f'href="{published}"' in page  # the result set the computation published
+    assert officer.get(published).status_code == 200
 
 
 def test_a_bad_file_job_fails_naming_row_and_field_and_writes_nothing(
