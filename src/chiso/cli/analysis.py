@@ -51,8 +51,8 @@ def cmd_whatif(args: argparse.Namespace) -> str:
     from chiso.engine.whatif import Change, WhatIfError, what_if
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year)
     unit = unit_in(index, args.year, args.unit)
+    analysis = analysis_of(index, args.year, level=unit.level)  # among the units of its own level
     try:
         result = what_if(analysis, unit.ref, [Change.parse(text) for text in args.set])
     except WhatIfError as exc:
@@ -103,8 +103,8 @@ def cmd_target(args: argparse.Namespace) -> str:
     from chiso.engine.whatif import WhatIfError, rank_target
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year)
     unit = unit_in(index, args.year, args.unit)
+    analysis = analysis_of(index, args.year, level=unit.level)  # among the units of its own level
     nodes = [n.strip() for n in args.nodes.split(",")] if args.nodes else None
     try:
         result = rank_target(
@@ -169,8 +169,8 @@ def cmd_losses(args: argparse.Namespace) -> str:
     from chiso.results.presenters import signed_int
 
     index = _index(args.index)
-    analysis = _analysis(index, args.year)
     unit = _unit_in(index, args.year, args.unit)
+    analysis = _analysis(index, args.year, level=unit.level)  # among the units of its own level
     rows = loss_analysis(analysis, unit.ref)
     weak = weak_criteria(rows)
     if args.format == "json":

@@ -71,27 +71,44 @@ def index_named(name: str) -> Any:
         raise CommandError(str(exc)) from exc
 
 
-def analysis_of(index: Any, year: int, drafts: bool = False) -> Any:
-    """The analysis of one year's published results of an index (ranks, groups, changes); with
-    `drafts`, of its draft where there is one (the officer's preview before publishing)."""
-    from chiso.results.services import analyse
+def level_of(index: Any, text: str | None) -> str | None:
+    """The level asked on the command line (None: not asked), or a CommandError naming the index's."""
+    from chiso.results.levels import checked
 
+    if not text:
+        return None
     try:
-        return analyse(index, year, drafts=drafts)
+        return checked(index, text.strip())
     except LookupError as exc:
         raise CommandError(str(exc)) from exc
 
 
-def unit_in(index: Any, year: int, text: str) -> Any:
-    """The unit named or coded `text`, as it was at the index's reference date in `year`."""
+def analysis_of(index: Any, year: int, drafts: bool = False, level: str | None = None) -> Any:
+    """The analysis of one year's published results of an index (ranks, groups, changes) for the
+    units of `level` (the index's first by default); with `drafts`, of its draft where there is one
+    (the officer's preview before publishing)."""
+    from chiso.results.services import analyse
+
+    try:
+        return analyse(index, year, drafts=drafts, level=level)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def unit_in(index: Any, year: int, text: str, level: str | None = None) -> Any:
+    """The unit named or coded `text`, as it was at the index's reference date in `year`: of `level`,
+    else of the first of the index's levels that has it."""
     from chiso.engine.units import UnitError
     from chiso.results.services import reference_date
     from chiso.units.registry import registry
 
-    try:
-        return registry((index.unit_level,)).resolve(text, level=index.unit_level, on=reference_date(year))
-    except UnitError as exc:
-        raise CommandError(str(exc)) from exc
+    first: UnitError | None = None
+    for found_level in [level] if level else index.levels:
+        try:
+            return registry((found_level,)).resolve(text, level=found_level, on=reference_date(year))
+        except UnitError as exc:
+            first = first or exc
+    raise CommandError(str(first)) from first
 
 
 def as_decimal(value: Any) -> Decimal:

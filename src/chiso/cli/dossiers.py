@@ -143,7 +143,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
         )
     except (PeriodError, EngineError) as exc:
         raise CommandError(str(exc)) from exc
-    node, rows = services.table(run)
+    node, rows = services.table(run, level_codes(run, getattr(args, "level", None)))
     lines = [
         _("Kỳ {period}: {units} đơn vị, tính bằng {engine} trong {seconds} giây.").format(
             period=run.period, units=len(run.scores), engine=run.engine, seconds=f"{run.seconds:.1f}"
@@ -163,21 +163,48 @@ def cmd_compute(args: argparse.Namespace) -> str:
     return "\n".join([*lines, *result_set_lines(run)])
 
 
+def level_codes(run: Any, level: str | None) -> list[str] | None:
+    """The codes of the run's units of `level` (its result set of that level), ranked among
+    themselves; None (every unit) when no level is asked."""
+    from chiso.results.levels import checked
+    from chiso.units.models import Unit
+
+    if not level:
+        return None
+    try:
+        checked(run.framework.index, level)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+    return list(
+        Unit.objects.filter(results__result_set__in=run.result_sets.filter(level=level)).values_list(
+            "code", flat=True
+        )
+    )
+
+
 def result_set_lines(run: Any) -> list[str]:
-    """What the run published: the index's result set of the period (index, period, version, units),
-    and the unit codes it left out."""
+    """What the run published: the index's result sets of the period, one per level (index, period,
+    level, version, units), and the unit codes it left out."""
+    from django.db.models import Count
+
     lines = []
-    written = run.result_set
-    if written is not None:
+    written = sorted(
+        run.result_sets.select_related("index").annotate(units=Count("unit_results")),
+        key=lambda rs: (rs.index.levels.index(rs.level) if rs.level in rs.index.levels else 99, rs.level),
+    )
+    for found in written:
         lines.append(
-            _("Đã ghi bộ kết quả {index} {period}: phiên bản {version}, {units} đơn vị (đã công bố).").format(
-                index=written.index.code,
-                period=written.period or str(written.year),
-                version=written.version,
-                units=written.unit_results.count(),
+            _(
+                "Đã ghi bộ kết quả {index} {period}, cấp {level}: phiên bản {version}, {units} đơn vị (đã công bố)."
+            ).format(
+                index=found.index.code,
+                period=found.period or str(found.year),
+                level=found.level,
+                version=found.version,
+                units=found.units,
             )
         )
-    else:
+    if not written:
         lines.append(_("Không ghi bộ kết quả: không mã đơn vị nào khớp cấp của chỉ số."))
     if run.unmatched:
         lines.append(

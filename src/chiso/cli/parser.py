@@ -97,6 +97,9 @@ def add_results(sub: Any) -> None:
     p.add_argument("year", type=int)
     p.add_argument("--node", help=_("xếp hạng theo một nội dung/lĩnh vực (mã hoặc tên), ví dụ d5"))
     p.add_argument(
+        "--level", help=_("cấp đơn vị được xếp hạng, ví dụ commune (mặc định: cấp đầu tiên của chỉ số)")
+    )
+    p.add_argument(
         "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
     )
     _output_options(p)
@@ -106,6 +109,7 @@ def add_results(sub: Any) -> None:
     p.add_argument("index")
     p.add_argument("year", type=int)
     p.add_argument("unit", help=_('mã hoặc tên đơn vị, ví dụ 58 hoặc "Ninh Thuận"'))
+    p.add_argument("--level", help=_("cấp của đơn vị, ví dụ commune (mặc định: cấp của đơn vị trong chỉ số)"))
     p.add_argument(
         "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
     )
@@ -655,6 +659,9 @@ def add_dossiers(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     p.add_argument("--master", help=_("địa chỉ Spark (mặc định local[*])"))
     p.add_argument("--under", metavar=_("MÃ_TỈNH"), help=_("chỉ các đơn vị của một tỉnh"))
+    p.add_argument(
+        "--level", help=_("chỉ xếp hạng các đơn vị của một cấp, ví dụ commune (mặc định: mọi đơn vị)")
+    )
     p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_compute"))
     return parser
 

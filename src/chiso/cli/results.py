@@ -12,6 +12,7 @@ from chiso.cli.common import (
     as_decimal,
     django_ready,
     index_named,
+    level_of,
     no_such_file,
     render_table,
     to_csv,
@@ -33,10 +34,11 @@ def cmd_ranking(args: argparse.Namespace) -> str:
     from chiso.results.services import credit_of
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year, drafts=args.draft)
+    level = level_of(index, getattr(args, "level", None))
+    analysis = analysis_of(index, args.year, drafts=args.draft, level=level)
     node = _node_code(analysis.framework, args.node)
     data = ranking_to_dict(analysis, index, node)
-    data["source"] = credit_of(index, args.year, drafts=args.draft)
+    data["source"] = credit_of(index, args.year, drafts=args.draft, level=level)
     if args.format == "json":
         return to_json(data)
     headers, rows, right = league_table_cells(analysis, args.lang, node)
@@ -148,11 +150,11 @@ def cmd_profile(args: argparse.Namespace) -> str:
     from chiso.results.services import credit_of
 
     index = index_named(args.index)
-    analysis = analysis_of(index, args.year, drafts=args.draft)
-    unit = unit_in(index, args.year, args.unit)
+    unit = unit_in(index, args.year, args.unit, level_of(index, getattr(args, "level", None)))
+    analysis = analysis_of(index, args.year, drafts=args.draft, level=unit.level)
     profile = analysis.profile(unit.ref)
     data = profile_to_dict(profile, index)
-    data["source"] = credit_of(index, args.year, drafts=args.draft)
+    data["source"] = credit_of(index, args.year, drafts=args.draft, level=unit.level)
     if args.format == "json":
         return to_json(data)
     if args.format == "csv":

@@ -59,11 +59,9 @@ class DossierRun(models.Model):
     scores = models.JSONField(_("điểm"), default=dict)
     measures = models.JSONField(_("số đo"), default=dict)
     losses = models.JSONField(_("nơi mất điểm"), default=list)
-    # The index's result set the run wrote (`dossiers.publish`), and the unit codes it left out
-    # (no unit of the index's level with that code on the period's last day).
-    result_set = models.ForeignKey(
-        "results.ResultSet", null=True, blank=True, on_delete=models.SET_NULL, related_name="dossier_runs"
-    )
+    # The index's result sets the run wrote, one per level that has scores (`dossiers.publish`), and
+    # the unit codes it left out (no unit of any of the index's levels on the period's last day).
+    result_sets = models.ManyToManyField("results.ResultSet", blank=True, related_name="dossier_runs")
     unmatched = models.JSONField(_("mã đơn vị không khớp"), default=list, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -226,8 +226,8 @@ def compute(
     user: Any = None,
 ) -> DossierRun:
     """Compute the 766 index of every unit for a period and store it (a new run replaces none: the
-    latest run of a period is the one shown), and publish it as the index's result set of the period
-    (`dossiers.publish`: a new version; the one it replaces is kept, superseded)."""
+    latest run of a period is the one shown), and publish it as the index's result sets of the period,
+    one per level (`dossiers.publish`: a new version; the one it replaces is kept, superseded)."""
     start, end = parse_period(period)
     dossier_files = files(DossierImport.Kind.DOSSIERS)
     procedure_files = files(DossierImport.Kind.PROCEDURES)
@@ -272,8 +272,9 @@ def compute(
         )
         method = {"engine": run.engine, "seconds": run.seconds, "run": run.pk, "under": under or ""}
         written = write_period_results(stored, run.period, _values_by_unit(scored), method, names, user)
-        run.result_set, run.unmatched = written.result_set, written.unmatched
-        run.save(update_fields=["result_set", "unmatched"])
+        run.unmatched = written.unmatched
+        run.save(update_fields=["unmatched"])
+        run.result_sets.set(written.result_sets)
     return run
 
 

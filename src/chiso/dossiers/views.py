@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from chiso.dossiers.models import DossierImport, DossierRun
 from chiso.dossiers.periods import period_label, same_kind
 from chiso.engine.periods import split_period
 from chiso.jobs import services as jobs
+from chiso.results import levels
 from chiso.results import periods as result_periods
 
 TREND_PERIODS = page.TREND_PERIODS
@@ -54,16 +56,22 @@ def _render(
     if run is not None:
         alike = [r for r in runs if same_kind(r.period, run.period)]
         context.update(page.build(run, alike))
-        context["published_url"] = _published_url(run)
+        context["published"] = _published_links(run)
     return render(request, "dossiers/month.html", context, status=status)
 
 
-def _published_url(run: DossierRun) -> str:
-    """The public ranking of the result set the run published ("" when it published none)."""
-    if run.result_set_id is None:
-        return ""
+def _published_links(run: DossierRun) -> list[tuple[str, str]]:
+    """The public ranking of each result set the run published, one per level (the level's peer
+    noun, the link), in the index's order of levels; none when it published none."""
     year, period = split_period(run.period)
-    return reverse("results:ranking", args=[INDEX_CODE, year]) + result_periods.query(period)
+    index = run.framework.index
+    path = reverse("results:ranking", args=[INDEX_CODE, year])
+    found = set(run.result_sets.values_list("level", flat=True))
+    return [
+        (capfirst(index.peer_noun(level)), path + result_periods.query(period, levels.shown(index, level)))
+        for level in index.levels
+        if level in found
+    ]
 
 
 @require_POST

@@ -460,6 +460,7 @@ def import_results(
         means=means,
         replaces=ResultSet.objects.current()
         .annual()
+        .of_level(index.unit_level)  # a table is of the index's first level (`ResultSetData`)
         .filter(index=index, year=year)
         .order_by("-version")
         .first(),

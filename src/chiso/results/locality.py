@@ -331,13 +331,11 @@ def _published_standings(unit: EngineUnit, year: int, not_published: list[str]) 
     years up to it; and every year of the indices of the unit's level (the year selector)."""
     from chiso.results.services import analyses_of_sets, published_sets
 
-    sets = published_sets()
-    years = {y for (_index, y), rs in sets.items() if rs.index.unit_level == unit.level}
+    sets = published_sets(level=unit.level)  # the result sets ranking the unit's level
+    years = {y for (_index, y) in sets}
     found = []
     indices = {rs.index_id: rs.index for (_i, y), rs in sets.items() if y == year}
     for index in sorted(indices.values(), key=_conference_order):
-        if index.unit_level != unit.level:
-            continue
         shown = {y: rs for (index_id, y), rs in sets.items() if index_id == index.pk and y <= year}
         analyses = analyses_of_sets(index, sorted(shown), shown)
         analysis = analyses[year]

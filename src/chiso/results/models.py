@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -61,14 +63,22 @@ class ResultSetQuerySet(models.QuerySet):
         """The result sets of one period of their year ("" the whole year, "2025-10", "2025-Q4")."""
         return self.filter(period=period)
 
+    def of_level(self, level: str) -> ResultSetQuerySet:
+        """The result sets of the units of one level ("department", "commune" …)."""
+        return self.filter(level=level)
+
 
 class ResultSet(models.Model):
     """The results of one index for one year (or one period of it), scored on one framework version.
 
     `period` is "" for the whole year (every annual index), else the month ("2025-10") or quarter
     ("2025-Q4") of the year the figures are about (`chiso.engine.periods`): the real-time 766 index
-    is computed per month, quarter and year. An index-year-period may have several versions: at most one published (what the public sees), at most
-    one draft (imported, not yet published), and the superseded ones, kept for the officer."""
+    is computed per month, quarter and year. `level` is the level of its units: an index of several
+    levels (`Index.levels`: the 766 ranks departments and communes) has one result set per level,
+    each ranking its units among their own level; a set written without one is of the index's first
+    level. An index-year-period-level may have several versions: at most one published (what the
+    public sees), at most one draft (imported, not yet published), and the superseded ones, kept for
+    the officer."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("bản nháp")
@@ -78,6 +88,7 @@ class ResultSet(models.Model):
     index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="result_sets")
     year = models.PositiveSmallIntegerField(_("năm"))
     period = models.CharField(_("kỳ"), max_length=10, blank=True, default="")
+    level = models.CharField(_("cấp đơn vị"), max_length=16)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="result_sets")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="result_sets")
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
@@ -98,15 +109,15 @@ class ResultSet(models.Model):
         ordering = ["index__code", "year", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["index", "year", "period", "version"], name="resultset_unique_version"
+                fields=["index", "year", "period", "level", "version"], name="resultset_unique_version"
             ),
             models.UniqueConstraint(
-                fields=["index", "year", "period"],
+                fields=["index", "year", "period", "level"],
                 condition=models.Q(status="published"),
                 name="resultset_one_published",
             ),
             models.UniqueConstraint(
-                fields=["index", "year", "period"],
+                fields=["index", "year", "period", "level"],
                 condition=models.Q(status="draft"),
                 name="resultset_one_draft",
             ),
@@ -114,6 +125,12 @@ class ResultSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index.short_name} {self.period or self.year} (v{self.version})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A result set written without a level is of its index's first level."""
+        if not self.level:
+            self.level = self.index.unit_level
+        super().save(*args, **kwargs)
 
     @property
     def period_label(self) -> str:

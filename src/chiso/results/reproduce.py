@@ -55,7 +55,7 @@ def result_set_use(framework: Framework) -> str:
 
 def current_method(result_set: ResultSet) -> dict[str, Any]:
     """The method the result set's figures are computed with now (its framework as it stands)."""
-    return methods.method_of(result_set.framework, "check", result_set.index.unit_level)
+    return methods.method_of(result_set.framework, "check", result_set.level)
 
 
 def stored_framework(result_set: ResultSet) -> EngineFramework:

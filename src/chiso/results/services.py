@@ -8,7 +8,7 @@ import json
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis import YearAnalysis, YearResults
@@ -48,12 +48,16 @@ def reference_date(year: int, period: str = "") -> date:
 # -- reading ----------------------------------------------------------------------------------------
 
 
-def result_set_of(index: Index, year: int, *, drafts: bool = False, period: str = "") -> ResultSet | None:
-    """The published result set of an index-year (or of a `period` of it); with `drafts`, its draft
-    when there is one (an officer's preview), else the published one."""
+def result_set_of(
+    index: Index, year: int, *, drafts: bool = False, period: str = "", level: str | None = None
+) -> ResultSet | None:
+    """The published result set of an index-year (or of a `period` of it) for the units of `level`
+    (the index's first level by default); with `drafts`, its draft when there is one (an officer's
+    preview), else the published one."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
     rows = (
         sets.of_period(period)
+        .of_level(level or index.unit_level)
         .filter(index=index, year=year)
         .select_related("framework", "dataset")
         .order_by("-version")
@@ -61,17 +65,34 @@ def result_set_of(index: Index, year: int, *, drafts: bool = False, period: str 
     return rows.first()
 
 
-def result_years(index: Index, *, drafts: bool = False) -> list[int]:
-    """The years of an index that have results of the whole year the caller may see, in order."""
+def result_years(index: Index, *, drafts: bool = False, level: str | None = None) -> list[int]:
+    """The years of an index that have results of the whole year the caller may see, in order (for
+    the units of `level`, the index's first level by default)."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
-    return sorted(set(sets.annual().filter(index=index).values_list("year", flat=True)))
+    rows = sets.annual().of_level(level or index.unit_level).filter(index=index)
+    return sorted(set(rows.values_list("year", flat=True)))
 
 
-def result_periods(index: Index) -> list[tuple[int, str]]:
-    """The (year, period) of every published result set of an index, newest first: the whole years
-    ("" period) and the months and quarters (the real-time 766 index)."""
-    found = set(ResultSet.objects.published().filter(index=index).values_list("year", "period"))
+def result_periods(index: Index, *, level: str | None = None) -> list[tuple[int, str]]:
+    """The (year, period) of every published result set of an index for the units of `level` (the
+    index's first level by default), newest first: the whole years ("" period) and the months and
+    quarters (the real-time 766 index)."""
+    rows = ResultSet.objects.published().of_level(level or index.unit_level).filter(index=index)
+    found = set(rows.values_list("year", "period"))
     return sorted(found, key=lambda yp: sort_key(*yp), reverse=True)
+
+
+def result_levels(index: Index, year: int, period: str = "") -> list[str]:
+    """The levels of an index that have published results for a year (or a `period` of it), in the
+    index's order of levels (a level the index no longer lists last)."""
+    found = set(
+        ResultSet.objects.published()
+        .of_period(period)
+        .filter(index=index, year=year)
+        .values_list("level", flat=True)
+    )
+    order = index.levels
+    return sorted(found, key=lambda lv: (order.index(lv) if lv in order else len(order), lv))
 
 
 def year_results(index: Index, year: int, *, drafts: bool = False) -> YearResults | None:
@@ -91,7 +112,7 @@ def results_of(result_set: ResultSet) -> YearResults:
     """One stored result set (any version) as engine input."""
     return build_year_results(
         result_set.framework.to_engine(),
-        result_set.index.unit_level,
+        result_set.level,
         result_set.year,
         *stored_values(result_set),
         period=result_set.period,
@@ -146,7 +167,7 @@ def results_of_many(result_sets: list[ResultSet]) -> dict[int, YearResults]:
     registries: dict[str, Any] = {}
     found = {}
     for rs in result_sets:
-        level = rs.index.unit_level
+        level = rs.level
         if level not in registries:
             registries[level] = registry((level,))
         found[rs.pk] = build_year_results(
@@ -217,46 +238,58 @@ def peer_set(
     return peers, PROVINCE_SCOPE if len(parent) <= 2 else DISTRICT_SCOPE
 
 
-def analyse(index: Index, year: int, *, drafts: bool = False, period: str = "") -> YearAnalysis:
+def analyse(
+    index: Index, year: int, *, drafts: bool = False, period: str = "", level: str | None = None
+) -> YearAnalysis:
     """The analysis of an index-year against the previous year that has results (published ones;
     with `drafts`, the drafts where there are some); of a `period` of the year ("2025-10",
-    "2025-Q4") against the period before of the same kind (`engine.periods.previous_period`).
+    "2025-Q4") against the period before of the same kind (`engine.periods.previous_period`). The
+    units are those of `level` (the index's first level by default), ranked among themselves.
 
     Computed once per version of the result sets it reads and kept (`chiso.results.cache`): a new
     import, version, publication, or any change of the units, frameworks or results, is a new key."""
+    level = level or index.unit_level
     if period:
-        return _period_analysis(index, year, period, drafts=drafts)
-    shown = _shown_sets(index, (year, year - 1), drafts=drafts)
-    return analysis_of_sets(index, year, shown, drafts=drafts)
+        return _period_analysis(index, year, period, level, drafts=drafts)
+    shown = _shown_sets(index, (year, year - 1), level, drafts=drafts)
+    return analysis_of_sets(index, year, shown, drafts=drafts, level=level)
 
 
-def _period_analysis(index: Index, year: int, period: str, *, drafts: bool) -> YearAnalysis:
+def _period_analysis(index: Index, year: int, period: str, level: str, *, drafts: bool) -> YearAnalysis:
     """`analyse` of a month or quarter: its result set and the one of the period before, in one query."""
     before = previous_period(year, period)
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
     rows = (
-        sets.filter(index=index)
+        sets.filter(index=index, level=level)
         .filter(Q(year=year, period=period) | Q(year=before[0], period=before[1]))
         .select_related("framework", "dataset", "index")
         .order_by("year", "period", "version")
     )
     shown = {(row.year, row.period): row for row in rows}  # the highest version of each wins
-    return analysis_of_period_sets(index, year, period, shown, drafts=drafts)
+    return analysis_of_period_sets(index, year, period, shown, drafts=drafts, level=level)
 
 
 def analysis_of_period_sets(
-    index: Index, year: int, period: str, shown: dict[tuple[int, str], ResultSet], *, drafts: bool = False
+    index: Index,
+    year: int,
+    period: str,
+    shown: dict[tuple[int, str], ResultSet],
+    *,
+    drafts: bool = False,
+    level: str | None = None,
 ) -> YearAnalysis:
     """`analyse` of a month or quarter from result sets already read ((year, period) → the set
-    shown: the period's and the one before), without a query when the analysis is kept."""
+    shown, all of one level: the period's and the one before), without a query when the analysis is
+    kept; `level` (the index's first by default) only names what is missing."""
     before = previous_period(year, period)
     current_set = shown.get((year, period))
     if current_set is None:
-        available = ", ".join(period_label(*yp) for yp in result_periods(index)[:12])
+        available = ", ".join(period_label(*yp) for yp in result_periods(index, level=level)[:12])
         raise LookupError(
             _("Chưa có kết quả {index} {period}.").format(
                 index=index.short_name, period=period_label(year, period)
             )
+            + _level_note(index, level)
             + " "
             + _("Có các kỳ: {periods}.").format(periods=available or _("không có"))
         )
@@ -280,14 +313,27 @@ def _kept_analysis(
         previous = inputs(previous_set) if previous_set is not None else None
         return current, previous, None if previous or period else year - 1
 
-    parts = ("analyse", index.pk, year, period, drafts, _identity(current_set), _identity(previous_set))
+    parts = (
+        "analyse",
+        index.pk,
+        year,
+        period,
+        current_set.level,
+        drafts,
+        _identity(current_set),
+        _identity(previous_set),
+    )
     return cached_analysis(parts, build)
 
 
-def published_sets(indices: list[Index] | None = None) -> dict[tuple[int, int], ResultSet]:
+def published_sets(
+    indices: list[Index] | None = None, *, level: str | None = None
+) -> dict[tuple[int, int], ResultSet]:
     """The published result set of the whole year shown for every index-year (of `indices`, or of
-    every index), in one query: (index id, year) → result set, as `analyse` chooses it."""
+    every index), in one query: (index id, year) → result set, as `analyse` chooses it — of the
+    units of `level` (the indices that rank it), else of each index's first level."""
     rows = ResultSet.objects.published().annual().select_related("framework", "dataset", "index")
+    rows = rows.filter(level=level) if level else rows.filter(level=F("index__unit_level"))
     if indices is not None:
         rows = rows.filter(index__in=indices)
     found: dict[tuple[int, int], ResultSet] = {}
@@ -297,16 +343,18 @@ def published_sets(indices: list[Index] | None = None) -> dict[tuple[int, int], 
 
 
 def analysis_of_sets(
-    index: Index, year: int, shown: dict[int, ResultSet], *, drafts: bool = False
+    index: Index, year: int, shown: dict[int, ResultSet], *, drafts: bool = False, level: str | None = None
 ) -> YearAnalysis:
-    """`analyse` from result sets already read (year → the set shown): the same cached analysis,
-    without a query when it is kept. A page showing many index-years reads their sets once
-    (`published_sets`) and asks for each analysis here."""
+    """`analyse` from result sets already read (year → the set shown, all of one level): the same
+    cached analysis, without a query when it is kept. A page showing many index-years reads their
+    sets once (`published_sets`) and asks for each analysis here; `level` (the index's first by
+    default) only names what is missing."""
     current_set = shown.get(year)
     if current_set is None:
-        years = result_years(index, drafts=drafts)
+        years = result_years(index, drafts=drafts, level=level)
         raise LookupError(
             _("Chưa có kết quả {index} năm {year}.").format(index=index.short_name, year=year)
+            + _level_note(index, level)
             + " "
             + _("Có các năm: {years}.").format(years=", ".join(map(str, years)) or _("không có"))
         )
@@ -331,13 +379,13 @@ def analyses_of_sets(index: Index, years: list[int], shown: dict[int, ResultSet]
     }
 
 
-def _shown_sets(index: Index, years: tuple[int, ...], *, drafts: bool) -> dict[int, ResultSet]:
-    """The result set of the whole year shown for each of `years` (as `result_set_of` chooses it),
-    in one query."""
+def _shown_sets(index: Index, years: tuple[int, ...], level: str, *, drafts: bool) -> dict[int, ResultSet]:
+    """The result set of the whole year of `level` shown for each of `years` (as `result_set_of`
+    chooses it), in one query."""
     sets = ResultSet.objects.current() if drafts else ResultSet.objects.published()
     rows = (
         sets.annual()
-        .filter(index=index, year__in=years)
+        .filter(index=index, year__in=years, level=level)
         .select_related("framework", "dataset", "index")
         .order_by("year", "version")
     )
@@ -357,14 +405,24 @@ def _identity(result_set: ResultSet | None) -> tuple[Any, ...] | None:
         result_set.status,
         framework.pk,
         hashlib.sha256(definition.encode()).hexdigest(),
-        result_set.index.unit_level,
+        result_set.level,
         repr(result_set.index.defaults()),
     )
 
 
-def credit_of(index: Index, year: int, *, drafts: bool = False, period: str = "") -> str:
-    """Whom the figures of an index-year (or period) are credited to: the dataset's source and document."""
-    result_set = result_set_of(index, year, drafts=drafts, period=period)
+def _level_note(index: Index, level: str | None) -> str:
+    """ " (cấp xã, phường, đặc khu)" after what is missing, for a level other than the index's first."""
+    if not level or level == index.unit_level:
+        return ""
+    return " " + _("(cấp {level})").format(level=index.peer_noun(level))
+
+
+def credit_of(
+    index: Index, year: int, *, drafts: bool = False, period: str = "", level: str | None = None
+) -> str:
+    """Whom the figures of an index-year (or period, of `level`) are credited to: the dataset's
+    source and document."""
+    result_set = result_set_of(index, year, drafts=drafts, period=period, level=level)
     return result_set.dataset.credit if result_set is not None else ""
 
 

@@ -22,7 +22,8 @@ from chiso.units.models import Unit
 @dataclass
 class Subject:
     """One unit in one analysis: a province in an index-year (or in a month or quarter of it:
-    `period`, the real-time 766 index), or a unit in an internal cycle."""
+    `period`, the real-time 766 index; a department or commune among its `level`'s units), or a
+    unit in an internal cycle."""
 
     analysis: YearAnalysis
     framework: Framework
@@ -32,6 +33,7 @@ class Subject:
     index: Index | None = None
     cycle: Cycle | None = None
     period: str = ""
+    level: str = ""  # the level of the units it is ranked among ("" in an internal cycle)
 
     @property
     def label(self) -> str:
@@ -43,10 +45,12 @@ class Subject:
 
     @property
     def query(self) -> str:
-        """What the subject's links add to their path to keep its period ("?ky=2025-10", or "")."""
+        """What the subject's links add to their path to keep its period and level
+        ("?ky=2025-10&cap=commune", or "")."""
+        from chiso.results.levels import shown
         from chiso.results.periods import query
 
-        return query(self.period)
+        return query(self.period, shown(self.index, self.level) if self.index is not None else "")
 
     @property
     def source(self) -> str:
@@ -55,7 +59,8 @@ class Subject:
         if self.index is not None:
             from chiso.results.services import credit_of
 
-            return credit_of(self.index, self.year, period=self.period) or self.analysis.framework.source
+            found = credit_of(self.index, self.year, period=self.period, level=self.level or None)
+            return found or self.analysis.framework.source
         return self.analysis.framework.source
 
     @property
@@ -73,29 +78,33 @@ class Subject:
         return reverse(f"results:{self.url_prefix}_{page}", args=self.url_args) + self.query
 
 
-def national_subject(index_code: str, year: int, unit_code: str, period: str = "") -> Subject:
-    """A unit's result in a published index-year (or `period` of it). LookupError when there is none."""
+def national_subject(
+    index_code: str, year: int, unit_code: str, period: str = "", level: str | None = None
+) -> Subject:
+    """A unit's result in a published index-year (or `period` of it), among the units of `level`
+    (by default the unit's own level of the index: a department among the departments, a commune
+    among the communes). LookupError when there is none."""
     from chiso.engine.units import UnitError
     from chiso.frameworks.services import IndexNotFound, find_index
     from chiso.results.cache import cached_registry
+    from chiso.results.levels import checked, level_of_unit
     from chiso.results.services import analyse, reference_date, result_set_of
 
     try:
         index = find_index(index_code)
-        analysis = analyse(index, year, period=period)
-        unit = cached_registry((index.unit_level,)).by_code(
-            unit_code, index.unit_level, reference_date(year, period)
-        )
+        level = checked(index, level) if level else level_of_unit(index, unit_code)
+        analysis = analyse(index, year, period=period, level=level)
+        unit = cached_registry((level,)).by_code(unit_code, level, reference_date(year, period))
     except (IndexNotFound, UnitError) as exc:
         raise LookupError(str(exc)) from exc
     row = Unit.objects.filter(level=unit.level, code=unit.code, valid_from=unit.valid_from).first()
     if row is None or unit.ref not in analysis.units:
         raise LookupError(unit_code)
-    result_set = result_set_of(index, year, period=period)
+    result_set = result_set_of(index, year, period=period, level=level)
     if result_set is None:
         raise LookupError(unit_code)
     framework = result_set.framework
-    return Subject(analysis, framework, row, unit.ref, year, index=index, period=period)
+    return Subject(analysis, framework, row, unit.ref, year, index=index, period=period, level=level)
 
 
 def may_analyse(user: User | AnonymousUser, cycle: Cycle, unit_id: int) -> bool:

@@ -52,7 +52,8 @@ class MeanFigure:
 
 @dataclass
 class ResultSetData:
-    """Everything needed to write one index-year (or one `period` of it: "2025-10", "2025-Q4")."""
+    """Everything needed to write one index-year (or one `period` of it: "2025-10", "2025-Q4") for
+    the units of one `level` (the index's first level when left empty)."""
 
     index: Index
     year: int
@@ -61,6 +62,12 @@ class ResultSetData:
     national_means: list[MeanFigure] = field(default_factory=list)
     period: str = ""
     method: dict[str, Any] = field(default_factory=dict)  # added to the recorded method
+    level: str = ""
+
+    @property
+    def unit_level(self) -> str:
+        """The level of the units written: `level`, else the index's first level."""
+        return self.level or self.index.unit_level
 
 
 class ResultSetExists(Exception):
@@ -84,10 +91,13 @@ def write_result_set(
     An index-year that already has results is refused unless `replace` is given; the new result set
     is then a new version and nothing is lost: a draft it replaces is marked superseded at once, the
     published version when the new one is published. Reloading a table from the same built-in
-    dataset replaces it in place (the shipped data is the same source)."""
+    dataset replaces it in place (the shipped data is the same source). An index of several levels
+    has one result set per level (`ResultSetData.level`): each is versioned on its own."""
+    level = data.unit_level
     existing = list(
         ResultSet.objects.current()
         .of_period(data.period)
+        .of_level(level)
         .filter(index=data.index, year=data.year)
         .select_related("dataset")
     )
@@ -107,6 +117,7 @@ def write_result_set(
             old.save(update_fields=["status"])
     last = (
         ResultSet.objects.of_period(data.period)
+        .of_level(level)
         .filter(index=data.index, year=data.year)
         .order_by("-version")
         .first()
@@ -117,13 +128,14 @@ def write_result_set(
         index=data.index,
         year=data.year,
         period=data.period,
+        level=level,
         framework=framework,
         dataset=dataset,
         version=last.version + 1 if last else 1,
         status=ResultSet.Status.DRAFT,
-        method={**method_of(framework, "write", data.index.unit_level), **data.method},
+        method={**method_of(framework, "write", level), **data.method},
     )
-    unit_pks = _unit_pks([row.unit for row in data.rows])
+    unit_pks = _unit_pks([row.unit for row in data.rows], level)
     unit_results = UnitResult.objects.bulk_create(
         [
             UnitResult(
@@ -182,6 +194,7 @@ def publish_result_set(result_set: ResultSet, user: Any = None) -> ResultSet | N
     previous = (
         ResultSet.objects.published()
         .of_period(result_set.period)
+        .of_level(result_set.level)
         .filter(index_id=result_set.index_id, year=result_set.year)
         .exclude(pk=result_set.pk)
         .first()
@@ -196,9 +209,10 @@ def publish_result_set(result_set: ResultSet, user: Any = None) -> ResultSet | N
     return previous
 
 
-def _unit_pks(units: list[EngineUnit]) -> dict:
+def _unit_pks(units: list[EngineUnit], level: str) -> dict:
+    """The database ids of the units (all of `level`: a unit of another level is missing)."""
     pks = {}
-    for row in Unit.objects.filter(code__in={u.code for u in units}):
+    for row in Unit.objects.filter(level=level, code__in={u.code for u in units}):
         pks[row.to_engine().ref] = row.pk
     missing = [u for u in units if u.ref not in pks]
     if missing:

@@ -183,6 +183,16 @@ def pages() -> list[Page]:
     unit = stp.unit.code
     demo_round = Round.objects.get(number=ROUND_NUMBER)
     answered = demo_round.requests.get(agency__name="Sở Tư pháp")
+    # The 766 of the demo's latest month: its communes' ranking (a second level) and a commune's profile.
+    communes = (
+        ResultSet.objects.published()
+        .filter(index__code="dvc766", level="commune")
+        .order_by("-period")
+        .first()
+    )
+    assert communes is not None
+    commune = communes.unit_results.values_list("unit__code", flat=True).first()
+    dvc766 = f"/ket-qua/dvc766/{communes.year}/"
     found = [
         Page("results:home", "/"),
         Page("results:search", "/tim-kiem/?q=ninh+thuan"),
@@ -249,6 +259,8 @@ def pages() -> list[Page]:
         Page("rounds:request", f"/dot-bao-cao/yeu-cau/{answered.pk}/"),
         Page("plans:scorecard", f"/ke-hoach/{plan.pk}/danh-gia/"),
         Page("dossiers:month", "/dieu-hanh/chi-so-766/"),
+        Page("results:ranking", f"{dvc766}?ky={communes.period}&cap=commune"),
+        Page("results:profile", f"{dvc766}{commune}/?ky={communes.period}"),
         Page("not_found", "/khong-co-trang-nay/"),
         Page("method_not_allowed", "/ke-hoach/lanh-dao/canh-bao/"),
     ]

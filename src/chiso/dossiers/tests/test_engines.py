@@ -82,10 +82,9 @@ def test_duckdb_and_spark_store_the_same_node_values(spark, tmp_path):
     stored = []
     for engine in ("duckdb", "spark"):
         run = services.compute("2025-10", engine=engine)
-        assert run.result_set is not None and run.result_set.method["dossiers"]["engine"] == engine
+        written = run.result_sets.get()  # the departments' (the only level with scores)
+        assert written.level == "department" and written.method["dossiers"]["engine"] == engine
         stored.append(
-            sorted(
-                run.result_set.unit_results.values_list("unit__code", "values__node_code", "values__value")
-            )
+            sorted(written.unit_results.values_list("unit__code", "values__node_code", "values__value"))
         )
     assert stored[0] == stored[1] and len(stored[0]) > len(DEPARTMENTS) * 5

@@ -102,13 +102,14 @@ def test_each_period_is_a_published_result_set_of_its_units(
         (2025, "2025-11", "published"),
     ]
     for run in two_months:
-        assert run.result_set is not None and run.unmatched == [UNKNOWN]
-        assert run.result_set.method["dossiers"]["engine"] == "duckdb"
-        assert run.result_set.method["dossiers"]["unmatched_units"] == [UNKNOWN]
-        assert run.result_set.dataset.imported_file
+        written = run.result_sets.get()  # the departments': the only level with scores
+        assert written.level == "department" and run.unmatched == [UNKNOWN]
+        assert written.method["dossiers"]["engine"] == "duckdb"
+        assert written.method["dossiers"]["unmatched_units"] == [UNKNOWN]
+        assert written.dataset.imported_file
         stored = {
             ur.unit.code: {v.node_code: v.value for v in ur.values.all()}
-            for ur in run.result_set.unit_results.select_related("unit").prefetch_related("values")
+            for ur in written.unit_results.select_related("unit").prefetch_related("values")
         }
         scored = {
             c: {k: round_half_up(Decimal(v), 9) for k, v in vals.items()} for c, vals in run.scores.items()
@@ -116,11 +117,9 @@ def test_each_period_is_a_published_result_set_of_its_units(
         assert stored == {c: vals for c, vals in scored.items() if c != UNKNOWN}  # kept to 9 decimals
     # Again: a new version is published, the earlier one kept.
     again = services.compute("2025-11")
-    assert again.result_set is not None and again.result_set.version == 2
-    assert november.result_set is not None and october.result_set is not None
-    november.result_set.refresh_from_db()
-    assert november.result_set.status == ResultSet.Status.SUPERSEDED
-    assert october.result_set.status == ResultSet.Status.PUBLISHED
+    assert again.result_sets.get().version == 2
+    assert november.result_sets.get().status == ResultSet.Status.SUPERSEDED
+    assert october.result_sets.get().status == ResultSet.Status.PUBLISHED
 
 
 def test_ranking_of_a_month_ranks_and_compares_with_the_month_before(
@@ -218,8 +217,11 @@ def test_the_command_line_says_what_it_wrote(
     assert main(["dossiers", "compute", "--period", "2025-10"]) in (0, None)
     assert main(["dossiers", "compute", "--period", "2025-10"]) in (0, None)
     out = capsys.readouterr().out
-    assert f"Đã ghi bộ kết quả dvc766 2025-10: phiên bản 1, {len(units)} đơn vị (đã công bố)." in out
-    assert f"Đã ghi bộ kết quả dvc766 2025-10: phiên bản 2, {len(units)} đơn vị" in out
+    assert (
+        f"Đã ghi bộ kết quả dvc766 2025-10, cấp department: phiên bản 1, {len(units)} đơn vị (đã công bố)."
+        in out
+    )
+    assert f"Đã ghi bộ kết quả dvc766 2025-10, cấp department: phiên bản 2, {len(units)} đơn vị" in out
     assert f"Bỏ qua 1 mã đơn vị không có trong danh mục: {UNKNOWN}." in out
     assert main(["result-versions", "dvc766"]) in (0, None)
     listed = capsys.readouterr().out

@@ -28,7 +28,7 @@ from chiso.engine.losses import NodeLoss, components_at_stake, loss_analysis, tr
 from chiso.engine.names import labelled, shown_code
 from chiso.engine.numbers import NumberError, format_number, format_rank, format_signed, parse_decimal
 from chiso.engine.whatif import Change, WhatIfError, default_target, plannable_nodes, rank_target, what_if
-from chiso.results import periods
+from chiso.results import levels, periods
 from chiso.results.cache import kept_in_process
 from chiso.results.extensions import panels_for
 from chiso.results.periods import requested_period
@@ -63,7 +63,8 @@ def subject_from(request: HttpRequest, kwargs: dict) -> Subject:
                 raise PermissionDenied
             return cycle_subject(cycle, kwargs["unit_code"])
         period = requested_period(request, kwargs["year"])
-        return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"], period)
+        level = levels.asked(request)
+        return national_subject(kwargs["index_code"], kwargs["year"], kwargs["unit_code"], period, level)
     except LookupError as exc:
         raise Http404(str(exc)) from exc
 
@@ -153,7 +154,8 @@ def _live_panels(request: HttpRequest, kwargs: dict) -> str:
     """The panels of a kept page of points lost, for this request's user (about a province in a
     published index-year: its subject is made of published data only, kept per generation)."""
     period = requested_period(request, kwargs["year"])
-    parts = ("national-subject", kwargs["index_code"], kwargs["year"], period, kwargs["unit_code"])
+    level = levels.asked(request)
+    parts = ("national-subject", kwargs["index_code"], kwargs["year"], period, level, kwargs["unit_code"])
     subject = kept_in_process(parts, lambda: subject_from(request, kwargs))
     panels = panels_for("losses", request, subject)
     return render_to_string("results/_panels.html", {"panels": panels}, request)
@@ -162,7 +164,9 @@ def _live_panels(request: HttpRequest, kwargs: dict) -> str:
 # A province's page in a published index-year is kept (but its panels, per user); a unit's in an
 # internal cycle is not: it depends on the cycle's assessments and on who may see them.
 @cached_page(
-    live={"panels": _live_panels}, when=lambda kwargs: "cycle_id" not in kwargs, query=(periods.PARAM,)
+    live={"panels": _live_panels},
+    when=lambda kwargs: "cycle_id" not in kwargs,
+    query=(periods.PARAM, levels.PARAM),
 )
 def losses(request: HttpRequest, **kwargs) -> HttpResponse:
     """Every node's points, points lost, rank and gaps; the charts; the what-if and target tools;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from chiso.engine.periods import period_label, previous_period, sort_key
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Index
 from chiso.frameworks.services import IndexNotFound, find_index
-from chiso.results import maps, periods
+from chiso.results import levels, maps, periods
 from chiso.results.cache import cached_registry
 from chiso.results.models import ResultSet
 from chiso.results.opendata import league_rows
@@ -47,8 +48,13 @@ def _index_or_404(code: str) -> Index:
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Every index with the years that have results, newest first, and the latest top five; an index
-    with results per month or quarter only (the real-time 766) with its latest period."""
-    published = ResultSet.objects.published().select_related("index", "dataset", "framework")
+    with results per month or quarter only (the real-time 766) with its latest period; of each index's
+    first level (its ranking links to its other levels)."""
+    published = (
+        ResultSet.objects.published()
+        .filter(level=F("index__unit_level"))
+        .select_related("index", "dataset", "framework")
+    )
     by_index: dict[int, list[ResultSet]] = {}
     periodic: dict[int, dict[tuple[int, str], ResultSet]] = {}
     for result_set in published.order_by("index__code", "year", "period", "version"):  # one query
@@ -108,14 +114,15 @@ def _period_card(found: dict[tuple[int, str], ResultSet]) -> dict:
     return _card(latest.index, latest, analysis, links)
 
 
-@cached_page(query=("vung", "ban-do", PAGE, WHOLE, periods.PARAM))
+@cached_page(query=("vung", "ban-do", PAGE, WHOLE, periods.PARAM, levels.PARAM))
 def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
-    """The league table of an index-year (or of a month or quarter of it, `?ky=`), optionally one
-    region only."""
+    """The league table of an index-year (or of a month or quarter of it, `?ky=`) for the units of
+    one level (`?cap=`, the index's first by default), optionally one region only."""
     index = _index_or_404(index_code)
     period = periods.requested_period(request, year)
+    level = levels.requested_level(request, index) or index.unit_level
     try:
-        analysis = analyse(index, year, period=period)
+        analysis = analyse(index, year, period=period, level=level)
     except LookupError as exc:
         raise Http404(str(exc)) from exc
     lang = _lang()
@@ -137,16 +144,20 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         )
     national, source = analysis.national_mean()
     regions = sorted({(u.region, u.region_name) for u in analysis.current.peers if u.region})
-    years = result_years(index)
+    years = result_years(index, level=level)
+    path = reverse("results:ranking", args=[index.code, year])
+    cap = levels.shown(index, level)
     context = {
         "index": index,
         "year": year,
         "period": period,
-        "period_query": periods.query(period),
+        "cap": cap,
+        "period_query": periods.query(period, cap),
         "heading": periods.heading(index, year, period),
         "periods": periods.choices(
-            index, year, period, lambda y: reverse("results:ranking", args=[index.code, y])
+            index, year, period, lambda y: reverse("results:ranking", args=[index.code, y]), level
         ),
+        "levels": levels.choices(index, year, period, level, path),
         "ranked_on": "" if node == TOTAL else analysis.node_of(node).name,
         "years": years,
         "framework": analysis.framework,
@@ -163,7 +174,7 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "regions": regions,
         "region": region,
         "max_points": format_number(analysis.node_of(node).max_points, 0, lang),
-        "source": credit_of(index, year, period=period),
+        "source": credit_of(index, year, period=period, level=level),
         **_map_context(request, index, analysis, year),
     }
     return render(request, "results/ranking.html", context)
@@ -188,16 +199,16 @@ def _map_context(request: HttpRequest, index, analysis, year: int, highlight: st
     )
 
 
-@cached_page(query=(periods.PARAM,))
+@cached_page(query=(periods.PARAM, levels.PARAM))
 def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) -> HttpResponse:
-    """One unit's position in an index-year (or a month or quarter of it, `?ky=`)."""
+    """One unit's position in an index-year (or a month or quarter of it, `?ky=`), among the units
+    of its own level (or of `?cap=`)."""
     index = _index_or_404(index_code)
     period = periods.requested_period(request, year)
+    level = levels.requested_level(request, index) or levels.level_of_unit(index, unit_code)
     try:
-        analysis = analyse(index, year, period=period)
-        unit = cached_registry((index.unit_level,)).by_code(
-            unit_code, index.unit_level, reference_date(year, period)
-        )
+        analysis = analyse(index, year, period=period, level=level)
+        unit = cached_registry((level,)).by_code(unit_code, level, reference_date(year, period))
     except (LookupError, UnitError) as exc:
         raise Http404(str(exc)) from exc
     result = analysis.profile(unit.ref)
@@ -223,16 +234,22 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         for c in result.components
     ]
     change = result.change
+    cap = levels.shown(index, level)
     context = {
         "index": index,
         "year": year,
         "period": period,
-        "period_query": periods.query(period),
+        "cap": cap,
+        "period_query": periods.query(period, cap),
         "heading": periods.heading(index, year, period),
         "previous_label": _previous_label(analysis, period),
         "period_text": period_label(year, period) if period else "",
         "periods": periods.choices(
-            index, year, period, lambda y: reverse("results:profile", args=[index.code, y, unit.code])
+            index,
+            year,
+            period,
+            lambda y: reverse("results:profile", args=[index.code, y, unit.code]),
+            level,
         ),
         "unit": unit,
         "profile": result,
@@ -261,7 +278,7 @@ def profile(request: HttpRequest, index_code: str, year: int, unit_code: str) ->
         "regional_rank": format_rank(result.regional_rank, result.regional_of),
         "regional_mean": format_number(result.regional_mean, places, lang),
         "components": components,
-        "source": credit_of(index, year, period=period),
+        "source": credit_of(index, year, period=period, level=level),
     }
     return render(request, "results/profile.html", context)
 

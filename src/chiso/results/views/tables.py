@@ -222,6 +222,7 @@ def table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "national_mean": format_number(national, places),
             "mean_is_published": bool(origin and origin.startswith("published")),
             "others": ResultSet.objects.of_period(result_set.period)
+            .of_level(result_set.level)
             .filter(index=result_set.index, year=result_set.year)
             .exclude(pk=pk)
             .select_related("dataset")
