@@ -23,8 +23,8 @@ trap 'rm -rf "$CHISO_HOME"' EXIT
 .venv/bin/mypy
 
 # The suite runs on every core (pytest-xdist, one test database and one data folder per worker,
-# see conftest.py); each file's tests stay on one worker, so its module-scoped fixtures (the crawls)
-# are built once. Each pass has its own data folder (file cache, uploads).
+# see conftest.py); each file's tests stay on one worker, so its module-scoped fixtures (the crawls,
+# the seeded demo of the browser tests, each with its own live server) are built once. Each pass has its own data folder (file cache, uploads).
 PARALLEL=(-n "${CHISO_TEST_WORKERS:-auto}" --dist loadfile)
 
 echo "== Test suite on SQLite"
@@ -36,5 +36,6 @@ if [ "${CI:-}" = "true" ]; then
     DATABASE_URL="${CHISO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" \
     .venv/bin/pytest -q -m "not browser" -p no:cacheprovider "${PARALLEL[@]}"
   echo "== Browser tests (chromium)"
-  CHISO_HOME="$CHISO_HOME/browser" env -u DATABASE_URL .venv/bin/pytest -q -m browser -p no:cacheprovider
+  CHISO_HOME="$CHISO_HOME/browser" env -u DATABASE_URL \
+    .venv/bin/pytest -q -m browser -p no:cacheprovider "${PARALLEL[@]}"
 fi

@@ -6,7 +6,9 @@ real one-stop systems have.
 - received on working days, in office hours, with a peak in the month's last days; about a tenth
   carried over from the weeks before the month;
 - a share of each unit's dossiers is submitted online (full or partial online service), a few by post;
-- ratings are given by a minority, complaints (PAKN) are rare, much more frequent on late dossiers.
+- ratings are given by a minority, complaints (PAKN) are rare, much more frequent on late dossiers;
+- the procedures export lists the month's publications and, published by the first publisher years
+  before, the whole catalogue with its (synthetic) names, so that every code has a name to show.
 
 The export is a snapshot at the month's end: what happens after it (a result, a complaint's
 handling) is not yet known, so those dossiers are still ``processing``. No Django: the command line
@@ -30,18 +32,64 @@ HOUR = 3600 * SECOND
 DAY = 24 * HOUR
 STATUTORY_DAYS = np.array([1, 2, 3, 5, 7, 10, 15, 20, 30])
 
+# Synthetic procedure names: an action on a licence or certificate (150 distinct names; a larger
+# catalogue numbers its repeats). Real catalogues come from the national procedures database.
+ACTIONS = ("Cấp", "Cấp lại", "Cấp đổi", "Điều chỉnh", "Gia hạn")
+OBJECTS = (
+    "giấy phép xây dựng",
+    "giấy phép kinh doanh vận tải",
+    "giấy chứng nhận đăng ký hộ kinh doanh",
+    "giấy chứng nhận đủ điều kiện an toàn thực phẩm",
+    "giấy phép khai thác nước mặt",
+    "giấy phép môi trường",
+    "giấy phép hoạt động khám bệnh, chữa bệnh",
+    "chứng chỉ hành nghề dược",
+    "giấy phép lao động cho người nước ngoài",
+    "giấy chứng nhận đăng ký hợp tác xã",
+    "giấy phép tổ chức biểu diễn nghệ thuật",
+    "giấy phép quảng cáo",
+    "giấy chứng nhận quyền sử dụng đất",
+    "giấy phép thành lập cơ sở giáo dục",
+    "giấy chứng nhận cơ sở đủ điều kiện chăn nuôi",
+    "giấy phép bán lẻ sản phẩm rượu",
+    "giấy phép bán lẻ sản phẩm thuốc lá",
+    "giấy chứng nhận đăng ký xe máy chuyên dùng",
+    "giấy phép hoạt động điện lực",
+    "giấy phép sử dụng vật liệu nổ công nghiệp",
+    "chứng chỉ hành nghề hoạt động xây dựng",
+    "giấy phép hoạt động cơ sở trợ giúp xã hội",
+    "giấy chứng nhận đăng ký hoạt động chi nhánh",
+    "giấy phép kinh doanh karaoke",
+    "giấy chứng nhận trang trại",
+    "giấy phép khai thác khoáng sản",
+    "giấy phép thăm dò khoáng sản",
+    "giấy chứng nhận đăng ký tàu cá",
+    "giấy phép nhập khẩu xuất bản phẩm",
+    "giấy phép hoạt động in",
+)
+
 
 @dataclass(frozen=True)
 class Generated:
-    """The dossiers of the month and the procedures published by the units in it."""
+    """The dossiers of the month, the procedures published (those of the month, and the catalogue
+    published years before by the first publisher) and the catalogue's names."""
 
     dossiers: pl.DataFrame
     procedures: pl.DataFrame
+    names: pl.DataFrame  # procedure_code, procedure_name
 
 
 def _micros(day: date) -> int:
     """Microseconds from 1970-01-01 to the day's midnight (naive: the export's own local time)."""
     return (day - date(1970, 1, 1)).days * DAY
+
+
+def procedure_name(position: int) -> str:
+    """The synthetic name of the catalogue's procedure at `position` (distinct for the first 150)."""
+    kinds = len(ACTIONS) * len(OBJECTS)
+    action, thing = ACTIONS[position % len(ACTIONS)], OBJECTS[(position // len(ACTIONS)) % len(OBJECTS)]
+    repeat = position // kinds
+    return f"{action} {thing}" + (f" ({repeat + 1})" if repeat else "")
 
 
 def _procedure_catalogue(rng: np.random.Generator, count: int) -> pl.DataFrame:
@@ -56,6 +104,7 @@ def _procedure_catalogue(rng: np.random.Generator, count: int) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "procedure_code": codes,
+            "procedure_name": [procedure_name(i) for i in range(count)],
             "weight": popularity / popularity.sum(),
             "days": days,
             "fee": rng.random(count) < 0.45,
@@ -213,7 +262,9 @@ def generate(
         pl.col(name).dt.truncate("1s") if dtype == pl.Datetime("us") else pl.col(name).cast(dtype)
         for name, dtype in DOSSIER_SCHEMA.items()
     ).sort("received_at", maintain_order=True)
-    return Generated(dossiers, _published(rng, publishers or units, catalogue, start, days_in_month))
+    published = _published(rng, publishers or units, catalogue, start, days_in_month)
+    names = catalogue.select("procedure_code", "procedure_name")
+    return Generated(dossiers, published, names)
 
 
 def _published(
@@ -226,7 +277,7 @@ def _published(
     published = rng.integers(0, days, total)
     slack = np.where(rng.random(total) < 0.85, rng.integers(0, 10, total), -rng.integers(1, 15, total))
     first = np.datetime64(start, "D")
-    return pl.DataFrame(
+    month = pl.DataFrame(
         {
             "procedure_code": rng.choice(codes, total),
             "unit_code": np.repeat(np.array(publishers), counts),
@@ -235,6 +286,19 @@ def _published(
         },
         schema=PROCEDURE_SCHEMA,
     )
+    # The catalogue as announced three years before (on time): outside any period computed from
+    # this month's dossiers, it only gives every procedure its name.
+    announced = date(start.year - 3, 1, 2)
+    catalogue_rows = pl.DataFrame(
+        {
+            "procedure_code": codes,
+            "unit_code": [publishers[0]] * len(codes),
+            "published_at": [announced] * len(codes),
+            "due_at": [announced] * len(codes),
+        },
+        schema=PROCEDURE_SCHEMA,
+    )
+    return pl.concat([catalogue_rows, month])
 
 
 def procedures_path(path: Path) -> Path:
@@ -245,10 +309,13 @@ def procedures_path(path: Path) -> Path:
 
 def write(generated: Generated, path: Path) -> tuple[Path, Path]:
     """Write the dossiers to `path` (Parquet, or CSV when it ends in .csv) and the procedures beside
-    it; return both paths."""
+    it, with their names; return both paths."""
     other = procedures_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for frame, target in ((generated.dossiers, path), (generated.procedures, other)):
+    procedures = generated.procedures.join(
+        generated.names, on="procedure_code", how="left", maintain_order="left"
+    )
+    for frame, target in ((generated.dossiers, path), (procedures, other)):
         if target.suffix.lower() == ".csv":
             frame.write_csv(target, datetime_format="%Y-%m-%dT%H:%M:%S", date_format="%Y-%m-%d")
         else:

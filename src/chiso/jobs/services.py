@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -138,6 +140,9 @@ def start(
         if found is not None:
             return found
     job = Job(kind=kind, title=title[:255], user=user, params=dict(params or {}))
+    back = came_from(request)
+    if back:
+        job.params["back"] = back
     if user is None and request is not None:
         if request.session.session_key is None:
             request.session.save()
@@ -174,7 +179,7 @@ def _same_job(kind: str, params: dict[str, Any], user: Any, request: HttpRequest
     else:
         return None
     for job in jobs.exclude(state=Job.State.FAILED).order_by("-created_at")[:20]:
-        if job.params != params:
+        if {k: v for k, v in job.params.items() if k != "back"} != params:
             continue
         if job.state != Job.State.DONE:
             return job
@@ -218,6 +223,28 @@ def _handler(kind: str) -> Handler:
     if not kind.startswith("chiso."):
         raise ValueError(kind)
     return import_string(kind.replace(":", "."))
+
+
+def came_from(request: HttpRequest | None) -> str:
+    """The page of this site the work was asked from (its path and query, from the Referer), for a
+    link back on the job's page; "" when unknown or elsewhere."""
+    if request is None:
+        return ""
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path[:500] if path.startswith("/") and not path.startswith("//") else ""
+
+
+def back_link(job: Job) -> str:
+    """Where the job's page links back to: the page it was asked from, unless that is where the
+    finished job already leads."""
+    back = str(job.params.get("back", ""))
+    return "" if not back or back == job.result_url else back
 
 
 def run(job_id: str) -> None:

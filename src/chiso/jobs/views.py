@@ -48,6 +48,7 @@ def job(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
         "snap": snap,
         "left": services.describe_seconds(snap.seconds_left) if snap.seconds_left else "",
         "next_token": once.new_token() if item.next_step else "",
+        "back": services.back_link(item),
         "waiting_long": item.state == Job.State.QUEUED
         and (timezone.now() - item.created_at).total_seconds() > WAITING_LONG,
     }

@@ -9,8 +9,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from chiso.cli.main import main
-from chiso.dossiers.generate import generate
-from chiso.dossiers.schema import DOSSIER_SCHEMA, PROCEDURE_SCHEMA
+from chiso.dossiers.generate import generate, write
+from chiso.dossiers.schema import DOSSIER_SCHEMA, PROCEDURE_SCHEMA, read_procedures
 
 UNITS = [f"22{index:03d}" for index in range(50)]
 OCTOBER = date(2025, 10, 1)
@@ -134,3 +134,20 @@ def test_under_a_province_takes_its_units_from_the_registry(tmp_path, capsys):
     written = pl.read_parquet(tmp_path / "qn.parquet")
     assert set(written["unit_code"].unique()) <= set(codes)
     assert pl.read_parquet(tmp_path / "qn-procedures.parquet")["unit_code"].unique().to_list() == ["22"]
+
+
+def test_every_procedure_of_the_dossiers_has_a_name_in_the_procedures_file(tmp_path):
+    made = generate(UNITS, OCTOBER, 3_000, seed=5, publishers=["22"])
+    _dossiers, procedures = write(made, tmp_path / "october.parquet")
+    names = read_procedures(procedures).names
+    assert names is not None
+    named = dict(names.iter_rows())
+    used = set(made.dossiers["procedure_code"].to_list())
+    assert used <= set(named) and all(named[code] for code in used)
+    assert len(set(named.values())) == len(named)  # distinct names for a catalogue of 150
+    # The catalogue is announced years before: none of it counts among the month's publications.
+    month = made.procedures.filter(pl.col("published_at") >= OCTOBER)
+    assert 0 < month.height < made.procedures.height
+    assert made.procedures.filter(pl.col("published_at") < date(2023, 1, 1))[
+        "unit_code"
+    ].unique().to_list() == ["22"]

@@ -209,3 +209,19 @@ def test_old_jobs_and_their_queue_rows_are_pruned(people, settings):
     assert not Job.objects.filter(pk=old.pk).exists() and Job.objects.filter(pk=recent.pk).exists()
     assert not DBTaskResult.objects.filter(id=old.task_id).exists()
     assert DBTaskResult.objects.filter(id=recent.task_id).exists()
+
+
+def test_a_finished_job_links_back_to_the_page_it_was_asked_from(client, people, rf):
+    """A failed job offers its error and the way back to the page the work was started from (this
+    site's pages only, never another site's address)."""
+    request = rf.post("/khao-sat/3/nhap/", HTTP_REFERER="http://testserver/khao-sat/3/?tab=nhap")
+    request.user = people["staff"]
+    job = services.start("chiso.jobs.tests.test_jobs:breaks", "Thử", request=request)
+    assert job.params["back"] == "/khao-sat/3/?tab=nhap"
+    client.force_login(people["staff"])
+    text = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert "ngoài dự kiến" in text and 'href="/khao-sat/3/?tab=nhap"' in text
+    elsewhere = rf.post("/khao-sat/3/nhap/", HTTP_REFERER="https://example.org/khao-sat/3/")
+    elsewhere.user = people["staff"]
+    assert "back" not in services.start("chiso.jobs.tests.test_jobs:breaks", "Thử", request=elsewhere).params
+    assert services.came_from(rf.get("/", HTTP_REFERER="http://testserver//example.org/")) == ""
