@@ -64,19 +64,17 @@ def published_cycles() -> QuerySet[Cycle]:
 
 
 def published_indices() -> QuerySet[Index]:
-    """The indices with a published result set of a whole year or a published cycle (the API serves
-    years; the months and quarters of the 766 index are on the pages)."""
+    """The indices with a published result set (of a whole year, or of a month or quarter of the 766
+    index) or a published cycle."""
     return Index.objects.filter(
-        Q(result_sets__status=ResultSet.Status.PUBLISHED, result_sets__period="")
-        | Q(frameworks__cycles__published_at__isnull=False)
+        Q(result_sets__status=ResultSet.Status.PUBLISHED) | Q(frameworks__cycles__published_at__isnull=False)
     ).distinct()
 
 
 def published_frameworks() -> QuerySet[Framework]:
     """The frameworks a published result set or a published cycle is scored on."""
     return Framework.objects.filter(
-        Q(result_sets__status=ResultSet.Status.PUBLISHED, result_sets__period="")
-        | Q(cycles__published_at__isnull=False)
+        Q(result_sets__status=ResultSet.Status.PUBLISHED) | Q(cycles__published_at__isnull=False)
     ).distinct()
 
 
@@ -145,6 +143,7 @@ class Validators:
 
 
 def result_sets_of(index: Index, year: int) -> list[ResultSet]:
-    """The published result sets an index-year's figures are read from (the year and the one before)."""
-    sets = ResultSet.objects.published().annual().filter(index=index, year__in=(year, year - 1))
+    """The published result sets an index-year's figures are read from (the year and the one before,
+    every period and level of them)."""
+    sets = ResultSet.objects.published().filter(index=index, year__in=(year, year - 1))
     return list(sets.order_by("year"))

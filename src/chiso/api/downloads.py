@@ -19,6 +19,7 @@ from chiso.core.serialize import to_csv
 from chiso.frameworks.models import Index
 from chiso.reports.tables import COLUMNS, Table, fields_table, summary_table
 from chiso.reports.xlsx import tables_xlsx
+from chiso.results import levels, periods
 from chiso.results.opendata import league_rows
 from chiso.results.presenters import league_row
 from chiso.results.services import analyse, reference_date
@@ -40,6 +41,12 @@ def _index(code: str, kind: str) -> Index:
         raise Http404(str(exc)) from exc
 
 
+def _name(index: Index, year: int, period: str, level: str) -> str:
+    """A file's name: "papi-2024", "dvc766-2025-10", "dvc766-2025-10-commune"."""
+    name = f"{index.code}-{period or year}"
+    return name if level == index.unit_level else f"{name}-{level}"
+
+
 def _file(content: bytes | str, kind: str, name: str) -> HttpResponse:
     if isinstance(content, str):
         content = (
@@ -58,14 +65,17 @@ def _json(data: dict[str, Any], name: str) -> HttpResponse:
 
 @require_GET
 def ranking_file(request: HttpRequest, index_code: str, year: int, kind: str) -> HttpResponse:
-    """The league table of an index-year (`?vung=`: one region's rows, as on the page)."""
+    """The league table of an index-year (`?vung=`: one region's rows, as on the page; `?ky=` a month
+    or quarter, `?cap=` a level, as on the page)."""
     index = _index(index_code, kind)
     region = request.GET.get("vung", "")
+    period = periods.requested_period(request, year)
+    level = levels.requested_level(request, index) or index.unit_level
     try:
-        meta, rows = ranking_data(request, index, year, region)
+        meta, rows = ranking_data(request, index, year, region, period=period, level=level)
     except HttpError as exc:
         raise Http404(str(exc)) from exc
-    name = f"{index.code}-{year}"
+    name = _name(index, year, period, level)
     if kind == "json":
         return _json({**meta, "count": len(rows), "items": rows}, name)
     if kind == "csv":
@@ -97,28 +107,31 @@ def ranking_file(request: HttpRequest, index_code: str, year: int, kind: str) ->
             for r in rows
         ]
         return _file(to_csv(headers, cells), kind, name)
-    analysis = analyse(index, year)
+    analysis = analyse(index, year, period=period, level=level)
+    heading = periods.heading(index, year, period)
     table = Table(
         "ranking",
         "Xếp hạng",
-        f"{index.short_name} {year}",
+        heading,
         COLUMNS["ranking"],
         [league_row(row) for row in league_rows(analysis, region)],
         analysis.framework.display_precision,
         analysis.total_ranking.of,
     )
-    return _file(tables_xlsx([table], f"{index.short_name} {year}", [meta["source"]]), kind, name)
+    return _file(tables_xlsx([table], heading, [meta["source"]]), kind, name)
 
 
 @require_GET
 def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: str, kind: str) -> HttpResponse:
     """A unit's profile: its total and each component (score, maximum, rank, change, mean, best)."""
     index = _index(index_code, kind)
+    period = periods.requested_period(request, year)
+    level = levels.requested_level(request, index) or levels.level_of_unit(index, unit_code)
     try:
-        data = profile_payload(index, year, unit_code)
+        data = profile_payload(index, year, unit_code, period, level)
     except HttpError as exc:
         raise Http404(str(exc)) from exc
-    name = f"{index.code}-{year}-{unit_code}"
+    name = f"{_name(index, year, period, level)}-{unit_code}"
     if kind == "json":
         return _json(data, name)
     if kind == "csv":
@@ -165,8 +178,8 @@ def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: st
             for c in data["components"]
         ]
         return _file(to_csv(headers, cells), kind, name)
-    analysis = analyse(index, year)
-    unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+    analysis = analyse(index, year, period=period, level=level)
+    unit = registry((level,)).by_code(unit_code, level, reference_date(year, period))
     profile = analysis.profile(unit.ref)
     places = profile.framework.display_precision
     wording = index.wording(profile.unit.level).for_peers(profile.peer_scope)
@@ -174,5 +187,5 @@ def profile_file(request: HttpRequest, index_code: str, year: int, unit_code: st
         summary_table(profile, places, wording.mean_label),
         fields_table(profile, places, "nội dung", wording.mean_label),
     ]
-    title = f"{index.short_name} {year} — {profile.unit.name}"
+    title = f"{periods.heading(index, year, period)} — {profile.unit.name}"
     return _file(tables_xlsx(tables, title, [data["source"]]), kind, name)

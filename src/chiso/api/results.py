@@ -4,6 +4,7 @@ through the same services (`chiso.results.services.analyse`, the league table's 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -26,8 +27,10 @@ from chiso.api.common import (
 )
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.frameworks import Node
+from chiso.engine.periods import PeriodError, period_label, split_period
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Framework, Index
+from chiso.results import levels, periods
 from chiso.results.models import ResultSet
 from chiso.results.opendata import decimal_text, league_row_data, league_rows, maximum_text, profile_data
 from chiso.results.services import analyse, credit_of, reference_date
@@ -185,13 +188,13 @@ def framework_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     ),
 )
 def result_sets(request: HttpRequest, index: str = "", year: int | None = None) -> list[dict[str, Any]]:
-    """The published result sets (one per index-year), with their source and number of units."""
+    """The published result sets (one per index-year, or per month or quarter and level of the 766
+    index), with their source and number of units."""
     rows = (
         ResultSet.objects.published()
-        .annual()
         .select_related("index", "framework", "dataset")
         .annotate(units=Count("unit_results"))
-        .order_by("index__code", "year")
+        .order_by("index__code", "year", "period", "level")
     )
     if index:
         rows = rows.filter(index__code=index.lower())
@@ -201,6 +204,8 @@ def result_sets(request: HttpRequest, index: str = "", year: int | None = None) 
         {
             "index": row.index.code,
             "year": row.year,
+            "period": row.period or None,
+            "level": row.level,
             "version": row.version,
             "framework": row.framework.code,
             "published_at": row.published_at,
@@ -209,21 +214,51 @@ def result_sets(request: HttpRequest, index: str = "", year: int | None = None) 
             "document": row.dataset.document,
             "source_url": row.dataset.source_url,
             "units": row.units,
-            "ranking": request.build_absolute_uri(reverse("api-v1:ranking", args=[row.index.code, row.year])),
-            "page": request.build_absolute_uri(reverse("results:ranking", args=[row.index.code, row.year])),
+            "ranking": request.build_absolute_uri(reverse("api-v1:ranking", args=[row.index.code, row.year]))
+            + _set_query(row, "period", "level"),
+            "page": request.build_absolute_uri(reverse("results:ranking", args=[row.index.code, row.year]))
+            + _set_query(row, periods.PARAM, levels.PARAM),
         }
         for row in rows
     ]
 
 
+def _set_query(row: ResultSet, period_name: str, level_name: str) -> str:
+    """The query that selects a result set of a month or quarter, or of another level than the
+    index's first ("" for a whole year of the first level)."""
+    asked = {period_name: row.period} if row.period else {}
+    if row.level != row.index.unit_level:
+        asked[level_name] = row.level
+    return "?" + urlencode(asked) if asked else ""
+
+
 # -- rankings and profiles ---------------------------------------------------------------------------
 
 
-def _analysis(index: Index, year: int) -> YearAnalysis:
+def _analysis(index: Index, year: int, period: str = "", level: str | None = None) -> YearAnalysis:
     try:
-        return analyse(index, year)
+        return analyse(index, year, period=period, level=level)
     except LookupError as exc:
         raise NotFound(str(exc)) from exc
+
+
+def scope(index: Index, year: int, period: str = "", level: str = "") -> tuple[str, str]:
+    """The stored period ("" the whole year) and the level (the index's first by default) asked of an
+    index-year: `period` as "2025-10" or "2025-Q4", of `year`; `level`, one the index ranks.
+    NotFound names what is wrong."""
+    stored = ""
+    if period.strip():
+        try:
+            found_year, stored = split_period(period.strip())
+        except PeriodError as exc:
+            raise NotFound(str(exc)) from exc
+        if found_year != year:
+            raise NotFound(_("Kỳ {period} không thuộc năm {year}.").format(period=period, year=year))
+    try:
+        chosen = levels.checked(index, level.strip()) if level.strip() else index.unit_level
+    except LookupError as exc:
+        raise NotFound(str(exc)) from exc
+    return stored, chosen
 
 
 def _block_name(block: str) -> str:
@@ -233,11 +268,19 @@ def _block_name(block: str) -> str:
 
 
 def ranking_data(
-    request: HttpRequest, index: Index, year: int, region: str = "", block: str = ""
+    request: HttpRequest,
+    index: Index,
+    year: int,
+    region: str = "",
+    block: str = "",
+    period: str = "",
+    level: str | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The league table of an index-year: what the whole table shares, and its rows (those of the
-    public page, in its order: `chiso.results.opendata.league_rows`)."""
-    analysis = _analysis(index, year)
+    """The league table of an index-year (or a `period` of it, the units of `level`): what the whole
+    table shares, and its rows (those of the public page, in its order:
+    `chiso.results.opendata.league_rows`)."""
+    level = level or index.unit_level
+    analysis = _analysis(index, year, period, level)
     framework = analysis.framework
     places = framework.display_precision
     mean, mean_source = analysis.national_mean()
@@ -246,7 +289,8 @@ def ranking_data(
     meta = {
         "index": index.code,
         "year": year,
-        "level": index.unit_level,
+        "period": period or None,
+        "level": level,
         "framework": framework.code,
         "display_precision": places,
         "ranking_precision": framework.ranking.precision,
@@ -256,7 +300,7 @@ def ranking_data(
         "mean": decimal_text(mean, places),
         "mean_source": mean_source,
         "previous_year": analysis.previous.year if analysis.previous else None,
-        "source": credit_of(index, year),
+        "source": credit_of(index, year, period=period, level=level),
         "region": region or None,
         "block": block_name or None,
     }
@@ -270,7 +314,7 @@ def ranking_data(
     summary=lazy_text(gettext_lazy("Bảng xếp hạng")),
     description=lazy_text(
         gettext_lazy(
-            'Bảng xếp hạng của một chỉ số trong một năm, đúng thứ tự của trang công khai; điểm là chuỗi thập phân ("86.55"). region: một vùng; block: một khối; level: phải là cấp chỉ số xếp hạng.'
+            'Bảng xếp hạng của một chỉ số trong một năm (hoặc một tháng, một quý: period=2025-10, 2025-Q4), đúng thứ tự của trang công khai; điểm là chuỗi thập phân ("86.55"). region: một vùng; block: một khối; level: một cấp chỉ số xếp hạng (mặc định cấp đầu tiên).'
         )
     ),
 )
@@ -280,34 +324,45 @@ def ranking(
     index: str,
     year: int,
     level: str = "",
+    period: str = "",
     region: str = "",
     block: str = "",
     limit: int = Query(DEFAULT_LIMIT, ge=1),
     offset: int = Query(0, ge=0),
 ) -> Any:
-    """The league table of an index-year, rows in the order of the public page (ties share a rank;
-    units without a result last, without a rank). `region` (its Vietnamese name) or `block` (its code
-    or name) keeps those rows only; `level` must be the level the index ranks."""
+    """The league table of an index-year (or of a month or quarter of it: `period`), rows in the order
+    of the public page (ties share a rank; units without a result last, without a rank). `region`
+    (its Vietnamese name) or `block` (its code or name) keeps those rows only; `level`, one of the
+    levels the index ranks (its first by default)."""
     found = index_or_404(index)
-    if level and level != found.unit_level:
-        raise NotFound(_("{index} không xếp hạng cấp «{level}».").format(index=found.short_name, level=level))
+    stored, chosen = scope(found, year, period, level)
     validators = Validators(request, result_sets_of(found, year))
     if validators.fresh:
         return validators.not_modified()
-    meta, rows = ranking_data(request, found, year, region, block)
+    meta, rows = ranking_data(request, found, year, region, block, stored, chosen)
     validators.apply(response)
     return {**meta, **page(request, rows, limit, offset)}
 
 
-def profile_payload(index: Index, year: int, unit_code: str) -> dict[str, Any]:
-    analysis = _analysis(index, year)
+def profile_payload(
+    index: Index, year: int, unit_code: str, period: str = "", level: str | None = None
+) -> dict[str, Any]:
+    """A unit's profile in an index-year (or a `period` of it), the unit of `level` (by default its
+    own level in the index)."""
+    level = level or levels.level_of_unit(index, unit_code)
+    analysis = _analysis(index, year, period, level)
     try:
-        unit = registry((index.unit_level,)).by_code(unit_code, index.unit_level, reference_date(year))
+        unit = registry((level,)).by_code(unit_code, level, reference_date(year, period))
     except UnitError as exc:
         raise NotFound(str(exc)) from exc
     if unit.ref not in analysis.units:
-        raise NotFound(_("{unit} không được xếp hạng năm {year}.").format(unit=unit.name, year=year))
-    return {**profile_data(analysis.profile(unit.ref), index), "source": credit_of(index, year)}
+        raise NotFound(
+            _("{unit} không được xếp hạng {period}.").format(
+                unit=unit.name, period=period_label(year, period)
+            )
+        )
+    source = credit_of(index, year, period=period, level=level)
+    return {**profile_data(analysis.profile(unit.ref), index), "period": period or None, "source": source}
 
 
 @router.get(
@@ -321,13 +376,23 @@ def profile_payload(index: Index, year: int, unit_code: str) -> dict[str, Any]:
         )
     ),
 )
-def profile(request: HttpRequest, response: HttpResponse, index: str, year: int, unit: str) -> Any:
-    """A unit's result in an index-year (by its official code): score, rank, group, change, means and
-    each component, as on its public profile page."""
+def profile(
+    request: HttpRequest,
+    response: HttpResponse,
+    index: str,
+    year: int,
+    unit: str,
+    period: str = "",
+    level: str = "",
+) -> Any:
+    """A unit's result in an index-year, or a month or quarter of it (`period`), by its official code:
+    score, rank, group, change, means and each component, as on its public profile page. `level`:
+    the unit's level when its code is used at several (by default its own level in the index)."""
     found = index_or_404(index)
+    stored, chosen = scope(found, year, period, level)
     validators = Validators(request, result_sets_of(found, year))
     if validators.fresh:
         return validators.not_modified()
-    data = profile_payload(found, year, unit)
+    data = profile_payload(found, year, unit, stored, chosen if level.strip() else None)
     validators.apply(response)
     return data

@@ -105,6 +105,8 @@ class UnitDetail(Schema):
 class ResultSetOut(Schema):
     index: str
     year: int
+    period: str | None  # "2025-10", "2025-Q4"; None for the whole year
+    level: str
     version: int
     framework: str
     published_at: datetime | None
@@ -140,6 +142,7 @@ class RankingRow(Schema):
 class RankingPage(Page[RankingRow]):
     index: str
     year: int
+    period: str | None  # "2025-10", "2025-Q4"; None for the whole year
     level: str
     framework: str
     display_precision: int
@@ -180,6 +183,7 @@ class UnitName(Schema):
 class ProfileOut(Schema):
     index: str
     year: int
+    period: str | None  # "2025-10", "2025-Q4"; None for the whole year
     framework: str
     unit: UnitName
     score: str | None

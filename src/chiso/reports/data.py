@@ -19,6 +19,7 @@ from chiso.engine.i18n import active_language, localized
 from chiso.engine.losses import components_at_stake, criteria_rows, loss_analysis, weak_criteria
 from chiso.engine.narrative import unit_phrase
 from chiso.engine.numbers import format_number
+from chiso.engine.periods import period_label
 from chiso.engine.proforma import MEAN, METHODS, POPULATION_WEIGHTED, ProformaError, ProformaResult
 from chiso.engine.units import Unit, UnitRegistry
 from chiso.engine.whatif import TargetResult, WhatIfError, default_target, rank_target
@@ -84,10 +85,16 @@ class Report:
     issuing_unit: Unit | None = None
     numbers: dict[str, str] = field(default_factory=dict)  # node code → "1", "1.2" (outline number)
     percent: bool = False  # the index is a percentage ("94,01 %"), not points out of a maximum
+    period: str = ""  # a month or quarter of `year` ("2025-10", "2025-Q4"; the real-time 766 index)
 
     @property
     def issuer_unit(self) -> Unit:
         return self.issuing_unit or self.unit
+
+    @property
+    def when(self) -> str:
+        """What the figures are of, after the index's name: "2024", "tháng 10/2025"."""
+        return period_label(self.year, self.period) if self.period else str(self.year)
 
     province_map: Any = (
         None  # chiso.results.maps.ProvinceMap: the provinces coloured by score, the unit outlined
@@ -107,20 +114,25 @@ def build_report(
     *,
     target_rank: int | None = None,
     with_trend: bool = True,
+    period: str = "",
+    level: str | None = None,
 ) -> Report:
-    """Read the database and assemble the report of one unit for one index-year."""
+    """Read the database and assemble the report of one unit for one index-year, or for a month or
+    quarter of it (`period`, the 766 index); the unit is of `level` (the index's first by default)
+    and is compared with the units of its level."""
     from chiso.engine.units import UnitError
-    from chiso.results.models import ResultSet
-    from chiso.results.services import analyse, reference_date
+    from chiso.results.services import analyse, reference_date, result_set_of
     from chiso.units.registry import registry
 
     try:
-        analysis = analyse(index, year)
+        analysis = analyse(index, year, period=period, level=level)
     except LookupError as exc:
         raise ReportError(str(exc)) from exc
-    units = registry((index.unit_level,))
+    level = level or index.unit_level
+    when = period_label(year, period)
+    units = registry((level,))
     try:
-        unit = units.resolve(unit_text, level=index.unit_level, on=reference_date(year))
+        unit = units.resolve(unit_text, level=level, on=reference_date(year, period))
     except UnitError as exc:
         hints = (
             " " + _("Gần đúng: {names}.").format(names=", ".join(exc.suggestions))
@@ -130,15 +142,15 @@ def build_report(
         raise ReportError(f"{exc}{hints}") from exc
     if unit.ref not in analysis.units:
         raise ReportError(
-            _("{unit} không thuộc danh sách xếp hạng {index} năm {year}.").format(
-                unit=unit.name, index=index.short_name, year=year
+            _("{unit} không thuộc danh sách xếp hạng {index} {period}.").format(
+                unit=unit.name, index=index.short_name, period=when
             )
         )
     profile = analysis.profile(unit.ref)
     if profile.score is None:
         raise ReportError(
-            _("{unit} không có kết quả {index} năm {year}.").format(
-                unit=unit.name, index=index.short_name, year=year
+            _("{unit} không có kết quả {index} {period}.").format(
+                unit=unit.name, index=index.short_name, period=when
             )
         )
     framework = analysis.framework
@@ -168,8 +180,8 @@ def build_report(
         except WhatIfError as exc:
             raise ReportError(str(exc)) from exc
 
-    plan_rows = plan_rows_for(index.code, year, unit.code)
-    trend = _trend(index, unit, analysis) if with_trend else []
+    plan_rows = plan_rows_for(index.code, year, unit.code, period)
+    trend = _trend(index, unit, analysis) if with_trend and not period else []
     noun = "lĩnh vực" if index.code == "par_index" else "nội dung"
     wording = index.wording(unit.level).for_peers(profile.peer_scope)
     paragraphs = {
@@ -181,7 +193,7 @@ def build_report(
         "losses": narrative.losses_paragraph(at_stake[:said], gaps[:said], places),
         "target": target.explanation_vi if target else None,
         "target_note": target_note,
-        "plans": _plans_sentence(plan_rows, unit, index.short_name, year),
+        "plans": _plans_sentence(plan_rows, unit, index.short_name, when),
         # A note of the profile ("không có kết quả năm 2023 để so sánh") as a sentence of its own.
         "status": f"{profile.status_note[:1].upper()}{profile.status_note[1:]}."
         if profile.status_note
@@ -221,10 +233,10 @@ def build_report(
     generated = date.today()
     issuing = issuing_unit(units, unit, generated)
     who = report_unit_phrase(unit, issuing)
-    title = _("BÁO CÁO PHÂN TÍCH CHỈ SỐ {index} NĂM {year} CỦA {unit}").format(
-        index=index.short_name.upper(), year=year, unit=keep_together(who.upper())
+    title = _("BÁO CÁO PHÂN TÍCH CHỈ SỐ {index} {period} CỦA {unit}").format(
+        index=index.short_name.upper(), period=when.upper(), unit=keep_together(who.upper())
     )
-    proforma_note = _proforma_note(index, year, unit, units)
+    proforma_note = None if period else _proforma_note(index, year, unit, units)
     if proforma_note is not None:
         tables["proforma"] = _proforma_table(proforma_note, framework, places)
     numbers = outline_numbers(framework)
@@ -250,7 +262,9 @@ def build_report(
         target_note=target_note,
         plan_rows=plan_rows,
         proforma=proforma_note,
-        sources=_sources(index, year, framework, analysis, ResultSet, wording.mean_label)
+        sources=_sources(
+            analysis, framework, result_set_of(index, year, period=period, level=level), wording.mean_label
+        )
         + _population_sources(proforma_note),
         mean_label=wording.mean_label,
         places=places,
@@ -260,7 +274,8 @@ def build_report(
         numbers=numbers,
         percent=wording.percent,
         province_map=_province_map(analysis, year, unit),
-        proforma_map=_proforma_map(analysis, year, unit, index.short_name),
+        proforma_map=None if period else _proforma_map(analysis, year, unit, index.short_name),
+        period=period,
     )
 
 
@@ -335,16 +350,16 @@ def _proforma_map(analysis: YearAnalysis, year: int, unit: Unit, index_name: str
     return maps.proforma_map(analysis, year, index_name, maps.successor_code(unit.code, year))
 
 
-def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, year: int) -> str:
+def _plans_sentence(rows: list[dict[str, str]], unit: Unit, index_name: str, when: str) -> str:
     if rows:
         return _(
             "Kế hoạch cải thiện Chỉ số {index} của {unit} có {count} nhiệm vụ gắn với các tiêu chí; "
             "cơ quan chủ trì, phối hợp và thời hạn như bảng dưới đây."
         ).format(index=index_name, unit=unit_phrase(unit), count=len(rows))
     return _(
-        "Chưa có kế hoạch cải thiện Chỉ số {index} năm {year} nào được nhập cho {unit}; cơ quan chủ trì "
+        "Chưa có kế hoạch cải thiện Chỉ số {index} {period} nào được nhập cho {unit}; cơ quan chủ trì "
         "và nhiệm vụ của từng tiêu chí sẽ hiện ở đây khi kế hoạch được nhập."
-    ).format(index=index_name, year=year, unit=unit_phrase(unit))
+    ).format(index=index_name, period=when, unit=unit_phrase(unit))
 
 
 def _trend(index, unit: Unit, current: YearAnalysis) -> list[TrendPoint]:
@@ -484,16 +499,10 @@ def _proforma_table(note: ProformaNote, framework, places: int) -> Table:
 
 
 def _sources(
-    index, year: int, framework, analysis: YearAnalysis, ResultSet, mean_label: str = "trung bình cả nước"
+    analysis: YearAnalysis, framework, result_set, mean_label: str = "trung bình cả nước"
 ) -> list[str]:
+    """The report's sources: the published result set's dataset, the framework, the mean's origin."""
     sources = []
-    result_set = (
-        ResultSet.objects.published()
-        .annual()
-        .filter(index=index, year=year)
-        .select_related("dataset")
-        .first()
-    )
     if result_set is not None:
         dataset = result_set.dataset
         sources.append(dataset.credit)

@@ -24,12 +24,14 @@ def make_report(job: Job, progress: Progress = no_progress) -> Outcome:
     progress(0, 2, _("Đang tổng hợp số liệu"))
     try:
         index = find_index(params["index"])
-        report = build_report(index, params["year"], params["unit"])
+        report = build_report(
+            index, params["year"], params["unit"], period=params.get("period", ""), level=params.get("level")
+        )
     except (IndexNotFound, ReportError) as exc:
         raise JobFailed(str(exc)) from exc
     kind = params["kind"]
     progress(1, 2, _("Đang viết tệp Word") if kind == "docx" else _("Đang viết sổ Excel"))
-    name = f"bao-cao-{index.code}-{params['year']}-{params['unit']}.{kind}"
+    name = f"bao-cao-{index.code}-{params.get('period') or params['year']}-{params['unit']}.{kind}"
     target = folder(job) / name
     target.parent.mkdir(parents=True, exist_ok=True)
     if kind == "docx":

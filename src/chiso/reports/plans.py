@@ -2,7 +2,7 @@
 
 The report asks for plain rows and never touches the plans app's models. The plans app provides
 
-    chiso.plans.services.report_rows(index_code: str, year: int, unit_code: str) -> list[dict]
+    chiso.plans.services.report_rows(index_code: str, year: int, unit_code: str, period: str = "") -> list[dict]
 
 each dict with the keys of PLAN_KEYS (``supporters`` a list of names or a text; ``deadline`` a
 date, a text or None). Without the app, or without that function, there are no rows.
@@ -34,8 +34,9 @@ def normalise_row(row: dict[str, Any]) -> dict[str, str]:
     return {key: _text(row.get(key)) for key in PLAN_KEYS}
 
 
-def plan_rows_for(index_code: str, year: int, unit_code: str) -> list[dict[str, str]]:
-    """The plan items of a unit for an index-year; [] when the plans app is absent or has none."""
+def plan_rows_for(index_code: str, year: int, unit_code: str, period: str = "") -> list[dict[str, str]]:
+    """The plan items of a unit for an index-year (or a `period` of it); [] when the plans app is
+    absent or has none."""
     from django.apps import apps
 
     if not apps.is_installed(PLAN_APP):
@@ -44,4 +45,4 @@ def plan_rows_for(index_code: str, year: int, unit_code: str) -> list[dict[str, 
         from chiso.plans.services import report_rows
     except ImportError:
         return []
-    return [normalise_row(row) for row in report_rows(index_code, year, unit_code) or []]
+    return [normalise_row(row) for row in report_rows(index_code, year, unit_code, period) or []]

@@ -8,49 +8,52 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from chiso.engine.periods import period_label
 from chiso.engine.units import UnitError
 from chiso.frameworks.services import IndexNotFound, find_index
 from chiso.jobs import services as jobs
 from chiso.reports.jobs import CONFERENCE, REPORT
-from chiso.results.models import ResultSet
-from chiso.results.services import reference_date
+from chiso.results import levels, periods
+from chiso.results.services import reference_date, result_set_of
 from chiso.units.registry import registry
 
 KINDS = ("docx", "xlsx")
 
 
 def report_file(request: HttpRequest, index_code: str, year: int, unit_code: str, kind: str) -> HttpResponse:
-    """Start making the report of a unit (Word, or the Excel workbook of its tables); its job's page
-    offers the file when it is ready."""
+    """Start making the report of a unit (Word, or the Excel workbook of its tables) for an index-year,
+    or a month or quarter of it (?ky=2025-10, the 766 index); the unit is of its own level in the
+    index (or ?cap=). Its job's page offers the file when it is ready."""
     if kind not in KINDS:
         raise Http404(" | ".join(KINDS))
     try:
         index = find_index(index_code)
-        unit = registry((index.unit_level,)).resolve(
-            unit_code, level=index.unit_level, on=reference_date(year)
-        )
-    except (IndexNotFound, UnitError) as exc:
+    except IndexNotFound as exc:
         raise Http404(str(exc)) from exc
-    version = (
-        ResultSet.objects.published()
-        .annual()
-        .filter(index=index, year=year)
-        .values_list("version", flat=True)
-    )
-    if not version:
+    period = periods.requested_period(request, year)
+    level = levels.requested_level(request, index) or levels.level_of_unit(index, unit_code)
+    try:
+        unit = registry((level,)).resolve(unit_code, level=level, on=reference_date(year, period))
+    except UnitError as exc:
+        raise Http404(str(exc)) from exc
+    found = result_set_of(index, year, period=period, level=level)
+    if found is None:
         raise Http404(
-            _("Chưa có kết quả công bố {index} năm {year}.").format(index=index.short_name, year=year)
+            _("Chưa có kết quả công bố {index} {period}.").format(
+                index=index.short_name, period=period_label(year, period)
+            )
         )
+    when = period_label(year, period) if period else str(year)
     title = (
         _("Báo cáo {index} {year}: {unit}") if kind == "docx" else _("Bảng số liệu {index} {year}: {unit}")
-    ).format(index=index.short_name, year=year, unit=unit.name)
-    job = jobs.start(
-        REPORT,
-        title,
-        request=request,
-        params={"index": index.code, "year": year, "unit": unit_code, "kind": kind, "version": version[0]},
-        reuse=True,  # the link clicked twice, or the page reloaded: the same report, made once
-    )
+    ).format(index=index.short_name, year=when, unit=unit.name)
+    params = {"index": index.code, "year": year, "unit": unit_code, "kind": kind, "version": found.version}
+    if period:
+        params["period"] = period
+    if level != index.unit_level:
+        params["level"] = level
+    # The link clicked twice, or the page reloaded: the same report, made once.
+    job = jobs.start(REPORT, title, request=request, params=params, reuse=True)
     return redirect("jobs:job", job.pk)
 
 

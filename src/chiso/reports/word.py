@@ -78,7 +78,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             name,
             report.national_mean,
             _("Chỉ số {index} {year}: {count}/{of} địa phương có kết quả").format(
-                index=report.index_name, year=report.year, count=len(report.ranking), of=report.profile.of
+                index=report.index_name, year=report.when, count=len(report.ranking), of=report.profile.of
             ),
             folder / "xep-hang.png",
             places,
@@ -108,7 +108,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             [c["best"] for c in report.components],
             name,
             _("{index} {year}: {unit} so với trung bình và cao nhất").format(
-                index=report.index_name, year=report.year, unit=short
+                index=report.index_name, year=report.when, unit=short
             ),
             folder / "noi-dung.png",
             places,
@@ -142,8 +142,14 @@ def captions(
     else:
         components = _("Điểm từng nội dung của {unit} so với {mean} và địa phương cao nhất")
     chart_titles = {
-        "ranking": _("Xếp hạng Chỉ số {index} năm {year} ({unit} tô đỏ)").format(
-            index=index, year=year, unit=name
+        "ranking": (
+            _("Xếp hạng Chỉ số {index} {period} ({unit} tô đỏ)").format(
+                index=index, period=report.when, unit=name
+            )
+            if report.period
+            else _("Xếp hạng Chỉ số {index} năm {year} ({unit} tô đỏ)").format(
+                index=index, year=year, unit=name
+            )
         ),
         "components": components.format(unit=name, mean=_(report.mean_label)),
         "map": _(

@@ -233,8 +233,8 @@ def set_task_status(user: User, task: Task, status: str, today: date | None = No
 # -- for the conference report ----------------------------------------------------------------------
 
 
-def report_rows(index_code: str, year: int, unit_code: str) -> list[dict]:
-    """The improvement plan of a unit after an index-year's results, one row per item, ready to
+def report_rows(index_code: str, year: int, unit_code: str, period: str = "") -> list[dict]:
+    """The improvement plan of a unit after an index-year's results (or a `period`'s), one row per item, ready to
     print: code, name, lead, supporters (names joined by ", "), action, deadline ("dd/mm/yyyy"),
     status (its Vietnamese label). Also deadline_date (a date) and target (a formatted number or "").
     Items not carried out are left out; no plan → []."""
@@ -245,7 +245,9 @@ def report_rows(index_code: str, year: int, unit_code: str) -> list[dict]:
     except IndexNotFound:
         return []
     items = (
-        PlanItem.objects.filter(plan__index=index, plan__year=year, plan__unit__code=unit_code)
+        PlanItem.objects.filter(
+            plan__index=index, plan__year=year, plan__period=period, plan__unit__code=unit_code
+        )
         .exclude(status=ItemStatus.DROPPED)
         .select_related("lead", "plan")
         .prefetch_related("supporters")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -173,6 +175,9 @@ def ranking(request: HttpRequest, index_code: str, year: int) -> HttpResponse:
         "not_comparable": analysis.previous_not_comparable,
         "regions": regions,
         "region": region,
+        # The downloads of this table: its period, level and region.
+        "download_query": periods.query(period, cap)
+        + (("&" if period or cap else "?") + urlencode({"vung": region}) if region else ""),
         "max_points": format_number(analysis.node_of(node).max_points, 0, lang),
         "source": credit_of(index, year, period=period, level=level),
         **_map_context(request, index, analysis, year),
