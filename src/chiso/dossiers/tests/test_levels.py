@@ -3,6 +3,8 @@ result set per level, each ranking its units among their own level, on every res
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -198,3 +200,26 @@ def test_a_department_and_a_commune_set_coexist(month: DossierRun) -> None:
             status=ResultSet.Status.PUBLISHED,
         )
     assert month.result_sets.filter(status=ResultSet.Status.PUBLISHED).count() == 2
+
+
+def test_the_command_line_takes_the_level(
+    month: DossierRun, quang_ninh: dict[str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chiso.cli.main import main
+
+    assert main(["dossiers", "compute", "--period", "2025", "--level", "commune"]) in (0, None)
+    out = capsys.readouterr().out
+    listed = {line.split()[1] for line in out.splitlines() if re.match(r"\s*(\d+/\d+|-)  ", line)}
+    assert listed == set(quang_ninh["commune"])  # the communes' ranking only
+    assert "Đã ghi bộ kết quả dvc766 2025, cấp commune" in out and "cấp department" in out
+    assert main(["ranking", "dvc766", "2025", "--level", "commune", "--format", "json"]) in (0, None)
+    ranked = {row["code"] for row in json.loads(capsys.readouterr().out)["rows"] if row["rank"]}
+    assert ranked == set(quang_ninh["commune"])
+    assert main(["ranking", "dvc766", "2025", "--format", "json"]) in (0, None)
+    ranked = {row["code"] for row in json.loads(capsys.readouterr().out)["rows"] if row["rank"]}
+    assert ranked == set(quang_ninh["department"])
+    commune = quang_ninh["commune"][0]
+    assert main(["profile", "dvc766", "2025", commune, "--format", "json"]) in (0, None)
+    assert json.loads(capsys.readouterr().out)["of"] == peers("commune")
+    assert main(["ranking", "dvc766", "2025", "--level", "huyen"]) not in (0, None)
+    assert "không xếp hạng cấp “huyen”" in capsys.readouterr().err
