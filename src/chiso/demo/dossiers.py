@@ -59,9 +59,12 @@ def create_dossiers(units: dict[str, Unit], today: date) -> None:
         return
     set_demo_assumptions()
     codes = sorted({unit.code for unit in units.values()})
+    # The departments publish the procedures of their sectors (a province's own code would be
+    # scored on its publications alone, a one-unit ranking of the province level).
+    publishers = sorted({unit.code for unit in units.values() if unit.level == "department"})
     with tempfile.TemporaryDirectory() as folder:
         for seed, month in enumerate(_months_before(today), start=766):
-            generated = generate(codes, month, ROWS_PER_MONTH, seed=seed, publishers=[PROVINCE_CODE])
+            generated = generate(codes, month, ROWS_PER_MONTH, seed=seed, publishers=publishers)
             dossiers, procedures = write(generated, Path(folder) / f"{month:%Y-%m}.parquet")
             services.import_file(dossiers)
             services.import_file(procedures, kind=DossierImport.Kind.PROCEDURES)

@@ -75,6 +75,19 @@ def test_seed_demo(monkeypatch, client):
     assert Unit.objects.get(level="department", code="22.STP").name == "Sở Tư pháp"
     assert Unit.objects.get(level="commune", code="06994").name == "Đặc khu Vân Đồn"
 
+    # The 766 index of the two last months: one result set per month for the departments, one for
+    # the communes, every commune ranked among the communes; the procedures lost points are named.
+    from chiso.dossiers.models import DossierRun
+    from chiso.dossiers.page import procedure_names
+    from chiso.results.models import ResultSet
+
+    months = ResultSet.objects.published().filter(index__code="dvc766")
+    assert sorted(months.values_list("level", flat=True)) == ["commune", "commune", "department", "department"]
+    for run in DossierRun.objects.all():
+        assert {rs.level for rs in run.result_sets.all()} == {"commune", "department"}, run.period
+        losses = {loss["procedure_code"] for loss in run.losses}
+        assert losses and set(procedure_names(losses)) == losses
+
     last_year = Cycle.objects.get(year=2024)
     assert last_year.is_published
     assert set(last_year.assessments.values_list("state", flat=True)) == {State.APPROVED}
