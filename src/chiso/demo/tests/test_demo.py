@@ -82,7 +82,12 @@ def test_seed_demo(monkeypatch, client):
     from chiso.results.models import ResultSet
 
     months = ResultSet.objects.published().filter(index__code="dvc766")
-    assert sorted(months.values_list("level", flat=True)) == ["commune", "commune", "department", "department"]
+    assert sorted(months.values_list("level", flat=True)) == [
+        "commune",
+        "commune",
+        "department",
+        "department",
+    ]
     for run in DossierRun.objects.all():
         assert {rs.level for rs in run.result_sets.all()} == {"commune", "department"}, run.period
         losses = {loss["procedure_code"] for loss in run.losses}

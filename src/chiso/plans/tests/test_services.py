@@ -339,6 +339,12 @@ def test_report_rows_for_the_conference_report(plan, people, agencies):
     ]
     assert services.report_rows("papi", 2020, "04") == []
     assert services.report_rows("nothing", 2021, "04") == []
+    # A plan made after a month's results is that month's, not the year's.
+    assert services.report_rows("PAPI", 2021, "04", "2021-10") == []
+    plan.period = "2021-10"
+    plan.save()
+    assert services.report_rows("PAPI", 2021, "04") == []
+    assert [row["code"] for row in services.report_rows("PAPI", 2021, "04", "2021-10")] == ["d8"]
 
 
 def test_visible_plans(plan, people):

@@ -132,7 +132,7 @@ def test_weak_criteria_carry_the_agency_and_the_plan_item(monkeypatch):
     monkeypatch.setattr(
         data,
         "plan_rows_for",
-        lambda index_code, year, unit_code: (
+        lambda index_code, year, unit_code, period="": (
             [
                 {
                     "code": "d3",

@@ -215,7 +215,7 @@ def test_plan_rows_come_from_the_plans_app_when_installed(monkeypatch):
         assert plan_rows_for("papi", 2021, "58") == []  # without the app
     seen = {}
 
-    def report_rows(index_code, year, unit_code):
+    def report_rows(index_code, year, unit_code, period=""):
         seen["args"] = (index_code, year, unit_code)
         return [
             {
