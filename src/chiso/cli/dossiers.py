@@ -55,11 +55,13 @@ def cmd_generate(args: argparse.Namespace) -> str:
 
 def units_under(province: str, on: date) -> tuple[list[str], list[str]]:
     """The codes of the units under a province valid on a day (departments, communes, offices …), and
-    the province itself as the publisher of procedures."""
+    the publishers of procedures: its departments (each publishes its sector's), or every unit when
+    it has none. Never the province itself: a unit is scored on what it publishes, and a province
+    scored on its publications alone would be a one-unit ranking of the province level."""
     from chiso.cli.common import django_ready
 
     django_ready()
-    from chiso.engine.units import ORGANISED_LEVELS, PROVINCE, UnitError
+    from chiso.engine.units import DEPARTMENT, ORGANISED_LEVELS, PROVINCE, UnitError
     from chiso.units.registry import registry
 
     units = registry((PROVINCE, *ORGANISED_LEVELS))
@@ -79,7 +81,10 @@ def units_under(province: str, on: date) -> tuple[list[str], list[str]]:
                 name=top.name
             )
         )
-    return codes, [top.code]
+    departments = [
+        unit.code for unit in units.valid_units(DEPARTMENT, on=on) if units.is_within(unit, top.code)
+    ]
+    return codes, sorted(departments) or codes
 
 
 def cmd_import(args: argparse.Namespace) -> str:
