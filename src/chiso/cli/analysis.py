@@ -12,9 +12,11 @@ from chiso.cli.common import (
     django_ready,
     index_named,
     json_number,
+    period_of,
     render_table,
     to_json,
     unit_in,
+    when_of,
 )
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
@@ -51,8 +53,10 @@ def cmd_whatif(args: argparse.Namespace) -> str:
     from chiso.engine.whatif import Change, WhatIfError, what_if
 
     index = index_named(args.index)
-    unit = unit_in(index, args.year, args.unit)
-    analysis = analysis_of(index, args.year, level=unit.level)  # among the units of its own level
+    period = period_of(args.year, getattr(args, "period", None))
+    unit = unit_in(index, args.year, args.unit, period=period)
+    # Among the units of its own level, in the year or the period asked.
+    analysis = analysis_of(index, args.year, level=unit.level, period=period)
     try:
         result = what_if(analysis, unit.ref, [Change.parse(text) for text in args.set])
     except WhatIfError as exc:
@@ -87,7 +91,7 @@ def cmd_whatif(args: argparse.Namespace) -> str:
     ).format(
         unit=unit.name,
         index=index.short_name,
-        year=args.year,
+        year=when_of(args.year, period),
         score=format_number(result.score, places),
         rank=format_rank(result.rank, result.of),
         new_score=format_number(result.new_score, places),
@@ -103,8 +107,10 @@ def cmd_target(args: argparse.Namespace) -> str:
     from chiso.engine.whatif import WhatIfError, rank_target
 
     index = index_named(args.index)
-    unit = unit_in(index, args.year, args.unit)
-    analysis = analysis_of(index, args.year, level=unit.level)  # among the units of its own level
+    period = period_of(args.year, getattr(args, "period", None))
+    unit = unit_in(index, args.year, args.unit, period=period)
+    # Among the units of its own level, in the year or the period asked.
+    analysis = analysis_of(index, args.year, level=unit.level, period=period)
     nodes = [n.strip() for n in args.nodes.split(",")] if args.nodes else None
     try:
         result = rank_target(
@@ -169,8 +175,10 @@ def cmd_losses(args: argparse.Namespace) -> str:
     from chiso.results.presenters import signed_int
 
     index = _index(args.index)
-    unit = _unit_in(index, args.year, args.unit)
-    analysis = _analysis(index, args.year, level=unit.level)  # among the units of its own level
+    period = period_of(args.year, getattr(args, "period", None))
+    unit = _unit_in(index, args.year, args.unit, period=period)
+    # Among the units of its own level, in the year or the period asked.
+    analysis = _analysis(index, args.year, level=unit.level, period=period)
     rows = loss_analysis(analysis, unit.ref)
     weak = weak_criteria(rows)
     if args.format == "json":
@@ -217,7 +225,7 @@ def cmd_losses(args: argparse.Namespace) -> str:
     stake = components_at_stake(rows)
     lines = [
         _("{unit} — {index} {year}: điểm bị mất theo từng nội dung").format(
-            unit=unit.name, index=index.short_name, year=args.year
+            unit=unit.name, index=index.short_name, year=when_of(args.year, period)
         ),
         "",
         render_table(

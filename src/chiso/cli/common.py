@@ -83,29 +83,55 @@ def level_of(index: Any, text: str | None) -> str | None:
         raise CommandError(str(exc)) from exc
 
 
-def analysis_of(index: Any, year: int, drafts: bool = False, level: str | None = None) -> Any:
-    """The analysis of one year's published results of an index (ranks, groups, changes) for the
-    units of `level` (the index's first by default); with `drafts`, of its draft where there is one
-    (the officer's preview before publishing)."""
+def period_of(year: int, text: str | None) -> str:
+    """The stored period asked with --period ("" for the whole year), or a CommandError when it is
+    not a month or quarter of `year`."""
+    from chiso.engine.periods import PeriodError, split_period
+
+    if not text or not text.strip():
+        return ""
+    try:
+        found_year, period = split_period(text.strip())
+    except PeriodError as exc:
+        raise CommandError(str(exc)) from exc
+    if found_year != year:
+        raise CommandError(_("Kỳ {period} không thuộc năm {year}.").format(period=text, year=year))
+    return period
+
+
+def when_of(year: int, period: str) -> str:
+    """What the figures are of, after an index's name: "2024", "tháng 10/2025"."""
+    from chiso.engine.periods import period_label
+
+    return period_label(year, period) if period else str(year)
+
+
+def analysis_of(
+    index: Any, year: int, drafts: bool = False, level: str | None = None, period: str = ""
+) -> Any:
+    """The analysis of one year's published results of an index (ranks, groups, changes), or of a
+    `period` of it, for the units of `level` (the index's first by default); with `drafts`, of its
+    draft where there is one (the officer's preview before publishing)."""
     from chiso.results.services import analyse
 
     try:
-        return analyse(index, year, drafts=drafts, level=level)
+        return analyse(index, year, drafts=drafts, level=level, period=period)
     except LookupError as exc:
         raise CommandError(str(exc)) from exc
 
 
-def unit_in(index: Any, year: int, text: str, level: str | None = None) -> Any:
-    """The unit named or coded `text`, as it was at the index's reference date in `year`: of `level`,
-    else of the first of the index's levels that has it."""
+def unit_in(index: Any, year: int, text: str, level: str | None = None, period: str = "") -> Any:
+    """The unit named or coded `text`, as it was at the index's reference date in `year` (or the
+    `period`'s last day): of `level`, else of the first of the index's levels that has it."""
     from chiso.engine.units import UnitError
     from chiso.results.services import reference_date
     from chiso.units.registry import registry
 
     first: UnitError | None = None
+    on = reference_date(year, period)
     for found_level in [level] if level else index.levels:
         try:
-            return registry((found_level,)).resolve(text, level=found_level, on=reference_date(year))
+            return registry((found_level,)).resolve(text, level=found_level, on=on)
         except UnitError as exc:
             first = first or exc
     raise CommandError(str(first)) from first

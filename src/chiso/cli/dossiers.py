@@ -132,6 +132,8 @@ def cmd_compute(args: argparse.Namespace) -> str:
     from chiso.cli.common import django_ready
 
     django_ready()
+    from django.utils.text import capfirst
+
     from chiso.dossiers import services
     from chiso.dossiers.engines import EngineError
     from chiso.dossiers.jobs import compute_with_progress
@@ -148,23 +150,30 @@ def cmd_compute(args: argparse.Namespace) -> str:
         )
     except (PeriodError, EngineError) as exc:
         raise CommandError(str(exc)) from exc
-    node, rows = services.table(run, level_codes(run, getattr(args, "level", None)))
     lines = [
         _("Kỳ {period}: {units} đơn vị, tính bằng {engine} trong {seconds} giây.").format(
             period=run.period, units=len(run.scores), engine=run.engine, seconds=f"{run.seconds:.1f}"
         )
     ]
-    if node != "total":
-        lines.append(
-            _(
-                "Chưa tính được tổng điểm: chưa biết điểm tối đa của một số nhóm, tiêu chí (tổ chức đánh giá đặt "
-                "trong trình sửa khung). Xếp hạng theo nhóm {node}."
-            ).format(node=node)
-        )
-    for row in rows[:20]:
-        change = "" if row.change is None else "  " + format_signed(row.change)
-        rank = format_rank(row.rank, len(rows)) if row.rank else "-"
-        lines.append(f"{rank:>7}  {row.code:<10} {format_number(row.values.get(node))}{change}")
+    index = run.framework.index
+    asked = getattr(args, "level", None)
+    # Each level ranked among its own (a department is never ranked against a commune).
+    shown = [asked] if asked else [lv for lv in index.levels if run.result_sets.filter(level=lv).exists()]
+    for level in shown or [None]:
+        node, rows = services.table(run, level_codes(run, level))
+        if len(shown) > 1:
+            lines.append(capfirst(index.peer_noun(level)) + ":")
+        if node != "total":
+            lines.append(
+                _(
+                    "Chưa tính được tổng điểm: chưa biết điểm tối đa của một số nhóm, tiêu chí (tổ chức đánh giá "
+                    "đặt trong trình sửa khung). Xếp hạng theo nhóm {node}."
+                ).format(node=node)
+            )
+        for row in rows[:20]:
+            change = "" if row.change is None else "  " + format_signed(row.change)
+            rank = format_rank(row.rank, len(rows)) if row.rank else "-"
+            lines.append(f"{rank:>7}  {row.code:<10} {format_number(row.values.get(node))}{change}")
     return "\n".join([*lines, *result_set_lines(run)])
 
 

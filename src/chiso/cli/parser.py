@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _period_option(p: Any) -> None:
+    """--period: a month or quarter of the year (the 766 index's results per period)."""
+    p.add_argument(
+        "--period", help=_("một tháng (2025-10) hoặc quý (2025-Q4) của năm (chỉ số 766; mặc định: cả năm)")
+    )
+
+
 def add_results(sub: Any) -> None:
     """ranking, profile, import-results."""
     p = sub.add_parser("ranking", help=_("bảng xếp hạng của một chỉ số trong một năm"))
@@ -103,6 +110,7 @@ def add_results(sub: Any) -> None:
         "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
     )
     _output_options(p)
+    _period_option(p)
     p.set_defaults(func=Handler("chiso.cli.results:cmd_ranking"))
 
     p = sub.add_parser("profile", help=_("vị trí của một đơn vị: điểm, hạng, thay đổi, nhóm, từng nội dung"))
@@ -114,6 +122,7 @@ def add_results(sub: Any) -> None:
         "--draft", action="store_true", help=_("dùng bản nháp chưa công bố nếu có (xem trước của cán bộ)")
     )
     _output_options(p)
+    _period_option(p)
     p.set_defaults(func=Handler("chiso.cli.results:cmd_profile"))
 
     p = sub.add_parser(
@@ -167,6 +176,7 @@ def add_analysis(sub: Any) -> None:
     p.add_argument("unit")
     p.add_argument("--all", action="store_true", help=_("mọi cấp của cây tiêu chí (mặc định: các nội dung)"))
     _output_options(p)
+    _period_option(p)
     p.set_defaults(func=Handler("chiso.cli.analysis:cmd_losses"))
 
     p = sub.add_parser("whatif", help=_("giả định điểm mới ở một số nội dung → điểm và hạng mới"))
@@ -177,6 +187,7 @@ def add_analysis(sub: Any) -> None:
         "--set", action="append", required=True, help=_("MÃ=+0.5 (tăng thêm) hoặc MÃ=7.2 (đặt giá trị)")
     )
     _output_options(p)
+    _period_option(p)
     p.set_defaults(func=Handler("chiso.cli.analysis:cmd_whatif"))
 
     p = sub.add_parser(
@@ -196,6 +207,7 @@ def add_analysis(sub: Any) -> None:
     )
     p.add_argument("--effort", action="append", help=_("MÃ=SỐ: chi phí cho mỗi điểm (mặc định 1)"))
     _output_options(p)
+    _period_option(p)
     p.set_defaults(func=Handler("chiso.cli.analysis:cmd_target"))
 
 
@@ -660,7 +672,7 @@ def add_dossiers(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--master", help=_("địa chỉ Spark (mặc định local[*])"))
     p.add_argument("--under", metavar=_("MÃ_TỈNH"), help=_("chỉ các đơn vị của một tỉnh"))
     p.add_argument(
-        "--level", help=_("chỉ xếp hạng các đơn vị của một cấp, ví dụ commune (mặc định: mọi đơn vị)")
+        "--level", help=_("chỉ in bảng xếp hạng của một cấp, ví dụ commune (mặc định: mỗi cấp một bảng)")
     )
     p.set_defaults(func=Handler("chiso.cli.dossiers:cmd_compute"))
     return parser

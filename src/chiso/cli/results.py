@@ -14,10 +14,12 @@ from chiso.cli.common import (
     index_named,
     level_of,
     no_such_file,
+    period_of,
     render_table,
     to_csv,
     to_json,
     unit_in,
+    when_of,
 )
 from chiso.cli.i18n import gettext as _
 from chiso.cli.i18n import ngettext
@@ -35,10 +37,11 @@ def cmd_ranking(args: argparse.Namespace) -> str:
 
     index = index_named(args.index)
     level = level_of(index, getattr(args, "level", None))
-    analysis = analysis_of(index, args.year, drafts=args.draft, level=level)
+    period = period_of(args.year, getattr(args, "period", None))
+    analysis = analysis_of(index, args.year, drafts=args.draft, level=level, period=period)
     node = _node_code(analysis.framework, args.node)
     data = ranking_to_dict(analysis, index, node)
-    data["source"] = credit_of(index, args.year, drafts=args.draft, level=level)
+    data["source"] = credit_of(index, args.year, drafts=args.draft, level=level, period=period)
     if args.format == "json":
         return to_json(data)
     headers, rows, right = league_table_cells(analysis, args.lang, node)
@@ -76,7 +79,7 @@ def _ranking_text(index: Any, analysis: Any, data: dict, headers: list, rows: li
 
     places = analysis.framework.display_precision
     national, source = analysis.national_mean(data["node"])
-    title = f"{index.short_name} {analysis.current.year} — {index.name}"
+    title = f"{index.short_name} {when_of(analysis.current.year, analysis.current.period)} — {index.name}"
     if data["node"] != analysis.framework.root.code:
         title += "\n" + _("Nội dung {code}: {name}").format(code=data["node"], name=data["node_name"])
     lines = [title, _("Khung tiêu chí: {code}").format(code=analysis.framework.code), ""]
@@ -150,11 +153,12 @@ def cmd_profile(args: argparse.Namespace) -> str:
     from chiso.results.services import credit_of
 
     index = index_named(args.index)
-    unit = unit_in(index, args.year, args.unit, level_of(index, getattr(args, "level", None)))
-    analysis = analysis_of(index, args.year, drafts=args.draft, level=unit.level)
+    period = period_of(args.year, getattr(args, "period", None))
+    unit = unit_in(index, args.year, args.unit, level_of(index, getattr(args, "level", None)), period)
+    analysis = analysis_of(index, args.year, drafts=args.draft, level=unit.level, period=period)
     profile = analysis.profile(unit.ref)
     data = profile_to_dict(profile, index)
-    data["source"] = credit_of(index, args.year, drafts=args.draft, level=unit.level)
+    data["source"] = credit_of(index, args.year, drafts=args.draft, level=unit.level, period=period)
     if args.format == "json":
         return to_json(data)
     if args.format == "csv":

@@ -151,11 +151,20 @@ def _read(
     frame = _renamed(raw, mapping, schema, path)
     missing = [column for column in required if column not in frame.columns]
     if missing:
-        raise SchemaError(
-            _("Tệp {name} thiếu cột {columns} (xem bảng ánh xạ cột, docs/dossiers.md).").format(
-                name=path.name, columns=", ".join(missing)
-            )
+        message = _("Tệp {name} thiếu cột {columns} (xem bảng ánh xạ cột, docs/dossiers.md).").format(
+            name=path.name, columns=", ".join(missing)
         )
+        dossiers = required == DOSSIER_REQUIRED
+        other = _renamed(raw, mapping, PROCEDURE_SCHEMA if dossiers else DOSSIER_SCHEMA, path).columns
+        if all(c in other for c in (PROCEDURE_REQUIRED if dossiers else DOSSIER_REQUIRED)):  # the other kind
+            message += " " + (
+                _(
+                    "Tệp này là danh sách thủ tục công bố: nhập bằng --procedures (hoặc chọn loại ấy trên trang)."
+                )
+                if dossiers
+                else _("Tệp này là tệp hồ sơ: nhập nó như tệp hồ sơ, không phải thủ tục công bố.")
+            )
+        raise SchemaError(message)
     # The raw cells stay beside the parsed ones (`_raw_…`): each value is parsed once, and the checks
     # compare the two.
     frame = frame.select(

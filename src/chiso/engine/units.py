@@ -240,6 +240,9 @@ class UnitRegistry:
         if parent_code is not None:
             candidates = [u for u in candidates if self.is_within(u, parent_code)]
         if not candidates:
+            by_code = self._local_code(text, level, on)  # an organiser's own code: "22.SNV"
+            if by_code is not None:
+                return by_code
             raise UnknownUnitError(
                 _("Không tìm thấy đơn vị {name!r}.").format(name=text),
                 text,
@@ -253,6 +256,14 @@ class UnitRegistry:
                 [f"{u.name} ({_validity(u)})" for u in candidates],
             )
         return _only_one(text, candidates, chosen)
+
+    def _local_code(self, text: str, level: str, on: date | None) -> Unit | None:
+        """The unit whose code is exactly `text` (a code with letters, that `_looks_like_code` does
+        not take for one), or None."""
+        try:
+            return self.by_code(text, level, on)
+        except UnitError:
+            return None
 
     def resolve_any(
         self,

@@ -92,3 +92,26 @@ def test_the_downloads_and_the_api_of_a_month(month: DossierRun) -> None:  # noq
     assert {(s["period"], s["level"]) for s in sets} == {("2025-10", "department"), ("2025-10", "commune")}
     commune_set = next(s for s in sets if s["level"] == "commune")
     assert commune_set["ranking"].endswith("?period=2025-10&level=commune")
+
+
+def test_the_command_line_reads_a_month(month: DossierRun, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    from chiso.cli.main import main
+
+    code, rank, of = _a_commune(month)
+    assert (
+        main(["ranking", "dvc766", "2025", "--period", "2025-10", "--level", "commune", "--format", "json"])
+        == 0
+    )
+    ranking = json.loads(capsys.readouterr().out)
+    assert {row["code"]: row["rank"] for row in ranking["rows"]}[code] == rank
+    assert main(["losses", "dvc766", "2025", code, "--period", "2025-10"]) == 0
+    assert "tháng 10/2025" in capsys.readouterr().out.splitlines()[0]
+    assert main(["whatif", "dvc766", "2025", code, "--period", "2025-10", "--set", "3=+0"]) == 0
+    assert f"hạng {rank}/{of}" in capsys.readouterr().out
+    department = Unit.objects.filter(level="department", code__startswith="22.").order_by("code").first()
+    assert department is not None
+    # An organiser's own code ("22.STP"), with letters, names its department as a number names a commune.
+    assert main(["target", "dvc766", "2025", department.code, "--period", "2025-10", "--rank", "1"]) == 0
+    assert department.name in capsys.readouterr().out
+    assert main(["ranking", "dvc766", "2025", "--period", "2024-10"]) != 0
+    assert "không thuộc năm 2025" in capsys.readouterr().err

@@ -150,3 +150,12 @@ def test_other_formats_are_refused(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"")
     with pytest.raises(SchemaError, match="CSV hoặc Parquet"):
         read_dossiers(tmp_path / "x.xlsx")
+
+
+def test_a_procedures_file_given_as_dossiers_says_how_to_import_it(tmp_path):
+    made = generate(["22001"], date(2025, 10, 1), 50, seed=3)
+    dossiers, procedures = write(made, tmp_path / "october.parquet")
+    with pytest.raises(SchemaError, match="--procedures"):
+        read_dossiers(procedures)
+    with pytest.raises(SchemaError, match="tệp hồ sơ"):
+        read_procedures(dossiers)
