@@ -15,7 +15,7 @@ What is measured
     Each engine runs in its own process, so that its memory is its own, and computes twice: the
     first run ("cold": importing the backend, starting Spark's JVM, reading the files from disk)
     and the second ("seconds", the figure compared) are both printed. Time: wall time from the
-    Parquet files to the Polars result (time.perf_counter), generation excluded. Memory: the process's peak resident set size (ru_maxrss), plus, for Spark, the peak
+    Parquet files to the Polars result (time.perf_counter), generation excluded. Memory: the process's peak resident set size (VmHWM), plus, for Spark, the peak
     of its JVM (VmHWM in /proc). The three results are checked identical at every size.
 
     Targets: 10,000,000 rows on DuckDB ≤ 10 s on this machine.
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -96,15 +95,25 @@ def worker(engine: str, manifest: Path, output: Path) -> None:
     cold = time.perf_counter() - began
     by_unit, by_procedure, seconds = once()
     if engine == "spark":
-        pid = spark_session().sparkContext._gateway.proc.pid
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                jvm_peak = int(line.split()[1]) * 1024
+        jvm_peak = _high_water_mark(spark_session().sparkContext._gateway.proc.pid)
         stop_spark()
     by_unit.write_parquet(output / f"{engine}-units.parquet")
     by_procedure.write_parquet(output / f"{engine}-procedures.parquet")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a worker started by a parent that
+    # had just generated the data would report the parent's peak.
+    peak = _high_water_mark(os.getpid())
     print(json.dumps({"seconds": seconds, "cold": cold, "peak": peak, "jvm_peak": jvm_peak}))
+
+
+def _high_water_mark(pid: int) -> int:
+    """A process's peak resident set size in bytes (VmHWM of /proc/PID/status; 0 when unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run(engine: str, dossiers: list[Path], procedures: list[Path], scratch: Path) -> dict[str, float]:
