@@ -21,6 +21,16 @@ from chiso.engine.numbers import format_number, format_rank, round_half_up
 from chiso.engine.periods import period_label
 from chiso.engine.units import DISTRICT, Unit
 
+INDEX_WORD = "Chỉ số "
+
+
+def index_in_sentence(name: str) -> str:
+    """An index's short name as it follows the word "Chỉ số" in a sentence: "PAPI", and "766" for an
+    index whose short name already says "Chỉ số 766" (never "Chỉ số Chỉ số 766")."""
+    if name[: len(INDEX_WORD)].casefold() == INDEX_WORD.casefold() and len(name) > len(INDEX_WORD):
+        return name[len(INDEX_WORD) :]
+    return name
+
 
 def unit_phrase(unit: Unit) -> str:
     """ "tỉnh Ninh Thuận", "thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Phường Hoàn Kiếm",
@@ -125,13 +135,13 @@ def headline(profile: Profile, index_name: str, wording: IndexWording | None = N
     places = profile.framework.display_precision
     if profile.period:
         opening = _("Chỉ số {index} {period} của {unit}").format(
-            index=index_name,
+            index=index_in_sentence(index_name),
             period=period_label(profile.year, profile.period),
             unit=unit_phrase(profile.unit),
         )
     else:
         opening = _("Chỉ số {index} năm {year} của {unit}").format(
-            index=index_name, year=profile.year, unit=unit_phrase(profile.unit)
+            index=index_in_sentence(index_name), year=profile.year, unit=unit_phrase(profile.unit)
         )
     if profile.score is None:
         return _("{opening} không được công bố.").format(opening=opening)

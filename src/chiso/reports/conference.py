@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 
 from chiso.core import xlsx as core_xlsx
 from chiso.engine.i18n import active_language
+from chiso.engine.narrative import index_in_sentence
 from chiso.engine.numbers import format_rank, format_signed
 from chiso.engine.units import Unit
 from chiso.reports import overview, word
@@ -298,7 +299,7 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
                 "Phấn đấu năm {next} Chỉ số {index} đạt hạng {target}/{of} (năm {year}: {rank}/{of})."
             ).format(
                 next=nxt,
-                index=report.index_name,
+                index=index_in_sentence(report.index_name),
                 target=goal,
                 of=profile.of,
                 year=year,
@@ -307,11 +308,11 @@ def conclusions(reports: list[Report], weak: Table, year: int) -> list[str]:
         elif profile.rank is not None and profile.rank > 1:
             # No reachable better rank is known (a target out of reach): never "keep" a low rank.
             line = _("Phấn đấu nâng thứ hạng Chỉ số {index} (năm {year}: {rank}/{of}).").format(
-                index=report.index_name, year=year, rank=profile.rank, of=profile.of
+                index=index_in_sentence(report.index_name), year=year, rank=profile.rank, of=profile.of
             )
         else:
             line = _("Giữ vững thứ hạng Chỉ số {index} (năm {year}: {rank}/{of}).").format(
-                index=report.index_name, year=year, rank=profile.rank, of=profile.of
+                index=index_in_sentence(report.index_name), year=year, rank=profile.rank, of=profile.of
             )
         focus = [c.name for c in profile.weaknesses] or [
             row["name"] for row in report.tables["losses"].rows[:2]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chiso.engine.analysis import TOTAL, Profile, YearAnalysis
 from chiso.engine.i18n import active_language, localized
 from chiso.engine.losses import components_at_stake, criteria_rows, loss_analysis, weak_criteria
-from chiso.engine.narrative import unit_phrase
+from chiso.engine.narrative import index_in_sentence, unit_phrase
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import period_label
 from chiso.engine.proforma import MEAN, METHODS, POPULATION_WEIGHTED, ProformaError, ProformaResult
@@ -193,7 +193,7 @@ def build_report(
         "losses": narrative.losses_paragraph(at_stake[:said], gaps[:said], places),
         "target": target.explanation_vi if target else None,
         "target_note": target_note,
-        "plans": _plans_sentence(plan_rows, unit, index.short_name, when),
+        "plans": _plans_sentence(plan_rows, unit, index_in_sentence(index.short_name), when),
         # A note of the profile ("không có kết quả năm 2023 để so sánh") as a sentence of its own.
         "status": f"{profile.status_note[:1].upper()}{profile.status_note[1:]}."
         if profile.status_note
@@ -234,7 +234,9 @@ def build_report(
     issuing = issuing_unit(units, unit, generated)
     who = report_unit_phrase(unit, issuing)
     title = _("BÁO CÁO PHÂN TÍCH CHỈ SỐ {index} {period} CỦA {unit}").format(
-        index=index.short_name.upper(), period=when.upper(), unit=keep_together(who.upper())
+        index=index_in_sentence(index.short_name).upper(),
+        period=when.upper(),
+        unit=keep_together(who.upper()),
     )
     proforma_note = None if period else _proforma_note(index, year, unit, units)
     if proforma_note is not None:

@@ -21,6 +21,7 @@ from chiso.engine.narrative import (
     block_rank_phrase,
     change_phrase,
     group_phrase,
+    index_in_sentence,
     mean_phrase,
     peer_words,
     rank_change_phrase,
@@ -29,6 +30,7 @@ from chiso.engine.narrative import (
     unit_phrase,
 )
 from chiso.engine.numbers import format_number, format_rank
+from chiso.engine.periods import period_label
 
 # The nouns for an index's components, in Vietnamese as the callers pass them; translated at use.
 COMPONENT_NOUNS = (gettext_noop("nội dung"), gettext_noop("lĩnh vực"))
@@ -75,12 +77,26 @@ def headline_paragraph(profile: Profile, index_name: str, wording: IndexWording 
     wording = wording or wording_for_level(profile.unit.level)
     places = profile.framework.display_precision
     who = unit_phrase(profile.unit)
+    index_name = index_in_sentence(index_name)
+    if profile.period:  # a month or quarter: "Tháng 10/2025, Chỉ số 766 của …"
+        when = period_label(profile.year, profile.period)
+        if profile.score is None:
+            return _("{when}, Chỉ số {index} của {unit} không được công bố.").format(
+                when=when[:1].upper() + when[1:], index=index_name, unit=who
+            )
     if profile.score is None:
         return _("Năm {year}, Chỉ số {index} của {unit} không được công bố.").format(
             year=profile.year, index=index_name, unit=who
         )
     scored = score_phrase(profile.score, profile.framework.root.max_points, places, wording)
-    text = _("Năm {year}, Chỉ số {index} của {unit} đạt {score}, xếp vị thứ {rank} {peers}").format(
+    opening = (
+        _("{when}, Chỉ số {index} của {unit} đạt {score}, xếp vị thứ {rank} {peers}")
+        if profile.period
+        else _("Năm {year}, Chỉ số {index} của {unit} đạt {score}, xếp vị thứ {rank} {peers}")
+    )
+    when = period_label(profile.year, profile.period)
+    text = opening.format(
+        when=when[:1].upper() + when[1:],
         year=profile.year,
         index=index_name,
         unit=who,

@@ -27,7 +27,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from chiso.engine.i18n import active_language, gettext_noop, localized
-from chiso.engine.narrative import unit_phrase
+from chiso.engine.narrative import index_in_sentence, unit_phrase
 from chiso.engine.numbers import format_date, format_number
 from chiso.engine.proforma import POPULATION_WEIGHTED
 from chiso.engine.units import DISTRICT, Unit
@@ -78,7 +78,10 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
             name,
             report.national_mean,
             _("Chỉ số {index} {year}: {count}/{of} địa phương có kết quả").format(
-                index=report.index_name, year=report.when, count=len(report.ranking), of=report.profile.of
+                index=index_in_sentence(report.index_name),
+                year=report.when,
+                count=len(report.ranking),
+                of=report.profile.of,
             ),
             folder / "xep-hang.png",
             places,
@@ -88,7 +91,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
         drawn["map"] = charts.province_map_png(
             report.province_map,
             _("Chỉ số {index} {year} theo tỉnh, thành phố (điểm)").format(
-                index=report.index_name, year=report.year
+                index=index_in_sentence(report.index_name), year=report.year
             ),
             folder / "ban-do.png",
         )
@@ -96,7 +99,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
         drawn["map34"] = charts.province_map_png(
             report.proforma_map,
             _("Chỉ số {index} {year}: {label}").format(
-                index=report.index_name, year=report.year, label=report.proforma_map.label
+                index=index_in_sentence(report.index_name), year=report.year, label=report.proforma_map.label
             ),
             folder / "ban-do-34.png",
         )
@@ -118,7 +121,7 @@ def draw_charts(report: Report, folder: Path) -> dict[str, Path]:
         drawn["trend"] = charts.trend_chart(
             report.trend,
             short,
-            _("Chỉ số {index} qua các năm").format(index=report.index_name),
+            _("Chỉ số {index} qua các năm").format(index=index_in_sentence(report.index_name)),
             folder / "xu-huong.png",
             places,
         )
@@ -136,7 +139,7 @@ def captions(
     `tables_before` tables and `figures_before` figures when the report is a chapter)."""
     result: dict[str, str] = {}
     tables, figures = tables_before, figures_before
-    name, index, year = short_name(report.unit), report.index_name, report.year
+    name, index, year = short_name(report.unit), index_in_sentence(report.index_name), report.year
     if report.noun == "lĩnh vực":
         components = _("Điểm từng lĩnh vực của {unit} so với {mean} và địa phương cao nhất")
     else:

@@ -38,6 +38,10 @@ def test_a_communes_report_of_a_month(month: DossierRun) -> None:  # noqa: F811 
     report = build_report(index, 2025, code, period="2025-10", level="commune")
     assert report.period == "2025-10" and report.when == "tháng 10/2025"
     assert "THÁNG 10/2025" in report.title and "NĂM" not in report.title
+    assert "CHỈ SỐ CHỈ SỐ" not in report.title  # the index is called "Chỉ số 766"
+    text = " ".join(p for p in report.paragraphs.values() if p)
+    assert "Chỉ số Chỉ số" not in text and "Năm 2025" not in text
+    assert (report.paragraphs["headline"] or "").startswith("Tháng 10/2025, Chỉ số 766 của")
     assert (report.profile.rank, report.profile.of) == (rank, of)
     departments = set(Unit.objects.filter(level="department").values_list("name", flat=True))
     assert not departments & {bar.name for bar in report.ranking}  # ranked among the communes only
