@@ -27,7 +27,7 @@ from chiso.api.common import (
 )
 from chiso.engine.analysis import YearAnalysis
 from chiso.engine.frameworks import Node
-from chiso.engine.periods import PeriodError, period_label, split_period
+from chiso.engine.periods import PeriodError, period_in_year, period_label
 from chiso.engine.units import UnitError
 from chiso.frameworks.models import Framework, Index
 from chiso.results import levels, periods
@@ -246,14 +246,10 @@ def scope(index: Index, year: int, period: str = "", level: str = "") -> tuple[s
     """The stored period ("" the whole year) and the level (the index's first by default) asked of an
     index-year: `period` as "2025-10" or "2025-Q4", of `year`; `level`, one the index ranks.
     NotFound names what is wrong."""
-    stored = ""
-    if period.strip():
-        try:
-            found_year, stored = split_period(period.strip())
-        except PeriodError as exc:
-            raise NotFound(str(exc)) from exc
-        if found_year != year:
-            raise NotFound(_("Kỳ {period} không thuộc năm {year}.").format(period=period, year=year))
+    try:
+        stored = period_in_year(period, year)
+    except PeriodError as exc:
+        raise NotFound(str(exc)) from exc
     try:
         chosen = levels.checked(index, level.strip()) if level.strip() else index.unit_level
     except LookupError as exc:

@@ -86,17 +86,12 @@ def level_of(index: Any, text: str | None) -> str | None:
 def period_of(year: int, text: str | None) -> str:
     """The stored period asked with --period ("" for the whole year), or a CommandError when it is
     not a month or quarter of `year`."""
-    from chiso.engine.periods import PeriodError, split_period
+    from chiso.engine.periods import PeriodError, period_in_year
 
-    if not text or not text.strip():
-        return ""
     try:
-        found_year, period = split_period(text.strip())
+        return period_in_year(text or "", year)
     except PeriodError as exc:
         raise CommandError(str(exc)) from exc
-    if found_year != year:
-        raise CommandError(_("Kỳ {period} không thuộc năm {year}.").format(period=text, year=year))
-    return period
 
 
 def when_of(year: int, period: str) -> str:

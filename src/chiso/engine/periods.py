@@ -44,6 +44,17 @@ def split_period(text: str) -> tuple[int, str]:
     )
 
 
+def period_in_year(text: str, year: int) -> str:
+    """The stored period asked as `text` ("" for none: the whole year), which must be of `year`
+    (a page's path, a command's argument); PeriodError naming what is wrong otherwise."""
+    if not text.strip():
+        return ""
+    found_year, period = split_period(text.strip())
+    if found_year != year:
+        raise PeriodError(_("Kỳ {period} không thuộc năm {year}.").format(period=text.strip(), year=year))
+    return period
+
+
 def kind_of(period: str) -> str:
     """YEAR for ``""``, QUARTER for ``"2025-Q4"``, MONTH for ``"2025-10"``."""
     if not period:

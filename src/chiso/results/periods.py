@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 
-from chiso.engine.periods import PeriodError, period_label, split_period
+from chiso.engine.periods import PeriodError, period_in_year, period_label
 from chiso.frameworks.models import Index
 from chiso.results import levels
 
@@ -24,16 +23,10 @@ PARAM = "ky"
 def requested_period(request: HttpRequest, year: int) -> str:
     """The stored period asked by the request ("" for the whole year); 404 for a period that is not
     one, or not of the path's year."""
-    text = request.GET.get(PARAM, "").strip()
-    if not text:
-        return ""
     try:
-        found_year, period = split_period(text)
+        return period_in_year(request.GET.get(PARAM, ""), year)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
-    if found_year != year:
-        raise Http404(_("Kỳ {period} không thuộc năm {year}.").format(period=text, year=year))
-    return period
 
 
 def query(period: str, level: str = "") -> str:
